@@ -1,0 +1,272 @@
+"""Companies, sites, devices and device overrides; package assignment to sites."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from app.domain.errors import NotFound, RuleViolation
+from app.domain.model import Company, Device, DeviceOverride, Site, new_id
+from app.domain.names import clean_name
+from app.domain.policy_types import Category, policy_type
+from app.domain.settings import SettingValue, check_value, parse_value
+from app.services.lookup import find_one
+from app.services.views import (
+    AssignmentResult,
+    CompanyView,
+    DeviceView,
+    SiteAssignmentChange,
+    SiteView,
+)
+from storage.database import Database
+from storage.repository import Repository, company_payload, device_payload, site_payload
+
+
+def resolve_company(repo: Repository, ref: str) -> Company:
+    return find_one("company", ref, repo.company, repo.companies_named)
+
+
+def resolve_site(repo: Repository, ref: str) -> Site:
+    def where(site: Site) -> str:
+        company = repo.company(site.company_id)
+        return f"in {company.name}" if company else ""
+
+    return find_one("site", ref, repo.site, repo.sites_named, where)
+
+
+def resolve_device(repo: Repository, ref: str) -> Device:
+    def where(device: Device) -> str:
+        site = repo.site(device.site_id)
+        return f"at {site.name}" if site else ""
+
+    return find_one("device", ref, repo.device, repo.devices_named, where)
+
+
+def site_view(repo: Repository, site: Site, device_counts: dict[str, int] | None = None,
+              company_names: dict[str, str] | None = None,
+              package_names: dict[str, str] | None = None) -> SiteView:
+    if company_names is None:
+        company = repo.company(site.company_id)
+        company_names = {site.company_id: company.name if company else ""}
+    if package_names is None:
+        package = repo.package(site.package_id) if site.package_id else None
+        package_names = {package.id: package.name} if package else {}
+    counts = device_counts if device_counts is not None else repo.device_counts()
+    return SiteView(
+        site.id, site.name, site.company_id, company_names.get(site.company_id, ""),
+        site.package_id, package_names.get(site.package_id or ""), counts.get(site.id, 0),
+    )
+
+
+class CompanyService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def all(self) -> list[CompanyView]:
+        with self.db.read() as s:
+            repo = Repository(s)
+            counts = repo.site_counts()
+            return [CompanyView(c.id, c.name, counts.get(c.id, 0)) for c in repo.companies()]
+
+    def get(self, ref: str) -> CompanyView:
+        with self.db.read() as s:
+            repo = Repository(s)
+            company = resolve_company(repo, ref)
+            return CompanyView(company.id, company.name, repo.site_counts().get(company.id, 0))
+
+    def create(self, name: str) -> CompanyView:
+        clean = clean_name("company", name)
+        with self.db.write() as s:
+            repo = Repository(s)
+            if repo.companies_named(clean):
+                raise RuleViolation(f"a company named '{clean}' already exists")
+            company = Company(new_id(), clean)
+            repo.save_company(company, "company.create")
+            return CompanyView(company.id, company.name, 0)
+
+    def rename(self, ref: str, name: str) -> CompanyView:
+        clean = clean_name("company", name)
+        with self.db.write() as s:
+            repo = Repository(s)
+            company = resolve_company(repo, ref)
+            if any(c.id != company.id for c in repo.companies_named(clean)):
+                raise RuleViolation(f"a company named '{clean}' already exists")
+            renamed = replace(company, name=clean)
+            repo.save_company(renamed, "company.rename")
+            return CompanyView(renamed.id, renamed.name, repo.site_counts().get(company.id, 0))
+
+    def delete(self, ref: str) -> CompanyView:
+        """Tombstone a company with its sites and their devices (they travel to the server)."""
+        with self.db.write() as s:
+            repo = Repository(s)
+            company = resolve_company(repo, ref)
+            partner_id = repo.partner_id()
+            sites = repo.sites(company.id)
+            for site in sites:
+                _delete_site(repo, site)
+            repo.tombstone("company", company.id, company_payload(company, partner_id),
+                           company.version, "company.delete")
+            return CompanyView(company.id, company.name, len(sites))
+
+
+def _delete_site(repo: Repository, site: Site) -> None:
+    for device in repo.devices(site.id):
+        repo.tombstone("device", device.id, device_payload(device), device.version,
+                       "device.delete")
+    repo.tombstone("site", site.id, site_payload(site), site.version, "site.delete")
+
+
+class SiteService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def all(self, company: str | None = None) -> list[SiteView]:
+        with self.db.read() as s:
+            repo = Repository(s)
+            company_id = resolve_company(repo, company).id if company else None
+            names = {c.id: c.name for c in repo.companies()}
+            packages = {p.id: p.name for p in repo.packages()}
+            counts = repo.device_counts()
+            sites = repo.sites(company_id)
+            views = [site_view(repo, x, counts, names, packages) for x in sites]
+            return sorted(views, key=lambda v: (v.company.casefold(), v.name.casefold()))
+
+    def get(self, ref: str) -> SiteView:
+        with self.db.read() as s:
+            repo = Repository(s)
+            return site_view(repo, resolve_site(repo, ref))
+
+    def create(self, company: str, name: str) -> SiteView:
+        clean = clean_name("site", name)
+        with self.db.write() as s:
+            repo = Repository(s)
+            owner = resolve_company(repo, company)
+            if any(x.company_id == owner.id for x in repo.sites_named(clean)):
+                raise RuleViolation(f"company '{owner.name}' already has a site named '{clean}'")
+            site = Site(new_id(), owner.id, clean)
+            repo.save_sites([site], "site.create")
+            return site_view(repo, site, {})
+
+    def rename(self, ref: str, name: str) -> SiteView:
+        clean = clean_name("site", name)
+        with self.db.write() as s:
+            repo = Repository(s)
+            site = resolve_site(repo, ref)
+            if any(x.company_id == site.company_id and x.id != site.id
+                   for x in repo.sites_named(clean)):
+                raise RuleViolation(f"this company already has a site named '{clean}'")
+            renamed = replace(site, name=clean)
+            repo.save_sites([renamed], "site.rename")
+            return site_view(repo, renamed)
+
+    def delete(self, ref: str) -> SiteView:
+        with self.db.write() as s:
+            repo = Repository(s)
+            site = resolve_site(repo, ref)
+            view = site_view(repo, site)
+            _delete_site(repo, site)
+            return view
+
+    def preview_assign(self, package: str | None, sites: Sequence[str]) -> AssignmentResult:
+        """What `assign` (or `unassign`, package None) would change; nothing is written."""
+        with self.db.read() as s:
+            return self._plan(Repository(s), package, sites)[0]
+
+    def assign(self, package: str, sites: Sequence[str]) -> AssignmentResult:
+        """Give every named site this package (replacing theirs) in one transaction."""
+        with self.db.write() as s:
+            repo = Repository(s)
+            result, targets, package_id = self._plan(repo, package, sites)
+            repo.set_site_packages(targets, package_id, "site.assign")
+            return result
+
+    def unassign(self, sites: Sequence[str]) -> AssignmentResult:
+        with self.db.write() as s:
+            repo = Repository(s)
+            result, targets, _ = self._plan(repo, None, sites)
+            repo.set_site_packages(targets, None, "site.unassign")
+            return result
+
+    def _plan(self, repo: Repository, package: str | None, refs: Sequence[str]
+              ) -> tuple[AssignmentResult, list[Site], str | None]:
+        from app.services.packages import resolve_package
+
+        if not refs:
+            raise RuleViolation("name at least one site")
+        new = resolve_package(repo, package) if package is not None else None
+        by_id = {x.id: x for x in repo.sites()}
+        chosen: dict[str, Site] = {}
+        for ref in refs:
+            site = by_id.get(ref) or resolve_site(repo, ref)
+            chosen.setdefault(site.id, site)
+        companies = {c.id: c.name for c in repo.companies()}
+        names = {p.id: p.name for p in repo.packages()}
+        new_id_ = new.id if new else None
+        changes = tuple(
+            SiteAssignmentChange(
+                x.id, x.name, companies.get(x.company_id, ""),
+                names.get(x.package_id) if x.package_id else None,
+                new.name if new else None, x.package_id != new_id_,
+            )
+            for x in chosen.values()
+        )
+        targets = [x for x in chosen.values() if x.package_id != new_id_]
+        return AssignmentResult(new.name if new else None, changes), targets, new_id_
+
+
+class DeviceService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def all(self, site: str | None = None) -> list[DeviceView]:
+        with self.db.read() as s:
+            repo = Repository(s)
+            site_id = resolve_site(repo, site).id if site else None
+            return [
+                DeviceView(d.id, d.name, d.site_id, d.kind, d.os, len(repo.overrides(d.id)))
+                for d in repo.devices(site_id)
+            ]
+
+    def create(self, site: str, name: str, kind: str = "desktop", os: str = "") -> DeviceView:
+        clean = clean_name("device", name)
+        if kind not in ("desktop", "server"):
+            raise RuleViolation(f"device kind '{kind}' must be desktop or server")
+        with self.db.write() as s:
+            repo = Repository(s)
+            owner = resolve_site(repo, site)
+            device = Device(new_id(), owner.id, clean, kind, os)
+            repo.save_device(device, "device.create")
+            return DeviceView(device.id, device.name, owner.id, kind, os)
+
+    def set_override(self, device: str, type_id: str, key: str,
+                     value: SettingValue | str, *, from_text: bool = False) -> DeviceOverride:
+        """A device sets one setting for itself; only Devices policy types can be overridden."""
+        ptype = policy_type(type_id)
+        if ptype.category is not Category.DEVICES:
+            raise RuleViolation(
+                f"'{type_id}' is a Sites policy type; devices can override only Devices types"
+            )
+        spec = ptype.spec(key)
+        typed = parse_value(spec, str(value)) if from_text else check_value(spec, value)
+        with self.db.write() as s:
+            repo = Repository(s)
+            target = resolve_device(repo, device)
+            existing = next((o for o in repo.overrides(target.id)
+                             if o.type_id == type_id and o.key == key), None)
+            override = DeviceOverride(existing.id if existing else new_id(), target.id,
+                                      type_id, key, typed, existing.version if existing else 0)
+            repo.save_override(override, "device.override")
+            return override
+
+    def clear_override(self, device: str, type_id: str, key: str) -> None:
+        from storage.repository import override_payload
+
+        with self.db.write() as s:
+            repo = Repository(s)
+            target = resolve_device(repo, device)
+            existing = next((o for o in repo.overrides(target.id)
+                             if o.type_id == type_id and o.key == key), None)
+            if existing is None:
+                raise NotFound(f"device '{target.name}' does not override {type_id}.{key}")
+            repo.tombstone("device_override", existing.id, override_payload(existing),
+                           existing.version, "device.clear_override")

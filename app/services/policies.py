@@ -1,0 +1,151 @@
+"""Policies: create, edit, duplicate, delete; every type's settings checked by its rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from app.domain.errors import RuleViolation, SettingError
+from app.domain.model import Policy, new_id
+from app.domain.names import clean_name
+from app.domain.policy_types import (
+    POLICY_TYPES,
+    PolicyType,
+    build_settings,
+    policy_type,
+    validate_settings,
+)
+from app.domain.policy_types import parse_assignments as parse_texts
+from app.domain.settings import SettingValue
+from app.services.lookup import find_one
+from app.services.views import PolicyView
+from storage.database import Database
+from storage.repository import Repository, policy_payload
+
+
+@dataclass(frozen=True)
+class PolicyTypeView:
+    id: str
+    label: str
+    category: str
+    description: str
+    settings: tuple[str, ...]
+
+
+def resolve_policy(repo: Repository, ref: str) -> Policy:
+    return find_one("policy", ref, repo.policy, repo.policies_named)
+
+
+def policy_view(policy: Policy, package_names: Sequence[str] = ()) -> PolicyView:
+    ptype = policy_type(policy.type_id)
+    return PolicyView(policy.id, policy.name, policy.type_id, ptype.label,
+                      ptype.category.value, dict(policy.settings), tuple(package_names))
+
+
+def _unique_name(repo: Repository, name: str, own_id: str | None = None) -> str:
+    clean = clean_name("policy", name)
+    if any(p.id != own_id for p in repo.policies_named(clean)):
+        raise RuleViolation(f"a policy named '{clean}' already exists")
+    return clean
+
+
+class PolicyService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    def types() -> list[PolicyTypeView]:
+        return [
+            PolicyTypeView(t.id, t.label, t.category.value, t.description,
+                           tuple(s.key for s in t.settings))
+            for t in POLICY_TYPES.values()
+        ]
+
+    @staticmethod
+    def type_spec(type_id: str) -> PolicyType:
+        return policy_type(type_id)
+
+    @staticmethod
+    def check(type_id: str, name: str, settings: Mapping[str, SettingValue]) -> list[SettingError]:
+        """Every problem with a settings dict, for live validation in forms."""
+        return validate_settings(policy_type(type_id), name or "new policy", settings)
+
+    def all(self, type_id: str | None = None, search: str = "") -> list[PolicyView]:
+        if type_id is not None:
+            policy_type(type_id)
+        needle = search.casefold().strip()
+        with self.db.read() as s:
+            repo = Repository(s)
+            used: dict[str, list[str]] = {}
+            for package in repo.packages():
+                for pid in package.policy_ids:
+                    used.setdefault(pid, []).append(package.name)
+            return [
+                policy_view(p, used.get(p.id, ()))
+                for p in repo.policies()
+                if (type_id is None or p.type_id == type_id)
+                and (not needle or needle in p.name.casefold()
+                     or needle in policy_type(p.type_id).label.casefold())
+            ]
+
+    def get(self, ref: str) -> PolicyView:
+        with self.db.read() as s:
+            repo = Repository(s)
+            policy = resolve_policy(repo, ref)
+            return policy_view(policy, [p.name for p in repo.packages_using(policy.id)])
+
+    def create(self, type_id: str, name: str, settings: Mapping[str, SettingValue] | None = None,
+               *, texts: Sequence[str] = ()) -> PolicyView:
+        """Create a policy; `texts` are `KEY=VALUE` strings as typed on the command line."""
+        ptype = policy_type(type_id)
+        changes = parse_texts(ptype, list(texts))
+        changes.update(settings or {})
+        with self.db.write() as s:
+            repo = Repository(s)
+            clean = _unique_name(repo, name)
+            policy = Policy(new_id(), type_id, clean, build_settings(ptype, clean, {}, changes))
+            repo.save_policy(policy, "policy.create")
+            return policy_view(policy)
+
+    def update(self, ref: str, settings: Mapping[str, SettingValue] | None = None, *,
+               texts: Sequence[str] = (), name: str | None = None) -> PolicyView:
+        with self.db.write() as s:
+            repo = Repository(s)
+            policy = resolve_policy(repo, ref)
+            ptype = policy_type(policy.type_id)
+            changes = parse_texts(ptype, list(texts))
+            changes.update(settings or {})
+            new_name = policy.name if name is None else _unique_name(repo, name, policy.id)
+            updated = replace(policy, name=new_name,
+                              settings=build_settings(ptype, new_name, policy.settings, changes))
+            repo.save_policy(updated, "policy.update")
+            return policy_view(updated, [p.name for p in repo.packages_using(policy.id)])
+
+    def duplicate(self, ref: str, name: str | None = None) -> PolicyView:
+        with self.db.write() as s:
+            repo = Repository(s)
+            source = resolve_policy(repo, ref)
+            candidate = name or f"{source.name} (copy)"
+            if name is None:
+                counter = 2
+                while repo.policies_named(candidate):
+                    candidate = f"{source.name} (copy {counter})"
+                    counter += 1
+            copy = Policy(new_id(), source.type_id, _unique_name(repo, candidate),
+                          dict(source.settings))
+            repo.save_policy(copy, "policy.duplicate")
+            return policy_view(copy)
+
+    def delete(self, ref: str) -> PolicyView:
+        with self.db.write() as s:
+            repo = Repository(s)
+            policy = resolve_policy(repo, ref)
+            users = repo.packages_using(policy.id)
+            if users:
+                names = ", ".join(f"'{p.name}'" for p in users)
+                raise RuleViolation(
+                    f"policy '{policy.name}' is in package(s) {names}; remove it from them first"
+                )
+            repo.tombstone("policy", policy.id, policy_payload(policy), policy.version,
+                           "policy.delete")
+            return policy_view(policy)

@@ -1,0 +1,71 @@
+"""Opening and creating workspaces, and the bundle of services a front end works with."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app.domain.model import Partner, new_id
+from app.services.effective import EffectiveService
+from app.services.hierarchy import CompanyService, DeviceService, SiteService
+from app.services.packages import PackageService
+from app.services.policies import PolicyService
+from storage.database import Database, default_workspace_path, resolve_workspace_path
+from storage.repository import Repository
+
+DEFAULT_PARTNER_NAME = "My MSP"
+
+
+class Workspace:
+    """An open workspace and the services over it. Front ends get the services they need."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.companies = CompanyService(db)
+        self.sites = SiteService(db)
+        self.devices = DeviceService(db)
+        self.policies = PolicyService(db)
+        self.packages = PackageService(db)
+        self.effective = EffectiveService(db)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None, *, create: bool = False) -> Workspace:
+        db = Database.open(path, create=create)
+        workspace = cls(db)
+        if create:
+            workspace.ensure_partner()
+        return workspace
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def name(self) -> str:
+        return self.db.path.stem
+
+    def ensure_partner(self, name: str = DEFAULT_PARTNER_NAME) -> Partner:
+        with self.db.write() as session:
+            repo = Repository(session)
+            partner = repo.partner()
+            if partner is None:
+                partner = Partner(new_id(), name)
+                repo.create_partner(partner)
+                repo.set_info("workspace_id", new_id())
+            return partner
+
+    def is_empty(self) -> bool:
+        with self.db.read() as session:
+            repo = Repository(session)
+            return not repo.companies() and not repo.policies() and not repo.packages()
+
+    def pending_changes(self) -> int:
+        """Changes recorded in the outbox and not yet confirmed by a server."""
+        with self.db.read() as session:
+            return Repository(session).outbox_count()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+__all__ = ["Workspace", "default_workspace_path", "resolve_workspace_path"]

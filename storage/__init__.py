@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2.x mapped tables, the workspace file, migrations, repositories."""

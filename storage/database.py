@@ -1,0 +1,222 @@
+"""The workspace file: one SQLite database, opened safely and migrated before use.
+
+Opening checks, in order: the path, the SQLite header (a truncated or foreign file is refused
+before SQLite touches it), the application id and schema, then Alembic migrations after a backup
+made with SQLite's backup API (DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.errors import RuleViolation
+from storage.errors import WorkspaceError
+
+log = logging.getLogger(__name__)
+
+WORKSPACE_SUFFIX = ".preflight"
+DEFAULT_FILE_NAME = "workspace" + WORKSPACE_SUFFIX
+APPLICATION_ID = 0x50464C54  # "PFLT" in the SQLite header: marks a Preflight workspace.
+SCHEMA_MAJOR = 1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BACKUPS_KEPT = 3
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_workspace_path() -> Path:
+    return platformdirs.user_data_path("Preflight", appauthor=False) / DEFAULT_FILE_NAME
+
+
+def resolve_workspace_path(path: str | os.PathLike[str] | None) -> Path:
+    """The workspace file for a `--workspace` value: a file, or a folder holding the default."""
+    if path is None or str(path) == "":
+        return default_workspace_path()
+    candidate = Path(path).expanduser()
+    if candidate.is_dir():
+        return candidate / DEFAULT_FILE_NAME
+    return candidate
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite, or whose header promises more pages than it has."""
+    size = path.stat().st_size
+    if size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise WorkspaceError(f"{path} is not a Preflight workspace (not an SQLite database)")
+    if len(header) < 100:
+        raise WorkspaceError(f"workspace {path} is damaged: the file is truncated")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, page_count = struct.unpack(">II", header[24:32])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    # The in-header page count is only trusted when written by SQLite >= 3.7.0 (valid_for).
+    if valid_for == change_counter and page_count and size < page_count * page_size:
+        raise WorkspaceError(
+            f"workspace {path} is damaged: the file is truncated "
+            f"({size} of {page_count * page_size} bytes); restore it from a backup "
+            f"({path.name}.backup-*) in the same folder"
+        )
+
+
+def _create_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # 0600: a workspace holds client data; only its owner may read it.
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise WorkspaceError(
+            f"cannot create workspace {path}: {exc.strerror or exc} "
+            "(is the folder read-only? choose another with --workspace)"
+        ) from None
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is unreliable).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _on_begin(connection: Any) -> None:
+    immediate = connection.get_execution_options().get("immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite+pysqlite:///{path}", connect_args={"timeout": 5})
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def describe_db_error(path: Path, exc: BaseException) -> str:
+    message = str(getattr(exc, "orig", exc)) or type(exc).__name__
+    lowered = message.lower()
+    if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+        return (f"cannot write workspace {path}: {message} "
+                "(is the file or its folder read-only? choose another with --workspace)")
+    if "malformed" in lowered or "not a database" in lowered or "disk image" in lowered:
+        return (f"workspace {path} is damaged ({message}); restore it from a backup "
+                f"({path.name}.backup-*) in the same folder")
+    if "locked" in lowered or "busy" in lowered:
+        return f"workspace {path} is busy in another program ({message}); try again"
+    if "disk" in lowered and "full" in lowered:
+        return f"cannot write workspace {path}: the disk is full"
+    return f"workspace {path}: {message}"
+
+
+class Database:
+    """An open workspace. `read()` and `write()` give sessions in one transaction each."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            engine.execution_options(immediate=True), expire_on_commit=False
+        )
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None, *, create: bool = False) -> Database:
+        from storage.migrate import migrate
+
+        target = resolve_workspace_path(path)
+        if target.exists() and not target.is_file():
+            raise WorkspaceError(f"{target} is not a file; give --workspace a .preflight file")
+        if not target.exists():
+            if not create:
+                raise WorkspaceError(
+                    f"no workspace at {target}; create one with "
+                    f"`preflight init --workspace {target}`"
+                )
+            _create_file(target)
+        _check_header(target)
+        engine = make_engine(target)
+        try:
+            migrate(engine, target)
+        except WorkspaceError:
+            engine.dispose()
+            raise
+        except (DBAPIError, sqlite3.Error) as exc:
+            engine.dispose()
+            raise WorkspaceError(describe_db_error(target, exc)) from None
+        return cls(target, engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._guard(), self._read.begin() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: everything in it lands together, or nothing does."""
+        with self._guard(), self._write.begin() as session:
+            yield session
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            if isinstance(exc.orig, sqlite3.IntegrityError):
+                # The services check first; this is the database's last word (e.g. a race).
+                raise RuleViolation(f"refused by the workspace: {exc.orig}") from None
+            raise WorkspaceError(describe_db_error(self.path, exc)) from None
+
+    def info(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT value FROM workspace_info WHERE key = :k"), {"k": key}
+            ).first()
+        return None if row is None else str(row[0])
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def backup(path: Path, label: str) -> Path:
+    """Copy a live database with SQLite's backup API and keep the newest few copies."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    target = path.with_name(f"{path.name}.backup-{label}-{stamp}")
+    _create_file(target)
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    old = sorted(path.parent.glob(f"{path.name}.backup-*"), key=lambda p: p.stat().st_mtime)
+    for stale in old[:-BACKUPS_KEPT]:
+        stale.unlink(missing_ok=True)
+    log.info("backed up %s to %s", path, target)
+    return target

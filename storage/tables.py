@@ -1,0 +1,142 @@
+"""Typed SQLAlchemy mappings. Every synced row has a client-made UUID `id`, the server
+`version` (0 = never synced), `updated_at` and a `deleted_at` tombstone (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ALIVE = text("deleted_at IS NULL")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SyncedMixin:
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_at: Mapped[str] = mapped_column(String(32))
+    deleted_at: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class WorkspaceInfo(Base):
+    """Key/value facts about this workspace (its id, partner, schema major)."""
+
+    __tablename__ = "workspace_info"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class PartnerRow(SyncedMixin, Base):
+    __tablename__ = "partners"
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class CompanyRow(SyncedMixin, Base):
+    __tablename__ = "companies"
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    name: Mapped[str] = mapped_column(String(200, collation="NOCASE"))
+    __table_args__ = (
+        Index("uq_companies_name_alive", "name", unique=True, sqlite_where=ALIVE),
+    )
+
+
+class PolicyRow(SyncedMixin, Base):
+    __tablename__ = "policies"
+    type_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200, collation="NOCASE"))
+    settings_json: Mapped[str] = mapped_column(Text)
+    __table_args__ = (
+        Index("uq_policies_name_alive", "name", unique=True, sqlite_where=ALIVE),
+    )
+
+
+class PackageRow(SyncedMixin, Base):
+    __tablename__ = "packages"
+    name: Mapped[str] = mapped_column(String(200, collation="NOCASE"))
+    is_default: Mapped[bool] = mapped_column(default=False, server_default="0")
+    __table_args__ = (
+        Index("uq_packages_name_alive", "name", unique=True, sqlite_where=ALIVE),
+        # One default package at a time, enforced by the database too.
+        Index("uq_packages_one_default", "is_default", unique=True,
+              sqlite_where=text("is_default = 1 AND deleted_at IS NULL")),
+    )
+
+
+class PackagePolicyRow(Base):
+    """A package's building blocks. The primary key makes "one policy per type" a hard rule."""
+
+    __tablename__ = "package_policies"
+    package_id: Mapped[str] = mapped_column(
+        ForeignKey("packages.id", ondelete="CASCADE"), primary_key=True
+    )
+    type_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SiteRow(SyncedMixin, Base):
+    __tablename__ = "sites"
+    company_id: Mapped[str] = mapped_column(ForeignKey("companies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200, collation="NOCASE"))
+    package_id: Mapped[str | None] = mapped_column(ForeignKey("packages.id"), index=True)
+    __table_args__ = (
+        Index("uq_sites_company_name_alive", "company_id", "name", unique=True,
+              sqlite_where=ALIVE),
+    )
+
+
+class DeviceRow(SyncedMixin, Base):
+    __tablename__ = "devices"
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="desktop")
+    os: Mapped[str] = mapped_column(String(100), default="")
+
+
+class DeviceOverrideRow(SyncedMixin, Base):
+    __tablename__ = "device_overrides"
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    type_id: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(100))
+    value_json: Mapped[str] = mapped_column(Text)
+    __table_args__ = (
+        Index("uq_device_overrides_setting_alive", "device_id", "type_id", "key", unique=True,
+              sqlite_where=ALIVE),
+    )
+
+
+class OutboxRow(Base):
+    """A change waiting to be pushed to the server, written in the change's own transaction."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(10))  # upsert | delete
+    payload_json: Mapped[str] = mapped_column(Text)
+    base_version: Mapped[int] = mapped_column(Integer)
+    idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class AuditRow(Base):
+    """Who did what and when, with the object before and after. Undo adds rows; never edits."""
+
+    __tablename__ = "audit"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
