@@ -1,0 +1,1 @@
+"""The `preflight` command line (DESIGN.md §10)."""
