@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
@@ -32,14 +32,26 @@ def head_revision() -> str:
     return head
 
 
-def _inspect(conn: Connection, path: Path) -> str | None:
-    """Refuse foreign or newer databases; return the current Alembic revision (None = empty)."""
-    app_id = conn.exec_driver_sql("PRAGMA application_id").scalar_one()
-    major = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
-    tables = {
-        row[0]
-        for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+def _inspect(path: Path) -> str | None:
+    """Refuse foreign or newer databases; return the current Alembic revision (None = empty).
+
+    Read through a read-only connection, so a refused file is left exactly as it was (an
+    engine connection would already switch it to WAL).
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        major = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    finally:
+        conn.close()
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables - {"alembic_version"}):
         raise WorkspaceError(
             f"{path} is an SQLite database of another program, not a Preflight workspace"
@@ -49,7 +61,6 @@ def _inspect(conn: Connection, path: Path) -> str | None:
             f"workspace {path} was written by a newer Preflight (schema {major}); this version "
             f"reads schema {SCHEMA_MAJOR} — update Preflight to open it"
         )
-    revision = MigrationContext.configure(conn).get_current_revision()
     if revision is not None:
         script = ScriptDirectory.from_config(alembic_config())
         try:
@@ -65,9 +76,7 @@ def _inspect(conn: Connection, path: Path) -> str | None:
 
 
 def migrate(engine: Engine, path: Path) -> None:
-    with engine.connect() as conn:
-        current = _inspect(conn, path)
-        conn.rollback()
+    current = _inspect(path)
     head = head_revision()
     if current == head:
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from app.domain.errors import RuleViolation, SettingError
+from app.domain.errors import PolicyRuleError, RuleViolation, SettingError
 from app.domain.model import Policy, new_id
 from app.domain.names import clean_name
 from app.domain.policy_types import (
@@ -47,6 +47,14 @@ def _unique_name(repo: Repository, name: str, own_id: str | None = None) -> str:
     if any(p.id != own_id for p in repo.policies_named(clean)):
         raise RuleViolation(f"a policy named '{clean}' already exists")
     return clean
+
+
+def _parse(ptype: PolicyType, policy_name: str, texts: Sequence[str]) -> dict[str, SettingValue]:
+    """`KEY=VALUE` texts as typed values; an error names the policy as well as the key."""
+    try:
+        return parse_texts(ptype, list(texts))
+    except SettingError as exc:
+        raise PolicyRuleError(policy_name.strip() or "new policy", [exc]) from None
 
 
 class PolicyService:
@@ -98,7 +106,7 @@ class PolicyService:
                *, texts: Sequence[str] = ()) -> PolicyView:
         """Create a policy; `texts` are `KEY=VALUE` strings as typed on the command line."""
         ptype = policy_type(type_id)
-        changes = parse_texts(ptype, list(texts))
+        changes = _parse(ptype, name, texts)
         changes.update(settings or {})
         with self.db.write() as s:
             repo = Repository(s)
@@ -113,7 +121,7 @@ class PolicyService:
             repo = Repository(s)
             policy = resolve_policy(repo, ref)
             ptype = policy_type(policy.type_id)
-            changes = parse_texts(ptype, list(texts))
+            changes = _parse(ptype, policy.name, texts)
             changes.update(settings or {})
             new_name = policy.name if name is None else _unique_name(repo, name, policy.id)
             updated = replace(policy, name=new_name,

@@ -1,0 +1,241 @@
+"""`preflight`: the command line of DESIGN.md §10. Exit codes: 0 done, 1 refused by a rule or by
+validation (nothing changed), 2 usage or environment error. Never a traceback on the console."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+from app.cli import commands
+from app.cli.output import Output
+from app.domain.errors import PreflightError, RuleViolation
+from app.logs import setup_logging
+from app.services.workspace import Workspace, resolve_workspace_path
+
+EXIT_OK, EXIT_RULE, EXIT_ENVIRONMENT = 0, 1, 2
+log = logging.getLogger("preflight.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors, as the contract asks; keep its message short."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ENVIRONMENT, f"preflight: usage error: {message}\n")
+
+
+def _common() -> argparse.ArgumentParser:
+    # SUPPRESS keeps a sub-command from resetting an option given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS,
+                        help="workspace file (default: the one in your user data folder)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="machine-readable output on stdout")
+    return common
+
+
+Factory = Callable[[str, str], argparse.ArgumentParser]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(prog="preflight", parents=[common],
+                     description="Prepare ConnectWise RMM client sites for go-live.")
+    parser.add_argument("--version", action="version", version=f"preflight {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common])
+
+    def actions(p: argparse.ArgumentParser) -> Factory:
+        inner = p.add_subparsers(dest="action", parser_class=_Parser, metavar="ACTION",
+                                 required=True)
+        return lambda name, help: inner.add_parser(name, help=help, parents=[common])
+
+    gui = command("gui", "launch the desktop app")
+    gui.add_argument("--screenshot", metavar="FILE", type=Path,
+                     help="render a page offscreen to this PNG and exit")
+    gui.add_argument("--page", default=None,
+                     help="page to show: companies, policies, packages, assignments, effective")
+    init = command("init", "create a workspace")
+    init.add_argument("--sample", action="store_true", help="fill it with the sample data")
+    _company_actions(actions(command("company", "companies (clients)")))
+    _policy_actions(actions(command("policy", "policies")))
+    _package_actions(actions(command("package", "packages of policies")))
+    _site_actions(actions(command("site", "sites, package assignment, effective settings")))
+    _device_actions(actions(command("device", "devices and their overrides")))
+    return parser
+
+
+def _company_actions(company: Factory) -> None:
+    company("list", "list companies")
+    company("create", "create a company").add_argument("--name", required=True)
+    rename = company("rename", "rename a company")
+    rename.add_argument("company")
+    rename.add_argument("--name", required=True)
+    company("delete", "delete a company with its sites").add_argument("company")
+
+
+def _policy_actions(policy: Factory) -> None:
+    policy("types", "list the policy types and their settings")
+    policy("list", "list policies").add_argument("--type", default=None)
+    policy("show", "show one policy").add_argument("policy")
+    create = policy("create", "create a policy")
+    create.add_argument("--type", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--set", action="append", metavar="KEY=VALUE", default=[])
+    setp = policy("set", "change settings of a policy")
+    setp.add_argument("policy")
+    setp.add_argument("assignments", nargs="*", metavar="KEY=VALUE")
+    policy("delete", "delete a policy that no package uses").add_argument("policy")
+
+
+def _package_actions(package: Factory) -> None:
+    package("list", "list packages")
+    package("show", "show one package").add_argument("package")
+    create = package("create", "create a package")
+    create.add_argument("--name", required=True)
+    create.add_argument("--policy", action="append", metavar="POLICY", default=[])
+    create.add_argument("--default", action="store_true", help="make it the default package")
+    for name, help in (("add", "add a policy (replaces the one of its type)"),
+                       ("remove", "remove a policy")):
+        p = package(name, help)
+        p.add_argument("package")
+        p.add_argument("policy")
+    default = package("default", "make a package the partner-wide default")
+    default.add_argument("package")
+    default.add_argument("--off", action="store_true", help="stop it being the default")
+    package("delete", "delete a package no site uses").add_argument("package")
+
+
+def _site_actions(site: Factory) -> None:
+    site("list", "list sites").add_argument("--company", default=None)
+    create = site("create", "create a site")
+    create.add_argument("--company", required=True)
+    create.add_argument("--name", required=True)
+    rename = site("rename", "rename a site")
+    rename.add_argument("site")
+    rename.add_argument("--name", required=True)
+    site("delete", "delete a site with its devices").add_argument("site")
+    assign = site("assign", "assign a package to sites (replacing theirs)")
+    assign.add_argument("package")
+    assign.add_argument("sites", nargs="+", metavar="SITE")
+    site("unassign", "remove the package from sites").add_argument(
+        "sites", nargs="+", metavar="SITE")
+    effective = site("effective", "effective settings with their sources")
+    effective.add_argument("site")
+    effective.add_argument("--device", default=None)
+
+
+def _device_actions(device: Factory) -> None:
+    device("list", "list devices").add_argument("--site", default=None)
+    override = device("override", "set device overrides")
+    override.add_argument("device")
+    override.add_argument("assignments", nargs="+", metavar="TYPE.KEY=VALUE")
+    clear = device("clear", "remove a device override")
+    clear.add_argument("device")
+    clear.add_argument("setting", metavar="TYPE.KEY")
+
+
+HANDLERS = {
+    "company": commands.company,
+    "policy": commands.policy,
+    "package": commands.package,
+    "site": commands.site,
+    "device": commands.device,
+}
+
+
+def _init(args: argparse.Namespace, out: Output) -> int:
+    path = resolve_workspace_path(getattr(args, "workspace", None))
+    existed = path.exists() and path.stat().st_size > 0
+    ws = Workspace.open(path, create=True)
+    try:
+        if args.sample:
+            if not ws.is_empty():
+                raise RuleViolation(
+                    f"workspace {path} already has data; --sample fills only an empty one")
+            from app.services.sample import populate_sample
+
+            populate_sample(ws)
+        summary = {
+            "workspace": str(ws.path), "created": not existed, "sample": bool(args.sample),
+            "companies": len(ws.companies.all()), "sites": len(ws.sites.all()),
+            "policies": len(ws.policies.all()), "packages": len(ws.packages.all()),
+        }
+    finally:
+        ws.close()
+    verb = "created" if not existed else "opened"
+    out.data(summary, f"{verb} workspace {summary['workspace']}"
+             + (" with the sample data" if args.sample else ""))
+    return EXIT_OK
+
+
+def _gui(args: argparse.Namespace) -> int:
+    # The GUI front end sits above app/ (DESIGN.md §1), so it is loaded only when asked for;
+    # a static import would make the core depend on Qt.
+    launcher = importlib.import_module("ui.launcher")
+    workspace = getattr(args, "workspace", None)
+    result: int = launcher.run(
+        Path(workspace) if workspace else None,
+        screenshot=getattr(args, "screenshot", None),
+        page=getattr(args, "page", None),
+    )
+    return result
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out = Output(bool(getattr(args, "json", False)))
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            return _gui(args)
+        if command == "init":
+            return _init(args, out)
+        ws = Workspace.open(getattr(args, "workspace", None))
+        try:
+            return HANDLERS[command](ws, args, out)
+        finally:
+            ws.close()
+    except RuleViolation as exc:
+        out.note(f"preflight: refused: {exc}")
+        return EXIT_RULE
+    except PreflightError as exc:
+        out.note(f"preflight: error: {exc}")
+        return EXIT_ENVIRONMENT
+    except KeyboardInterrupt:
+        out.note("preflight: interrupted")
+        return 130
+    except OSError as exc:
+        out.note(f"preflight: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        return EXIT_ENVIRONMENT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    log_file = setup_logging()
+    try:
+        return run(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ENVIRONMENT
+    except Exception as exc:  # a bug: log it whole, tell the user briefly where to look
+        log.exception("unhandled error")
+        sys.stderr.write(
+            f"preflight: internal error ({type(exc).__name__}: {exc}); "
+            f"details are in {log_file}\n"
+        )
+        return EXIT_ENVIRONMENT
+
+
+def gui_main() -> int:
+    return main(["gui", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

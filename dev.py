@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Set up and run Preflight from a source checkout with nothing but Python 3.11+.
+
+    python3 dev.py app    create .venv, install, open the app on the sample workspace
+    python3 dev.py test   create .venv, install with test extras, run lint, types and tests
+
+Installation is skipped when pyproject.toml has not changed since the last run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+SAMPLE = ROOT / ".workspace" / "sample.preflight"
+PYTEST_NO_TESTS = 5
+
+
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> int:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    return subprocess.call([str(a) for a in args], cwd=ROOT, env=env)
+
+
+def setup(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Preflight needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'app'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    target = f".[{extras}]" if extras else "."
+    steps = [
+        (PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"),
+        (PYTHON, "-m", "pip", "install", "--quiet", "-e", target),
+    ]
+    for step in steps:
+        if _run(*step) != 0:
+            sys.exit("installation failed; see the pip output above")
+    stamp.write_text(digest)
+
+
+def app(extra_args: list[str]) -> int:
+    setup("")
+    if not SAMPLE.exists():
+        SAMPLE.parent.mkdir(exist_ok=True)
+        code = _run(PYTHON, "-m", "app.cli", "init", "--sample", "--workspace", SAMPLE)
+        if code != 0:
+            return code
+    return _run(PYTHON, "-m", "app.cli", "gui", "--workspace", SAMPLE, *extra_args)
+
+
+def test(extra_args: list[str]) -> int:
+    setup("test")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    checks = [
+        (PYTHON, "-m", "ruff", "check", "."),
+        (PYTHON, "-m", "mypy"),
+        (BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"),),
+    ]
+    for check in checks:
+        if _run(*check, env=env) != 0:
+            print(f"FAILED: {' '.join(str(c) for c in check)}", flush=True)
+            return 1
+    code = _run(PYTHON, "-m", "pytest", *extra_args, env=env)
+    if code == PYTEST_NO_TESTS:
+        print("FAILED: pytest collected no tests", flush=True)
+        return 1
+    return code
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"app", "test"}:
+        print(__doc__)
+        return 2
+    command, rest = sys.argv[1], sys.argv[2:]
+    return app(rest) if command == "app" else test(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
