@@ -29,9 +29,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ENVIRONMENT, f"preflight: usage error: {message}\n")
 
 
-def _common() -> argparse.ArgumentParser:
+def _common() -> _Parser:
     # SUPPRESS keeps a sub-command from resetting an option given before it.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS,
                         help="workspace file (default: the one in your user data folder)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
