@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from pathlib import Path
@@ -26,8 +27,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """Parsed once per process: opening a workspace should not re-read every migration."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None
     return head
 
@@ -62,9 +69,8 @@ def _inspect(path: Path) -> str | None:
             f"reads schema {SCHEMA_MAJOR} — update Preflight to open it"
         )
     if revision is not None:
-        script = ScriptDirectory.from_config(alembic_config())
         try:
-            known = script.get_revision(revision)
+            known = _scripts().get_revision(revision)
         except CommandError:
             known = None
         if known is None:
