@@ -8,13 +8,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from storage.database import now_iso
 from storage.tables import AuditRow, OutboxRow
 
 Payload = dict[str, Any]
+OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
+AUDIT: Table = AuditRow.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -48,33 +50,28 @@ def record(session: Session, changes: list[Change]) -> None:
         return
     at = now_iso()
     actor = _actor()
-    session.execute(
-        insert(OutboxRow),
-        [
-            {
-                "entity": c.entity,
-                "entity_id": c.entity_id,
-                "op": c.op,
-                "payload_json": _dump(c.after if c.after is not None else {"id": c.entity_id}),
-                "base_version": c.base_version,
-                "idempotency_key": str(uuid.uuid4()),
-                "created_at": at,
-            }
-            for c in changes
-        ],
-    )
-    session.execute(
-        insert(AuditRow),
-        [
-            {
-                "at": at,
-                "actor": actor,
-                "action": c.action,
-                "entity": c.entity,
-                "entity_id": c.entity_id,
-                "before_json": _dump(c.before),
-                "after_json": _dump(c.after),
-            }
-            for c in changes
-        ],
-    )
+    outbox, audit = [], []
+    for c in changes:
+        after = _dump(c.after)
+        outbox.append({
+            "entity": c.entity,
+            "entity_id": c.entity_id,
+            "op": c.op,
+            "payload_json": after if after is not None else _dump({"id": c.entity_id}),
+            "base_version": c.base_version,
+            "idempotency_key": str(uuid.uuid4()),
+            "created_at": at,
+        })
+        audit.append({
+            "at": at,
+            "actor": actor,
+            "action": c.action,
+            "entity": c.entity,
+            "entity_id": c.entity_id,
+            "before_json": _dump(c.before),
+            "after_json": after,
+        })
+    # Plain Core inserts on the tables: the ORM's bulk layer costs more for nothing here.
+    connection = session.connection()
+    connection.execute(insert(OUTBOX), outbox)
+    connection.execute(insert(AUDIT), audit)

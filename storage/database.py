@@ -24,13 +24,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.errors import RuleViolation
 from storage.errors import WorkspaceError
+from storage.schema import APPLICATION_ID, HEAD_REVISION, SCHEMA_MAJOR, inspect_file
 
 log = logging.getLogger(__name__)
 
 WORKSPACE_SUFFIX = ".preflight"
 DEFAULT_FILE_NAME = "workspace" + WORKSPACE_SUFFIX
-APPLICATION_ID = 0x50464C54  # "PFLT" in the SQLite header: marks a Preflight workspace.
-SCHEMA_MAJOR = 1
+__all__ = ["APPLICATION_ID", "SCHEMA_MAJOR", "Database", "WorkspaceError"]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 3
 BUSY_TIMEOUT_MS = 5000
@@ -145,8 +145,6 @@ class Database:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None, *, create: bool = False) -> Database:
-        from storage.migrate import migrate
-
         target = resolve_workspace_path(path)
         if target.exists() and not target.is_file():
             raise WorkspaceError(f"{target} is not a file; give --workspace a .preflight file")
@@ -158,9 +156,16 @@ class Database:
                 )
             _create_file(target)
         _check_header(target)
+        try:
+            current = inspect_file(target)
+        except sqlite3.Error as exc:
+            raise WorkspaceError(describe_db_error(target, exc)) from None
         engine = make_engine(target)
         try:
-            migrate(engine, target)
+            if current != HEAD_REVISION:
+                from storage.migrate import migrate  # Alembic only when there is work for it
+
+                migrate(engine, target, current)
         except WorkspaceError:
             engine.dispose()
             raise

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -13,8 +12,9 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, text
 
-from storage.database import APPLICATION_ID, SCHEMA_MAJOR, backup
+from storage.database import backup
 from storage.errors import WorkspaceError
+from storage.schema import APPLICATION_ID, SCHEMA_MAJOR
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -39,54 +39,21 @@ def head_revision() -> str:
     return head
 
 
-def _inspect(path: Path) -> str | None:
-    """Refuse foreign or newer databases; return the current Alembic revision (None = empty).
-
-    Read through a read-only connection, so a refused file is left exactly as it was (an
-    engine connection would already switch it to WAL).
-    """
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True)
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        major = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        revision = None
-        if "alembic_version" in tables:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = row[0] if row else None
-    finally:
-        conn.close()
-    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables - {"alembic_version"}):
-        raise WorkspaceError(
-            f"{path} is an SQLite database of another program, not a Preflight workspace"
-        )
-    if major > SCHEMA_MAJOR:
-        raise WorkspaceError(
-            f"workspace {path} was written by a newer Preflight (schema {major}); this version "
-            f"reads schema {SCHEMA_MAJOR} — update Preflight to open it"
-        )
-    if revision is not None:
+def migrate(engine: Engine, path: Path, current: str | None) -> None:
+    """Upgrade to the head revision after a backup; refuse a revision we do not know."""
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None:
         try:
-            known = _scripts().get_revision(revision)
+            known = _scripts().get_revision(current)
         except CommandError:
             known = None
         if known is None:
             raise WorkspaceError(
                 f"workspace {path} was written by a newer Preflight (schema revision "
-                f"{revision}); update Preflight to open it"
+                f"{current}); update Preflight to open it"
             )
-    return revision
-
-
-def migrate(engine: Engine, path: Path) -> None:
-    current = _inspect(path)
-    head = head_revision()
-    if current == head:
-        return
-    if current is not None:
         backup(path, current)
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")

@@ -112,8 +112,11 @@ def resolve(
     """Compute the effective settings; `policies` maps policy id → policy for both packages."""
     items: list[EffectiveSetting] = []
     by_type = {(o.type_id, o.key): o for o in overrides} if device is not None else {}
+    # One provenance per policy type, shared by its settings (hundreds of thousands of
+    # settings for thousands of sites: the allocations are most of the cost).
+    override_source = Provenance(Level.DEVICE_OVERRIDE, device=device)
     for type_id, ptype in POLICY_TYPES.items():
-        chosen: tuple[Level, Package, Policy] | None = None
+        chosen: tuple[Provenance, Policy] | None = None
         for level, package in (
             (Level.SITE_PACKAGE, site_package),
             (Level.DEFAULT_PACKAGE, default_package),
@@ -122,19 +125,15 @@ def resolve(
                 continue
             policy_id = package.policy_for_type(type_id)
             if policy_id is not None and policy_id in policies:
-                chosen = (level, package, policies[policy_id])
+                policy = policies[policy_id]
+                chosen = (Provenance(level, package, policy), policy)
                 break
         for spec in ptype.settings:
             override = by_type.get((type_id, spec.key))
             if override is not None:
-                items.append(EffectiveSetting(
-                    type_id, spec.key, override.value,
-                    Provenance(Level.DEVICE_OVERRIDE, device=device),
-                ))
+                items.append(EffectiveSetting(type_id, spec.key, override.value, override_source))
             elif chosen is not None:
-                level, package, policy = chosen
+                source, policy = chosen
                 value = policy.settings.get(spec.key, spec.default)
-                items.append(EffectiveSetting(
-                    type_id, spec.key, value, Provenance(level, package, policy)
-                ))
+                items.append(EffectiveSetting(type_id, spec.key, value, source))
     return EffectivePolicy(company, site, device, partner_id, tuple(items))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from app.domain.effective import EffectivePolicy, Level, Provenance, resolve
+from app.domain.effective import EffectivePolicy, EffectiveSetting, Level, Provenance, resolve
 from app.domain.errors import RuleViolation
 from app.domain.model import Device, Site
 from app.domain.packages import Package
@@ -40,11 +40,25 @@ class _Resolver:
         self.default = next((p for p in self.packages.values() if p.is_default), None)
         self.policies = {p.id: p for p in repo.policies()}
         self.companies = {c.id: c for c in repo.companies()}
+        self._by_package: dict[str, tuple[EffectiveSetting, ...]] = {}
 
     def site_package(self, site: Site) -> Package | None:
         return self.packages.get(site.package_id) if site.package_id else None
 
     def resolve(self, site: Site, device: Device | None = None) -> EffectivePolicy:
+        if device is None:
+            # Without a device a site's settings depend only on its package (and the default):
+            # resolve each package once, however many sites share it.
+            key = site.package_id or ""
+            items = self._by_package.get(key)
+            if items is None:
+                items = self._resolve(site, None).items
+                self._by_package[key] = items
+            return EffectivePolicy(self.companies[site.company_id], site, None,
+                                   self.partner_id, items)
+        return self._resolve(site, device)
+
+    def _resolve(self, site: Site, device: Device | None) -> EffectivePolicy:
         return resolve(
             partner_id=self.partner_id,
             company=self.companies[site.company_id],
