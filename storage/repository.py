@@ -308,10 +308,10 @@ class Repository:
                                row.version)])
 
     def packages_using(self, policy_id: str) -> list[Package]:
-        ids = self.s.scalars(
+        ids = set(self.s.scalars(
             select(PackagePolicyRow.package_id).where(PackagePolicyRow.policy_id == policy_id)
-        )
-        return [p for p in self.packages() if p.id in set(ids)]
+        ))
+        return [p for p in self.packages() if p.id in ids]
 
     # --- packages -----------------------------------------------------------------------------
 

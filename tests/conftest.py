@@ -11,8 +11,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
-from app.services.sample import populate_sample  # noqa: E402
-from app.services.workspace import Workspace  # noqa: E402
+from app.services.sample import populate_sample
+from app.services.workspace import Workspace
 
 
 @pytest.fixture

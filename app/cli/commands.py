@@ -244,16 +244,17 @@ def device(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
                  table(["NAME", "KIND", "OS", "OVERRIDES", "ID"],
                        [(d.name, d.kind, d.os, d.override_count, d.id) for d in rows]))
     elif args.action == "override":
-        results = []
+        items: list[tuple[str, str, str]] = []
         for item in args.assignments:
             target, sep, raw = item.partition("=")
             type_id, dot, key = target.partition(".")
             if not sep or not dot:
                 raise RuleViolation(f"'{item}' must be TYPE.KEY=VALUE, e.g. "
                                     "remote-access.notification_balloon=on")
-            override = ws.devices.set_override(args.device, type_id, key, raw, from_text=True)
-            results.append({"id": override.id, "type": type_id, "key": key,
-                            "value": override.value})
+            items.append((type_id, key, raw))
+        saved = ws.devices.set_overrides(args.device, items, from_text=True)
+        results = [{"id": o.id, "type": o.type_id, "key": o.key, "value": o.value}
+                   for o in saved]
         out.data(results, "\n".join(f"{r['type']}.{r['key']} = {r['value']}" for r in results))
     elif args.action == "clear":
         type_id, _, key = args.setting.partition(".")

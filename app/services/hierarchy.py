@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from app.domain.errors import NotFound, RuleViolation
+from app.domain.errors import NotFound, RuleViolation, SettingError
 from app.domain.model import Company, Device, DeviceOverride, Site, new_id
 from app.domain.names import clean_name
 from app.domain.policy_types import Category, policy_type
@@ -214,6 +214,21 @@ class SiteService:
         return AssignmentResult(new.name if new else None, changes), targets, new_id_
 
 
+def _override_value(device_name: str, type_id: str, key: str, value: SettingValue | str,
+                    from_text: bool) -> SettingValue:
+    ptype = policy_type(type_id)
+    if ptype.category is not Category.DEVICES:
+        raise RuleViolation(
+            f"device '{device_name}': '{type_id}' is a Sites policy type; devices can override "
+            "only Devices types"
+        )
+    try:
+        spec = ptype.spec(key)
+        return parse_value(spec, str(value)) if from_text else check_value(spec, value)
+    except SettingError as exc:
+        raise RuleViolation(f"device '{device_name}': {type_id}.{exc}") from None
+
+
 class DeviceService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -241,22 +256,25 @@ class DeviceService:
     def set_override(self, device: str, type_id: str, key: str,
                      value: SettingValue | str, *, from_text: bool = False) -> DeviceOverride:
         """A device sets one setting for itself; only Devices policy types can be overridden."""
-        ptype = policy_type(type_id)
-        if ptype.category is not Category.DEVICES:
-            raise RuleViolation(
-                f"'{type_id}' is a Sites policy type; devices can override only Devices types"
-            )
-        spec = ptype.spec(key)
-        typed = parse_value(spec, str(value)) if from_text else check_value(spec, value)
+        return self.set_overrides(device, [(type_id, key, value)], from_text=from_text)[0]
+
+    def set_overrides(self, device: str, items: Sequence[tuple[str, str, SettingValue | str]],
+                      *, from_text: bool = False) -> list[DeviceOverride]:
+        """Set several overrides of one device in one transaction: all of them, or none."""
         with self.db.write() as s:
             repo = Repository(s)
             target = resolve_device(repo, device)
-            existing = next((o for o in repo.overrides(target.id)
-                             if o.type_id == type_id and o.key == key), None)
-            override = DeviceOverride(existing.id if existing else new_id(), target.id,
-                                      type_id, key, typed, existing.version if existing else 0)
-            repo.save_override(override, "device.override")
-            return override
+            current = {(o.type_id, o.key): o for o in repo.overrides(target.id)}
+            saved = []
+            for type_id, key, value in items:
+                typed = _override_value(target.name, type_id, key, value, from_text)
+                existing = current.get((type_id, key))
+                override = DeviceOverride(existing.id if existing else new_id(), target.id,
+                                          type_id, key, typed, existing.version if existing else 0)
+                repo.save_override(override, "device.override")
+                current[(type_id, key)] = override
+                saved.append(override)
+            return saved
 
     def clear_override(self, device: str, type_id: str, key: str) -> None:
         from storage.repository import override_payload
