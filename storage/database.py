@@ -42,8 +42,12 @@ def default_workspace_path() -> Path:
 
 def resolve_workspace_path(path: str | os.PathLike[str] | None) -> Path:
     """The workspace file for a `--workspace` value: a file, or a folder holding the default."""
-    if path is None or str(path) == "":
+    if path is None:
         return default_workspace_path()
+    if not str(path).strip():
+        # An unset shell variable must not silently mean the user's real workspace.
+        raise WorkspaceError("--workspace is empty; give a workspace file, or leave it out "
+                             "to use the default one")
     candidate = Path(path).expanduser()
     if candidate.is_dir():
         return candidate / DEFAULT_FILE_NAME

@@ -182,7 +182,7 @@ def _gui(args: argparse.Namespace) -> int:
     launcher = importlib.import_module("ui.launcher")
     workspace = getattr(args, "workspace", None)
     result: int = launcher.run(
-        Path(workspace) if workspace else None,
+        resolve_workspace_path(workspace) if workspace is not None else None,
         screenshot=getattr(args, "screenshot", None),
         page=getattr(args, "page", None),
     )

@@ -216,7 +216,10 @@ class SiteService:
 
 def _override_value(device_name: str, type_id: str, key: str, value: SettingValue | str,
                     from_text: bool) -> SettingValue:
-    ptype = policy_type(type_id)
+    try:
+        ptype = policy_type(type_id)
+    except RuleViolation as exc:
+        raise RuleViolation(f"device '{device_name}': {exc}") from None
     if ptype.category is not Category.DEVICES:
         raise RuleViolation(
             f"device '{device_name}': '{type_id}' is a Sites policy type; devices can override "
@@ -285,6 +288,7 @@ class DeviceService:
             existing = next((o for o in repo.overrides(target.id)
                              if o.type_id == type_id and o.key == key), None)
             if existing is None:
-                raise NotFound(f"device '{target.name}' does not override {type_id}.{key}")
+                setting = f"{type_id}.{key}" if key else type_id
+                raise NotFound(f"device '{target.name}' does not override {setting}")
             repo.tombstone("device_override", existing.id, override_payload(existing),
                            existing.version, "device.clear_override")

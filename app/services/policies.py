@@ -126,7 +126,8 @@ class PolicyService:
             new_name = policy.name if name is None else _unique_name(repo, name, policy.id)
             updated = replace(policy, name=new_name,
                               settings=build_settings(ptype, new_name, policy.settings, changes))
-            repo.save_policy(updated, "policy.update")
+            if updated != policy:  # an edit to the values it already has records nothing
+                repo.save_policy(updated, "policy.update")
             return policy_view(updated, [p.name for p in repo.packages_using(policy.id)])
 
     def duplicate(self, ref: str, name: str | None = None) -> PolicyView:

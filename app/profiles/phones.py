@@ -1,0 +1,277 @@
+"""Phone numbers and their country codes, checked against phonenumbers' own metadata.
+
+`phonenumbers.parse` + `is_valid_number` is the oracle, at about 25–36 µs a number. Most cells
+are plain digits in their own country, and for those `is_valid_phone` replays what `parse` and
+`is_valid_number` would do, step by step, with the same metadata (`PhoneMetadata`: international
+prefix, national prefix for parsing, possible lengths, the general and per-type national number
+patterns, the leading digits that pick a region among those sharing a calling code) in about a
+microsecond. Anything the replay does not cover returns to the oracle: an international prefix
+or the calling code at the start, a national-prefix transform rule (BR, AR, …), non-digits. A
+hypothesis test holds the replay to `is_valid_number` for US, GB, DE, FR, AU, IN and BR.
+
+Validity follows `is_valid_number` (any region of the calling code), not the stricter
+`is_valid_number_for_region`: a GB mobile whose range belongs to Guernsey is valid with "GB",
+and the user's country code is kept as given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberFormat
+
+__all__ = [
+    "REGIONS",
+    "country_fix",
+    "is_valid_phone",
+    "oracle_is_valid",
+    "phone_fix",
+    "replay_is_valid",
+]
+
+REGIONS: frozenset[str] = frozenset(r for r in phonenumbers.SUPPORTED_REGIONS if r.isalpha())
+MAX_NSN_LENGTH = 17
+
+# Codes and names people write instead of the ISO 3166 alpha-2 code, with the code they mean.
+_COUNTRY_ALIASES: dict[str, str] = {
+    "UK": "GB", "ENGLAND": "GB", "SCOTLAND": "GB", "WALES": "GB", "GREAT BRITAIN": "GB",
+    "UNITED KINGDOM": "GB", "GBR": "GB", "USA": "US", "UNITED STATES": "US",
+    "UNITED STATES OF AMERICA": "US", "AMERICA": "US", "CAN": "CA", "CANADA": "CA",
+    "AUS": "AU", "AUSTRALIA": "AU", "NZL": "NZ", "NEW ZEALAND": "NZ", "IRL": "IE",
+    "IRELAND": "IE", "DEU": "DE", "GERMANY": "DE", "FRA": "FR", "FRANCE": "FR", "ESP": "ES",
+    "SPAIN": "ES", "ITA": "IT", "ITALY": "IT", "NLD": "NL", "NETHERLANDS": "NL", "BEL": "BE",
+    "BELGIUM": "BE", "CHE": "CH", "SWITZERLAND": "CH", "AUT": "AT", "AUSTRIA": "AT",
+    "IND": "IN", "INDIA": "IN", "BRA": "BR", "BRAZIL": "BR", "MEX": "MX", "MEXICO": "MX",
+    "ZAF": "ZA", "SOUTH AFRICA": "ZA", "JPN": "JP", "JAPAN": "JP", "SWE": "SE", "SWEDEN": "SE",
+    "NOR": "NO", "NORWAY": "NO", "DNK": "DK", "DENMARK": "DK", "POL": "PL", "POLAND": "PL",
+    "PRT": "PT", "PORTUGAL": "PT", "PHL": "PH", "PHILIPPINES": "PH", "SGP": "SG",
+    "SINGAPORE": "SG",
+}
+_CALLING_CODE = re.compile(r"\+?0{0,2}([1-9][0-9]{0,2})")
+
+
+def country_fix(text: str) -> str | None:
+    """The ISO 3166 alpha-2 code meant by a country-code cell that is not one ("UK" → "GB",
+    "us" → "US", "USA" → "US", "+44" → "GB"), or None when it cannot be told."""
+    value = " ".join(text.split()).upper()
+    if value in REGIONS:
+        return value
+    if value in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[value]
+    match = _CALLING_CODE.fullmatch(value)
+    if match:
+        region = phonenumbers.region_code_for_country_code(int(match.group(1)))
+        if region in REGIONS:
+            return region
+    return None
+
+
+# --- the replay ----------------------------------------------------------------------------
+
+# Every type of `_number_type_helper`; for validity their order is free, so the common ones go
+# first (alternatives of the combined pattern are tried in order).
+_TYPE_DESCS = ("mobile", "fixed_line", "toll_free", "premium_rate", "shared_cost", "voip",
+               "personal_number", "pager", "uan", "voicemail")
+
+
+@dataclass(frozen=True, slots=True)
+class _RegionRule:
+    """`_number_type_helper(n, metadata) != UNKNOWN` for one region as one regular expression:
+    the general description (pattern and possible lengths) as lookaheads, then any number type,
+    each behind a lookahead for its own possible lengths (`_is_number_matching_desc`)."""
+
+    leading: re.Pattern[str] | None
+    pattern: re.Pattern[str]
+
+    def valid(self, number: str) -> bool:
+        return self.pattern.fullmatch(number) is not None
+
+
+def _lengths(lengths: Iterable[int]) -> str:
+    """A lookahead that the rest of the string has one of these lengths ("" for any)."""
+    wanted = sorted(set(lengths))
+    if not wanted:
+        return ""
+    return "(?=(?:" + "|".join(f"[0-9]{{{n}}}" for n in wanted) + r")\Z)"
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What `parse(digits, region)` + `is_valid_number` need, for one default region."""
+
+    bail: re.Pattern[str]  # the calling code or the international prefix at the start
+    national_prefix: re.Pattern[str] | None
+    has_transform: bool
+    general: re.Pattern[str] | None  # for "is the number viable" (pattern only, like parse)
+    strip_lengths: frozenset[int]  # lengths `_test_number_length` lets parse strip down to
+    regions: tuple[_RegionRule, ...]  # every region of the calling code, in phonenumbers' order
+    only: re.Pattern[str] | None  # the one rule, when the calling code has one region
+
+
+def _region_rule(metadata: PhoneMetadata) -> _RegionRule | None:
+    general = metadata.general_desc
+    if general is None or not general.national_number_pattern:
+        return None
+    grouped: dict[tuple[int, ...], list[str]] = {}
+    for name in _TYPE_DESCS:
+        desc = getattr(metadata, name)
+        if desc is not None and desc.national_number_pattern:
+            key = tuple(sorted(set(desc.possible_length)))
+            grouped.setdefault(key, []).append(desc.national_number_pattern)
+    if not grouped:
+        return None
+    types = "|".join(_lengths(lengths) + "(?:" + "|".join(f"(?:{p})" for p in
+                                                          dict.fromkeys(patterns)) + ")"
+                     for lengths, patterns in grouped.items())
+    pattern = (f"(?=(?:{general.national_number_pattern})\\Z)"
+               + _lengths(general.possible_length) + f"(?:{types})")
+    return _RegionRule(re.compile(metadata.leading_digits) if metadata.leading_digits else None,
+                       re.compile(pattern))
+
+
+_PLANS: dict[str, _Plan | None] = {}
+
+
+def _plan(region: str) -> _Plan | None:
+    if region in _PLANS:
+        return _PLANS[region]
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    plan: _Plan | None = None
+    if (metadata is not None and metadata.general_desc is not None
+            and metadata.country_code is not None):
+        rules: list[_RegionRule] = []
+        for other in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(metadata.country_code, ()):
+            other_metadata = PhoneMetadata.metadata_for_region(other, None)
+            if other_metadata is None:
+                continue
+            rule = _region_rule(other_metadata)
+            if rule is None:
+                break  # this region could be chosen and never validates: let the oracle decide
+            rules.append(rule)
+        else:
+            general = metadata.general_desc
+            bail = re.escape(str(metadata.country_code))
+            if metadata.international_prefix:
+                bail = f"(?:{bail})|(?:{metadata.international_prefix})"
+            possible = tuple(general.possible_length)
+            local = frozenset(general.possible_length_local_only or ())
+            only = rules[0].pattern if len(rules) == 1 and rules[0].leading is None else None
+            plan = _Plan(
+                re.compile(bail),
+                re.compile(metadata.national_prefix_for_parsing)
+                if metadata.national_prefix_for_parsing else None,
+                bool(metadata.national_prefix_transform_rule),
+                re.compile(general.national_number_pattern)
+                if general.national_number_pattern else None,
+                frozenset(n for n in range(MAX_NSN_LENGTH + 1)
+                          if _length_allows_stripping(n, possible, local)),
+                tuple(rules),
+                only,
+            )
+    _PLANS[region] = plan
+    return plan
+
+
+def _length_allows_stripping(size: int, possible: Sequence[int], local: frozenset[int]) -> bool:
+    """`_test_number_length(stripped)` not in (TOO_SHORT, IS_POSSIBLE_LOCAL_ONLY,
+    INVALID_LENGTH)."""
+    if size in local or not possible:
+        return False
+    if possible[0] == size:
+        return True
+    if possible[0] > size:
+        return False
+    return possible[-1] < size or size in possible[1:]
+
+
+def replay_is_valid(region: str, digits: str) -> bool | None:
+    """`is_valid_number(parse(digits, region))` for plain digits, or None where the replay does
+    not apply (the caller then asks phonenumbers)."""
+    if not 3 <= len(digits) <= MAX_NSN_LENGTH or not (digits.isascii() and digits.isdigit()):
+        return None
+    plan = _PLANS[region] if region in _PLANS else _plan(region)
+    if plan is None or plan.bail.match(digits):
+        return None  # parse would look for a country calling code: the oracle's job
+    national = digits
+    prefix = plan.national_prefix
+    if prefix is not None:
+        match = prefix.match(digits)
+        if match:
+            if plan.has_transform:
+                groups = match.groups()
+                if not groups or groups[-1] is not None:
+                    return None
+            stripped = digits[match.end():]
+            general = plan.general
+            # parse keeps the prefix when the number was viable with it and is not without it
+            keeps = (general is not None and general.fullmatch(digits) is not None
+                     and general.fullmatch(stripped) is None)
+            if not keeps and len(stripped) in plan.strip_lengths:
+                national = stripped
+    if plan.only is not None:
+        return plan.only.fullmatch(national) is not None
+    for rule in plan.regions:  # `region_code_for_number`, then validity for that region
+        if rule.leading is not None:
+            if rule.leading.match(national):
+                return rule.valid(national)
+        elif rule.valid(national):
+            return True
+    return False
+
+
+def oracle_is_valid(region: str, text: str) -> bool:
+    """phonenumbers itself: parse `text` in `region`, then `is_valid_number`."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))
+
+
+@lru_cache(maxsize=65_536)
+def is_valid_phone(region: str, digits: str) -> bool:
+    """Whether a digits-only phone number is valid for the 2-letter region (cached)."""
+    fast = replay_is_valid(region, digits)
+    return oracle_is_valid(region, digits) if fast is None else fast
+
+
+_EXTENSION = re.compile(r"(?:e?xt?\.?|extension|#)\s*[0-9]+\s*$", re.IGNORECASE)
+_DECIMAL_ZERO = re.compile(r"([0-9]+)\.0+")
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if "0" <= ch <= "9")
+
+
+def phone_fix(region: str | None, text: str) -> str | None:
+    """The digits-only form of a phone cell that has other characters, or None when it cannot
+    be proposed safely (an extension would be lost, or the number is for another country).
+
+    With "+" or an international prefix, the number is parsed and its national form proposed
+    ("+44 7911 123456" in GB → "07911123456"); otherwise the digits as written.
+    """
+    value = text.strip()
+    decimal = _DECIMAL_ZERO.fullmatch(value)
+    if decimal:
+        return decimal.group(1)
+    if _EXTENSION.search(value):
+        return None
+    digits = _digits(value)
+    if not digits:
+        return None
+    plan = _plan(region) if region is not None else None
+    international = value.startswith("+") or (
+        plan is not None and plan.bail.match(digits) is not None)
+    if region is not None and international:
+        try:
+            number = phonenumbers.parse(value, region)
+        except NumberParseException:
+            return None
+        if number.country_code != phonenumbers.country_code_for_region(region):
+            return None
+        national = _digits(phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL))
+        return national or None
+    return digits

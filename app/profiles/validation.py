@@ -1,0 +1,527 @@
+"""Validation of client-profile rows: every rule of seed 004 and DESIGN.md §4.
+
+    report = validate_rows(sheet, existing_keys)          # all at once
+    run = Validation(sheet, existing_keys)                # or in steps, for progress and Cancel
+    while run.step(5_000): show(run.done, run.total)
+    report = run.report()
+
+Cells are never changed: each finding is an `Issue` with a stable code, the spreadsheet row, the
+template column, a severity, a message that says what to do and, where one exists, the proposed
+fixed value. A row is valid when it has no error (warnings do not block an import).
+
+Speed: a clean row costs a few microseconds. The generic cell checks (spaces, placeholders,
+line breaks, length) run only on rows that one regular-expression pass over the joined row
+flags; phones go through the cached metadata replay of `phones`, emails through the fast path
+of `emails`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, Literal
+
+from app.profiles.emails import email_fix, email_problem, plainly_valid
+from app.profiles.phones import REGIONS, country_fix, is_valid_phone, phone_fix
+from app.profiles.profile import ProfileKey, profile_key
+from app.profiles.sheet import Row, Sheet
+from app.profiles.template import BY_FIELD, COLUMNS, FIELDS, HEADERS, PHONE_LINES, column_letter
+
+Severity = Literal["error", "warning"]
+
+# Stable codes of every finding, with what each means (documentation, bulk "fix all of a kind").
+CODES: dict[str, str] = {
+    "header.missing_column": "a required template column is not in the file",
+    "header.unknown_column": "a column the template does not have (not imported)",
+    "header.duplicate_column": "a second column for the same field (not imported)",
+    "row.cells_without_header": "values in a column that has no header",
+    "value.formula": "a formula instead of a value",
+    "value.placeholder": "N/A, none, - … instead of an empty cell",
+    "value.whitespace": "spaces before or after the value",
+    "value.control_characters": "a line break, tab or control character inside the value",
+    "value.too_long": "longer than the field allows",
+    "name.required": "first or last name missing",
+    "email.invalid": "not a valid email address",
+    "vip.invalid": "VIP is not Yes or No",
+    "phone.required": "no phone number at all",
+    "phone.not_digits": "a phone with characters other than digits",
+    "phone.scientific": "a phone shown in scientific notation (digits lost)",
+    "phone.numeric_cell": "a phone stored as a number (leading zeros are lost)",
+    "phone.leading_zero_lost": "a phone that lost its leading zero",
+    "phone.invalid": "not a valid phone number for its country",
+    "country_code.missing": "a phone number without its country code",
+    "country_code.without_number": "a country code on a line without a number",
+    "country_code.invalid": "not a 2-letter ISO country code",
+    "extension.not_digits": "an extension with characters other than digits",
+    "extension.without_number": "an extension without an office phone",
+    "provider.not_blank": "Mobile Provider filled in (will not sync)",
+    "sms_gateway.not_blank": "Mobile SMS Gateway filled in (will not sync)",
+    "duplicate.in_file": "the same person twice in the file",
+    "duplicate.existing": "the person already has a profile (the import updates it)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One finding. `row` is the spreadsheet row (header = 1); `column` the template column name
+    (or the header as found, or "Column Q"); `fix` the proposed value, None when there is none
+    (an empty string means "clear the cell")."""
+
+    row: int
+    column: str
+    severity: Severity
+    code: str
+    message: str
+    fix: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "severity": self.severity,
+                "code": self.code, "message": self.message, "fix": self.fix}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of validating a sheet: `profiles validate --json` (DESIGN.md §10)."""
+
+    rows: int
+    valid_rows: int
+    issues: tuple[Issue, ...]
+
+    @property
+    def error_rows(self) -> frozenset[int]:
+        """Row numbers with at least one error (header-row errors included)."""
+        return frozenset(i.row for i in self.issues if i.severity == "error")
+
+    @property
+    def errors(self) -> int:
+        return sum(i.severity == "error" for i in self.issues)
+
+    @property
+    def warnings(self) -> int:
+        return sum(i.severity == "warning" for i in self.issues)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "valid_rows": self.valid_rows,
+                "issues": [i.to_dict() for i in self.issues]}
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+class ValidationCancelled(Exception):
+    """Raised by `validate_rows` when `cancelled()` answered True; `done` rows were checked."""
+
+    def __init__(self, done: int) -> None:
+        super().__init__(f"validation cancelled after {done} rows")
+        self.done = done
+
+
+# --- per-cell rules ------------------------------------------------------------------------
+
+PLACEHOLDERS = frozenset({"n/a", "n.a.", "n.a", "na", "none", "null", "nil", "-", "--", "---",
+                          "—", "–", ".", "?", "#n/a"})
+
+
+def _case_forms(words: Iterable[str]) -> frozenset[str]:
+    forms: set[str] = set()
+    for word in words:
+        choices = [(c.lower(), c.upper()) if c.isalpha() else (c,) for c in word]
+        forms.update("".join(p) for p in itertools.product(*choices))
+    forms.discard("Na")  # a surname
+    return frozenset(forms)
+
+
+# Every spelling of every placeholder: one set lookup per cell finds them in any case.
+_PLACEHOLDER_FORMS = _case_forms(PLACEHOLDERS)
+_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SCIENTIFIC = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+")
+_MAX_SINGLE_LINE = min(c.max_length for c in COLUMNS if c.field != "office_extension")
+_EXTENSION_MAX = BY_FIELD["office_extension"].max_length
+_VIP_VALUES = frozenset({"Yes", "No"})
+_VIP_FIXES = {"yes": "Yes", "y": "Yes", "true": "Yes", "1": "Yes", "x": "Yes", "vip": "Yes",
+              "no": "No", "n": "No", "false": "No", "0": "No"}
+
+_FIELD_INDEX = {f: i for i, f in enumerate(FIELDS)}
+_PHONE_LINE_INDEX = tuple((_FIELD_INDEX[cc], _FIELD_INDEX[ph]) for cc, ph in PHONE_LINES)
+_COUNTRY_NAMES = {"mobile_phone": "mobile", "office_phone": "office", "home_phone": "home"}
+
+
+def is_placeholder(text: str) -> bool:
+    """"N/A", "NA", "none", "-" … (any case; "Na" alone is a surname, not a placeholder)."""
+    return text.casefold() in PLACEHOLDERS and text != "Na"
+
+
+class _Row:
+    """Collects the findings of one row."""
+
+    __slots__ = ("issues", "number")
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.issues: list[Issue] = []
+
+    def add(self, field: int, severity: Severity, code: str, message: str,
+            fix: str | None = None) -> None:
+        self.issues.append(Issue(self.number, HEADERS[field], severity, code, message, fix))
+
+
+def _label(field: int) -> str:
+    return COLUMNS[field].label
+
+
+def _cell_checks(values: Sequence[str], out: _Row) -> list[str]:
+    """Generic checks of every cell; returns the values the field rules see (trimmed, and blank
+    for placeholders), so their fixes already include these."""
+    cleaned = list(values)
+    for index, text in enumerate(values):
+        if not text:
+            continue
+        stripped = text.strip()
+        label = _label(index)
+        if is_placeholder(stripped):
+            out.add(index, "error", "value.placeholder",
+                    f"Leave {label} empty instead of writing {stripped!r}.", "")
+            cleaned[index] = ""
+            continue
+        if stripped != text:
+            out.add(index, "error", "value.whitespace",
+                    f"Remove the spaces before or after the {label} value.", stripped)
+        column = COLUMNS[index]
+        if column.multiline:  # Notes may hold line breaks, not other control characters
+            if _TEXT_CONTROL.search(stripped):
+                stripped = _TEXT_CONTROL.sub("", stripped)
+                out.add(index, "error", "value.control_characters",
+                        f"Remove the control characters inside {label}.", stripped)
+        elif _LINE_CONTROL.search(stripped):
+            stripped = " ".join(_LINE_CONTROL.sub(" ", stripped).split())
+            out.add(index, "error", "value.control_characters",
+                    f"Remove the line breaks, tabs or control characters inside {label}.",
+                    stripped)
+        if len(stripped) > column.max_length:
+            out.add(index, "error", "value.too_long",
+                    f"Shorten {label} to at most {column.max_length:,} characters (it has "
+                    f"{len(stripped):,}).")
+        cleaned[index] = stripped
+    return cleaned
+
+
+def _check_phone(out: _Row, field: int, text: str, region: str | None, numeric: bool) -> None:
+    label = _label(field)
+    if text.isdigit() and text.isascii():
+        if region is None:
+            return
+        if is_valid_phone(region, text):
+            if numeric:
+                out.add(field, "warning", "phone.numeric_cell",
+                        f"{label} is stored as a number, so a leading zero would be lost. Format "
+                        "the column as Text and type the number again if it began with 0.")
+            return
+        if numeric and is_valid_phone(region, "0" + text):
+            out.add(field, "error", "phone.leading_zero_lost",
+                    f"{label} was stored as a number and lost its leading zero. Format the "
+                    "column as Text and add the 0.", "0" + text)
+            return
+        out.add(field, "error", "phone.invalid",
+                f"{text} is not a valid {region} phone number. Check the digits and the "
+                "country code.")
+        return
+    if _SCIENTIFIC.fullmatch(text):
+        out.add(field, "error", "phone.scientific",
+                f"{label} shows {text}: Excel turned the number into scientific notation and "
+                "kept only 15 significant digits. Re-export the column as text (format it as "
+                "Text, then type or paste the full numbers).")
+        return
+    fix = phone_fix(region, text)
+    out.add(field, "error", "phone.not_digits",
+            f"Write {label} with digits only: no spaces, hyphens, brackets, dots or '+'"
+            + (" (the country code goes in its own column)." if "+" in text else "."), fix)
+
+
+def _check_lines(out: _Row, values: Sequence[str], numeric_fields: Collection[int]) -> None:
+    for cc_field, phone_field in _PHONE_LINE_INDEX:
+        code, phone = values[cc_field], values[phone_field]
+        if not phone:
+            if code:
+                out.add(cc_field, "error", "country_code.without_number",
+                        f"Remove the country code: this line has no {_label(phone_field)}.", "")
+            continue
+        region: str | None = None
+        if not code:
+            out.add(cc_field, "error", "country_code.missing",
+                    f"Add the 2-letter ISO country code of the {_label(phone_field)} "
+                    "(e.g. US, GB, DE).")
+        elif code in REGIONS:
+            region = code
+        else:
+            region = country_fix(code)
+            hint = f" Use {region}." if region else ""
+            out.add(cc_field, "error", "country_code.invalid",
+                    f"{code!r} is not a 2-letter ISO country code.{hint}"
+                    + ("" if region else " Use the code of the phone's country (e.g. US, GB)."),
+                    region)
+        _check_phone(out, phone_field, phone, region, phone_field in numeric_fields)
+
+
+def _check_fields(out: _Row, values: Sequence[str], numeric_fields: Collection[int]) -> None:
+    """The field rules of one row (values in template order, already cleaned)."""
+    (first, last, email, _title, vip, _mcc, mobile, provider, gateway, _occ, office,
+     extension, _hcc, home, _computer, _notes) = values
+    if not first:
+        out.add(0, "error", "name.required", "Enter the client's first name.")
+    if not last:
+        out.add(1, "error", "name.required", "Enter the client's last name.")
+    if email and not plainly_valid(email):
+        problem = email_problem(email)
+        if problem is not None:
+            out.add(2, "error", "email.invalid",
+                    f"{email!r} is not a valid email address: {problem}", email_fix(email))
+    if vip and vip not in _VIP_VALUES:
+        out.add(4, "error", "vip.invalid", "Write VIP as Yes or No (or leave it empty for No).",
+                _VIP_FIXES.get(vip.casefold()))
+    if provider:
+        out.add(7, "warning", "provider.not_blank",
+                "Leave Mobile Provider blank: it will probably not sync to the Help Desk.", "")
+    if gateway:
+        out.add(8, "warning", "sms_gateway.not_blank",
+                "Leave Mobile SMS Gateway blank: it will probably not sync to the Help Desk.", "")
+    if not (mobile or office or home):
+        out.add(6, "error", "phone.required",
+                "Add at least one phone number (mobile, office or home) with its 2-letter "
+                "country code.")
+    else:
+        _check_lines(out, values, numeric_fields)
+    if extension:
+        if not (extension.isdigit() and extension.isascii()):
+            digits = "".join(ch for ch in extension if "0" <= ch <= "9")
+            out.add(11, "error", "extension.not_digits",
+                    "Write Office Extension with digits only.", digits or None)
+        elif len(extension) > _EXTENSION_MAX:
+            out.add(11, "error", "value.too_long",
+                    f"Shorten Office Extension to at most {_EXTENSION_MAX} digits.")
+        if not office:
+            out.add(11, "error", "extension.without_number",
+                    "Remove the extension or add the Office Phone it belongs to.", "")
+
+
+def _line_ok(code: str, phone: str) -> bool:
+    """A phone line that needs no finding: empty, or digits valid for a known country code."""
+    if not phone:
+        return not code
+    return (code in REGIONS and phone.isdigit() and phone.isascii()
+            and is_valid_phone(code, phone))
+
+
+# --- the run -------------------------------------------------------------------------------
+
+_PAD = [""]
+
+
+class Validation:
+    """Validates a sheet in steps (`step`), so a caller can show progress and cancel.
+
+    `existing_keys` are the `profile_key`s of the profiles the site already has: a row matching
+    one is reported as `duplicate.existing` (a warning: the import updates that profile).
+    """
+
+    def __init__(self, sheet: Sheet,
+                 existing_keys: Collection[ProfileKey] = frozenset()) -> None:
+        self.sheet = sheet
+        self.total = len(sheet.rows)
+        self.done = 0
+        self._existing = existing_keys
+        self._issues: list[Issue] = []
+        self._valid = 0
+        self._seen: dict[ProfileKey, int] = {}
+        columns = sheet.columns
+        positions = [columns.get(f, -1) for f in FIELDS]
+        self._pad = -1 in positions
+        self._get: Callable[[Sequence[str]], tuple[str, ...]] = itemgetter(*positions)
+        # sheet column → template field position, for numeric and formula cells
+        self._field_of = {col: _FIELD_INDEX[f] for f, col in columns.items()}
+        width = len(sheet.headers)
+        self._width = width
+        self._unlabelled = tuple(i for i in range(width)
+                                 if sheet.fields[i] is None and not sheet.headers[i].strip())
+        self._header_issues()
+
+    # header-level findings -----------------------------------------------------------------
+    def _header_issues(self) -> None:
+        sheet, row = self.sheet, self.sheet.header_row
+        present = set(sheet.fields)
+        add = self._issues.append
+        for field in ("first_name", "last_name"):
+            if field not in present:
+                add(Issue(row, BY_FIELD[field].header, "error", "header.missing_column",
+                          f"The file has no {BY_FIELD[field].label} column. Add the "
+                          f"{BY_FIELD[field].header!r} column, or map a column to it."))
+        if not any(phone in present for _, phone in PHONE_LINES):
+            add(Issue(row, "Mobile Phone", "error", "header.missing_column",
+                      "The file has no phone column. Add Mobile Phone, Office Phone or Home "
+                      "Phone with its country code column, or map a column to one."))
+        for code_field, phone_field in PHONE_LINES:
+            if phone_field in present and code_field not in present:
+                add(Issue(row, BY_FIELD[code_field].header, "error", "header.missing_column",
+                          f"The file has {BY_FIELD[phone_field].header} but no "
+                          f"{BY_FIELD[code_field].header} column. Add it with the 2-letter ISO "
+                          "code of each number."))
+        for index in sheet.unknown_columns:
+            add(Issue(row, sheet.column_name(index), "warning", "header.unknown_column",
+                      f"Column {column_letter(index)} ({sheet.headers[index].strip()!r}) is not "
+                      "a template column and will not be imported. Map it to a template column "
+                      "or remove it."))
+        for index, field in sheet.duplicate_columns:
+            add(Issue(row, sheet.column_name(index) if sheet.headers[index].strip()
+                      else f"Column {column_letter(index)}", "warning",
+                      "header.duplicate_column",
+                      f"Column {column_letter(index)} ({sheet.headers[index].strip()!r}) is a "
+                      f"second {BY_FIELD[field].header} column; only the first one is imported. "
+                      "Remove one of them."))
+
+    # rows --------------------------------------------------------------------------------
+    def step(self, max_rows: int = 5_000) -> int:
+        """Validate up to `max_rows` more rows; returns how many (0 once every row is done)."""
+        start = self.done
+        stop = min(self.total, start + max_rows)
+        for row in self.sheet.rows[start:stop]:
+            self._row(row)
+        self.done = stop
+        return stop - start
+
+    def _row(self, row: Row) -> None:
+        raw = row.values
+        values = self._get(raw + _PAD if self._pad else raw)
+        out: _Row | None = None
+        # One cheap screen for the generic cell rules: spaces at a cell's edge (the cells are
+        # joined by NUL), control characters or unusual spaces anywhere (not printable), a
+        # placeholder, or a long value. Only a flagged row pays for the per-cell checks.
+        joined = "\x00".join(values)
+        if (" \x00" in joined or "\x00 " in joined or joined[:1] == " " or joined[-1:] == " "
+                or len(joined) > _MAX_SINGLE_LINE or not "".join(values).isprintable()
+                or not _PLACEHOLDER_FORMS.isdisjoint(values)):
+            out = _Row(row.number)
+            values = tuple(_cell_checks(values, out))
+        (first, last, email, _title, vip, mobile_cc, mobile, provider, gateway, office_cc,
+         office, extension, home_cc, home, _computer, _notes) = values
+        # The common case: every field rule passes with a comparison or two each.
+        if not (first and last and not provider and not gateway
+                and not row.numeric and not row.formula
+                and (not email or plainly_valid(email))
+                and (not vip or vip in _VIP_VALUES)
+                and (mobile or office or home)
+                and (not (mobile or mobile_cc) or _line_ok(mobile_cc, mobile))
+                and (not (office or office_cc) or _line_ok(office_cc, office))
+                and (not (home or home_cc) or _line_ok(home_cc, home))
+                and (not extension or (office and extension.isdigit() and extension.isascii()
+                                       and len(extension) <= _EXTENSION_MAX))):
+            out = out or _Row(row.number)
+            field_of = self._field_of
+            numeric = [field_of[c] for c in row.numeric if c in field_of]
+            _check_fields(out, values, numeric)
+            for column in sorted(row.formula):
+                self._formula(out, column, raw[column])
+        if self._unlabelled or len(raw) > self._width:
+            out = self._unlabelled_cells(row, out)
+        key = (("email", email.casefold()) if email
+               else profile_key(first, last, email, (mobile, office, home)))
+        number = row.number
+        earlier = self._seen.setdefault(key, number)
+        if earlier != number or key in self._existing:
+            out = out or _Row(number)
+            self._duplicate(out, key, earlier)
+        if out is None or not out.issues:
+            self._valid += 1
+            return
+        issues = out.issues
+        if len(issues) > 1:
+            issues.sort(key=_column_order)
+        if all(i.severity == "warning" for i in issues):
+            self._valid += 1
+        self._issues.extend(issues)
+
+    def _formula(self, out: _Row, column: int, text: str) -> None:
+        if column not in self._field_of:
+            return
+        field = self._field_of[column]
+        if self.sheet.source == "csv":  # a CSV holds no computed value to propose
+            out.add(field, "error", "value.formula",
+                    f"{_label(field)} starts with '=', so a spreadsheet would run it as a "
+                    "formula. Type the value itself.")
+            return
+        out.add(field, "error", "value.formula",
+                f"{_label(field)} is a formula; the Help Desk needs values. Copy the column "
+                "and use Paste Special → Values (the proposed fix is its current value).", text)
+
+    def _unlabelled_cells(self, row: Row, out: _Row | None) -> _Row | None:
+        raw = row.values
+        extra = [i for i in self._unlabelled if raw[i]]
+        extra += [i for i in range(self._width, len(raw)) if raw[i]]
+        if not extra:
+            return out
+        out = out or _Row(row.number)
+        where = ", ".join(column_letter(i) for i in extra[:5])
+        delimiter = self.sheet.delimiter
+        hint = (f" If a value contains the delimiter {delimiter!r}, put that value in quotes."
+                if delimiter else "")
+        out.issues.append(Issue(row.number, f"Column {column_letter(extra[0])}", "error",
+                                "row.cells_without_header",
+                                f"Row {row.number} has values in column {where}, which has no "
+                                f"header; they would be lost. Move them to a template column or "
+                                f"delete them.{hint}"))
+        return out
+
+    def _duplicate(self, out: _Row, key: ProfileKey, earlier: int) -> None:
+        by_email = key[0] == "email"
+        field = 2 if by_email else 1
+        what = "email" if by_email else "name and phone number"
+        if earlier != out.number:
+            out.add(field, "error", "duplicate.in_file",
+                    f"Same {what} as row {earlier}: the same person twice. Remove one of the "
+                    "rows or merge them.")
+        if key in self._existing:
+            out.add(field, "warning", "duplicate.existing",
+                    f"A profile with this {what} already exists for the site; importing "
+                    "updates it.")
+
+    def report(self) -> Report:
+        """The report of the rows validated so far (all of them once `step` returned 0)."""
+        return Report(self.done, self._valid, tuple(self._issues))
+
+
+_ORDER = {header: i for i, header in enumerate(HEADERS)}
+
+
+def _column_order(issue: Issue) -> int:
+    return _ORDER.get(issue.column, len(_ORDER))
+
+
+def validate_rows(sheet: Sheet, existing_keys: Collection[ProfileKey] = frozenset(), *,
+                  chunk_rows: int = 5_000,
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> Report:
+    """Validate every row of `sheet`. `progress(done, total)` is called after each chunk;
+    when `cancelled()` returns True the run stops with ValidationCancelled."""
+    run = Validation(sheet, existing_keys)
+    while run.step(chunk_rows):
+        if progress is not None:
+            progress(run.done, run.total)
+        if cancelled is not None and cancelled():
+            raise ValidationCancelled(run.done)
+    return run.report()
+
+
+def validate_values(values: Mapping[str, str], *, row: int = 2,
+                    existing_keys: Collection[ProfileKey] = frozenset()) -> list[Issue]:
+    """The findings for one profile given as template text per field id (the add/edit form)."""
+    sheet = Sheet.build("csv", "form", row - 1, list(HEADERS),
+                        [Row(row, [values.get(f, "") for f in FIELDS])])
+    return list(validate_rows(sheet, existing_keys).issues)
+
+
+def key_set(keys: Iterable[ProfileKey]) -> frozenset[ProfileKey]:
+    """The existing keys as the validator wants them (a frozenset: O(1) lookups)."""
+    return frozenset(keys)
