@@ -55,6 +55,9 @@ def migrate(engine: Engine, path: Path, current: str | None) -> None:
                 f"{current}); update Preflight to open it"
             )
         backup(path, current)
+    elif path.stat().st_size > 0:
+        # An unversioned but non-empty file (e.g. stamped down to base): keep a copy all the same.
+        backup(path, "base")
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
         conn.execute(text(f"PRAGMA application_id = {APPLICATION_ID}"))

@@ -139,7 +139,7 @@ class Repository:
             .where(SiteRow.deleted_at.is_(None))
             .group_by(SiteRow.company_id)
         )
-        return {key: int(count) for key, count in rows.tuples()}
+        return {key: int(count) for key, count in rows}
 
     def save_company(self, company: Company, action: str) -> None:
         partner_id = self.partner_id()
@@ -178,7 +178,7 @@ class Repository:
             .where(DeviceRow.deleted_at.is_(None))
             .group_by(DeviceRow.site_id)
         )
-        return {key: int(count) for key, count in rows.tuples()}
+        return {key: int(count) for key, count in rows}
 
     def save_sites(self, sites: Sequence[Site], action: str) -> None:
         """Insert or update sites; one outbox/audit row each, all in this transaction."""

@@ -24,6 +24,8 @@ _SPECIAL_DOTTED = tuple("." + d for d in _SPECIAL if "." in d)
 _PLAIN = re.compile(
     rf"(?=[^@]{{1,64}}@){_ATEXT}++(?:\.{_ATEXT}++)*+@(?:{_LABEL}\.)++"
     rf"(?!(?i:{_SPECIAL_TLDS})\Z)[A-Za-z]{{2,63}}")
+# `_PLAIN` for addresses of at most 64 characters: enough on its own (no label can be too long).
+SHORT_PLAIN = re.compile(rf"(?=.{{1,64}}\Z){_PLAIN.pattern}")
 _ANGLE = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 
 

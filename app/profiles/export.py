@@ -21,7 +21,7 @@ from typing import Any
 
 import xlsxwriter
 
-from app.profiles.injection import needs_guard, neutralise
+from app.profiles.injection import TRIGGERS, needs_guard, neutralise
 from app.profiles.profile import Profile
 from app.profiles.sheet import Sheet
 from app.profiles.template import FIELDS, HEADERS, SHEET_NAME
@@ -32,6 +32,7 @@ _WIDTHS = {"first_name": 16, "last_name": 18, "email": 30, "title": 20, "vip": 6
            "mobile_sms_gateway": 16, "office_country_code": 10, "office_phone": 16,
            "office_extension": 10, "home_country_code": 10, "home_phone": 16,
            "computer_name": 18, "notes": 40}
+_GUARD_FIRST = TRIGGERS | {"'"}
 _WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
                      "strings_to_urls": False}
 
@@ -72,13 +73,14 @@ class _XlsxWriter:
         self.row += 1
         write_string, write_blank = self.sheet.write_string, self.sheet.write_blank
         plain, guarded = self.cell_format, self.guarded_format
+        row = self.row
         for index, text in enumerate(values):
             if not text:
-                write_blank(self.row, index, None, plain)
-            elif needs_guard(text):
-                write_string(self.row, index, text, guarded)
+                write_blank(row, index, None, plain)
+            elif text[0] in _GUARD_FIRST and needs_guard(text):
+                write_string(row, index, text, guarded)
             else:
-                write_string(self.row, index, text, plain)
+                write_string(row, index, text, plain)
 
     def close(self) -> None:
         self.book.close()
@@ -94,7 +96,7 @@ def export_xlsx(profiles: Iterable[Profile], path: str | os.PathLike[str], *,
         writer.sheet.data_validation(1, vip, 1_048_575, vip,
                                      {"validate": "list", "source": ["Yes", "No"]})
         for profile in profiles:
-            writer.add(list(profile.values().values()))
+            writer.add(profile.texts())
         writer.close()
         count = writer.row
     return count
@@ -114,7 +116,7 @@ def export_csv(profiles: Iterable[Profile], path: str | os.PathLike[str], *,
         writer = _csv_writer(stream, delimiter)
         writer.writerow(HEADERS)
         for profile in profiles:
-            writer.writerow([neutralise(v) for v in profile.values().values()])
+            writer.writerow([neutralise(v) for v in profile.texts()])
             count += 1
     return count
 

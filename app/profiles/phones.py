@@ -87,9 +87,6 @@ class _RegionRule:
     leading: re.Pattern[str] | None
     pattern: re.Pattern[str]
 
-    def valid(self, number: str) -> bool:
-        return self.pattern.fullmatch(number) is not None
-
 
 def _lengths(lengths: Iterable[int]) -> str:
     """A lookahead that the rest of the string has one of these lengths ("" for any)."""
@@ -98,7 +95,7 @@ def _lengths(lengths: Iterable[int]) -> str:
         return ""
     return "(?=(?:" + "|".join(f"[0-9]{{{n}}}" for n in wanted) + r")\Z)"
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Plan:
     """What `parse(digits, region)` + `is_valid_number` need, for one default region."""
 
@@ -107,8 +104,24 @@ class _Plan:
     has_transform: bool
     general: re.Pattern[str] | None  # for "is the number viable" (pattern only, like parse)
     strip_lengths: frozenset[int]  # lengths `_test_number_length` lets parse strip down to
-    regions: tuple[_RegionRule, ...]  # every region of the calling code, in phonenumbers' order
-    only: re.Pattern[str] | None  # the one rule, when the calling code has one region
+    main: _RegionRule  # the first region of the calling code (the main country)
+    others: tuple[str, ...]  # the other regions of the calling code, in phonenumbers' order
+    rules: tuple[_RegionRule, ...] | None = None  # their rules, compiled when first needed
+    replayable: bool = True  # False once one of `others` turned out not to be replayable
+
+    def other_rules(self) -> tuple[_RegionRule, ...] | None:
+        """The rules of `others` (None when one of them cannot be replayed)."""
+        if self.rules is None and self.replayable:
+            rules = [_region_rule(m) for m in map(_metadata, self.others) if m is not None]
+            if any(rule is None for rule in rules):
+                self.replayable = False  # the oracle decides for such numbers
+            else:
+                self.rules = tuple(r for r in rules if r is not None)
+        return self.rules
+
+
+def _metadata(region: str) -> PhoneMetadata | None:
+    return PhoneMetadata.metadata_for_region(region, None)
 
 
 def _region_rule(metadata: PhoneMetadata) -> _RegionRule | None:
@@ -138,39 +151,31 @@ _PLANS: dict[str, _Plan | None] = {}
 def _plan(region: str) -> _Plan | None:
     if region in _PLANS:
         return _PLANS[region]
-    metadata = PhoneMetadata.metadata_for_region(region, None)
+    metadata = _metadata(region)
     plan: _Plan | None = None
-    if (metadata is not None and metadata.general_desc is not None
-            and metadata.country_code is not None):
-        rules: list[_RegionRule] = []
-        for other in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(metadata.country_code, ()):
-            other_metadata = PhoneMetadata.metadata_for_region(other, None)
-            if other_metadata is None:
-                continue
-            rule = _region_rule(other_metadata)
-            if rule is None:
-                break  # this region could be chosen and never validates: let the oracle decide
-            rules.append(rule)
-        else:
-            general = metadata.general_desc
-            bail = re.escape(str(metadata.country_code))
-            if metadata.international_prefix:
-                bail = f"(?:{bail})|(?:{metadata.international_prefix})"
-            possible = tuple(general.possible_length)
-            local = frozenset(general.possible_length_local_only or ())
-            only = rules[0].pattern if len(rules) == 1 and rules[0].leading is None else None
-            plan = _Plan(
-                re.compile(bail),
-                re.compile(metadata.national_prefix_for_parsing)
-                if metadata.national_prefix_for_parsing else None,
-                bool(metadata.national_prefix_transform_rule),
-                re.compile(general.national_number_pattern)
-                if general.national_number_pattern else None,
-                frozenset(n for n in range(MAX_NSN_LENGTH + 1)
-                          if _length_allows_stripping(n, possible, local)),
-                tuple(rules),
-                only,
-            )
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(
+        metadata.country_code if metadata is not None and metadata.country_code else -1, ())
+    first = _metadata(regions[0]) if regions else None
+    main = _region_rule(first) if first is not None else None
+    if metadata is not None and metadata.general_desc is not None and main is not None:
+        general = metadata.general_desc
+        bail = re.escape(str(metadata.country_code))
+        if metadata.international_prefix:
+            bail = f"(?:{bail})|(?:{metadata.international_prefix})"
+        possible = tuple(general.possible_length)
+        local = frozenset(general.possible_length_local_only or ())
+        plan = _Plan(
+            re.compile(bail),
+            re.compile(metadata.national_prefix_for_parsing)
+            if metadata.national_prefix_for_parsing else None,
+            bool(metadata.national_prefix_transform_rule),
+            re.compile(general.national_number_pattern)
+            if general.national_number_pattern else None,
+            frozenset(n for n in range(MAX_NSN_LENGTH + 1)
+                      if _length_allows_stripping(n, possible, local)),
+            main,
+            tuple(regions[1:]),
+        )
     _PLANS[region] = plan
     return plan
 
@@ -211,13 +216,24 @@ def replay_is_valid(region: str, digits: str) -> bool | None:
                      and general.fullmatch(stripped) is None)
             if not keeps and len(stripped) in plan.strip_lengths:
                 national = stripped
-    if plan.only is not None:
-        return plan.only.fullmatch(national) is not None
-    for rule in plan.regions:  # `region_code_for_number`, then validity for that region
+    # `region_code_for_number` picks the first region whose leading digits match, or whose
+    # patterns know the number; the number is valid when that region's patterns know it.
+    main = plan.main
+    if not plan.others:  # one region: it is the number's region
+        return main.pattern.fullmatch(national) is not None
+    if main.leading is not None:
+        if main.leading.match(national):
+            return main.pattern.fullmatch(national) is not None
+    elif main.pattern.fullmatch(national) is not None:
+        return True
+    rules = plan.other_rules()
+    if rules is None:
+        return None
+    for rule in rules:
         if rule.leading is not None:
             if rule.leading.match(national):
-                return rule.valid(national)
-        elif rule.valid(national):
+                return rule.pattern.fullmatch(national) is not None
+        elif rule.pattern.fullmatch(national) is not None:
             return True
     return False
 

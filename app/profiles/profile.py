@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Container, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from operator import attrgetter
 
 from app.profiles.sheet import Sheet
 from app.profiles.template import FIELDS
 
 ProfileKey = tuple[str, ...]
+_ATTRIBUTES = attrgetter(*FIELDS)
+_VIP = FIELDS.index("vip")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +45,13 @@ class Profile:
 
     def values(self) -> dict[str, str]:
         """Template text per field id, in template order (VIP as "Yes"/"No")."""
-        data = asdict(self)
-        return {f: ("Yes" if self.vip else "No") if f == "vip" else str(data[f])
-                for f in FIELDS}
+        return dict(zip(FIELDS, self.texts(), strict=True))
+
+    def texts(self) -> list[str]:
+        """Template text in template column order (VIP as "Yes"/"No")."""
+        texts = list(_ATTRIBUTES(self))
+        texts[_VIP] = "Yes" if self.vip else "No"
+        return texts
 
     @property
     def key(self) -> ProfileKey:

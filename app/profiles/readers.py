@@ -15,6 +15,7 @@ from typing import Literal
 
 from app.profiles.csvfile import read_csv
 from app.profiles.errors import ReadError
+from app.profiles.gcpause import paused_gc
 from app.profiles.limits import DEFAULT_LIMITS, MB, Limits
 from app.profiles.sheet import Sheet
 from app.profiles.workbook import read_workbook
@@ -84,6 +85,8 @@ def read_sheet(path: str | os.PathLike[str], *, sheet_name: str | None = None,
                         f"{limits.max_file_bytes / MB:,.0f} MB. Split it into smaller files.")
     with file.open("rb") as stream:
         head = stream.read(16)
-    if detect_format(head) == "zip":
-        return read_workbook(file, limits, sheet_name)
-    return read_csv(file, limits, encoding, delimiter)
+    kind = detect_format(head)
+    with paused_gc():
+        if kind == "zip":
+            return read_workbook(file, limits, sheet_name)
+        return read_csv(file, limits, encoding, delimiter)

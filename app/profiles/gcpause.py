@@ -1,0 +1,36 @@
+"""Pause Python's cyclic garbage collector during bulk reading and validation.
+
+Reading and validating 100k rows allocates millions of container objects (row lists, keys,
+findings) and none of them form reference cycles; the cyclic collector would still run full
+collections over all of them, repeatedly: measured here, about 0.2 s of a 0.45 s CSV read and
+0.2 s of a 0.8 s validation. Reference counting frees everything as usual; only the cycle
+search waits until the outermost pause ends. Pauses nest and may overlap across threads.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_lock = threading.Lock()
+_depth = 0
+_was_enabled = False
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    global _depth, _was_enabled  # noqa: PLW0603 - one process-wide collector to pause
+    with _lock:
+        if _depth == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _was_enabled:
+                gc.enable()

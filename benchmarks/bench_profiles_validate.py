@@ -1,0 +1,283 @@
+"""Client-profile import figures (issue 5): read + validate a 100k-row template, XLSX and CSV,
+beside python-calamine's raw read and the stdlib csv module's raw read.
+
+    .venv/bin/python benchmarks/bench_profiles_validate.py [--rows 100000] [--seed 5] [--runs 3]
+
+The files are generated (seeded RNG, xlsxwriter constant_memory) in a temporary folder and thrown
+away. Every figure is measured in a fresh child process (so caches start cold and the peak
+resident memory, ru_maxrss, is that path's alone); times are the median of --runs children.
+Nothing is asserted (DESIGN.md §11).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+FIRST = ("James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
+         "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas",
+         "Sarah", "Chloé", "José", "Zoë", "Łukasz", "Siobhán", "Anaïs")
+LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+        "Rodriguez", "Martinez", "Hernandez", "Lopez", "Wilson", "Anderson", "O'Brien",
+        "Müller", "Nguyen", "Kowalski", "García-Márquez", "Taylor")
+TITLES = ("", "Manager", "Accountant", "Receptionist", "Director", "Office Manager", "CEO",
+          "Sales", "Engineer", "Nurse")
+DOMAINS = ("contoso.com", "fabrikam.co.uk", "northwind.de", "tailspin.com.au", "litware.org")
+US_AREAS = ("212", "213", "312", "415", "503", "617", "646", "702", "713", "818", "917", "972")
+
+
+def _phone(rng: random.Random) -> tuple[str, str]:
+    """(country code, digits): a valid number (checked with phonenumbers itself) in the
+    countries an MSP's clients typically span, written as people write them nationally."""
+    import phonenumbers
+
+    pick = rng.random()
+    region, shapes = (("US", ("AAA#######",)) if pick < 0.70 else
+                      ("GB", ("07#########", "020########", "0161#######")) if pick < 0.85 else
+                      ("DE", ("0151########", "0171#######", "030########")) if pick < 0.95 else
+                      ("AU", ("04########", "02########")))
+    while True:
+        shape = rng.choice(shapes).replace("AAA", rng.choice(US_AREAS))
+        digits = "".join(str(rng.randrange(10)) if ch == "#" else ch for ch in shape)
+        if phonenumbers.is_valid_number(phonenumbers.parse(digits, region)):
+            return region, digits
+
+
+def make_rows(count: int, seed: int) -> list[list[str]]:
+    """Template rows: every row unique; about 2% carry the mistakes customers make."""
+    rng = random.Random(seed)
+    rows = []
+    for n in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{first[0].lower()}.{n}@{rng.choice(DOMAINS)}" if rng.random() < 0.9 else ""
+        mcc, mobile = _phone(rng)
+        occ, office = _phone(rng) if rng.random() < 0.6 else ("", "")
+        ext = str(rng.randint(100, 9999)) if office and rng.random() < 0.3 else ""
+        hcc, home = _phone(rng) if rng.random() < 0.1 else ("", "")
+        row = [first, last, email, rng.choice(TITLES), rng.choice(("Yes", "No", "No", "")),
+               mcc, mobile, "", "", occ, office, ext, hcc, home,
+               f"PC-{n:06d}" if rng.random() < 0.7 else "",
+               "Prefers email" if rng.random() < 0.05 else ""]
+        if rng.random() < 0.02:  # a customer's mistake
+            kind = rng.randrange(5)
+            if kind == 0:
+                row[6] = f"{mobile[:3]}-{mobile[3:6]}-{mobile[6:]}"  # hyphens
+            elif kind == 1 and mcc == "GB":
+                row[5] = "UK"
+            elif kind == 2:
+                row[3] = "N/A"
+            elif kind == 3:
+                row[1] = last + " "
+            else:
+                row[7] = "Verizon"
+        rows.append(row)
+    return rows
+
+
+def write_inputs(folder: Path, count: int, seed: int) -> tuple[Path, Path]:
+    import xlsxwriter
+
+    from app.profiles.template import HEADERS
+
+    rows = make_rows(count, seed)
+    xlsx = folder / "profiles.xlsx"
+    book = xlsxwriter.Workbook(str(xlsx), {"constant_memory": True})
+    sheet = book.add_worksheet("Client Profiles")
+    sheet.write_row(0, 0, HEADERS)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value:
+                sheet.write_string(r, c, value)
+    book.close()
+    csv_path = folder / "profiles.csv"
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(HEADERS)
+        writer.writerows(rows)
+    return xlsx, csv_path
+
+
+# --- the measured paths (each runs in its own child process) ---------------------------------
+
+def _calamine_raw(path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(path)) as book:
+        book.get_sheet_by_name("Client Profiles").to_python()
+
+
+def _csv_raw(path: Path) -> None:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        list(csv.reader(stream))
+
+
+def _pandas_openpyxl(path: Path) -> None:
+    import pandas  # type: ignore[import-not-found]
+
+    pandas.read_excel(path, sheet_name="Client Profiles", engine="openpyxl", dtype=str)
+
+
+def _ours(path: Path) -> dict[str, float]:
+    from app.profiles import read_sheet, validate_rows
+
+    start = time.perf_counter()
+    sheet = read_sheet(path)
+    read = time.perf_counter()
+    report = validate_rows(sheet)
+    done = time.perf_counter()
+    return {"read": read - start, "validate": done - read, "rows": report.rows,
+            "valid": report.valid_rows, "issues": len(report.issues)}
+
+
+def _export_ours(path: Path) -> None:
+    from app.profiles import Profile, export_xlsx
+
+    people = [Profile.from_values(dict(zip(FIELDS_, r, strict=True)))
+              for r in make_rows(ROWS_, SEED_)]
+    start = time.perf_counter()
+    export_xlsx(people, path.with_name("ours.xlsx"))
+    EXTRA_["time"] = time.perf_counter() - start
+
+
+def _export_bare(path: Path) -> None:
+    import xlsxwriter
+
+    rows = make_rows(ROWS_, SEED_)
+    start = time.perf_counter()
+    book = xlsxwriter.Workbook(str(path.with_name("bare.xlsx")), {"constant_memory": True})
+    sheet = book.add_worksheet("Client Profiles")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    EXTRA_["time"] = time.perf_counter() - start
+
+
+FIELDS_: tuple[str, ...] = ()
+ROWS_ = SEED_ = 0
+EXTRA_: dict[str, float] = {}
+PATHS = {"calamine": _calamine_raw, "csv": _csv_raw, "pandas": _pandas_openpyxl,
+         "export": _export_ours, "bare-export": _export_bare}
+
+
+def child(kind: str, path: Path, rows: int, seed: int) -> None:
+    import resource
+
+    global FIELDS_, ROWS_, SEED_  # the child's parameters
+    from app.profiles import FIELDS
+
+    FIELDS_, ROWS_, SEED_ = FIELDS, rows, seed
+    import python_calamine  # noqa: F401  (imports happen once at start-up: not timed)
+    import xlsxwriter  # noqa: F401
+
+    import app.profiles  # noqa: F401
+
+    extra: dict[str, float] = {}
+    start = time.perf_counter()
+    if kind == "ours":
+        extra = _ours(path)
+        EXTRA_["time"] = extra["read"] + extra["validate"]
+    else:
+        PATHS[kind](path)
+    elapsed = EXTRA_.get("time", time.perf_counter() - start)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
+    print(json.dumps({"time": elapsed, "peak_mb": peak * scale / 2**20, **extra}))
+
+
+def measure(kind: str, path: Path, args: argparse.Namespace,
+            runs: int | None = None) -> dict[str, float] | None:
+    """Median figures of `runs` fresh child processes (None: the peer is not installed)."""
+    results = []
+    for _ in range(runs or args.runs):
+        done = subprocess.run([sys.executable, __file__, "--child", kind, str(path),
+                               "--rows", str(args.rows), "--seed", str(args.seed)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            if "ModuleNotFoundError" in done.stderr:
+                return None
+            raise RuntimeError(done.stderr)
+        results.append(json.loads(done.stdout))
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
+def _line(figure: str, ours: float, peer: float | None, unit: str, peer_name: str) -> str:
+    if peer is None:
+        return f"{figure:<30} {ours:>9.2f}{unit} {'n/a':>10} {'':>7}  {peer_name}"
+    return (f"{figure:<30} {ours:>9.2f}{unit} {peer:>9.2f}{unit} {ours / peer:>6.2f}×  "
+            f"{peer_name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), args.rows, args.seed)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        xlsx, csv_path = write_inputs(Path(folder), args.rows, args.seed)
+        made = time.perf_counter() - start
+        sizes = xlsx.stat().st_size / 2**20, csv_path.stat().st_size / 2**20
+        print(f"{args.rows:,} template rows (seed {args.seed}) generated in {made:.1f} s: XLSX "
+              f"{sizes[0]:.1f} MB, CSV {sizes[1]:.1f} MB")
+        print(f"{platform.python_implementation()} {platform.python_version()}, "
+              f"{platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; "
+              f"medians of {args.runs} fresh processes each")
+        xlsx_ours, calamine = measure("ours", xlsx, args), measure("calamine", xlsx, args)
+        csv_ours, csv_raw = measure("ours", csv_path, args), measure("csv", csv_path, args)
+        pandas = measure("pandas", xlsx, args, 1)
+        export, bare = measure("export", xlsx, args), measure("bare-export", xlsx, args)
+    assert xlsx_ours
+    assert calamine
+    assert csv_ours
+    assert csv_raw
+    assert export
+    assert bare
+    print()
+    print(f"{'figure':<30} {'ours':>10} {'peer':>10} {'ratio':>7}  peer")
+    rows = [
+        ("XLSX read", xlsx_ours["read"], calamine["time"], "s", "python-calamine raw read"),
+        ("XLSX validate", xlsx_ours["validate"], None, "s", ""),
+        ("XLSX read + validate", xlsx_ours["time"], calamine["time"], "s",
+         "python-calamine raw read"),
+        ("XLSX peak memory", xlsx_ours["peak_mb"], calamine["peak_mb"], "MB", "(whole process)"),
+        ("CSV read", csv_ours["read"], csv_raw["time"], "s", "stdlib csv raw read"),
+        ("CSV validate", csv_ours["validate"], None, "s", ""),
+        ("CSV read + validate", csv_ours["time"], csv_raw["time"], "s", "stdlib csv raw read"),
+        ("CSV peak memory", csv_ours["peak_mb"], csv_raw["peak_mb"], "MB", "(whole process)"),
+        ("XLSX export", export["time"], bare["time"], "s", "bare xlsxwriter write_string"),
+    ]
+    for figure, ours, peer, unit, peer_name in rows:
+        print(_line(figure, ours, peer, unit, peer_name))
+    if pandas is None:
+        print(f"{'XLSX pandas+openpyxl read':<30} {'':>10} {'n/a':>10} {'':>7}  "
+              "(pandas/openpyxl not installed)")
+    else:
+        print(_line("XLSX read + validate", xlsx_ours["time"], pandas["time"], "s",
+                    "pandas.read_excel (openpyxl)"))
+    print(f"\nrows {xlsx_ours['rows']:,.0f}, valid {xlsx_ours['valid']:,.0f}, findings "
+          f"{xlsx_ours['issues']:,.0f} (XLSX and CSV agree: "
+          f"{(xlsx_ours['valid'], xlsx_ours['issues']) == (csv_ours['valid'], csv_ours['issues'])})")
+
+
+if __name__ == "__main__":
+    main()

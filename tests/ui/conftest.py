@@ -1,0 +1,91 @@
+"""Fixtures of the GUI tests: real widgets on a real workspace file, no modal dialogs.
+
+Questions pages ask go through their `dialogs` service; `ScriptedDialogs` answers them from a
+script. Background work is awaited with `qtbot.waitUntil`/`waitSignal`, never with sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.services.workspace import Workspace
+from ui import background, excepthook
+from ui.main_window import MainWindow
+from ui.ui_settings import UiSettings
+
+
+class ScriptedDialogs:
+    """Stands in for `ui.dialogs.DialogService`: answers from queues, records what was asked."""
+
+    def __init__(self) -> None:
+        self.texts: list[str | None] = []
+        self.confirms: list[bool] = []
+        self.paths: list[Path | None] = []
+        self.asked: list[tuple[str, str]] = []
+        self.errors: list[tuple[str, str]] = []
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        self.asked.append((title, label))
+        return self.texts.pop(0)
+
+    def confirm(self, title: str, text: str, accept: str = "OK", *,
+                destructive: bool = False, details: str = "") -> bool:
+        self.asked.append((title, f"{text} {details}".strip()))
+        return self.confirms.pop(0)
+
+    def show_error(self, title: str, text: str) -> None:
+        self.errors.append((title, text))
+
+    def save_path(self, title: str, start: Path) -> Path | None:
+        self.asked.append((title, str(start)))
+        return self.paths.pop(0)
+
+    def open_path(self, title: str, start: Path) -> Path | None:
+        self.asked.append((title, str(start)))
+        return self.paths.pop(0)
+
+    def about(self, title: str, text: str) -> None:
+        self.asked.append((title, text))
+
+
+@pytest.fixture
+def dialogs() -> ScriptedDialogs:
+    return ScriptedDialogs()
+
+
+@pytest.fixture(autouse=True)
+def error_dialogs() -> Iterator[excepthook.RecordingDialogService]:
+    """The excepthook's dialog service records instead of showing a modal box."""
+    recorder = excepthook.RecordingDialogService()
+    previous = excepthook.set_dialog_service(recorder)
+    yield recorder
+    excepthook.set_dialog_service(previous)
+
+
+@pytest.fixture
+def ui_settings(tmp_path: Path) -> UiSettings:
+    """QSettings in a file of this test, never the user's."""
+    return UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+
+
+def wait_idle(qtbot: Any, timeout: int = 10_000) -> None:
+    """Wait until every background job has delivered its result."""
+    qtbot.waitUntil(lambda: background.pending() == 0, timeout=timeout)
+
+
+@pytest.fixture
+def window(qtbot: Any, sample_workspace: Workspace, ui_settings: UiSettings
+           ) -> Iterator[MainWindow]:
+    win = MainWindow(sample_workspace, ui_settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.show_page("companies")
+    wait_idle(qtbot)
+    yield win
+    wait_idle(qtbot)

@@ -1,0 +1,150 @@
+"""Undo commands of the Companies & Sites and Assignments pages, on the shared QUndoStack.
+
+Each change is made (through a service, off the GUI thread) before its command is pushed, so the
+first `redo` does nothing. Undo and redo are new changes through the services (DESIGN.md §3),
+queued on a `SerialQueue` so they land in the order the user asked for them. A refused undo
+(say the site was deleted meanwhile) is reported through `on_error`; nothing fails silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from PySide6.QtGui import QUndoCommand
+
+from app.domain.errors import PreflightError
+from app.services.hierarchy import CompanyService, SiteService
+from ui.background import SerialQueue, report_error
+
+Done = Callable[[str | None], None]  # the id to select afterwards, if any
+ErrorSink = Callable[[str], None]
+
+
+@dataclass
+class Handle:
+    """The current id of an object that undo deletes and redo creates again (a new id)."""
+
+    id: str
+
+
+class QueuedCommand(QUndoCommand):
+    def __init__(self, text: str, queue: SerialQueue, on_done: Done, on_error: ErrorSink) -> None:
+        super().__init__(text)
+        self.queue = queue
+        self.on_done = on_done
+        self.on_error = on_error
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._submit(self.do_redo, "redo")
+
+    def undo(self) -> None:
+        self._submit(self.do_undo, "undo")
+
+    def _submit(self, step: Callable[[], str | None], what: str) -> None:
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, PreflightError):
+                report_error(exc)  # a bug: the excepthook dialog
+                return
+            self.on_error(f"Could not {what} “{self.text()}”: {exc}")
+            self.on_done(None)
+
+        self.queue.submit(step, self.on_done, failed)
+
+    def do_redo(self) -> str | None:
+        raise NotImplementedError
+
+    def do_undo(self) -> str | None:
+        raise NotImplementedError
+
+
+class CreateCompanyCommand(QueuedCommand):
+    def __init__(self, companies: CompanyService, handle: Handle, name: str, *,
+                 queue: SerialQueue, on_done: Done, on_error: ErrorSink) -> None:
+        super().__init__(f"Create company '{name}'", queue, on_done, on_error)
+        self.companies = companies
+        self.handle = handle
+        self.name = name
+
+    def do_undo(self) -> str | None:
+        self.companies.delete(self.handle.id)
+        return None
+
+    def do_redo(self) -> str | None:
+        self.handle.id = self.companies.create(self.name).id
+        return self.handle.id
+
+
+class CreateSiteCommand(QueuedCommand):
+    def __init__(self, sites: SiteService, handle: Handle, company_id: str, name: str, *,
+                 queue: SerialQueue, on_done: Done, on_error: ErrorSink) -> None:
+        super().__init__(f"Create site '{name}'", queue, on_done, on_error)
+        self.sites = sites
+        self.handle = handle
+        self.company_id = company_id
+        self.name = name
+
+    def do_undo(self) -> str | None:
+        self.sites.delete(self.handle.id)
+        return self.company_id
+
+    def do_redo(self) -> str | None:
+        self.handle.id = self.sites.create(self.company_id, self.name).id
+        return self.handle.id
+
+
+class RenameCommand(QueuedCommand):
+    """Rename a company or a site (both services have `rename(ref, name)`)."""
+
+    def __init__(self, service: CompanyService | SiteService, kind: str, item_id: str,
+                 before: str, after: str, *, queue: SerialQueue, on_done: Done,
+                 on_error: ErrorSink) -> None:
+        super().__init__(f"Rename {kind} '{before}' to '{after}'", queue, on_done, on_error)
+        self.service = service
+        self.item_id = item_id
+        self.before = before
+        self.after = after
+
+    def do_undo(self) -> str | None:
+        self.service.rename(self.item_id, self.before)
+        return self.item_id
+
+    def do_redo(self) -> str | None:
+        self.service.rename(self.item_id, self.after)
+        return self.item_id
+
+
+class AssignPackagesCommand(QueuedCommand):
+    """Sites got `package_id` (None: their assignment was removed); undo gives each site the
+    package it had before, grouped into one service call per previous package."""
+
+    def __init__(self, sites: SiteService, text: str, package_id: str | None,
+                 previous: Mapping[str, str | None], *, queue: SerialQueue, on_done: Done,
+                 on_error: ErrorSink) -> None:
+        super().__init__(text, queue, on_done, on_error)
+        self.sites = sites
+        self.package_id = package_id
+        self.previous = dict(previous)
+
+    def do_redo(self) -> str | None:
+        ids = list(self.previous)
+        if self.package_id is None:
+            self.sites.unassign(ids)
+        else:
+            self.sites.assign(self.package_id, ids)
+        return None
+
+    def do_undo(self) -> str | None:
+        groups: dict[str | None, list[str]] = {}
+        for site_id, package_id in self.previous.items():
+            groups.setdefault(package_id, []).append(site_id)
+        for package_id, ids in groups.items():
+            if package_id is None:
+                self.sites.unassign(ids)
+            else:
+                self.sites.assign(package_id, ids)
+        return None

@@ -1,0 +1,171 @@
+"""Effective settings of a site or device (with provenance), and two sites side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+
+from app.domain.settings import SettingValue
+from app.services.views import ComparisonRow, EffectiveRow
+from ui.formatting import format_value, level_label
+from ui.models.rows import RowTableModel
+
+LEVEL_COLORS = {
+    "default-package": "#8a8f98",
+    "site-package": "#2f6fba",
+    "device-override": "#c76d00",
+}
+DIFF_BACKGROUND = "#fff1c7"
+DIFF_FOREGROUND = "#1f1f1f"
+_swatches: dict[str, QIcon] = {}
+
+
+def level_icon(level: str) -> QIcon:
+    """A small coloured dot per source level, so the levels are told apart at a glance."""
+    if level not in _swatches:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(LEVEL_COLORS.get(level, "#8a8f98")))
+        painter.drawEllipse(2, 2, 8, 8)
+        painter.end()
+        _swatches[level] = QIcon(pixmap)
+    return _swatches[level]
+
+
+class EffectiveTableModel(RowTableModel):
+    COL_TYPE = 0
+    COL_SETTING = 1
+    COL_VALUE = 2
+    COL_LEVEL = 3
+    COL_PACKAGE = 4
+    COL_POLICY = 5
+    HEADERS: ClassVar[tuple[str, ...]] = ("Policy type", "Setting", "Value", "Source",
+                                          "Package", "Policy")
+
+    def row_id(self, row: EffectiveRow) -> str:
+        return f"{row.type}.{row.key}"
+
+    def display(self, row: EffectiveRow, column: int) -> str:
+        if column == self.COL_TYPE:
+            return row.type_label
+        if column == self.COL_SETTING:
+            return row.label
+        if column == self.COL_VALUE:
+            return format_value(row.type, row.key, row.value)
+        if column == self.COL_LEVEL:
+            return level_label(row.level)
+        if column == self.COL_PACKAGE:
+            return row.package or ""
+        if column == self.COL_POLICY:
+            return row.policy or ("Set on this device" if row.level == "device-override" else "")
+        return ""
+
+    def extra(self, row: EffectiveRow, column: int, role: int) -> Any:
+        if column == self.COL_LEVEL and role == Qt.ItemDataRole.DecorationRole:
+            return level_icon(row.level)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_SETTING:
+            return f"{row.type}.{row.key}"
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.COL_VALUE, self.COL_POLICY):
+            return self.display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_LEVEL:
+            if row.level == "device-override":
+                return "Set on the device itself; it wins over every package"
+            where = "the site's own package" if row.level == "site-package" \
+                else "the default package (inherited by every site)"
+            return f"From {where}: '{row.package}', policy '{row.policy}'"
+        return None
+
+
+class ComparisonTableModel(RowTableModel):
+    COL_TYPE = 0
+    COL_SETTING = 1
+    COL_LEFT = 2
+    COL_LEFT_SOURCE = 3
+    COL_RIGHT = 4
+    COL_RIGHT_SOURCE = 5
+    HEADERS: ClassVar[tuple[str, ...]] = ("Policy type", "Setting", "Site A", "Source (A)",
+                                          "Site B", "Source (B)")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._all: list[ComparisonRow] = []
+        self._type_labels: dict[str, str] = {}
+        self.differences_only = False
+        self.names = ("Site A", "Site B")
+        self._diff_brush = QBrush(QColor(DIFF_BACKGROUND))
+        self._diff_text = QBrush(QColor(DIFF_FOREGROUND))
+
+    def set_comparison(self, rows: Sequence[ComparisonRow], names: tuple[str, str],
+                       type_labels: dict[str, str]) -> None:
+        self._all = list(rows)
+        self._type_labels = dict(type_labels)
+        self.names = names
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.COL_LEFT, self.COL_RIGHT)
+        self._refilter()
+
+    def set_differences_only(self, on: bool) -> None:
+        self.differences_only = on
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self.set_rows([r for r in self._all if r.differs or not self.differences_only])
+
+    def difference_count(self) -> int:
+        return sum(1 for r in self._all if r.differs)
+
+    def total_count(self) -> int:
+        return len(self._all)
+
+    def row_id(self, row: ComparisonRow) -> str:
+        return f"{row.type}.{row.key}"
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and section in (self.COL_LEFT, self.COL_RIGHT)):
+            return self.names[0 if section == self.COL_LEFT else 1]
+        return super().headerData(section, orientation, role)
+
+    def display(self, row: ComparisonRow, column: int) -> str:
+        if column == self.COL_TYPE:
+            return self._type_labels.get(row.type, row.type)
+        if column == self.COL_SETTING:
+            return row.label
+        if column == self.COL_LEFT:
+            return self._value(row, row.left, row.right)
+        if column == self.COL_LEFT_SOURCE:
+            return row.left_source
+        if column == self.COL_RIGHT:
+            return self._value(row, row.right, row.left)
+        if column == self.COL_RIGHT_SOURCE:
+            return row.right_source
+        return ""
+
+    @staticmethod
+    def _value(row: ComparisonRow, value: SettingValue, other: SettingValue) -> str:
+        text = format_value(row.type, row.key, value)
+        if row.differs and text == format_value(row.type, row.key, other):
+            # Both read "—" yet differ: one is set to nothing, the other not set at all.
+            return "not set" if value is None else "(empty)"
+        return text
+
+    def extra(self, row: ComparisonRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.COL_LEFT_SOURCE,
+                                                              self.COL_RIGHT_SOURCE):
+            return self.display(row, column)
+        if row.differs:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._diff_brush
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._diff_text
+            if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+                return "differs"
+            if role == Qt.ItemDataRole.ToolTipRole and column in (self.COL_LEFT, self.COL_RIGHT):
+                return "The two sites differ here"
+        return None

@@ -1,0 +1,450 @@
+"""Companies & Sites: the client hierarchy as a tree, with the devices of the selected site.
+
+Companies and sites are created (New Company, New Site), renamed in place (F2, double-click or
+Rename) and removed after a confirmation that says how many sites and devices go with them.
+Creating and renaming are undoable on the shared stack; every service call runs off the GUI
+thread and the tree reloads afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import PreflightError
+from app.services.hierarchy import CompanyService, DeviceService, SiteService
+from app.services.views import CompanyView, DeviceView, SiteView
+from ui.background import SerialQueue, report_error, run_blocking
+from ui.dialogs import DialogService
+from ui.hierarchy_commands import CreateCompanyCommand, CreateSiteCommand, Handle, RenameCommand
+from ui.models.device_model import DeviceTableModel
+from ui.models.hierarchy_model import COMPANY, SITE, HierarchyModel
+from ui.widgets.page_header import PageHeader, muted_label
+from ui.widgets.policy_common import NoticeBar, as_sentence, section_title
+
+EXPAND_ALL_LIMIT = 1000  # more sites than this: companies open as the user goes
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class CompaniesPage(QWidget):
+    refreshed = Signal()  # the tree was (re)loaded
+    devices_loaded = Signal()  # the device list of the selected site was (re)loaded
+
+    def __init__(self, companies: CompanyService, sites: SiteService, devices: DeviceService,
+                 undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("companiesPage")
+        self.companies = companies
+        self.sites = sites
+        self.devices = devices
+        self.undo_stack = undo_stack
+        self.dialogs = DialogService(self)
+        self.writes = SerialQueue(self)
+        self._companies: list[CompanyView] = []
+        self._sites: list[SiteView] = []
+        self._select_after: str | None = None
+        self._device_request = 0
+        self._shown_once = False
+        self.loading = False
+        self._build()
+        self._update_actions()
+
+    # layout
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 10, 12, 10)
+        outer.setSpacing(8)
+        outer.addWidget(PageHeader(
+            "Companies & Sites",
+            "Your clients and their sites. Devices appear here once their agents report in.",
+            self))
+
+        outer.addLayout(self._build_toolbar())
+        self.notice = NoticeBar(self)
+        outer.addWidget(self.notice)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self._build_tree(splitter))
+        splitter.addWidget(self._build_detail(splitter))
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 520])
+        outer.addWidget(splitter, 1)
+        self._show_detail(None)
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("companySearch")
+        self.search.setPlaceholderText("Search companies and sites")
+        self.search.setAccessibleName("Search companies and sites")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self.search.textChanged.connect(self._apply_filter)
+        bar.addWidget(self.search)
+        self.new_company_button = self._button("New Company…", "newCompany",
+                                               QStyle.StandardPixmap.SP_FileDialogNewFolder,
+                                               self.new_company)
+        self.new_site_button = self._button("New Site…", "newSite",
+                                            QStyle.StandardPixmap.SP_FileIcon, self.new_site)
+        self.rename_button = self._button("Rename", "rename", None, self.rename_selected)
+        self.delete_button = self._button("Delete…", "delete",
+                                          QStyle.StandardPixmap.SP_TrashIcon,
+                                          self.delete_selected)
+        bar.addStretch(1)
+        for button in (self.new_company_button, self.new_site_button, self.rename_button,
+                       self.delete_button):
+            bar.addWidget(button)
+        return bar
+
+    def _build_tree(self, splitter: QSplitter) -> QTreeView:
+        self.model = HierarchyModel(self)
+        self.model.rename_requested.connect(self._on_renamed_inline)
+        self.tree = QTreeView(splitter)
+        self.tree.setObjectName("hierarchyTree")
+        self.tree.setAccessibleName("Companies and sites")
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        header = self.tree.header()
+        header.setResizeContentsPrecision(100)  # fit columns to the first rows, not all
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(HierarchyModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(HierarchyModel.COL_PACKAGE,
+                                    QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(HierarchyModel.COL_DEVICES,
+                                    QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.selectionModel().currentChanged.connect(self._on_current)
+        delete = QAction("Delete", self.tree)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self.delete_selected)
+        self.tree.addAction(delete)
+        return self.tree
+
+    def _build_detail(self, splitter: QSplitter) -> QWidget:
+        detail = QWidget(splitter)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(8, 0, 0, 0)
+        detail_layout.setSpacing(4)
+        self.detail_title = section_title("", detail)
+        self.detail_info = muted_label("", detail)
+        self.detail_info.setWordWrap(True)
+        detail_layout.addWidget(self.detail_title)
+        detail_layout.addWidget(self.detail_info)
+        self.detail_stack = QStackedWidget(detail)
+        self.empty_label = muted_label("Select a site to see its devices.", detail)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.device_model = DeviceTableModel(self)
+        self.device_view = QTableView(detail)
+        self.device_view.setObjectName("deviceTable")
+        self.device_view.setAccessibleName("Devices of the selected site")
+        self.device_view.setModel(self.device_model)
+        self.device_view.setSortingEnabled(True)
+        self.device_view.sortByColumn(DeviceTableModel.COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.device_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.device_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.device_view.setAlternatingRowColors(True)
+        self.device_view.verticalHeader().hide()
+        self.device_view.setShowGrid(False)
+        dheader = self.device_view.horizontalHeader()
+        dheader.setHighlightSections(False)
+        dheader.setSectionResizeMode(DeviceTableModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for col in (DeviceTableModel.COL_KIND, DeviceTableModel.COL_OS,
+                    DeviceTableModel.COL_OVERRIDES):
+            dheader.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.detail_stack.addWidget(self.empty_label)
+        self.detail_stack.addWidget(self.device_view)
+        detail_layout.addWidget(self.detail_stack, 1)
+        return detail
+
+    def _button(self, text: str, name: str, icon: QStyle.StandardPixmap | None,
+                slot: Any) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        if icon is not None:
+            button.setIcon(self.style().standardIcon(icon))
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    # loading
+    def refresh(self) -> None:
+        """Reload companies and sites off the GUI thread; `refreshed` fires when shown."""
+        self.loading = True
+        if self._select_after is None:
+            self._select_after = self.current_id()
+        run_blocking(self, self._load, self._on_loaded, self._on_load_error)
+
+    def _load(self) -> tuple[list[CompanyView], list[SiteView]]:
+        return self.companies.all(), self.sites.all()
+
+    def _on_load_error(self, exc: BaseException) -> None:
+        self.loading = False
+        self._report(exc, "Could not load the companies")
+        self.refreshed.emit()
+
+    def _on_loaded(self, result: tuple[list[CompanyView], list[SiteView]]) -> None:
+        self.loading = False
+        self._companies, self._sites = result
+        self._apply_filter()
+        self.refreshed.emit()
+
+    def _apply_filter(self, *_args: Any) -> None:
+        keep = self._select_after or self.current_id()
+        self._select_after = None
+        needle = self.search.text().strip().casefold()
+        if needle:
+            hits = {c.id for c in self._companies if needle in c.name.casefold()}
+            sites = [s for s in self._sites
+                     if s.company_id in hits or needle in s.name.casefold()]
+            owners = hits | {s.company_id for s in sites}
+            companies = [c for c in self._companies if c.id in owners]
+        else:
+            companies, sites = self._companies, self._sites
+        self.model.set_rows(companies, sites)
+        if len(sites) <= EXPAND_ALL_LIMIT:
+            self.tree.expandAll()
+        if not self.select(keep) and not self._shown_once and self.model.sites():
+            self.select(self.model.sites()[0].id)  # first visit: show a site's devices
+        self._shown_once = True
+        if not self.tree.currentIndex().isValid():
+            self._show_detail(None)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # selection
+    def current_item(self) -> CompanyView | SiteView | None:
+        return self.model.item(self.tree.currentIndex())
+
+    def current_id(self) -> str | None:
+        item = self.current_item()
+        return item.id if item is not None else None
+
+    def select(self, item_id: str | None) -> bool:
+        if not item_id:
+            return False
+        index = self.model.company_index(item_id)
+        if not index.isValid():
+            index = self.model.site_index(item_id)
+        if not index.isValid():
+            return False
+        self.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.tree.scrollTo(index)
+        return True
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_detail(self.model.item(current))
+        self._update_actions()
+
+    def _show_detail(self, item: CompanyView | SiteView | None) -> None:
+        self._device_request += 1
+        if isinstance(item, SiteView):
+            self.detail_title.setText(item.name)
+            package = (f"Package: {item.package}" if item.package
+                       else "Inherits the default package")
+            self.detail_info.setText(f"{item.company} · {package} · "
+                                     f"{plural(item.device_count, 'device')}")
+            self.detail_stack.setCurrentWidget(self.device_view)
+            self._load_devices(item.id)
+            return
+        self.device_model.set_rows([])
+        self.detail_stack.setCurrentWidget(self.empty_label)
+        if isinstance(item, CompanyView):
+            sites = self.model.sites(item.id)
+            devices = sum(s.device_count for s in sites)
+            self.detail_title.setText(item.name)
+            self.detail_info.setText(f"Company · {plural(len(sites), 'site')} · "
+                                     f"{plural(devices, 'device')}")
+            self.empty_label.setText("Select one of its sites to see the devices.")
+        else:
+            self.detail_title.setText("No selection")
+            self.detail_info.setText("")
+            self.empty_label.setText("Select a site to see its devices." if self._companies
+                                     else "No companies yet: start with New Company.")
+
+    def _load_devices(self, site_id: str) -> None:
+        request = self._device_request
+
+        def shown(rows: list[DeviceView]) -> None:
+            if request == self._device_request:
+                self.device_model.set_rows(rows)
+                self.devices_loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if request == self._device_request:
+                self._report(exc, "Could not load the devices")
+
+        run_blocking(self, lambda: self.devices.all(site_id), shown, failed)
+
+    def _update_actions(self) -> None:
+        item = self.current_item()
+        self.new_site_button.setEnabled(item is not None)
+        self.rename_button.setEnabled(item is not None)
+        self.delete_button.setEnabled(item is not None)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction("New Company…", self.new_company)
+        if self.current_item() is not None:
+            menu.addAction("New Site…", self.new_site)
+            menu.addSeparator()
+            menu.addAction("Rename", self.rename_selected)
+            menu.addAction("Delete…", self.delete_selected)
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    # messages
+    def _report(self, exc: BaseException, what: str) -> None:
+        if isinstance(exc, PreflightError):
+            self.notice.show_message(f"{what}: {as_sentence(str(exc))}", "error")
+        else:
+            report_error(exc)
+
+    def _undo_error(self, message: str) -> None:
+        self.notice.show_message(as_sentence(message), "error")
+
+    def _command_hooks(self) -> dict[str, Any]:
+        return {"queue": self.writes, "on_done": self._after_undo,
+                "on_error": self._undo_error}
+
+    def _after_undo(self, select: str | None) -> None:
+        self._select_after = select
+        self.refresh()
+
+    # actions
+    def new_company(self) -> None:
+        name = self.dialogs.ask_text("New Company", "Company name:")
+        if name is None or not name.strip():
+            return
+        name = name.strip()
+
+        def created(company: CompanyView) -> None:
+            self.undo_stack.push(CreateCompanyCommand(
+                self.companies, Handle(company.id), company.name, **self._command_hooks()))
+            self.notice.show_message(f"Company '{company.name}' created. Add its sites with "
+                                     "New Site.", "success")
+            self._select_after = company.id
+            self.refresh()
+
+        self.writes.submit(lambda: self.companies.create(name), created,
+                           lambda exc: self._report(exc, "Could not create the company"))
+
+    def _company_of_current(self) -> CompanyView | None:
+        item = self.current_item()
+        if isinstance(item, CompanyView):
+            return item
+        if isinstance(item, SiteView):
+            return next((c for c in self._companies if c.id == item.company_id), None)
+        return None
+
+    def new_site(self) -> None:
+        company = self._company_of_current()
+        if company is None:
+            self.notice.show_message("Select the company the new site belongs to.", "info")
+            return
+        name = self.dialogs.ask_text("New Site", f"Name of the new site of {company.name}:")
+        if name is None or not name.strip():
+            return
+        name = name.strip()
+
+        def created(site: SiteView) -> None:
+            self.undo_stack.push(CreateSiteCommand(
+                self.sites, Handle(site.id), company.id, site.name, **self._command_hooks()))
+            self.notice.show_message(f"Site '{site.name}' created for {company.name}.",
+                                     "success")
+            self._select_after = site.id
+            self.refresh()
+
+        self.writes.submit(lambda: self.sites.create(company.id, name), created,
+                           lambda exc: self._report(exc, "Could not create the site"))
+
+    def rename_selected(self) -> None:
+        index = self.tree.currentIndex()
+        if index.isValid():
+            self.tree.edit(index.siblingAtColumn(HierarchyModel.COL_NAME))
+
+    def rename(self, kind: str, item_id: str, name: str) -> None:
+        """Rename a company or site (what the inline editor calls)."""
+        items: list[CompanyView | SiteView] = [*self._companies, *self._sites]
+        before = next((i.name for i in items if i.id == item_id), "")
+        service: CompanyService | SiteService = self.companies if kind == COMPANY else self.sites
+
+        def renamed(view: CompanyView | SiteView) -> None:
+            self.undo_stack.push(RenameCommand(service, kind, item_id, before, view.name,
+                                               **self._command_hooks()))
+            self.notice.show_message(f"Renamed '{before}' to '{view.name}'.", "success")
+            self._select_after = item_id
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._report(exc, f"Could not rename '{before}'")
+            self._select_after = item_id
+            self.refresh()  # puts the old name back in the tree
+
+        self.writes.submit(lambda: service.rename(item_id, name), renamed, failed)
+
+    def _on_renamed_inline(self, kind: str, item_id: str, name: str) -> None:
+        self.rename(kind, item_id, name)
+
+    def delete_selected(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        if isinstance(item, CompanyView):
+            sites = self.model.sites(item.id) if not self.search.text() else \
+                [s for s in self._sites if s.company_id == item.id]
+            devices = sum(s.device_count for s in sites)
+            question = f"Delete the company '{item.name}'?"
+            details = (f"Its {plural(len(sites), 'site')} and {plural(devices, 'device')} "
+                       "will be removed with it. This cannot be undone.")
+            kind, service = COMPANY, self.companies
+            select_after = None
+        else:
+            question = f"Delete the site '{item.name}' of {item.company}?"
+            details = (f"Its {plural(item.device_count, 'device')} will be removed with it. "
+                       "This cannot be undone.")
+            kind, service = SITE, self.sites
+            select_after = item.company_id
+        if not self.dialogs.confirm(f"Delete {kind.capitalize()}", question,
+                                    f"Delete {kind.capitalize()}", destructive=True,
+                                    details=details):
+            return
+        item_id, name = item.id, item.name
+
+        def deleted(_view: object) -> None:
+            self.notice.show_message(f"Deleted the {kind} '{name}'.", "success")
+            self._select_after = select_after
+            self.refresh()
+
+        self.writes.submit(lambda: service.delete(item_id), deleted,
+                           lambda exc: self._report(exc, f"Could not delete '{name}'"))

@@ -1,0 +1,423 @@
+"""The Packages page: the package list and the Package Builder (seed 000).
+
+Policies go into a package by drag and drop from the Policy List (several at once), or by
+double-click; a second policy of a type replaces the one there and the builder says so. Every
+builder edit is an undo command on the window's shared stack, acting on an in-memory
+`PackageDraft`; Save hands the whole package to `PackageService.save`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import PreflightError
+from app.domain.names import MAX_NAME_LENGTH
+from app.services.packages import PackageService
+from app.services.policies import PolicyService
+from app.services.views import PackageView, PolicyView
+from ui.background import run_blocking
+from ui.dialogs import DialogService
+from ui.models.policy_models import PackageTableModel
+from ui.undo_commands import (
+    AddPoliciesCommand,
+    DraftState,
+    PackageDraft,
+    RemovePolicyCommand,
+    RenamePackageCommand,
+    RevertPackageCommand,
+    SetDefaultPackageCommand,
+    apply_drop,
+)
+from ui.widgets.package_builder import EMPTY_PACKAGE_MESSAGE, PackageBuilder
+from ui.widgets.policy_common import as_sentence, muted_color, section_title
+
+
+def state_of(view: PackageView) -> DraftState:
+    return DraftState(view.name, view.is_default, tuple(view.policies))
+
+
+class PackagesPage(QWidget):
+    """Package list on the left, the builder (Policy List → building blocks) on the right."""
+
+    refreshed = Signal()  # the lists were (re)loaded from the services
+
+    def __init__(self, packages: PackageService, policies: PolicyService,
+                 undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("packagesPage")
+        self.packages = packages
+        self.policies = policies
+        self.undo_stack = undo_stack
+        self.dialogs = DialogService(self)
+        self._type_order = [t.id for t in policies.types()]
+        self._categories = {t.id: t.category for t in policies.types()}
+        self._all_policies: list[PolicyView] = []
+        self._by_id: dict[str, PolicyView] = {}
+        self._drafts: dict[str, PackageDraft] = {}
+        self._draft = self._new_draft()
+        self._selecting = False
+        self._loaded_once = False
+        self.loading = False
+        self._build()
+        self._render()
+
+    # layout
+    def _build(self) -> None:
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self._build_list())
+        self.splitter.addWidget(self._build_builder())
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 900])
+        layout.addWidget(self.splitter)
+
+    def _build_list(self) -> QWidget:
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(12, 10, 6, 10)
+        left_layout.setSpacing(6)
+        left_layout.addWidget(section_title("Packages", left))
+        intro = QLabel("Group policies into packages, then assign a package to sites.", left)
+        intro.setWordWrap(True)
+        intro.setStyleSheet(f"color: {muted_color(self)}")
+        left_layout.addWidget(intro)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        self.new_button = QPushButton("New Package", left)
+        self.new_button.clicked.connect(self.new_package)
+        self.delete_button = QPushButton("Delete", left)
+        self.delete_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TrashIcon))
+        self.delete_button.clicked.connect(self.delete_package)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self._build_package_view(left), 1)
+        legend = QLabel("•: unsaved changes in the builder.", left)
+        legend.setStyleSheet(f"color: {muted_color(self)}")
+        left_layout.addWidget(legend)
+        return left
+
+    def _build_package_view(self, left: QWidget) -> QTreeView:
+        self.package_model = PackageTableModel(self)
+        self.package_view = QTreeView(left)
+        self.package_view.setObjectName("packageList")
+        self.package_view.setAccessibleName("Package List")
+        self.package_view.setRootIsDecorated(False)
+        self.package_view.setUniformRowHeights(True)
+        self.package_view.setAlternatingRowColors(True)
+        self.package_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.package_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.package_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.package_view.setModel(self.package_model)
+        header = self.package_view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(PackageTableModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for col in (PackageTableModel.COL_POLICIES, PackageTableModel.COL_SITES):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.package_view.selectionModel().currentRowChanged.connect(self._on_package_current)
+        return self.package_view
+
+    def _build_builder(self) -> PackageBuilder:
+        self.builder = PackageBuilder(self)
+        self.builder.blocks_model.set_type_categories(self._categories)
+        self.builder.name_edited.connect(self._on_name_edited)
+        self.builder.default_clicked.connect(self._on_default_clicked)
+        self.builder.save_clicked.connect(self.save)
+        self.builder.revert_clicked.connect(self._on_revert)
+        self.builder.blocks_model.policies_dropped.connect(self._on_dropped)
+        self.builder.blocks_view.remove_requested.connect(self.remove_policy)
+        self.builder.policy_view.add_requested.connect(self.add_policies)
+        self.builder.search.textChanged.connect(self._apply_policy_filter)
+        return self.builder
+
+    # loading
+    def refresh(self) -> None:
+        """Reload packages and policies off the GUI thread; `refreshed` fires when shown."""
+        self.loading = True
+        run_blocking(self, self._load, self._on_loaded, self._on_load_error)
+
+    def _load(self) -> tuple[list[PackageView], list[PolicyView]]:
+        return self.packages.all(), self.policies.all()
+
+    def _on_load_error(self, exc: BaseException) -> None:
+        self.loading = False
+        self.builder.notice.show_message(f"Could not load the packages: {exc}", "error")
+        self.refreshed.emit()
+
+    def _on_loaded(self, result: tuple[list[PackageView], list[PolicyView]]) -> None:
+        packages, policies = result
+        self.loading = False
+        self._all_policies = policies
+        self._by_id = {p.id: p for p in policies}
+        self._apply_policy_filter()
+        known = {p.id for p in packages}
+        for view in packages:
+            draft = self._drafts.get(view.id)
+            if draft is not None and not draft.is_dirty:
+                draft.state = draft.saved = state_of(view)
+        for pid in [pid for pid, d in self._drafts.items() if pid not in known and not d.is_dirty]:
+            del self._drafts[pid]
+        self.package_model.set_rows(packages)
+        if not self._loaded_once and self._draft.package_id is None \
+                and not self._draft.has_content() and packages:
+            self._loaded_once = True
+            self._show_draft(self._draft_for(self.package_model.rows()[0]))
+        else:
+            self._loaded_once = True
+            self._render()
+        self.refreshed.emit()
+
+    def _apply_policy_filter(self, *_args: Any) -> None:
+        needle = self.builder.search.text().casefold().strip()
+        rows = [p for p in self._all_policies
+                if not needle or needle in p.name.casefold() or needle in p.type_label.casefold()]
+        self.builder.policy_model.set_rows(rows, self._type_order)
+        self.builder.policy_model.set_in_package(self._draft.state.policy_ids)
+
+    def focus_search(self) -> None:
+        self.builder.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.builder.search.selectAll()
+
+    # drafts
+    @staticmethod
+    def _new_draft() -> PackageDraft:
+        return PackageDraft(None, DraftState("", False, ()))
+
+    def _draft_for(self, view: PackageView) -> PackageDraft:
+        draft = self._drafts.get(view.id)
+        if draft is None:
+            state = state_of(view)
+            draft = PackageDraft(view.id, state, state)
+            self._drafts[view.id] = draft
+        return draft
+
+    def current_draft(self) -> PackageDraft:
+        return self._draft
+
+    def _show_draft(self, draft: PackageDraft) -> None:
+        self._draft = draft
+        self.builder.notice.clear()
+        self._render()
+
+    def apply_draft_state(self, draft: PackageDraft, state: DraftState, notice: str = "",
+                          kind: str = "info") -> None:
+        """DraftHost: undo commands change a draft through here."""
+        if draft is not self._draft:
+            self._show_draft(draft)
+        draft.state = state
+        self._render()
+        if notice:
+            self.builder.notice.show_message(notice, kind)
+
+    def _render(self) -> None:
+        draft = self._draft
+        state = draft.state
+        builder = self.builder
+        if draft.package_id is None:
+            builder.title.setText("New package" + (f": {state.name}" if state.name else ""))
+        else:
+            builder.title.setText(f"Package: {state.name or '(no name)'}")
+        builder.set_name(state.name)
+        builder.default_check.setChecked(state.is_default)
+        if builder.blocks_model.policies() != list(state.policies):
+            builder.blocks_model.set_policies(state.policies)
+        builder.policy_model.set_in_package(state.policy_ids)
+        count = len(state.policies)
+        builder.count_label.setText(f"{count} polic{'y' if count == 1 else 'ies'}")
+        self.package_model.set_unsaved(
+            pid for pid, d in self._drafts.items() if d.is_dirty)
+        self._select_in_list(draft.package_id)
+        self.delete_button.setText("Delete" if draft.package_id else "Discard")
+        self.delete_button.setEnabled(draft.package_id is not None or draft.has_content())
+        saved = draft.saved
+        builder.revert_button.setEnabled(saved is not None and draft.is_dirty)
+        self._update_save_state()
+
+    def _update_save_state(self) -> None:
+        draft = self._draft
+        name = self.builder.name_edit.text()
+        if len(name) > MAX_NAME_LENGTH:
+            self.builder.set_save_state(
+                False, f"The name has {len(name)} characters; at most {MAX_NAME_LENGTH} "
+                       "are allowed.", error=True)
+        elif not name.strip():
+            self.builder.set_save_state(False, "Give the package a name to save it.")
+        elif not draft.is_dirty:
+            self.builder.set_save_state(False, "No unsaved changes.")
+        else:
+            self.builder.set_save_state(True, "Unsaved changes")
+
+    def _select_in_list(self, package_id: str | None) -> None:
+        row = self.package_model.row_of(package_id) if package_id else -1
+        selection = self.package_view.selectionModel()
+        current = selection.currentIndex()
+        if (row < 0 and not current.isValid()) or (row >= 0 and current.row() == row
+                                                   and selection.isRowSelected(row)):
+            return
+        self._selecting = True
+        try:
+            if row < 0:
+                selection.clear()
+            else:
+                selection.setCurrentIndex(
+                    self.package_model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        finally:
+            self._selecting = False
+
+    def _on_package_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._selecting:
+            return
+        view = self.package_model.package_at(current.row()) if current.isValid() else None
+        if view is None or view.id == self._draft.package_id:
+            return
+        if not self._may_leave_new_draft():
+            self._select_in_list(self._draft.package_id)
+            return
+        self._show_draft(self._draft_for(view))
+
+    def _may_leave_new_draft(self) -> bool:
+        """A new, unsaved package is lost when the user moves on: ask first."""
+        draft = self._draft
+        if draft.package_id is not None or not draft.has_content():
+            return True
+        name = draft.state.name or "the new package"
+        return self.dialogs.confirm(
+            "Discard new package", f"Discard '{name}'? It has not been saved.", "Discard",
+            destructive=True)
+
+    # edits (each one an undo command)
+    def _on_name_edited(self, text: str) -> None:
+        if text != self._draft.state.name:
+            self.undo_stack.push(RenamePackageCommand(self, self._draft, text))
+        self._update_save_state()
+
+    def _on_default_clicked(self, on: bool) -> None:
+        if on != self._draft.state.is_default:
+            self.undo_stack.push(SetDefaultPackageCommand(self, self._draft, on))
+
+    def _on_dropped(self, ids: list[str], row: int) -> None:
+        refs = [self._by_id[i].ref for i in ids if i in self._by_id]
+        if not refs:
+            self.builder.notice.show_message(
+                "Those policies are no longer in the workspace; the Policy List was "
+                "refreshed.", "warning")
+            self.refresh()
+            return
+        drop = apply_drop(self._draft.state.policies, refs, row)
+        if drop.policies == self._draft.state.policies:
+            names = ", ".join(f"'{p.name}'" for p in drop.already)
+            self.builder.notice.show_message(f"Already in this package: {names}.", "info")
+            return
+        self.undo_stack.push(AddPoliciesCommand(self, self._draft, drop))
+
+    def add_policies(self, ids: list[str]) -> None:
+        """Add policies as a drop at the end would (keyboard path)."""
+        self._on_dropped(ids, -1)
+
+    def remove_policy(self, policy_id: str) -> None:
+        if policy_id in self._draft.state.policy_ids:
+            self.undo_stack.push(RemovePolicyCommand(self, self._draft, policy_id))
+
+    def _on_revert(self) -> None:
+        draft = self._draft
+        if draft.saved is not None and draft.is_dirty:
+            self.undo_stack.push(RevertPackageCommand(self, draft, draft.saved))
+
+    # saved changes
+    def new_package(self) -> None:
+        if not self._may_leave_new_draft():
+            return
+        self._show_draft(self._new_draft())
+        self.builder.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save(self) -> bool:
+        draft = self._draft
+        state = draft.state
+        builder = self.builder
+        if builder.name_too_long() or not state.name.strip():
+            self._update_save_state()
+            return False
+        if not state.policies:
+            builder.notice.show_message(
+                f"{EMPTY_PACKAGE_MESSAGE}. Drag a policy from the Policy List into the "
+                "Package Builder, then save.", "error")
+            return False
+        try:
+            result = self.packages.save(state.name, state.policy_ids,
+                                        is_default=state.is_default, package_id=draft.package_id)
+        except PreflightError as exc:
+            builder.notice.show_message(as_sentence(str(exc)), "error")
+            return False
+        saved = state_of(result.package)
+        draft.package_id = result.package.id
+        draft.state = draft.saved = saved
+        self._drafts[result.package.id] = draft
+        count = len(saved.policies)
+        message = [f"Saved package '{saved.name}' with {count} "
+                   f"polic{'y' if count == 1 else 'ies'}."]
+        if saved.is_default:
+            message.append("It is the default package: every site without a package "
+                           "inherits it.")
+        if result.previous_default is not None:
+            message.append(f"'{result.previous_default.name}' is no longer the default "
+                           "package.")
+            previous = self._drafts.get(result.previous_default.id)
+            if previous is not None and previous.saved is not None:
+                previous.saved = DraftState(previous.saved.name, False, previous.saved.policies)
+                if not previous.state.is_default or not previous.is_dirty:
+                    previous.state = DraftState(previous.state.name, False,
+                                                previous.state.policies)
+        self._render()
+        builder.notice.show_message(" ".join(message), "success")
+        self.refresh()
+        return True
+
+    def delete_package(self) -> None:
+        draft = self._draft
+        if draft.package_id is None:
+            if self._may_leave_new_draft():
+                self._show_draft(self._new_draft())
+            return
+        view = next((p for p in self.package_model.rows() if p.id == draft.package_id), None)
+        name = view.name if view else draft.state.name
+        details = (f"It is assigned to {view.site_count} site(s); remove those assignments "
+                   "first." if view and view.site_count else "This cannot be undone.")
+        if not self.dialogs.confirm("Delete package", f"Delete package '{name}'?", "Delete",
+                                    destructive=True, details=details):
+            return
+        try:
+            self.packages.delete(draft.package_id)
+        except PreflightError as exc:
+            self.builder.notice.show_message(as_sentence(str(exc)), "error")
+            return
+        self._drafts.pop(draft.package_id, None)
+        draft.package_id = None
+        draft.saved = None
+        remaining = [p for p in self.package_model.rows() if p.id != (view.id if view else "")]
+        self._show_draft(self._draft_for(remaining[0]) if remaining else self._new_draft())
+        self.builder.notice.show_message(f"Deleted package '{name}'.", "success")
+        self.refresh()
+
+
+__all__ = ["PackagesPage"]

@@ -1,0 +1,104 @@
+"""Pieces the Policies and Packages pages share: an inline notice bar and text helpers.
+
+Messages go to an inline `NoticeBar` (never a blocking box); questions go through the pages'
+`ui.dialogs.DialogService`, which tests replace (picard's `user_dialog_service.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
+
+# kind -> (background, border, standard icon)
+_KINDS = {
+    "info": ("#e8f1fb", "#9cc2e8", QStyle.StandardPixmap.SP_MessageBoxInformation),
+    "success": ("#e7f4e8", "#99cc9d", QStyle.StandardPixmap.SP_DialogApplyButton),
+    "warning": ("#fdf3e1", "#e4c27f", QStyle.StandardPixmap.SP_MessageBoxWarning),
+    "error": ("#fbe9e9", "#e0a0a0", QStyle.StandardPixmap.SP_MessageBoxCritical),
+}
+ERROR_COLOR = "#b3261e"
+
+
+class NoticeBar(QFrame):
+    """A dismissible, non-modal message shown inline above the content it concerns."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noticeBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.setSpacing(8)
+        self._icon = QLabel(self)
+        self._icon.setFixedSize(16, 16)
+        self.label = QLabel(self)
+        self.label.setObjectName("noticeText")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._close = QToolButton(self)
+        self._close.setAutoRaise(True)
+        self._close.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        self._close.setAccessibleName("Dismiss message")
+        self._close.setToolTip("Dismiss")
+        self._close.clicked.connect(self.clear)
+        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self._close, 0, Qt.AlignmentFlag.AlignTop)
+        self.kind = ""
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisibleTo(self.parentWidget()) else ""
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        background, border, icon = _KINDS.get(kind, _KINDS["info"])
+        self.kind = kind
+        self.setStyleSheet(
+            f"QFrame#noticeBar {{ background: {background}; border: 1px solid {border};"
+            " border-radius: 4px; }"
+            " QFrame#noticeBar QLabel { color: #1f1f1f; background: transparent; }"
+        )
+        self._icon.setPixmap(self.style().standardIcon(icon).pixmap(16, 16))
+        self.label.setText(text)
+        self.setAccessibleName(f"{kind.capitalize()}: {text}")
+        self.show()
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.kind = ""
+        self.hide()
+
+
+def as_sentence(text: str) -> str:
+    """A service's message ("policy 'X' is in …") as a sentence for the UI."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def muted_color(widget: QWidget) -> str:
+    """The palette's placeholder colour, for secondary text that follows light/dark themes."""
+    return widget.palette().color(QPalette.ColorRole.PlaceholderText).name()
+
+
+def section_title(text: str, parent: Any = None) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
