@@ -39,6 +39,16 @@ Profiles and export — `Profile` (field ids as attributes, `vip: bool`), `Profi
 
 Template — `COLUMNS` (16 `TemplateColumn`s in order), `FIELDS`, `HEADERS`, `SHEET_NAME`,
     `field_for_header` (case/space/punctuation-insensitive, with aliases).
+
+Threads — everything here is plain blocking code, safe to run in a worker thread
+    (`asyncio.to_thread`); a GUI drives `Validation.step` for progress and Cancel. Reading and
+    validating pause the cyclic garbage collector while they run (`gcpause`: no cycles are made,
+    and full collections over 100k rows of objects cost ~0.2 s each time).
+
+Speed (100k template rows, `benchmarks/bench_profiles_validate.py`): XLSX read ≈ 1.1× a raw
+    python-calamine read (formula scan in a thread beside calamine's GIL-free parse); validation
+    ≈ 6–8 µs a row (phones by a metadata replay checked against phonenumbers, ~1.5 µs instead of
+    ~30; emails by a fast path checked against email-validator).
 """
 
 from app.profiles.errors import READ_ERROR_CODES, ReadError

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,68 +136,75 @@ def _too_many_columns(count: int, number: int, limits: Limits) -> ReadError:
                      "are read (the template has 16). Keep only the client-profile columns.")
 
 
-def _records(stream: io.TextIOBase, delimiter: str, first_row: int,
-             limits: Limits) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(stream, delimiter=delimiter, strict=False)
-    number = first_row - 1
-    try:
-        for record in reader:
-            number += 1
-            if len(record) > limits.max_columns:
-                raise _too_many_columns(len(record), number, limits)
-            yield number, record
-    except csv.Error as exc:
-        number += 1
-        if "field larger than field limit" in str(exc):
-            raise ReadError("csv.cell_too_large",
-                            f"Row {number} has a cell longer than {csv.field_size_limit():,} "
-                            f"characters (a cell may hold at most {limits.max_cell_chars:,}). "
-                            "The file is probably not a client-profile list; check it and "
-                            "export it again.") from None
-        raise ReadError("file.damaged",
-                        f"Row {number} of the file cannot be read as CSV ({exc}). Save it again "
-                        "as CSV from Excel or LibreOffice.") from None
+def _csv_error(exc: csv.Error, number: int, limits: Limits) -> ReadError:
+    if "field larger than field limit" in str(exc):
+        return ReadError("csv.cell_too_large",
+                         f"Row {number} has a cell longer than {csv.field_size_limit():,} "
+                         f"characters (a cell may hold at most {limits.max_cell_chars:,}). The "
+                         "file is probably not a client-profile list; check it and export it "
+                         "again.")
+    return ReadError("file.damaged",
+                     f"Row {number} of the file cannot be read as CSV ({exc}). Save it again as "
+                     "CSV from Excel or LibreOffice.")
 
 
 def _parse(stream: io.TextIOBase, name: str, limits: Limits, *, encoding: str, delimiter: str,
            first_row: int) -> Sheet:
-    records = _records(stream, delimiter, first_row, limits)
-    leading: list[tuple[int, list[str]]] = []
-    for item in records:
-        leading.append(item)
-        if len(leading) >= HEADER_SEARCH_ROWS or looks_like_header(item[1]):
-            break
-    if not leading:
-        raise ReadError("file.empty", f"{name} has no text. Choose the file with the profiles.")
-    header_index = find_header_row([r for _, r in leading])
-    if header_index is None:
-        raise ReadError("sheet.no_header",
-                        f"{name} has no header row: none of its first rows names two template "
-                        "columns (First Name*, Last Name*, Email, …) when split by "
-                        f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))}. Put the "
-                        "template's header in row 1, or choose the delimiter.")
-    header_number, headers = leading[header_index]
-    width = len(headers)
+    reader = csv.reader(stream, delimiter=delimiter, strict=False)
+    number = first_row - 1  # the last record read, for messages
+    try:
+        leading: list[tuple[int, list[str]]] = []
+        for number, record in enumerate(reader, start=first_row):
+            if len(record) > limits.max_columns:
+                raise _too_many_columns(len(record), number, limits)
+            leading.append((number, record))
+            if len(leading) >= HEADER_SEARCH_ROWS or looks_like_header(record):
+                break
+        if not leading:
+            raise ReadError("file.empty",
+                            f"{name} has no text. Choose the file with the profiles.")
+        header_index = find_header_row([r for _, r in leading])
+        if header_index is None:
+            raise ReadError("sheet.no_header",
+                            f"{name} has no header row: none of its first rows names two "
+                            "template columns (First Name*, Last Name*, Email, …) when split by "
+                            f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))}. Put the "
+                            "template's header in row 1, or choose the delimiter.")
+        header_number, headers = leading[header_index]
+        rest = itertools.chain(leading[header_index + 1:],
+                               enumerate(reader, start=number + 1))
+        rows = _rows(rest, name, width=len(headers), header_number=header_number,
+                     delimiter=delimiter, limits=limits)
+    except csv.Error as exc:
+        raise _csv_error(exc, number + 1, limits) from None
+    if not rows:
+        raise ReadError("sheet.no_rows",
+                        f"{name} has a header row (row {header_number}) but no profile rows "
+                        "below it. Add one client per row under the header.")
+    return Sheet.build("csv", name, header_number, headers, rows, encoding=encoding,
+                       delimiter=delimiter)
+
+
+def _rows(records: Iterator[tuple[int, list[str]]], name: str, *, width: int,
+          header_number: int, delimiter: str, limits: Limits) -> list[Row]:
     others = [d for d in DELIMITERS if d != delimiter]
     rows: list[Row] = []
     append = rows.append
-    max_rows, max_chars = limits.max_rows, limits.max_cell_chars
-
-    def remaining() -> Iterator[tuple[int, list[str]]]:
-        yield from leading[header_index + 1:]
-        yield from records
-
-    for number, values in remaining():
+    max_rows, max_chars, max_columns = limits.max_rows, limits.max_cell_chars, limits.max_columns
+    for number, values in records:
         count = len(values)
-        if count < width:
+        if count != width:
             if not count:
                 continue
-            values.extend([""] * (width - count))
-        joined = "\x00" + "\x00".join(values)
-        if len(joined) == len(values):
+            if count > max_columns:
+                raise _too_many_columns(count, number, limits)
+            if count < width:
+                values.extend([""] * (width - count))
+        joined = "".join(values)
+        if not joined:
             continue  # blank row
         formula = NO_COLUMNS
-        if "\x00=" in joined or "\x00'" in joined:
+        if "=" in joined or "'" in joined:  # rare: look at each cell's first character
             formula = _formulas_and_guards(values)
         if len(joined) > max_chars and max(map(len, values)) > max_chars:
             raise ReadError("csv.cell_too_large",
@@ -213,12 +221,7 @@ def _parse(stream: io.TextIOBase, name: str, limits: Limits, *, encoding: str, d
             raise ReadError("sheet.too_many_rows",
                             f"{name} has more than {max_rows:,} rows; split the file.")
         append(Row(number, values, NO_COLUMNS, formula))
-    if not rows:
-        raise ReadError("sheet.no_rows",
-                        f"{name} has a header row (row {header_number}) but no profile rows "
-                        "below it. Add one client per row under the header.")
-    return Sheet.build("csv", name, header_number, headers, rows, encoding=encoding,
-                       delimiter=delimiter)
+    return rows
 
 
 def _formulas_and_guards(values: list[str]) -> frozenset[int]:

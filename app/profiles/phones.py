@@ -247,7 +247,7 @@ def oracle_is_valid(region: str, text: str) -> bool:
     return bool(phonenumbers.is_valid_number(number))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)  # repeated numbers: shared office lines, re-validation
 def is_valid_phone(region: str, digits: str) -> bool:
     """Whether a digits-only phone number is valid for the 2-letter region (cached)."""
     fast = replay_is_valid(region, digits)

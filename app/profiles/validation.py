@@ -330,11 +330,11 @@ class Validation:
         self.sheet = sheet
         self.total = len(sheet.rows)
         self.done = 0
-        self._existing = (existing_keys if isinstance(existing_keys, (set, frozenset))
-                          else frozenset(existing_keys))
+        # Internally an email key is the address alone (no tuple per row): see `_key`.
+        self._existing = frozenset(_key(k) for k in existing_keys)
         self._issues: list[Issue] = []
         self._valid = 0
-        self._seen: dict[ProfileKey, int] = {}
+        self._seen: dict[_Key, int] = {}
         columns = sheet.columns
         positions = [columns.get(f, -1) for f in FIELDS]
         self._pad = -1 in positions
@@ -435,8 +435,9 @@ class Validation:
         if self._unlabelled or len(raw) > self._width:
             out = self._unlabelled_cells(row, out)
         number = row.number
+        key: _Key | None
         if email:
-            key: ProfileKey | None = ("email", email.casefold())
+            key = email.casefold()
         else:  # name + phone; without a name or a phone there is nothing to match on
             key = profile_key(first, last, email, (mobile, office, home))
             if not key[3] or not (key[1] or key[2]):
@@ -487,8 +488,8 @@ class Validation:
                                 f"delete them.{hint}"))
         return out
 
-    def _duplicate(self, out: _Row, key: ProfileKey, earlier: int) -> None:
-        by_email = key[0] == "email"
+    def _duplicate(self, out: _Row, key: _Key, earlier: int) -> None:
+        by_email = isinstance(key, str)
         field = 2 if by_email else 1
         what = "email" if by_email else "name and phone number"
         if earlier != out.number:
@@ -503,6 +504,13 @@ class Validation:
     def report(self) -> Report:
         """The report of the rows validated so far (all of them once `step` returned 0)."""
         return Report(self.done, self._valid, tuple(self._issues))
+
+
+_Key = str | ProfileKey  # the casefolded email, or a ("name", …) ProfileKey
+
+
+def _key(key: ProfileKey) -> _Key:
+    return key[1] if key[0] == "email" else key
 
 
 _ORDER = {header: i for i, header in enumerate(HEADERS)}
