@@ -49,7 +49,8 @@ def migrate(engine: Engine, path: Path, current: str | None) -> None:
             known = _scripts().get_revision(current)
         except CommandError:
             known = None
-        if known is None:
+        # get_revision also accepts prefixes and symbolic names: only an exact id is known.
+        if known is None or getattr(known, "revision", None) != current:
             raise WorkspaceError(
                 f"workspace {path} was written by a newer Preflight (schema revision "
                 f"{current}); update Preflight to open it"

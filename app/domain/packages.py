@@ -53,6 +53,8 @@ def make_package(
         if previous is not None and previous != policy.id:
             replaced.append(previous)
         slots[policy.type_id] = policy.id
+    kept = set(slots.values())
+    replaced = list(dict.fromkeys(r for r in replaced if r not in kept))  # only those that left
     package = Package(package_id, clean, tuple(slots.items()), is_default)
     require_policies(package)
     return package, replaced

@@ -78,7 +78,8 @@ class CompanyService:
         clean = clean_name("company", name)
         with self.db.write() as s:
             repo = Repository(s)
-            if repo.companies_named(clean):
+            # SQLite's NOCASE folds ASCII only; compare with casefold for Ä/ä and the like.
+            if any(c.name.casefold() == clean.casefold() for c in repo.companies()):
                 raise RuleViolation(f"a company named '{clean}' already exists")
             company = Company(new_id(), clean)
             repo.save_company(company, "company.create")
@@ -227,7 +228,12 @@ def _override_value(device_name: str, type_id: str, key: str, value: SettingValu
         )
     try:
         spec = ptype.spec(key)
-        return parse_value(spec, str(value)) if from_text else check_value(spec, value)
+        typed = parse_value(spec, str(value)) if from_text else check_value(spec, value)
+        for rule in ptype.rules:  # e.g. an overridden install window is still >= 4 h
+            problems = rule({key: typed})
+            if problems:
+                raise problems[0]
+        return typed
     except SettingError as exc:
         raise RuleViolation(f"device '{device_name}': {type_id}.{exc}") from None
 

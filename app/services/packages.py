@@ -117,7 +117,10 @@ class PackageService:
     def set_default(self, ref: str, is_default: bool = True) -> PackageSaved:
         with self.db.write() as s:
             repo = Repository(s)
-            package = replace(resolve_package(repo, ref), is_default=is_default)
+            current = resolve_package(repo, ref)
+            package = replace(current, is_default=is_default)
+            if package == current:  # already so: record nothing
+                return PackageSaved(package_view(repo, package))
             previous = self._take_default(repo, package)
             repo.save_package(package, "package.set_default")
             return PackageSaved(package_view(repo, package), (), previous)
