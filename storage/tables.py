@@ -114,6 +114,36 @@ class DeviceOverrideRow(SyncedMixin, Base):
     )
 
 
+class ClientProfileRow(SyncedMixin, Base):
+    """A Help Desk client profile of a site (DESIGN.md §4). Columns are the template's field
+    ids; `match_key` is `app.profiles.profile_key` as JSON, so a re-import finds the profile
+    it updates and the database refuses a second live profile of the same person on a site."""
+
+    __tablename__ = "client_profiles"
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    match_key: Mapped[str] = mapped_column(Text)
+    first_name: Mapped[str] = mapped_column(String(255))
+    last_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    title: Mapped[str] = mapped_column(String(255), default="")
+    vip: Mapped[bool] = mapped_column(default=False, server_default="0")
+    mobile_country_code: Mapped[str] = mapped_column(String(255), default="")
+    mobile_phone: Mapped[str] = mapped_column(String(255), default="")
+    mobile_provider: Mapped[str] = mapped_column(String(255), default="")
+    mobile_sms_gateway: Mapped[str] = mapped_column(String(255), default="")
+    office_country_code: Mapped[str] = mapped_column(String(255), default="")
+    office_phone: Mapped[str] = mapped_column(String(255), default="")
+    office_extension: Mapped[str] = mapped_column(String(10), default="")
+    home_country_code: Mapped[str] = mapped_column(String(255), default="")
+    home_phone: Mapped[str] = mapped_column(String(255), default="")
+    computer_name: Mapped[str] = mapped_column(String(255), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (
+        Index("uq_client_profiles_site_key_alive", "site_id", "match_key", unique=True,
+              sqlite_where=ALIVE),
+    )
+
+
 class OutboxRow(Base):
     """A change waiting to be pushed to the server, written in the change's own transaction."""
 

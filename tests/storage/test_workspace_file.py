@@ -267,7 +267,7 @@ def test_newer_schema_major_refused_even_when_far_ahead(workspace_path: Path) ->
     _refused(workspace_path, "newer", "schema 99")
 
 
-@pytest.mark.parametrize("revision", ["0002", "9999", "ffffffffffff", "a1b2c3d4e5f6"])
+@pytest.mark.parametrize("revision", ["0999", "9999", "ffffffffffff", "a1b2c3d4e5f6"])
 def test_unknown_alembic_revision_refused(workspace_path: Path, revision: str) -> None:
     Workspace.open(workspace_path, create=True).close()
     with closing(sqlite3.connect(workspace_path)) as conn, conn:
