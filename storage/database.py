@@ -97,6 +97,9 @@ def _create_file(path: Path) -> None:
         ) from None
 
 
+CASEFOLD_FUNCTION = "pf_casefold"
+
+
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is unreliable).
     dbapi_connection.isolation_level = None
@@ -106,6 +109,12 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
+    # NOCASE folds ASCII only; duplicate-name checks compare with Python's full case folding.
+    dbapi_connection.create_function(CASEFOLD_FUNCTION, 1, _casefold, deterministic=True)
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _on_begin(connection: Any) -> None:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import Company, Device, DeviceOverride, Partner, Policy, Site
@@ -28,6 +28,10 @@ from storage.tables import (
     SiteRow,
     WorkspaceInfo,
 )
+
+_NAMED: dict[str, type[CompanyRow] | type[SiteRow] | type[PolicyRow] | type[PackageRow]] = {
+    "company": CompanyRow, "site": SiteRow, "policy": PolicyRow, "package": PackageRow,
+}
 
 # --- payloads: the shape that goes to the outbox, the audit trail and (later) the server -----
 
@@ -126,6 +130,20 @@ class Repository:
     def company(self, company_id: str) -> Company | None:
         row = self.s.get(CompanyRow, company_id)
         return None if row is None or row.deleted_at else _company(row)
+
+    def same_name(self, entity: str, name: str) -> list[tuple[str, str | None]]:
+        """Live rows of `entity` (company, site, policy, package) whose name equals `name` under
+        Unicode case folding ("Ä" = "ä"; SQLite's NOCASE folds only ASCII), as (id, company id
+        for sites else None). For the duplicate-name rules, not for lookups."""
+        table = _NAMED[entity]
+        scope = table.company_id if table is SiteRow else literal(None)
+        rows = self.s.execute(
+            select(table.id, scope).where(
+                table.deleted_at.is_(None),
+                func.pf_casefold(table.name) == name.casefold(),
+            )
+        )
+        return [(row[0], row[1]) for row in rows]
 
     def companies_named(self, name: str) -> list[Company]:
         rows = self.s.scalars(

@@ -22,7 +22,10 @@ def inspect_file(path: Path) -> str | None:
     Read through a read-only connection, so a refused file is left exactly as it was (an
     engine connection would already switch it to WAL).
     """
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    # With no -wal file there is nothing outside the main file to read: open it immutable, so
+    # a WAL-mode file that is then refused does not get empty -wal/-shm files beside it.
+    has_wal = Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if has_wal else 'immutable=1'}"
     conn = sqlite3.connect(uri, uri=True)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
 from app.domain.errors import SettingError
 from app.domain.windows import parse_window
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 SettingValue = bool | int | str | list[str] | None
 Settings = dict[str, SettingValue]
@@ -64,10 +67,10 @@ def parse_value(spec: SettingSpec, raw: str) -> SettingValue:
     if spec.kind is SettingKind.BOOL:
         return parse_bool(key, raw)
     if spec.kind is SettingKind.INT:
-        try:
-            number = int(text)
-        except ValueError:
-            raise SettingError(key, f"'{raw}' is not a whole number") from None
+        # int() also takes "0_3" and full-width or Arabic-Indic digits: accept ASCII only.
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise SettingError(key, f"'{raw}' is not a whole number")
+        number = int(text)
         return check_value(spec, number)
     if spec.kind is SettingKind.CHOICE:
         return check_value(spec, text.lower())

@@ -78,8 +78,7 @@ class CompanyService:
         clean = clean_name("company", name)
         with self.db.write() as s:
             repo = Repository(s)
-            # SQLite's NOCASE folds ASCII only; compare with casefold for Ä/ä and the like.
-            if any(c.name.casefold() == clean.casefold() for c in repo.companies()):
+            if repo.same_name("company", clean):
                 raise RuleViolation(f"a company named '{clean}' already exists")
             company = Company(new_id(), clean)
             repo.save_company(company, "company.create")
@@ -90,10 +89,11 @@ class CompanyService:
         with self.db.write() as s:
             repo = Repository(s)
             company = resolve_company(repo, ref)
-            if any(c.id != company.id for c in repo.companies_named(clean)):
+            if any(i != company.id for i, _ in repo.same_name("company", clean)):
                 raise RuleViolation(f"a company named '{clean}' already exists")
             renamed = replace(company, name=clean)
-            repo.save_company(renamed, "company.rename")
+            if renamed != company:  # the same name again is no change: nothing to sync
+                repo.save_company(renamed, "company.rename")
             return CompanyView(renamed.id, renamed.name, repo.site_counts().get(company.id, 0))
 
     def delete(self, ref: str) -> CompanyView:
@@ -142,7 +142,7 @@ class SiteService:
         with self.db.write() as s:
             repo = Repository(s)
             owner = resolve_company(repo, company)
-            if any(x.company_id == owner.id for x in repo.sites_named(clean)):
+            if any(scope == owner.id for _, scope in repo.same_name("site", clean)):
                 raise RuleViolation(f"company '{owner.name}' already has a site named '{clean}'")
             site = Site(new_id(), owner.id, clean)
             repo.save_sites([site], "site.create")
@@ -153,11 +153,12 @@ class SiteService:
         with self.db.write() as s:
             repo = Repository(s)
             site = resolve_site(repo, ref)
-            if any(x.company_id == site.company_id and x.id != site.id
-                   for x in repo.sites_named(clean)):
+            if any(scope == site.company_id and i != site.id
+                   for i, scope in repo.same_name("site", clean)):
                 raise RuleViolation(f"this company already has a site named '{clean}'")
             renamed = replace(site, name=clean)
-            repo.save_sites([renamed], "site.rename")
+            if renamed != site:  # the same name again is no change: nothing to sync
+                repo.save_sites([renamed], "site.rename")
             return site_view(repo, renamed)
 
     def delete(self, ref: str) -> SiteView:

@@ -70,12 +70,13 @@ class PackageService:
             chosen = [resolve_policy(repo, ref) for ref in policies]
             pid = existing.id if existing else new_id()
             package, replaced_ids = make_package(pid, name, chosen, is_default)
-            if any(p.id != pid for p in repo.packages_named(package.name)):
+            if any(i != pid for i, _ in repo.same_name("package", package.name)):
                 raise RuleViolation(f"a package named '{package.name}' already exists")
             if existing is not None:
                 package = replace(package, version=existing.version)
             previous_default = self._take_default(repo, package)
-            repo.save_package(package, "package.save" if existing else "package.create")
+            if package != existing:  # saving it unchanged is no change: nothing to sync
+                repo.save_package(package, "package.save" if existing else "package.create")
             by_id = {p.id: p for p in chosen}
             return PackageSaved(
                 package_view(repo, package),

@@ -44,7 +44,7 @@ def policy_view(policy: Policy, package_names: Sequence[str] = ()) -> PolicyView
 
 def _unique_name(repo: Repository, name: str, own_id: str | None = None) -> str:
     clean = clean_name("policy", name)
-    if any(p.id != own_id for p in repo.policies_named(clean)):
+    if any(i != own_id for i, _ in repo.same_name("policy", clean)):
         raise RuleViolation(f"a policy named '{clean}' already exists")
     return clean
 
@@ -137,7 +137,7 @@ class PolicyService:
             candidate = name or f"{source.name} (copy)"
             if name is None:
                 counter = 2
-                while repo.policies_named(candidate):
+                while repo.same_name("policy", candidate):
                     candidate = f"{source.name} (copy {counter})"
                     counter += 1
             copy = Policy(new_id(), source.type_id, _unique_name(repo, candidate),

@@ -37,10 +37,9 @@ def _pragma(path: Path, name: str) -> int:
 
 
 def _siblings(path: Path) -> set[str]:
-    """Other files next to the workspace, except SQLite's own -wal/-shm (a read-only look at a
-    WAL-mode file leaves those behind; they hold nothing)."""
-    own = {f"{path.name}-wal", f"{path.name}-shm"}
-    return {p.name for p in path.parent.iterdir() if p != path and p.name not in own}
+    """Other files next to the workspace, SQLite's own -wal/-shm included: a refused file must
+    not get any (the read-only look opens a file without a -wal as immutable)."""
+    return {p.name for p in path.parent.iterdir() if p != path}
 
 
 @pytest.fixture
