@@ -17,41 +17,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.errors import RuleViolation
 from storage.errors import WorkspaceError
+from storage.paths import (
+    DEFAULT_FILE_NAME,
+    WORKSPACE_SUFFIX,
+    default_workspace_path,
+    resolve_workspace_path,
+)
 from storage.schema import APPLICATION_ID, HEAD_REVISION, SCHEMA_MAJOR, inspect_file
 
 log = logging.getLogger(__name__)
 
-WORKSPACE_SUFFIX = ".preflight"
-DEFAULT_FILE_NAME = "workspace" + WORKSPACE_SUFFIX
-__all__ = ["APPLICATION_ID", "SCHEMA_MAJOR", "Database", "WorkspaceError"]
+__all__ = ["APPLICATION_ID", "DEFAULT_FILE_NAME", "SCHEMA_MAJOR", "WORKSPACE_SUFFIX", "Database",
+           "WorkspaceError", "default_workspace_path", "resolve_workspace_path"]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 3
 BUSY_TIMEOUT_MS = 5000
-
-
-def default_workspace_path() -> Path:
-    return platformdirs.user_data_path("Preflight", appauthor=False) / DEFAULT_FILE_NAME
-
-
-def resolve_workspace_path(path: str | os.PathLike[str] | None) -> Path:
-    """The workspace file for a `--workspace` value: a file, or a folder holding the default."""
-    if path is None:
-        return default_workspace_path()
-    if not str(path).strip():
-        # An unset shell variable must not silently mean the user's real workspace.
-        raise WorkspaceError("--workspace is empty; give a workspace file, or leave it out "
-                             "to use the default one")
-    candidate = Path(path).expanduser()
-    if candidate.is_dir():
-        return candidate / DEFAULT_FILE_NAME
-    return candidate
 
 
 def now_iso() -> str:

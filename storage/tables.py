@@ -170,3 +170,72 @@ class AuditRow(Base):
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     before_json: Mapped[str | None] = mapped_column(Text)
     after_json: Mapped[str | None] = mapped_column(Text)
+
+
+class VaultRow(SyncedMixin, Base):
+    """The workspace's vault (issue 6, app/vault/FORMAT.md): the vault key wrapped by the
+    master password's Argon2id key, with the parameters and salt of that derivation, and a
+    key-check record that tells a remembered key from a wrong one. `id` is the workspace id.
+    Nothing here opens anything without the master password."""
+
+    __tablename__ = "vaults"
+    format_version: Mapped[int] = mapped_column(Integer)
+    kdf_json: Mapped[str] = mapped_column(Text)
+    wrapped_key: Mapped[str] = mapped_column(Text)
+    key_check: Mapped[str] = mapped_column(Text)
+
+
+class VaultItemRow(SyncedMixin, Base):
+    """A vault item of a site (or, `site_id` NULL and kind `app-secret`, of the application).
+    `*_ct` and secret properties hold base64 records of app/vault/FORMAT.md; kind, title,
+    username, url, application and non-secret properties are plain (app/vault/items.py)."""
+
+    __tablename__ = "vault_items"
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(255), default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    application: Mapped[str] = mapped_column(String(100), default="")
+    password_ct: Mapped[str | None] = mapped_column(Text, default=None)
+    notes_ct: Mapped[str | None] = mapped_column(Text, default=None)
+    properties_json: Mapped[str] = mapped_column(Text, default="[]")
+    __table_args__ = (
+        Index("uq_vault_items_app_secret_alive", "title", unique=True,
+              sqlite_where=text("site_id IS NULL AND deleted_at IS NULL")),
+    )
+
+
+class SyncConflictRow(Base):
+    """A record the server and this workspace both changed (or the server refused): both
+    versions kept until the user chooses mine / theirs / per field (issue 7). While a conflict
+    is open its outbox rows stay and are not pushed. JSON NULL for mine/theirs = deleted."""
+
+    __tablename__ = "sync_conflicts"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # edit | rejected
+    base_json: Mapped[str | None] = mapped_column(Text)
+    mine_json: Mapped[str | None] = mapped_column(Text)
+    theirs_json: Mapped[str | None] = mapped_column(Text)
+    theirs_version: Mapped[int] = mapped_column(Integer)
+    fields_json: Mapped[str] = mapped_column(Text)  # conflicting fields, or rejection reasons
+    created_at: Mapped[str] = mapped_column(String(32))
+    resolved_at: Mapped[str | None] = mapped_column(String(32), default=None)
+    resolution: Mapped[str | None] = mapped_column(String(16), default=None)
+
+
+class HelpDeskSectionRow(SyncedMixin, Base):
+    """One section of a site's Help Desk setup (issue 8: product options, basic info, security
+    requests, notification rules, network info, references) as a JSON document of
+    `app.domain.helpdesk` (`section_document`). Credentials are vault item ids, never secrets."""
+
+    __tablename__ = "helpdesk_sections"
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    section: Mapped[str] = mapped_column(String(40))
+    document_json: Mapped[str] = mapped_column(Text)
+    __table_args__ = (
+        Index("uq_helpdesk_sections_site_section_alive", "site_id", "section", unique=True,
+              sqlite_where=ALIVE),
+    )

@@ -6,6 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from app.cli import helpdesk_commands
 from app.cli.output import Output, table
 from app.domain.errors import RuleViolation
 from app.domain.policy_types import policy_type
@@ -232,6 +233,8 @@ def site(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
             [(r.type, r.key, r.value, r.level, r.package, r.policy) for r in view.rows],
         ))
         out.data(view.document, "\n".join(text))
+    elif action == "readiness":
+        return helpdesk_commands.readiness(ws, args, out)
     return 0
 
 

@@ -11,11 +11,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
-from app.cli import commands
+from app.cli import helpdesk_commands, profiles_commands, sync_commands, vault_commands
 from app.cli.output import Output
 from app.domain.errors import PreflightError, RuleViolation
 from app.logs import setup_logging
-from app.services.workspace import Workspace, resolve_workspace_path
+from storage.paths import resolve_workspace_path
+
+# The services (and SQLAlchemy under them) are imported by the commands that use them, not
+# here: `preflight gui` paints its window before it pays for them (issue 4's cold start).
 
 EXIT_OK, EXIT_RULE, EXIT_ENVIRONMENT = 0, 1, 2
 log = logging.getLogger("preflight.cli")
@@ -69,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     _package_actions(actions(command("package", "packages of policies")))
     _site_actions(actions(command("site", "sites, package assignment, effective settings")))
     _device_actions(actions(command("device", "devices and their overrides")))
+    profiles_commands.register(actions(command(
+        "profiles", "Help Desk client profiles: validate, import, export")))
+    vault_commands.add_actions(actions(command(
+        "vault", "the encrypted password vault: init, unlock, add, list, reveal")))
+    sync_commands.register(command)
     return parser
 
 
@@ -130,6 +138,7 @@ def _site_actions(site: Factory) -> None:
     effective = site("effective", "effective settings with their sources")
     effective.add_argument("site")
     effective.add_argument("--device", default=None)
+    helpdesk_commands.add_arguments(site("readiness", "go-live checklist of a site, or of all"))
 
 
 def _device_actions(device: Factory) -> None:
@@ -142,16 +151,9 @@ def _device_actions(device: Factory) -> None:
     clear.add_argument("setting", metavar="TYPE.KEY")
 
 
-HANDLERS = {
-    "company": commands.company,
-    "policy": commands.policy,
-    "package": commands.package,
-    "site": commands.site,
-    "device": commands.device,
-}
-
-
 def _init(args: argparse.Namespace, out: Output) -> int:
+    from app.services.workspace import Workspace
+
     path = resolve_workspace_path(getattr(args, "workspace", None))
     existed = path.exists() and path.stat().st_size > 0
     ws = Workspace.open(path, create=True)
@@ -199,9 +201,19 @@ def run(argv: Sequence[str] | None = None) -> int:
             return _gui(args)
         if command == "init":
             return _init(args, out)
+        if command == "profiles":  # opens the workspace itself (validate may need none)
+            return profiles_commands.run(args, out)
+        if command in sync_commands.COMMANDS:  # sync opens the workspace; server needs none
+            return sync_commands.run(command, args, out)
+        from app.cli import commands
+        from app.services.workspace import Workspace
+
+        # each sub-command (company, policy, package, site, device) is a function there
+        handler: Callable[[Workspace, argparse.Namespace, Output], int] = (
+            vault_commands.vault if command == "vault" else getattr(commands, command))
         ws = Workspace.open(getattr(args, "workspace", None))
         try:
-            return HANDLERS[command](ws, args, out)
+            return handler(ws, args, out)
         finally:
             ws.close()
     except RuleViolation as exc:

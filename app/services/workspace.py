@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.model import Partner, new_id
 from app.services.effective import EffectiveService
 from app.services.hierarchy import CompanyService, DeviceService, SiteService
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
+from app.services.profiles import ProfileService
 from storage.database import Database, default_workspace_path, resolve_workspace_path
 from storage.repository import Repository
+
+if TYPE_CHECKING:
+    from app.services.helpdesk import HelpDeskService
+    from app.services.vault import VaultService
 
 DEFAULT_PARTNER_NAME = "My MSP"
 
@@ -27,6 +33,9 @@ class Workspace:
         self.policies = PolicyService(db)
         self.packages = PackageService(db)
         self.effective = EffectiveService(db)
+        self.profiles = ProfileService(db)
+        self._vault: VaultService | None = None
+        self._helpdesk: HelpDeskService | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None, *, create: bool = False) -> Workspace:
@@ -64,7 +73,29 @@ class Workspace:
         with self.db.read() as session:
             return Repository(session).outbox_count()
 
+    @property
+    def vault(self) -> VaultService:
+        """The encrypted vault (issue 6). Made on first use: its crypto is not loaded for
+        front ends that never touch it."""
+        if self._vault is None:
+            from app.services.vault import VaultService
+
+            self._vault = VaultService(self.db)
+        return self._vault
+
+    @property
+    def helpdesk(self) -> HelpDeskService:
+        """Help Desk site setup and go-live readiness (issue 8). Made on first use, like the
+        vault: front ends that never open it do not load it."""
+        if self._helpdesk is None:
+            from app.services.helpdesk import HelpDeskService
+
+            self._helpdesk = HelpDeskService(self.db, self.effective)
+        return self._helpdesk
+
     def close(self) -> None:
+        if self._vault is not None:
+            self._vault.close()  # locking drops the key from memory
         self.db.close()
 
 
