@@ -3,13 +3,17 @@ beside python-calamine's raw read (also with the garbage collector paused, as ou
 stdlib csv module's raw read; and export of 100k profiles beside a bare xlsxwriter write.
 
     .venv/bin/python benchmarks/bench_profiles_validate.py [--rows 100000] [--seed 5] [--runs 3]
+        [--no-export]
 
 The files are generated (seeded RNG; xlsxwriter constant_memory; every phone checked valid with
 phonenumbers, about 2% of rows carrying a customer's mistake) in a temporary folder and thrown
 away. Every figure is measured in a fresh child process (caches start cold, imports are not
 timed, and the peak resident memory, ru_maxrss, is that path's alone); times are the median of
---runs children. A pandas + openpyxl peer runs when both are installed. Nothing is asserted
-(DESIGN.md §11).
+--runs children, wall clock, with the CPU time (all threads) beside it as the steadier figure
+on a loaded machine. Ours and its read peers run alternately, round by round, and each ratio is
+the median of the per-round ratios, so a shared machine's changing load hits both sides alike.
+The pandas + openpyxl peer (`pd.read_excel(path, engine="openpyxl", dtype=str)`, one child)
+runs when both are installed: `pip install -e .[bench]`. Nothing is asserted (DESIGN.md §11).
 """
 
 from __future__ import annotations
@@ -138,9 +142,9 @@ def _csv_raw(path: Path) -> None:
 
 
 def _pandas_openpyxl(path: Path) -> None:
-    import pandas  # type: ignore[import-not-found]
+    import pandas as pd  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
-    pandas.read_excel(path, sheet_name="Client Profiles", engine="openpyxl", dtype=str)
+    pd.read_excel(path, engine="openpyxl", dtype=str)  # the first sheet: "Client Profiles"
 
 
 def _ours(path: Path) -> dict[str, float]:
@@ -199,7 +203,11 @@ def child(kind: str, path: Path, rows: int, seed: int) -> None:
 
     import app.profiles  # noqa: F401
 
+    if kind == "pandas":  # the peer's imports are not timed either
+        import openpyxl  # noqa: F401
+        import pandas  # noqa: F401
     extra: dict[str, float] = {}
+    cpu = time.process_time()
     start = time.perf_counter()
     if kind == "ours":
         extra = _ours(path)
@@ -207,9 +215,23 @@ def child(kind: str, path: Path, rows: int, seed: int) -> None:
     else:
         PATHS[kind](path)
     elapsed = EXTRA_.get("time", time.perf_counter() - start)
+    extra["cpu"] = time.process_time() - cpu  # all threads: steadier than wall time under load
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
     print(json.dumps({"time": elapsed, "peak_mb": peak * scale / 2**20, **extra}))
+
+
+def _run_child(kind: str, path: Path, args: argparse.Namespace) -> dict[str, float] | None:
+    """One fresh child process's figures (None: the peer is not installed)."""
+    done = subprocess.run([sys.executable, __file__, "--child", kind, str(path),
+                           "--rows", str(args.rows), "--seed", str(args.seed)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        if "ModuleNotFoundError" in done.stderr:
+            return None
+        raise RuntimeError(done.stderr)
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
 
 
 def measure(kind: str, path: Path, args: argparse.Namespace,
@@ -217,22 +239,42 @@ def measure(kind: str, path: Path, args: argparse.Namespace,
     """Median figures of `runs` fresh child processes (None: the peer is not installed)."""
     results = []
     for _ in range(runs or args.runs):
-        done = subprocess.run([sys.executable, __file__, "--child", kind, str(path),
-                               "--rows", str(args.rows), "--seed", str(args.seed)],
-                              capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            if "ModuleNotFoundError" in done.stderr:
-                return None
-            raise RuntimeError(done.stderr)
-        results.append(json.loads(done.stdout))
+        result = _run_child(kind, path, args)
+        if result is None:
+            return None
+        results.append(result)
     return {k: statistics.median(r[k] for r in results) for k in results[0]}
 
 
-def _line(figure: str, ours: float, peer: float | None, unit: str, peer_name: str) -> str:
+def measure_rounds(kinds: tuple[str, ...], path: Path, args: argparse.Namespace
+                   ) -> dict[str, list[dict[str, float]]]:
+    """`--runs` rounds of one child per kind, alternating, so that ours and its peer meet the
+    same moment of a shared machine's load: ratios are taken within a round."""
+    rounds: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+    for _ in range(args.runs):
+        for kind in kinds:
+            result = _run_child(kind, path, args)
+            assert result is not None
+            rounds[kind].append(result)
+    return rounds
+
+
+def _median(results: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
+def _paired(ours: list[dict[str, float]], peer: list[dict[str, float]], key: str,
+            peer_key: str = "time") -> float:
+    """The median of the per-round ratios ours / peer."""
+    return statistics.median(a[key] / b[peer_key] for a, b in zip(ours, peer, strict=True))
+
+
+def _line(figure: str, ours: float, peer: float | None, unit: str, peer_name: str, *,
+          ratio: float | None = None) -> str:
     if peer is None:
         return f"{figure:<30} {ours:>9.2f}{unit} {'n/a':>10} {'':>7}  {peer_name}"
-    return (f"{figure:<30} {ours:>9.2f}{unit} {peer:>9.2f}{unit} {ours / peer:>6.2f}×  "
-            f"{peer_name}")
+    ratio = ours / peer if ratio is None else ratio
+    return f"{figure:<30} {ours:>9.2f}{unit} {peer:>9.2f}{unit} {ratio:>6.2f}×  {peer_name}"
 
 
 def main() -> None:
@@ -240,6 +282,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-export", action="store_true", help="skip the export figures")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -254,43 +297,68 @@ def main() -> None:
               f"{sizes[0]:.1f} MB, CSV {sizes[1]:.1f} MB")
         print(f"{platform.python_implementation()} {platform.python_version()}, "
               f"{platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; "
-              f"medians of {args.runs} fresh processes each")
-        xlsx_ours, calamine = measure("ours", xlsx, args), measure("calamine", xlsx, args)
-        calamine_gc = measure("calamine-gc", xlsx, args)
-        csv_ours, csv_raw = measure("ours", csv_path, args), measure("csv", csv_path, args)
+              f"{args.runs} rounds of fresh processes (ours and its peers alternate)")
+        xlsx_rounds = measure_rounds(("ours", "calamine", "calamine-gc"), xlsx, args)
+        csv_rounds = measure_rounds(("ours", "csv"), csv_path, args)
+        xlsx_ours, calamine = _median(xlsx_rounds["ours"]), _median(xlsx_rounds["calamine"])
+        calamine_gc = _median(xlsx_rounds["calamine-gc"])
+        csv_ours, csv_raw = _median(csv_rounds["ours"]), _median(csv_rounds["csv"])
         pandas = measure("pandas", xlsx, args, 1)
-        export, bare = measure("export", xlsx, args), measure("bare-export", xlsx, args)
+        export = bare = None
+        if not args.no_export:
+            export, bare = measure("export", xlsx, args), measure("bare-export", xlsx, args)
     assert xlsx_ours
     assert calamine
     assert calamine_gc
     assert csv_ours
     assert csv_raw
-    assert export
-    assert bare
     print()
     print(f"{'figure':<30} {'ours':>10} {'peer':>10} {'ratio':>7}  peer")
-    rows = [
-        ("XLSX read", xlsx_ours["read"], calamine["time"], "s", "python-calamine raw read"),
-        ("XLSX validate", xlsx_ours["validate"], None, "s", ""),
+    xo, xc, xg = xlsx_rounds["ours"], xlsx_rounds["calamine"], xlsx_rounds["calamine-gc"]
+    co, cr = csv_rounds["ours"], csv_rounds["csv"]
+    xlsx_ratio, csv_ratio = _paired(xo, xc, "time"), _paired(co, cr, "time")
+    rows: list[tuple[str, float, float | None, str, str, float | None]] = [
+        ("XLSX read", xlsx_ours["read"], calamine["time"], "s", "python-calamine raw read",
+         _paired(xo, xc, "read")),
+        ("XLSX validate", xlsx_ours["validate"], None, "s", "", None),
         ("XLSX read + validate", xlsx_ours["time"], calamine["time"], "s",
-         "python-calamine raw read"),
+         "python-calamine raw read", xlsx_ratio),
         ("XLSX read + validate", xlsx_ours["time"], calamine_gc["time"], "s",
-         "python-calamine raw read, GC paused"),
-        ("XLSX peak memory", xlsx_ours["peak_mb"], calamine["peak_mb"], "MB", "(whole process)"),
-        ("CSV read", csv_ours["read"], csv_raw["time"], "s", "stdlib csv raw read"),
-        ("CSV validate", csv_ours["validate"], None, "s", ""),
-        ("CSV read + validate", csv_ours["time"], csv_raw["time"], "s", "stdlib csv raw read"),
-        ("CSV peak memory", csv_ours["peak_mb"], csv_raw["peak_mb"], "MB", "(whole process)"),
-        ("XLSX export", export["time"], bare["time"], "s", "bare xlsxwriter write_string"),
+         "python-calamine raw read, GC paused", _paired(xo, xg, "time")),
+        ("XLSX read + validate, CPU", xlsx_ours["cpu"], calamine["cpu"], "s",
+         "python-calamine raw read (CPU time, all threads)", _paired(xo, xc, "cpu", "cpu")),
+        ("XLSX peak memory", xlsx_ours["peak_mb"], calamine["peak_mb"], "MB", "(whole process)",
+         None),
+        ("CSV read", csv_ours["read"], csv_raw["time"], "s", "stdlib csv raw read",
+         _paired(co, cr, "read")),
+        ("CSV validate", csv_ours["validate"], None, "s", "", None),
+        ("CSV read + validate", csv_ours["time"], csv_raw["time"], "s", "stdlib csv raw read",
+         csv_ratio),
+        ("CSV read + validate, CPU", csv_ours["cpu"], csv_raw["cpu"], "s",
+         "stdlib csv raw read (CPU time)", _paired(co, cr, "cpu", "cpu")),
+        ("CSV peak memory", csv_ours["peak_mb"], csv_raw["peak_mb"], "MB", "(whole process)",
+         None),
     ]
-    for figure, ours, peer, unit, peer_name in rows:
-        print(_line(figure, ours, peer, unit, peer_name))
+    if export is not None and bare is not None:
+        rows.append(("XLSX export", export["time"], bare["time"], "s",
+                     "bare xlsxwriter write_string", None))
+    for figure, ours, peer, unit, peer_name, ratio in rows:
+        print(_line(figure, ours, peer, unit, peer_name, ratio=ratio))
     if pandas is None:
-        print(f"{'XLSX pandas+openpyxl read':<30} {'':>10} {'n/a':>10} {'':>7}  "
-              "(pandas/openpyxl not installed)")
+        print(f"{'XLSX read + validate':<30} {xlsx_ours['time']:>9.2f}s {'n/a':>10} {'':>7}  "
+              "pandas+openpyxl: not installed (pip install -e .[bench])")
     else:
         print(_line("XLSX read + validate", xlsx_ours["time"], pandas["time"], "s",
-                    "pandas.read_excel (openpyxl)"))
+                    f"pandas.read_excel (openpyxl, dtype=str): ours "
+                    f"{pandas['time'] / xlsx_ours['time']:.1f}× faster"))
+        print(_line("XLSX peak memory", xlsx_ours["peak_mb"], pandas["peak_mb"], "MB",
+                    "pandas.read_excel (whole process)"))
+    print("(times: medians; ratios of ours and a peer: the median of the per-round ratios)")
+    print(f"\ngoals (issue 5): XLSX read + validate ≤ 1.5× calamine raw "
+          f"({xlsx_ratio:.2f}×), CSV ≤ 5× stdlib csv ({csv_ratio:.2f}×), ≥ 8× faster than "
+          "pandas+openpyxl ("
+          + (f"{pandas['time'] / xlsx_ours['time']:.1f}×" if pandas else "n/a")
+          + f"), peak memory ≤ 400 MB ({max(xlsx_ours['peak_mb'], csv_ours['peak_mb']):.0f} MB)")
     agree = ((xlsx_ours["valid"], xlsx_ours["issues"]) == (csv_ours["valid"], csv_ours["issues"]))
     print(f"\nrows {xlsx_ours['rows']:,.0f}, valid {xlsx_ours['valid']:,.0f}, findings "
           f"{xlsx_ours['issues']:,.0f} (XLSX and CSV agree: {agree})")

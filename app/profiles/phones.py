@@ -9,6 +9,10 @@ microsecond. Anything the replay does not cover returns to the oracle: an intern
 or the calling code at the start, a national-prefix transform rule (BR, AR, …), non-digits. A
 hypothesis test holds the replay to `is_valid_number` for US, GB, DE, FR, AU, IN and BR.
 
+`fast_source` spells the replay's plain routes out as one regular expression per region (no
+Python call per number), for the validator's bulk row screen; what it does not match takes the
+replay and the oracle as before.
+
 Validity follows `is_valid_number` (any region of the calling code), not the stricter
 `is_valid_number_for_region`: a GB mobile whose range belongs to Guernsey is valid with "GB",
 and the user's country code is kept as given.
@@ -88,12 +92,13 @@ class _RegionRule:
     pattern: re.Pattern[str]
 
 
-def _lengths(lengths: Iterable[int]) -> str:
-    """A lookahead that the rest of the string has one of these lengths ("" for any)."""
+def _lengths(lengths: Iterable[int], end: str = r"\Z") -> str:
+    """A lookahead that the rest of the string (up to `end`) has one of these lengths ("" for
+    any)."""
     wanted = sorted(set(lengths))
     if not wanted:
         return ""
-    return "(?=(?:" + "|".join(f"[0-9]{{{n}}}" for n in wanted) + r")\Z)"
+    return "(?=(?:" + "|".join(f"[0-9]{{{n}}}" for n in wanted) + f"){end})"
 
 @dataclass(slots=True)
 class _Plan:
@@ -124,7 +129,8 @@ def _metadata(region: str) -> PhoneMetadata | None:
     return PhoneMetadata.metadata_for_region(region, None)
 
 
-def _region_rule(metadata: PhoneMetadata) -> _RegionRule | None:
+def _rule_source(metadata: PhoneMetadata, end: str = r"\Z") -> str | None:
+    """The source of `_RegionRule.pattern`, matched up to `end` (a fullmatch with "\\Z")."""
     general = metadata.general_desc
     if general is None or not general.national_number_pattern:
         return None
@@ -136,11 +142,17 @@ def _region_rule(metadata: PhoneMetadata) -> _RegionRule | None:
             grouped.setdefault(key, []).append(desc.national_number_pattern)
     if not grouped:
         return None
-    types = "|".join(_lengths(lengths) + "(?:" + "|".join(f"(?:{p})" for p in
-                                                          dict.fromkeys(patterns)) + ")"
+    types = "|".join(_lengths(lengths, end) + "(?:" + "|".join(f"(?:{p})" for p in
+                                                               dict.fromkeys(patterns)) + ")"
                      for lengths, patterns in grouped.items())
-    pattern = (f"(?=(?:{general.national_number_pattern})\\Z)"
-               + _lengths(general.possible_length) + f"(?:{types})")
+    return (f"(?=(?:{general.national_number_pattern}){end})"
+            + _lengths(general.possible_length, end) + f"(?:{types})")
+
+
+def _region_rule(metadata: PhoneMetadata) -> _RegionRule | None:
+    pattern = _rule_source(metadata)
+    if pattern is None:
+        return None
     return _RegionRule(re.compile(metadata.leading_digits) if metadata.leading_digits else None,
                        re.compile(pattern))
 
@@ -291,3 +303,67 @@ def phone_fix(region: str | None, text: str) -> str | None:
         national = _digits(phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL))
         return national or None
     return digits
+
+
+# --- the bulk screen -----------------------------------------------------------------------
+
+def _own_route(region: str, plan: _Plan, first: PhoneMetadata, end: str) -> str | None:
+    """For a region that is not the first of its calling code (CA, GG …): its own rule, reached
+    when no region before it claims the number by its leading digits (as the replay walks)."""
+    if region not in plan.others or plan.other_rules() is None:
+        return None
+    metadata = _metadata(region)
+    rule = _rule_source(metadata, end) if metadata is not None else None
+    if metadata is None or rule is None:
+        return None
+    earlier = [first, *(m for m in map(_metadata, plan.others[:plan.others.index(region)])
+                        if m is not None)]
+    claims = [m.leading_digits for m in earlier if m.leading_digits]
+    if any(a in p for p in [*claims, metadata.leading_digits or ""]
+           for a in ("^", "$", "\\A", "\\Z")):
+        return None
+    guard = "".join(f"(?!{c})" for c in claims)
+    lead = f"(?={metadata.leading_digits})" if metadata.leading_digits else ""
+    return f"{guard}{lead}(?:{rule}){end}"
+
+
+def fast_source(region: str, end: str) -> str | None:
+    """A regular expression (source) for digit strings, each followed by `end` (an assertion),
+    for which `replay_is_valid(region, digits)` is certainly True, or None when there is none.
+
+    It spells out the replay's plain routes: no calling code or international prefix at the
+    start; then either no national prefix, or the prefix as `match` finds it (an atomic group
+    commits to that same first match) with a rest that `parse` strips to; then the main region's
+    rule (behind its leading digits when the calling code has other regions). Anything else
+    (a transform rule, the other regions' numbers) does not match and the caller takes the
+    exact path. `validation` embeds it in one expression per row, so a clean row's phones cost
+    no Python call each; a hypothesis test holds it to `is_valid_number`.
+    """
+    plan = _plan(region)
+    metadata = _metadata(region)
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(
+        metadata.country_code if metadata is not None and metadata.country_code else -1, ())
+    first = _metadata(regions[0]) if regions else None
+    if plan is None or first is None:
+        return None
+    rule = _rule_source(first, end)
+    parts = [plan.bail.pattern, first.leading_digits or "",
+             plan.national_prefix.pattern if plan.national_prefix else "",
+             plan.general.pattern if plan.general else ""]
+    if rule is None or any(a in p for p in parts for a in ("^", "$", "\\A", "\\Z")):
+        return None  # an anchor would not mean the same inside a row's expression
+    lead = f"(?={first.leading_digits})" if plan.others and first.leading_digits else ""
+    national = f"{lead}(?:{rule}){end}"
+    own = _own_route(region, plan, first, end)
+    if own is not None:
+        national = f"(?:(?:{national})|(?:{own}))"
+    digits = f"(?=[0-9]{{3,{MAX_NSN_LENGTH}}}{end})(?!{plan.bail.pattern})"
+    prefix = plan.national_prefix
+    if prefix is None:
+        return digits + national
+    routes = [f"(?!{prefix.pattern}){national}"]
+    if not plan.has_transform and plan.general is not None:
+        # parse strips the prefix when the rest is a viable number of a strippable length
+        routes.append(f"(?>{prefix.pattern})(?=(?:{plan.general.pattern}){end})"
+                      f"{_lengths(sorted(plan.strip_lengths), end)}{national}")
+    return digits + "(?:" + "|".join(f"(?:{r})" for r in routes) + ")"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import re
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from app.profiles.formulas import Cells, ods_formula_cells, xlsx_formula_cells
 from app.profiles.limits import Limits
 from app.profiles.sheet import NO_COLUMNS, Row, Sheet
 from app.profiles.template import SHEET_NAME, find_header_row, normalise_header
+from app.profiles.validation import prepare
 
 _EXACT_INTEGER_LIMIT = 1e15  # Excel keeps 15 significant digits (Microsoft KB 269370)
 
@@ -57,12 +60,15 @@ def _texts(values: list[Any]) -> tuple[list[str], frozenset[int]]:
 
 
 class _Background:
-    """Runs the formula scan in a thread while calamine parses (calamine releases the GIL)."""
+    """Runs the formula scan in a thread while calamine parses (calamine releases the GIL);
+    then, without making the reader wait for it, the validator's warm-up (`_warm_up`)."""
 
-    def __init__(self, job: Callable[[], Cells]) -> None:
+    def __init__(self, job: Callable[[], Cells], after: Callable[[], None] | None = None) -> None:
         self._job = job
+        self._after = after
         self._result: Cells = {}
         self._error: BaseException | None = None
+        self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="profiles-formula-scan",
                                         daemon=True)
         self._thread.start()
@@ -72,9 +78,13 @@ class _Background:
             self._result = self._job()
         except BaseException as exc:  # re-raised in the caller's thread by result()
             self._error = exc
+        finally:
+            self._done.set()
+        if self._after is not None and self._error is None:
+            self._after()
 
     def result(self) -> Cells:
-        self._thread.join()
+        self._done.wait()
         if self._error is not None:
             raise self._error
         return self._result
@@ -114,7 +124,7 @@ def read_workbook(path: Path, limits: Limits, sheet_name: str | None = None) -> 
     with book:
         names = _candidates(book, sheet_name)
         for name in names:
-            sheet = _read_sheet(book, name, _scan_job(path, kind, parts, name), kind,
+            sheet = _read_sheet(book, name, *_scan_job(path, kind, parts, name), kind,
                                 limits=limits, required=len(names) == 1)
             if sheet is not None:
                 return sheet
@@ -126,18 +136,54 @@ def read_workbook(path: Path, limits: Limits, sheet_name: str | None = None) -> 
 
 
 def _scan_job(path: Path, kind: WorkbookKind, parts: dict[str, str],
-              name: str) -> Callable[[], Cells]:
+              name: str) -> tuple[Callable[[], Cells], Callable[[], None]]:
+    """The formula scan of the sheet, and the warm-up to run after it."""
     if kind == "ods":
-        return lambda: ods_formula_cells(path, name)
+        return (lambda: ods_formula_cells(path, name)), _warm_up(path, ["content.xml"])
     part = parts.get(name)
     if part is None:
         raise damaged(f"the sheet {name!r} has no worksheet part")
-    return lambda: xlsx_formula_cells(path, part)
+    return (lambda: xlsx_formula_cells(path, part)), _warm_up(path, [part,
+                                                                    "xl/sharedStrings.xml"])
+
+
+_SNIFF_BYTES = 1 << 20
+# Uncompressed sheet bytes (~16,000 template rows): calamine parses a smaller sheet too fast to
+# hide the compiling, which would then compete with the reader for the GIL.
+_WARM_UP_ABOVE = 8 << 20
+_CODE_CELL = re.compile(rb">([A-Z]{2})<")  # a cell (or shared string) of two capitals
+
+
+def _warm_up(path: Path, parts: list[str]) -> Callable[[], None]:
+    """Compile the validator's clean-row expression for the country codes seen in the first
+    megabyte of a big sheet (which the validator screens in bulk): the scan thread has the GIL
+    to itself while calamine parses, so the ~70 ms of compiling leave the critical path. Only
+    a head start: on any error (the reader reports damage itself) or a wrong guess the
+    validator compiles what it needs."""
+
+    def job() -> None:
+        try:
+            codes: set[str] = set()
+            with zipfile.ZipFile(path) as zf:
+                if zf.getinfo(parts[0]).file_size < _WARM_UP_ABOVE:
+                    return
+                present = set(zf.namelist())
+                for part in parts:
+                    if part in present:
+                        with zf.open(part) as stream:
+                            head = stream.read(_SNIFF_BYTES)
+                        codes.update(c.decode("ascii") for c in _CODE_CELL.findall(head))
+            prepare(codes)
+        except Exception:
+            return
+
+    return job
 
 
 def _read_sheet(book: python_calamine.CalamineWorkbook, name: str, job: Callable[[], Cells],
+                warm_up: Callable[[], None],
                 kind: WorkbookKind, *, limits: Limits, required: bool) -> Sheet | None:
-    scan = _Background(job)
+    scan = _Background(job, warm_up)
     try:
         try:
             sheet = book.get_sheet_by_name(name)

@@ -6,6 +6,7 @@ import random
 
 from app.domain.model import Company, Device, Site, new_id
 from app.domain.settings import SettingValue
+from app.profiles import Profile
 from app.services.workspace import Workspace
 from storage.bulk import insert_companies, insert_devices, insert_sites
 from storage.repository import Repository
@@ -53,6 +54,34 @@ ASSIGNMENTS = {
     "Downtown": "Help Desk Ready",
 }
 
+# Help Desk client profiles (seed 004): valid numbers in the fictional 555-01xx range.
+PROFILES: dict[str, list[dict[str, str]]] = {
+    "Northside Clinic": [
+        {"first_name": "Maria", "last_name": "Garcia", "email": "maria.garcia@contoso.example",
+         "title": "Practice Manager", "vip": "Yes", "mobile_country_code": "US",
+         "mobile_phone": "2125550147", "office_country_code": "US", "office_phone": "2125550100",
+         "office_extension": "201", "computer_name": "WS-NORTHSIDE-01"},
+        {"first_name": "James", "last_name": "Chen", "email": "james.chen@contoso.example",
+         "title": "Dentist", "mobile_country_code": "US", "mobile_phone": "4155550132",
+         "computer_name": "WS-NORTHSIDE-09"},
+        {"first_name": "Aisha", "last_name": "Okafor", "email": "aisha.okafor@contoso.example",
+         "title": "Front Desk", "office_country_code": "US", "office_phone": "2125550100",
+         "office_extension": "100"},
+        {"first_name": "Tom", "last_name": "Becker", "title": "Hygienist",
+         "mobile_country_code": "US", "mobile_phone": "6175550199",
+         "notes": "Part-time: Tuesdays and Thursdays"},
+        {"first_name": "Eleanor", "last_name": "Whitfield",
+         "email": "e.whitfield@contoso.example", "title": "Managing Partner", "vip": "Yes",
+         "mobile_country_code": "GB", "mobile_phone": "7911123456",
+         "office_country_code": "GB", "office_phone": "2079460123"},
+        {"first_name": "Samuel", "last_name": "Price", "email": "s.price@contoso.example",
+         "title": "Paralegal", "office_country_code": "US", "office_phone": "2025550173"},
+        {"first_name": "Grace", "last_name": "Liu", "email": "g.liu@contoso.example",
+         "title": "IT Contact", "mobile_country_code": "US", "mobile_phone": "3125550101",
+         "computer_name": "WS-NORTHSIDE-04"},
+    ],
+}
+
 OVERRIDES: list[tuple[int, str, str, SettingValue]] = [
     # (device index within all devices, type, key, value)
     (0, "remote-access", "notification_balloon", True),
@@ -62,7 +91,8 @@ OVERRIDES: list[tuple[int, str, str, SettingValue]] = [
 
 
 def populate_sample(workspace: Workspace, devices: int = 40, seed: int = 7) -> None:
-    """Fill an empty workspace: 3 companies, 8 sites, ~40 devices, every policy type."""
+    """Fill an empty workspace: 3 companies, 8 sites, ~40 devices, every policy type, and
+    client profiles on one site."""
     rng = random.Random(seed)
     for type_id, name, settings in POLICIES:
         workspace.policies.create(type_id, name, settings)  # type: ignore[arg-type]
@@ -94,3 +124,6 @@ def populate_sample(workspace: Workspace, devices: int = 40, seed: int = 7) -> N
     for index, type_id, key, value in OVERRIDES:
         if index < len(all_devices):
             workspace.devices.set_override(all_devices[index].id, type_id, key, value)
+    for site_name, profiles in PROFILES.items():
+        for values in profiles:
+            workspace.profiles.add(site_name, Profile.from_values(values))

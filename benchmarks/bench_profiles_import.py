@@ -1,0 +1,265 @@
+"""Client-profile import figures (issue 5): validate + import a 100k-row template, XLSX and CSV,
+into a fresh workspace (one transaction, outbox and audit rows included) beside the raw reads
+of python-calamine, the stdlib csv module and pandas + openpyxl; peak memory; and export of the
+100k imported profiles to XLSX beside a bare xlsxwriter write of the same cells.
+
+    .venv/bin/python benchmarks/bench_profiles_import.py [--rows 100000] [--seed 5] [--runs 1]
+
+The input files come from bench_profiles_validate's seeded generator (about 2% of the rows
+carry a customer's mistake, so the import runs with skip_invalid and those rows are rejected).
+Every figure is measured in a fresh child process (imports and workspace creation are not
+timed; the peak resident memory, ru_maxrss, is that child's alone); times are medians of
+--runs children. Nothing is asserted (DESIGN.md §11).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+ROOT = Path(__file__).resolve().parent.parent
+for folder in (ROOT, ROOT / "benchmarks"):
+    if str(folder) not in sys.path:  # run as a script from anywhere
+        sys.path.insert(0, str(folder))
+
+from bench_profiles_validate import write_inputs  # noqa: E402  (the seeded generator)
+
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
+
+SITE = "Main Office"
+GOALS = {"xlsx": 1.5, "csv": 5.0, "pandas": 1 / 8, "peak_mb": 400.0}
+
+
+def _peak_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak * (1 if sys.platform == "darwin" else 1024) / 2**20
+
+
+def _fresh_workspace(folder: Path, name: str) -> Workspace:
+    from app.services.workspace import Workspace
+
+    path = folder / f"{name}-{os.getpid()}.preflight"
+    ws = Workspace.open(path, create=True)
+    ws.companies.create("Contoso")
+    ws.sites.create("Contoso", SITE)
+    return ws
+
+
+# --- the measured paths (each runs in its own child process) ---------------------------------
+
+def _ours(path: Path) -> dict[str, float]:
+    from app.profiles import read_sheet
+
+    ws = _fresh_workspace(path.parent, "import")
+    cpu = time.process_time()
+    start = time.perf_counter()
+    sheet = read_sheet(path)
+    read = time.perf_counter()
+    result = ws.profiles.import_sheet(SITE, sheet, skip_invalid=True)
+    done = time.perf_counter()
+    cpu = time.process_time() - cpu
+    stored = ws.pending_changes()
+    ws.close()
+    return {"time": done - start, "cpu": cpu, "read": read - start, "import": done - read,
+            "created": result.created, "rejected": result.rejected, "outbox": stored}
+
+
+def _export(path: Path) -> dict[str, float]:
+    from app.profiles import read_sheet
+
+    ws = _fresh_workspace(path.parent, "export")
+    ws.profiles.import_sheet(SITE, read_sheet(path), skip_invalid=True)
+    start = time.perf_counter()
+    records = ws.profiles.list(SITE)
+    loaded = time.perf_counter()
+    cpu = time.process_time()
+    count = ws.profiles.export(SITE, path.with_name(f"export-{os.getpid()}.xlsx"))
+    done = time.perf_counter()
+    cpu = time.process_time() - cpu
+    ws.close()
+    return {"time": done - loaded, "cpu": cpu, "load": loaded - start, "profiles": count,
+            "listed": len(records)}
+
+
+def _bare_export(path: Path) -> dict[str, float]:
+    """xlsxwriter alone, writing the same cells (the profiles as read back from the file)."""
+    import xlsxwriter
+
+    from app.profiles import HEADERS, read_sheet, validate_rows
+    from app.profiles.profile import profiles_from_sheet
+
+    sheet = read_sheet(path)
+    valid = set(range(2, len(sheet.rows) + 2)) - validate_rows(sheet).error_rows
+    rows = [p.texts() for _, p in profiles_from_sheet(sheet, valid)]
+    cpu = time.process_time()
+    start = time.perf_counter()
+    book = xlsxwriter.Workbook(str(path.with_name(f"bare-{os.getpid()}.xlsx")),
+                               {"constant_memory": True})
+    sheet_out = book.add_worksheet("Client Profiles")
+    sheet_out.write_row(0, 0, HEADERS)
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            sheet_out.write_string(r, c, value)
+    book.close()
+    return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+            "profiles": len(rows)}
+
+
+def _calamine(path: Path) -> dict[str, float]:
+    from python_calamine import CalamineWorkbook
+
+    cpu = time.process_time()
+    start = time.perf_counter()
+    with CalamineWorkbook.from_path(str(path)) as book:
+        book.get_sheet_by_name("Client Profiles").to_python()
+    return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+
+
+def _csv(path: Path) -> dict[str, float]:
+    cpu = time.process_time()
+    start = time.perf_counter()
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        list(csv.reader(stream))
+    return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+
+
+def _pandas(path: Path) -> dict[str, float]:
+    import openpyxl  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
+    import pandas  # type: ignore[import-untyped,unused-ignore]
+
+    cpu = time.process_time()
+    start = time.perf_counter()
+    pandas.read_excel(path, sheet_name="Client Profiles", engine="openpyxl", dtype=str)
+    return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+
+
+PATHS = {"ours": _ours, "export": _export, "bare-export": _bare_export,
+         "calamine": _calamine, "csv": _csv, "pandas": _pandas}
+
+
+def child(kind: str, path: Path) -> None:
+    import python_calamine  # noqa: F401  (imports happen once at start-up: not timed)
+    import sqlalchemy  # noqa: F401
+    import xlsxwriter  # noqa: F401
+
+    import app.profiles
+    import app.services.workspace  # noqa: F401
+
+    figures = PATHS[kind](path)
+    print(json.dumps({**figures, "peak_mb": _peak_mb()}))
+
+
+def measure(kind: str, path: Path, runs: int) -> dict[str, float] | None:
+    """Median figures of `runs` fresh child processes (None: the peer is not installed)."""
+    results = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, __file__, "--child", kind, str(path)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            if "ModuleNotFoundError" in done.stderr:
+                return None
+            raise RuntimeError(done.stderr)
+        results.append(json.loads(done.stdout))
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
+def _line(figure: str, ours: float, peer: float | None, unit: str, peer_name: str, *,
+          goal: str = "", cpu: tuple[float, float] | None = None) -> str:
+    if peer is None:
+        return f"{figure:<34} {ours:>9.2f}{unit:<2} {'':>10} {'':>7} {'':>9}  {peer_name}"
+    cpu_ratio = f"{cpu[0] / cpu[1]:>8.2f}×" if cpu else f"{'':>9}"
+    return (f"{figure:<34} {ours:>9.2f}{unit:<2} {peer:>8.2f}{unit:<2} {ours / peer:>6.2f}× "
+            f"{cpu_ratio}  {peer_name}{'  ' + goal if goal else ''}")
+
+
+def _cpu(ours: dict[str, float], peer: dict[str, float]) -> tuple[float, float]:
+    return ours["cpu"], peer["cpu"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        xlsx, csv_path = write_inputs(Path(folder), args.rows, args.seed)
+        made = time.perf_counter() - start
+        print("CPU ratio: the same figures in CPU seconds of the measured process, which a busy "
+              "machine disturbs less than wall time")
+        print(f"{args.rows:,} template rows (seed {args.seed}) generated in {made:.1f} s: XLSX "
+              f"{xlsx.stat().st_size / 2**20:.1f} MB, CSV {csv_path.stat().st_size / 2**20:.1f} "
+              "MB")
+        print(f"{platform.python_implementation()} {platform.python_version()}, "
+              f"{platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; "
+              f"medians of {args.runs} fresh process(es) each")
+        ours_x, calamine = measure("ours", xlsx, args.runs), measure("calamine", xlsx, args.runs)
+        ours_c, raw_csv = measure("ours", csv_path, args.runs), measure("csv", csv_path,
+                                                                         args.runs)
+        pandas = measure("pandas", xlsx, 1)
+        export = measure("export", xlsx, args.runs)
+        bare = measure("bare-export", xlsx, args.runs)
+        load_after = os.getloadavg()[0]
+    assert ours_x is not None
+    assert calamine is not None
+    assert ours_c is not None
+    assert raw_csv is not None
+    assert export is not None
+    assert bare is not None
+    print()
+    print(f"{'figure':<34} {'ours':>11} {'peer':>10} {'ratio':>7} {'CPU ratio':>9}  "
+          "peer (goal)")
+    rows = [
+        _line("XLSX read + validate + import", ours_x["time"], calamine["time"], "s",
+              "python-calamine raw read", goal=f"(goal ≤ {GOALS['xlsx']}×)",
+              cpu=_cpu(ours_x, calamine)),
+        _line("  of which read", ours_x["read"], None, "s", ""),
+        _line("  of which validate + import", ours_x["import"], None, "s", ""),
+        _line("CSV read + validate + import", ours_c["time"], raw_csv["time"], "s",
+              "stdlib csv raw read", goal=f"(goal ≤ {GOALS['csv']}×)",
+              cpu=_cpu(ours_c, raw_csv)),
+        _line("  of which read", ours_c["read"], None, "s", ""),
+        _line("  of which validate + import", ours_c["import"], None, "s", ""),
+    ]
+    if pandas is None:
+        rows.append(f"{'XLSX read + validate + import':<34} {ours_x['time']:>9.2f}s  "
+                    f"{'not installed':>10} {'':>7}  pandas + openpyxl read_excel")
+    else:
+        rows.append(_line("XLSX read + validate + import", ours_x["time"], pandas["time"], "s",
+                          "pandas + openpyxl read_excel", goal="(goal ≤ 0.125×, i.e. 8× faster)",
+                          cpu=_cpu(ours_x, pandas)))
+    rows += [
+        _line("XLSX import peak memory", ours_x["peak_mb"], calamine["peak_mb"], "MB",
+              "calamine raw read (whole process)", goal=f"(goal ≤ {GOALS['peak_mb']:.0f} MB)"),
+        _line("CSV import peak memory", ours_c["peak_mb"], raw_csv["peak_mb"], "MB",
+              "csv raw read (whole process)", goal=f"(goal ≤ {GOALS['peak_mb']:.0f} MB)"),
+        _line("XLSX export of the profiles", export["time"], bare["time"], "s",
+              "bare xlsxwriter write_string", cpu=_cpu(export, bare)),
+        _line("  loading them first (list)", export["load"], None, "s", ""),
+    ]
+    print("\n".join(rows))
+    print(f"\nimported {ours_x['created']:,.0f} profiles, rejected {ours_x['rejected']:,.0f} "
+          f"(CSV: {ours_c['created']:,.0f} / {ours_c['rejected']:,.0f}); outbox rows "
+          f"{ours_x['outbox']:,.0f}; exported {export['profiles']:,.0f}; load at the end "
+          f"{load_after:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Reads and writes of Help Desk client profiles (table `client_profiles`, DESIGN.md §4).
+
+Profiles travel as plain values here: a `StoredProfile` holds the 16 template fields as a tuple
+in `PROFILE_FIELDS` order (text, `vip` a bool) plus its id, site, server version and match key
+(the caller's `profile_key` as JSON, see `match_key_json`). Every write records its outbox and
+audit rows in the same transaction; the import path (`import_rows`) does it for many profiles
+with one executemany per table (SQLAlchemy Core `insert()`/`update()` compiled once, rows as
+tuples), so 100k profiles land in one transaction in about the time SQLite needs for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from json.encoder import encode_basestring
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from storage.changes import (
+    BulkChange,
+    insert_many,
+    record_bulk,
+    time_ordered_ids,
+)
+from storage.database import now_iso
+from storage.tables import ClientProfileRow
+
+ENTITY = "client_profile"
+PROFILES: Table = ClientProfileRow.__table__  # type: ignore[assignment]
+# The template's field ids in template order (app.profiles.FIELDS; a test holds them equal).
+PROFILE_FIELDS: tuple[str, ...] = (
+    "first_name", "last_name", "email", "title", "vip", "mobile_country_code", "mobile_phone",
+    "mobile_provider", "mobile_sms_gateway", "office_country_code", "office_phone",
+    "office_extension", "home_country_code", "home_phone", "computer_name", "notes",
+)
+VIP = PROFILE_FIELDS.index("vip")
+Values = tuple[Any, ...]  # one value per PROFILE_FIELDS entry: str, and bool for vip
+NewProfile = tuple[str, Values]  # (match key JSON, values)
+ProfileUpdate = tuple["StoredProfile", str, Values]  # (the profile as stored, new key, values)
+
+# in the table's column order, which is the order Core's compiled INSERT binds them in
+INSERT_COLUMNS = ("site_id", "match_key", *PROFILE_FIELDS, "id", "version", "updated_at")
+_UPDATE_COLUMNS = ("match_key", *PROFILE_FIELDS, "updated_at")
+_SELECT = (PROFILES.c.id, PROFILES.c.site_id, PROFILES.c.version, PROFILES.c.match_key,
+           PROFILES.c.deleted_at, *(PROFILES.c[f] for f in PROFILE_FIELDS))
+_BULK_CACHE_KIB = 65_536  # SQLite page cache while a bulk import runs (default is 2 MB)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProfile:
+    id: str
+    site_id: str
+    version: int
+    match_key: str
+    values: Values
+    deleted: bool = False
+
+
+def match_key_json(key: Sequence[str]) -> str:
+    """A profile key as the `match_key` column holds it: a compact JSON array
+    (== json.dumps(list(key), ensure_ascii=False, separators=(",", ":")))."""
+    return "[" + ",".join(map(encode_basestring, key)) + "]"
+
+
+# The outbox/audit payload: the field ids plus id and site_id, keys sorted, as `changes._dump`
+# writes JSON (json.dumps(payload, sort_keys=True, ensure_ascii=False)); built from a format
+# string because json.dumps of a dict costs about twice as much per row.
+_PAYLOAD_KEYS = sorted(("id", "site_id", *PROFILE_FIELDS))
+_PAYLOAD_FORMAT = "{{" + ", ".join(encode_basestring(k) + ": {}" for k in _PAYLOAD_KEYS) + "}}"
+_PAYLOAD_SOURCE = [0 if k == "id" else 1 if k == "site_id" else 2 + PROFILE_FIELDS.index(k)
+                   for k in _PAYLOAD_KEYS]
+_PAYLOAD_VIP = _PAYLOAD_KEYS.index("vip")
+_PAYLOAD_GET = itemgetter(*[0 if k == "vip" else i
+                            for k, i in zip(_PAYLOAD_KEYS, _PAYLOAD_SOURCE, strict=True)])
+
+
+def profile_payload(profile_id: str, site_id: str, values: Values) -> dict[str, Any]:
+    return {"id": profile_id, "site_id": site_id, **dict(zip(PROFILE_FIELDS, values,
+                                                             strict=True))}
+
+
+def payload_json(profile_id: str, site_id: str, values: Values) -> str:
+    """json.dumps(profile_payload(…), sort_keys=True, ensure_ascii=False), faster."""
+    texts = list(map(encode_basestring, _PAYLOAD_GET((profile_id, site_id, *values))))
+    texts[_PAYLOAD_VIP] = "true" if values[VIP] else "false"
+    return _PAYLOAD_FORMAT.format(*texts)
+
+
+def _stored(row: Any) -> StoredProfile:
+    return StoredProfile(row[0], row[1], int(row[2]), row[3], tuple(row[5:]), row[4] is not None)
+
+
+class ProfileRepository:
+    """One transaction's view of the client profiles (`with db.write() as s: …(s)`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def live(self, site_id: str) -> list[StoredProfile]:
+        """The site's profiles that are not deleted (in no particular order)."""
+        rows = self.s.execute(select(*_SELECT).where(PROFILES.c.site_id == site_id,
+                                                     PROFILES.c.deleted_at.is_(None))).all()
+        return [_stored(r) for r in rows]
+
+    def live_keys(self, site_id: str) -> list[str]:
+        return list(self.s.scalars(select(PROFILES.c.match_key).where(
+            PROFILES.c.site_id == site_id, PROFILES.c.deleted_at.is_(None))))
+
+    def get(self, profile_id: str) -> StoredProfile | None:
+        """The profile with this id, deleted or not (`deleted` says which)."""
+        row = self.s.execute(select(*_SELECT).where(PROFILES.c.id == profile_id)).first()
+        return None if row is None else _stored(row)
+
+    def owner(self, site_id: str, match_key: str) -> StoredProfile | None:
+        """The live profile of the site with this match key, if any."""
+        row = self.s.execute(select(*_SELECT).where(
+            PROFILES.c.site_id == site_id, PROFILES.c.match_key == match_key,
+            PROFILES.c.deleted_at.is_(None))).first()
+        return None if row is None else _stored(row)
+
+    def count(self, site_id: str | None = None) -> int:
+        """Live profiles (of one site, or of the workspace)."""
+        query = select(func.count()).select_from(PROFILES).where(
+            PROFILES.c.deleted_at.is_(None))
+        if site_id is not None:
+            query = query.where(PROFILES.c.site_id == site_id)
+        return int(self.s.scalar(query) or 0)
+
+    # --- single writes (the add/edit form, delete, undo) ------------------------------------------
+
+    def create(self, profile_id: str, site_id: str, match_key: str, values: Values,
+               action: str) -> StoredProfile:
+        stored = StoredProfile(profile_id, site_id, 0, match_key, values)
+        insert_many(self.s, PROFILES, INSERT_COLUMNS,
+                    [(site_id, match_key, *values, profile_id, 0, now_iso())])
+        record_bulk(self.s, ENTITY, action,
+                    [(profile_id, None, payload_json(profile_id, site_id, values), 0)])
+        return stored
+
+    def update(self, before: StoredProfile, match_key: str, values: Values,
+               action: str) -> StoredProfile:
+        self._update_many([(before, match_key, values)], action)
+        return replace(before, match_key=match_key, values=values)
+
+    def tombstone(self, stored: StoredProfile, action: str) -> None:
+        at = now_iso()
+        self.s.execute(update(PROFILES).where(PROFILES.c.id == stored.id)
+                       .values(deleted_at=at, updated_at=at))
+        record_bulk(self.s, ENTITY, action, [
+            (stored.id, payload_json(stored.id, stored.site_id, stored.values), None,
+             stored.version)])
+
+    def restore(self, stored: StoredProfile, action: str) -> StoredProfile:
+        """Clear the tombstone (undo of a delete): an upsert travels to the server again."""
+        self.s.execute(update(PROFILES).where(PROFILES.c.id == stored.id)
+                       .values(deleted_at=None, updated_at=now_iso()))
+        record_bulk(self.s, ENTITY, action, [
+            (stored.id, None, payload_json(stored.id, stored.site_id, stored.values),
+             stored.version)])
+        return replace(stored, deleted=False)
+
+    # --- the import path ------------------------------------------------------------------------
+
+    @contextmanager
+    def bulk_mode(self) -> Iterator[None]:
+        """A bigger SQLite page cache while many rows go in (the indexes stay in memory);
+        the connection's own setting comes back afterwards."""
+        connection = self.s.connection()
+        previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+
+    def import_rows(self, site_id: str, creates: Sequence[NewProfile],
+                    updates: Sequence[ProfileUpdate], action: str) -> list[str]:
+        """Insert new profiles and update matched ones, with their outbox and audit rows:
+        one executemany per table. Returns the new profiles' ids (time-ordered UUIDs)."""
+        ids = time_ordered_ids(len(creates))
+        if creates:
+            at = now_iso()
+            insert_many(self.s, PROFILES, INSERT_COLUMNS, [
+                (site_id, key, *values, profile_id, 0, at)
+                for profile_id, (key, values) in zip(ids, creates, strict=True)])
+            record_bulk(self.s, ENTITY, action, [
+                (profile_id, None, payload_json(profile_id, site_id, values), 0)
+                for profile_id, (_key, values) in zip(ids, creates, strict=True)])
+        self._update_many(updates, action)
+        return ids
+
+    def _update_many(self, updates: Sequence[ProfileUpdate], action: str) -> None:
+        if not updates:
+            return
+        at = now_iso()
+        statement = update(PROFILES).where(PROFILES.c.id == bindparam("b_id")).values(
+            {c: bindparam(f"b_{c}") for c in _UPDATE_COLUMNS})
+        connection = self.s.connection()
+        compiled = statement.compile(dialect=connection.dialect)
+        # SQLAlchemy orders the SET columns as the table does: follow its parameter order.
+        expected = [*_UPDATE_COLUMNS, "id"]
+        where = [expected.index(name.removeprefix("b_")) for name in compiled.positiontup or ()]
+        rows = []
+        changes: list[BulkChange] = []
+        for before, key, values in updates:
+            row = (key, *values, at, before.id)
+            rows.append(tuple(row[i] for i in where))
+            changes.append((before.id, payload_json(before.id, before.site_id, before.values),
+                            payload_json(before.id, before.site_id, values), before.version))
+        connection.exec_driver_sql(compiled.string, rows)
+        record_bulk(self.s, ENTITY, action, changes)

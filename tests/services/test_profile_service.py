@@ -1,0 +1,587 @@
+"""ProfileService (issue 5): import all-or-nothing, skip-invalid with rejects, re-import,
+dry run, cancel, one-by-one edits with undo, export round trips — on real workspace files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.errors import NotFound, RuleViolation
+from app.profiles import (
+    FIELDS,
+    HEADERS,
+    Profile,
+    ValidationCancelled,
+    read_sheet,
+    validate_rows,
+)
+from app.services.profiles import (
+    ImportCancelled,
+    ImportRefused,
+    ImportResult,
+    ProfileInvalid,
+    ProfileRecord,
+)
+from app.services.workspace import Workspace
+from storage.changes import time_ordered_ids
+from storage.profile_repository import (
+    PROFILE_FIELDS,
+    match_key_json,
+    payload_json,
+    profile_payload,
+)
+from tests.cli.helpers import assert_unchanged, snapshot
+from tests.profiles.conftest import row, write_csv, write_xlsx
+
+SITE = "Main Office"
+
+
+@pytest.fixture
+def ws(workspace: Workspace) -> Workspace:
+    """An empty workspace with company Contoso and its site "Main Office"."""
+    workspace.companies.create("Contoso")
+    workspace.sites.create("Contoso", SITE)
+    return workspace
+
+
+def counts(path: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(path)) as db:
+        return {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                for t in ("client_profiles", "outbox", "audit")}
+
+
+def outbox(path: Path, entity_id: str) -> list[tuple[str, str, int]]:
+    with closing(sqlite3.connect(path)) as db:
+        return [(r[0], json.loads(r[1]), r[2]) for r in db.execute(
+            "SELECT op, payload_json, base_version FROM outbox WHERE entity_id = ? "
+            "ORDER BY seq", (entity_id,))]
+
+
+def audit(path: Path, entity_id: str) -> list[tuple[str, Any, Any]]:
+    with closing(sqlite3.connect(path)) as db:
+        return [(r[0], r[1] and json.loads(r[1]), r[2] and json.loads(r[2])) for r in db.execute(
+            "SELECT action, before_json, after_json FROM audit WHERE entity_id = ? "
+            "ORDER BY seq", (entity_id,))]
+
+
+def profile(n: int = 0, **changes: str) -> Profile:
+    return Profile.from_values(dict(zip(FIELDS, row(n, **changes), strict=True)))
+
+
+def rows(count: int, start: int = 0) -> list[list[Any]]:
+    return [row(n) for n in range(start, start + count)]
+
+
+# --- the storage contract ---------------------------------------------------------------------
+
+def test_storage_fields_are_the_template_fields() -> None:
+    assert PROFILE_FIELDS == FIELDS
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(), min_size=15, max_size=15), st.booleans())
+def test_payload_json_is_json_dumps_of_the_payload(texts: list[str], vip: bool) -> None:
+    values = (*texts[:4], vip, *texts[4:])
+    fast = payload_json("id-1", "site-1", values)
+    assert fast == json.dumps(profile_payload("id-1", "site-1", values), sort_keys=True,
+                              ensure_ascii=False)
+    assert json.loads(fast)["vip"] is vip
+
+
+@given(st.lists(st.text(), min_size=1, max_size=4))
+def test_match_key_json_is_compact_json(key: list[str]) -> None:
+    text = match_key_json(key)
+    assert text == json.dumps(key, ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(text) == key
+
+
+def test_time_ordered_ids_are_distinct_sorted_uuid7() -> None:
+    ids = time_ordered_ids(10_000)
+    assert len(set(ids)) == 10_000
+    assert ids == sorted(ids)
+    for text in (ids[0], ids[-1]):
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 7
+        assert parsed.variant == uuid.RFC_4122
+    assert time_ordered_ids(0) == []
+
+
+# --- import: all or nothing -----------------------------------------------------------------
+
+def test_an_error_on_the_last_of_10k_rows_imports_nothing(ws: Workspace, tmp_path: Path
+                                                          ) -> None:
+    data = rows(10_000)
+    data[-1] = row(9_999, mobile_phone="201-555-0123")
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", data))
+    before = snapshot(ws.path)
+    with pytest.raises(ImportRefused) as caught:
+        ws.profiles.import_sheet(SITE, sheet)
+    error = caught.value
+    assert isinstance(error, RuleViolation)
+    assert [(i.row, i.column, i.code) for i in error.report.issues] == [
+        (10_001, "Mobile Phone", "phone.not_digits")]
+    assert error.report.rows == 10_000
+    assert error.report.valid_rows == 9_999
+    message = str(error)
+    assert "1 row(s)" in message
+    assert "nothing was imported" in message
+    assert "--skip-invalid" in message
+    assert counts(ws.path) == {"client_profiles": 0, "outbox": before["outbox"].__len__(),
+                               "audit": before["audit"].__len__()}
+    assert_unchanged(before, snapshot(ws.path))
+    assert ws.profiles.list(SITE) == []
+
+
+def test_a_database_failure_on_the_last_row_rolls_everything_back(ws: Workspace,
+                                                                  tmp_path: Path) -> None:
+    # A trigger makes SQLite itself refuse the very last profile of 10k (a real failure in the
+    # middle of the write, after 9,999 rows went in).
+    with closing(sqlite3.connect(ws.path)) as db:
+        db.execute("CREATE TRIGGER refuse_last BEFORE INSERT ON client_profiles "
+                   "WHEN NEW.email = 'ada9999@contoso.com' "
+                   "BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        db.commit()
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", rows(10_000)))
+    before = snapshot(ws.path)
+    with pytest.raises(RuleViolation, match="disk says no"):
+        ws.profiles.import_sheet(SITE, sheet)
+    assert_unchanged(before, snapshot(ws.path))
+    assert counts(ws.path)["client_profiles"] == 0
+
+
+def test_header_errors_refuse_the_import(ws: Workspace, tmp_path: Path) -> None:
+    headers = [h for h in HEADERS if h != "Office Country Code"]
+    data = [[v for h, v in zip(HEADERS, r, strict=True) if h != "Office Country Code"]
+            for r in rows(3)]
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", data, headers=headers))
+    before = snapshot(ws.path)
+    with pytest.raises(ImportRefused) as caught:
+        ws.profiles.import_sheet(SITE, sheet)
+    assert (1, "Office Country Code", "header.missing_column") in [
+        (i.row, i.column, i.code) for i in caught.value.report.issues]
+    assert "the header row among them" in str(caught.value)
+    assert_unchanged(before, snapshot(ws.path))
+
+
+def test_cancel_writes_nothing(ws: Workspace, tmp_path: Path) -> None:
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", rows(12_000)))
+    before = snapshot(ws.path)
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(ImportCancelled) as caught:
+        ws.profiles.import_sheet(SITE, sheet, progress=lambda d, t: seen.append((d, t)),
+                                 cancelled=lambda: len(seen) >= 2)
+    assert isinstance(caught.value, ValidationCancelled)
+    assert "nothing was imported" in str(caught.value)
+    assert (caught.value.done, caught.value.total) == (12_000, 12_000)
+    assert seen == [(5_000, 12_000), (10_000, 12_000)]
+    assert_unchanged(before, snapshot(ws.path))
+    with pytest.raises(ValidationCancelled):
+        ws.profiles.validate(SITE, sheet, cancelled=lambda: True)
+
+
+def test_cancel_while_writing_rolls_back(ws: Workspace, tmp_path: Path) -> None:
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", rows(12_000)))
+    before = snapshot(ws.path)
+    checks: list[int] = []
+
+    def cancelled() -> bool:  # asked after each validated chunk (3), then before each write
+        checks.append(1)
+        return len(checks) == 5  # after the first 5,000 profiles went into the transaction
+
+    rejects = tmp_path / "r.csv"
+    rejects.write_text("the user's own file\n", encoding="utf-8")
+    with pytest.raises(ImportCancelled, match="nothing was imported"):
+        ws.profiles.import_sheet(SITE, sheet, skip_invalid=True, rejects=rejects,
+                                 cancelled=cancelled)
+    assert len(checks) == 5
+    assert_unchanged(before, snapshot(ws.path))
+    assert rejects.read_text(encoding="utf-8") == "the user's own file\n"  # not touched
+
+
+def test_import_writes_profiles_outbox_and_audit(ws: Workspace, tmp_path: Path) -> None:
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", rows(3)))
+    before = counts(ws.path)
+    result = ws.profiles.import_sheet(SITE, sheet)
+    assert (result.created, result.updated, result.unchanged, result.rejected) == (3, 0, 0, 0)
+    assert not result.dry_run
+    assert result.rejects_path is None
+    assert counts(ws.path) == {"client_profiles": 3, "outbox": before["outbox"] + 3,
+                               "audit": before["audit"] + 3}
+    records = ws.profiles.list(SITE)
+    assert [r.profile for r in records] == [profile(n) for n in range(3)]
+    site_id = ws.sites.get(SITE).id
+    first = records[0]
+    assert first.site_id == site_id
+    assert first.version == 0
+    assert uuid.UUID(first.id).version == 7
+    expected = {"id": first.id, "site_id": site_id, **first.profile.values(), "vip": False}
+    assert outbox(ws.path, first.id) == [("upsert", expected, 0)]
+    assert audit(ws.path, first.id) == [("profile.import", None, expected)]
+
+
+def test_result_to_dict(ws: Workspace, tmp_path: Path) -> None:
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", [row(0), row(1, mobile_phone="x1")]))
+    result = ws.profiles.import_sheet(SITE, sheet, skip_invalid=True,
+                                      rejects=tmp_path / "r.csv")
+    assert isinstance(result, ImportResult)
+    body = result.to_dict()
+    assert body == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 1,
+                    "dry_run": False, "rejects_path": str(tmp_path / "r.csv"),
+                    "report": result.report.to_dict()}
+    assert body["report"]["rows"] == 2  # type: ignore[index]
+    json.dumps(body)
+
+
+# --- skip-invalid and the rejects file --------------------------------------------------------
+
+BAD_ROWS = {3: ("Mobile Phone", "201-555-0123"), 5: ("Mobile Country Code", "UK"),
+            6: ("Last Name", "")}
+
+
+def _mixed() -> list[list[Any]]:
+    data = rows(6)
+    data[1] = row(1, mobile_phone="201-555-0123")
+    data[3] = row(3, mobile_country_code="UK", mobile_phone="07400123456")
+    data[4] = row(4, last_name="")
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_skip_invalid_imports_the_valid_rows_and_writes_rejects(
+        ws: Workspace, tmp_path: Path, fmt: str) -> None:
+    source = tmp_path / f"p.{fmt}"
+    (write_csv if fmt == "csv" else write_xlsx)(source, _mixed())
+    sheet = read_sheet(source)
+    rejects = tmp_path / f"rejects.{fmt}"
+    result = ws.profiles.import_sheet(SITE, sheet, skip_invalid=True, rejects=rejects)
+    assert (result.created, result.updated, result.unchanged, result.rejected) == (3, 0, 0, 3)
+    assert result.rejects_path == rejects
+    assert sorted(r.profile.email for r in ws.profiles.list(SITE)) == [
+        "ada0@contoso.com", "ada2@contoso.com", "ada5@contoso.com"]
+    back = read_sheet(rejects)
+    assert back.source == fmt
+    assert back.headers == (*HEADERS, "Errors")
+    assert [r.values[:16] for r in back.rows] == [
+        [str(v) for v in r] for i, r in enumerate(_mixed()) if i + 2 in BAD_ROWS]
+    errors = [r.values[16] for r in back.rows]
+    assert errors == [
+        "Mobile Phone: Write Mobile Phone with digits only: no spaces, hyphens, brackets, "
+        "dots or '+'.",
+        "Mobile Country Code: 'UK' is not a 2-letter ISO country code. Use GB.",
+        "Last Name*: Enter the client's last name.",
+    ]
+    # Round trip: the rejects file validates to the same errors (plus the Errors column,
+    # which is not a template column), and once its rows are fixed it imports.
+    report = validate_rows(back)
+    assert [(i.code) for i in report.issues if i.severity == "error"] == [
+        "phone.not_digits", "country_code.invalid", "name.required"]
+    assert [i.code for i in report.issues if i.severity == "warning"] == [
+        "header.unknown_column"]
+    fixed = [row(1), row(3, mobile_country_code="GB", mobile_phone="07400123456"), row(4)]
+    again = ws.profiles.import_sheet(SITE, read_sheet(
+        (write_csv if fmt == "csv" else write_xlsx)(tmp_path / f"fixed.{fmt}", fixed)))
+    assert (again.created, again.rejected) == (3, 0)
+    assert len(ws.profiles.list(SITE)) == 6
+
+
+def test_rejects_file_is_written_even_when_nothing_is_rejected(ws: Workspace,
+                                                               tmp_path: Path) -> None:
+    rejects = tmp_path / "r.csv"
+    rejects.write_text("stale rows of an earlier run\n", encoding="utf-8")
+    result = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "p.csv", rows(2))),
+                                      skip_invalid=True, rejects=rejects)
+    assert result.rejected == 0
+    assert rejects.read_text(encoding="utf-8-sig").splitlines() == [
+        ",".join([*HEADERS, "Errors"])]
+
+
+def test_rejects_needs_skip_invalid_and_the_sheets_format(ws: Workspace, tmp_path: Path
+                                                          ) -> None:
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", _mixed()))
+    before = snapshot(ws.path)
+    with pytest.raises(RuleViolation, match="skip"):
+        ws.profiles.import_sheet(SITE, sheet, rejects=tmp_path / "r.csv")
+    with pytest.raises(RuleViolation, match=r"name it …\.csv, not 'r\.xlsx'"):
+        ws.profiles.import_sheet(SITE, sheet, skip_invalid=True, rejects=tmp_path / "r.xlsx")
+    with pytest.raises(RuleViolation, match="does not exist"):
+        ws.profiles.import_sheet(SITE, sheet, skip_invalid=True,
+                                 rejects=tmp_path / "nowhere" / "r.csv")
+    assert_unchanged(before, snapshot(ws.path))
+    assert not (tmp_path / "r.csv").exists()
+
+
+# --- re-import and dry run ----------------------------------------------------------------------
+
+def test_reimport_updates_instead_of_duplicating(ws: Workspace, tmp_path: Path) -> None:
+    first = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", rows(5))))
+    assert first.created == 5
+    ids = {r.profile.email: r.id for r in ws.profiles.list(SITE)}
+    after_first = counts(ws.path)
+    same = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "b.csv", rows(5))))
+    assert (same.created, same.updated, same.unchanged, same.rejected) == (0, 0, 5, 0)
+    assert counts(ws.path) == after_first  # unchanged rows write no outbox or audit row
+    assert {i.code for i in same.report.issues} == {"duplicate.existing"}
+    changed = rows(6)
+    changed[2] = row(2, title="Chief Engineer")
+    changed[4] = row(4, email="ADA4@Contoso.com", vip="Yes")  # same person: email has no case
+    result = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "c.csv", changed)))
+    assert (result.created, result.updated, result.unchanged) == (1, 2, 3)
+    records = ws.profiles.list(SITE)
+    assert len(records) == 6
+    by_id = {r.id: r for r in records}
+    assert by_id[ids["ada2@contoso.com"]].profile.title == "Chief Engineer"
+    updated = by_id[ids["ada4@contoso.com"]].profile
+    assert (updated.email, updated.vip) == ("ADA4@Contoso.com", True)
+    assert counts(ws.path) == {k: v + 3 if k != "client_profiles" else 6
+                               for k, v in after_first.items()}
+    history = audit(ws.path, ids["ada2@contoso.com"])
+    assert [a[0] for a in history] == ["profile.import", "profile.import"]
+    assert history[1][1]["title"] == "Engineer"
+    assert history[1][2]["title"] == "Chief Engineer"
+    assert outbox(ws.path, ids["ada2@contoso.com"])[1][0] == "upsert"
+
+
+def test_reimport_matches_by_name_and_phone_without_email(ws: Workspace, tmp_path: Path
+                                                          ) -> None:
+    data = [row(0, email=""), row(1, email="", first_name="Grace", mobile_phone="2015550124")]
+    ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", data)))
+    data[0] = row(0, email="", title="Countess")
+    result = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "b.csv", data)))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert len(ws.profiles.list(SITE)) == 2
+
+
+def test_dry_run_counts_the_same_and_writes_nothing(ws: Workspace, tmp_path: Path) -> None:
+    ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", rows(3))))
+    data = [*rows(4), row(9, mobile_phone="12")]
+    data[1] = row(1, title="Boss")
+    sheet = read_sheet(write_csv(tmp_path / "b.csv", data))
+    before = snapshot(ws.path)
+    rejects = tmp_path / "r.csv"
+    dry = ws.profiles.import_sheet(SITE, sheet, skip_invalid=True, dry_run=True,
+                                   rejects=rejects)
+    assert dry.dry_run
+    assert (dry.created, dry.updated, dry.unchanged, dry.rejected) == (1, 1, 2, 1)
+    assert dry.rejects_path is None
+    assert not rejects.exists()
+    assert_unchanged(before, snapshot(ws.path))
+    with pytest.raises(ImportRefused):
+        ws.profiles.import_sheet(SITE, sheet, dry_run=True)
+    real = ws.profiles.import_sheet(SITE, sheet, skip_invalid=True)
+    assert (real.created, real.updated, real.unchanged, real.rejected) == (1, 1, 2, 1)
+
+
+def test_warnings_do_not_block(ws: Workspace, tmp_path: Path) -> None:
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", [row(0, mobile_provider="Verizon")]))
+    result = ws.profiles.import_sheet(SITE, sheet)
+    assert result.created == 1
+    assert [i.code for i in result.report.issues] == ["provider.not_blank"]
+
+
+def test_unknown_site_is_refused_before_anything(ws: Workspace, tmp_path: Path) -> None:
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", rows(1)))
+    with pytest.raises(NotFound, match="no site with id or name 'Nowhere'"):
+        ws.profiles.import_sheet("Nowhere", sheet)
+    with pytest.raises(NotFound):
+        ws.profiles.list("Nowhere")
+
+
+def test_validate_with_site_finds_existing_profiles(ws: Workspace, tmp_path: Path) -> None:
+    ws.profiles.add(SITE, profile(0))
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", rows(2)))
+    assert ws.profiles.existing_keys(SITE) == frozenset({("email", "ada0@contoso.com")})
+    report = ws.profiles.validate(SITE, sheet)
+    assert [(i.row, i.code, i.severity) for i in report.issues] == [
+        (2, "duplicate.existing", "warning")]
+    assert validate_rows(sheet).issues == ()
+    assert ws.profiles.validate(None, sheet).issues == ()
+
+
+# --- one by one: add, update, delete, restore ----------------------------------------------------
+
+def test_add_update_delete_restore(ws: Workspace) -> None:
+    site_id = ws.sites.get(SITE).id
+    added = ws.profiles.add(SITE, profile(1))
+    assert isinstance(added, ProfileRecord)
+    assert (added.site_id, added.profile, added.version) == (site_id, profile(1), 0)
+    assert ws.profiles.add(site_id, profile(2), profile_id="fixed-id").id == "fixed-id"
+    assert [r.id for r in ws.profiles.list(SITE)] == [added.id, "fixed-id"]
+
+    edited = ws.profiles.update(added.id, profile(1, title="CTO"))
+    assert edited.profile.title == "CTO"
+    assert edited.id == added.id
+    outbox_before = counts(ws.path)["outbox"]
+    assert ws.profiles.update(added.id, profile(1, title="CTO")) == edited  # no change
+    assert counts(ws.path)["outbox"] == outbox_before
+
+    gone = ws.profiles.delete(added.id)
+    assert gone == edited
+    assert [r.id for r in ws.profiles.list(SITE)] == ["fixed-id"]
+    back = ws.profiles.restore(added.id)
+    assert back == edited
+    assert [r.id for r in ws.profiles.list(SITE)] == [added.id, "fixed-id"]
+
+    ops = [(op, payload.get("title"), base) for op, payload, base in outbox(ws.path, added.id)]
+    assert ops == [("upsert", "Engineer", 0), ("upsert", "CTO", 0),
+                   ("delete", None, 0), ("upsert", "CTO", 0)]
+    actions = [a[0] for a in audit(ws.path, added.id)]
+    assert actions == ["profile.create", "profile.update", "profile.delete", "profile.restore"]
+    deleted = audit(ws.path, added.id)[2]
+    assert deleted[1]["title"] == "CTO"
+    assert deleted[2] is None
+
+
+def test_invalid_profile_is_refused_naming_the_field(ws: Workspace) -> None:
+    before = snapshot(ws.path)
+    with pytest.raises(ProfileInvalid) as caught:
+        ws.profiles.add(SITE, profile(0, mobile_phone="201-555-0123", first_name=""))
+    message = str(caught.value)
+    assert "First Name*: Enter the client's first name." in message
+    assert "Mobile Phone: Write Mobile Phone with digits only" in message
+    assert [(i.column, i.code) for i in caught.value.issues] == [
+        ("First Name*", "name.required"), ("Mobile Phone", "phone.not_digits")]
+    added = ws.profiles.add(SITE, profile(0))
+    with pytest.raises(ProfileInvalid, match="'UK' is not a 2-letter ISO country code"):
+        ws.profiles.update(added.id, profile(0, mobile_country_code="UK"))
+    assert ws.profiles.list(SITE)[0].profile == profile(0)
+    assert_unchanged({k: v for k, v in before.items() if k not in ("client_profiles",
+                                                                  "outbox", "audit")},
+                     {k: v for k, v in snapshot(ws.path).items()
+                      if k not in ("client_profiles", "outbox", "audit")})
+
+
+def test_duplicates_are_refused(ws: Workspace) -> None:
+    first = ws.profiles.add(SITE, profile(0))
+    second = ws.profiles.add(SITE, profile(1))
+    before = snapshot(ws.path)
+    with pytest.raises(RuleViolation) as caught:
+        ws.profiles.add(SITE, profile(5, email="ADA0@contoso.com"))
+    message = str(caught.value)
+    assert "already has a profile with the email ada0@contoso.com" in message
+    assert first.id in message
+    assert "edit that profile instead" in message
+    with pytest.raises(RuleViolation, match=r"the email ada0@contoso\.com"):
+        ws.profiles.update(second.id, profile(1, email="ada0@contoso.com"))
+    with pytest.raises(RuleViolation, match="already exists"):
+        ws.profiles.add(SITE, profile(7), profile_id=first.id)
+    assert_unchanged(before, snapshot(ws.path))
+    # the same person at another site is fine
+    ws.sites.create("Contoso", "Branch")
+    assert ws.profiles.add("Branch", profile(0)).profile == profile(0)
+
+
+def test_restore_refusals(ws: Workspace) -> None:
+    first = ws.profiles.add(SITE, profile(0))
+    with pytest.raises(RuleViolation, match="is not deleted"):
+        ws.profiles.restore(first.id)
+    ws.profiles.delete(first.id)
+    with pytest.raises(NotFound, match="was deleted"):
+        ws.profiles.delete(first.id)
+    with pytest.raises(NotFound, match="was deleted"):
+        ws.profiles.update(first.id, profile(0))
+    replacement = ws.profiles.add(SITE, profile(0, title="New"))  # the key is free again
+    with pytest.raises(RuleViolation, match=f"not restored.*id {replacement.id}"):
+        ws.profiles.restore(first.id)
+    with pytest.raises(NotFound, match="no client profile with id nope"):
+        ws.profiles.restore("nope")
+    with pytest.raises(NotFound, match="no client profile with id nope"):
+        ws.profiles.delete("nope")
+    ws.profiles.delete(replacement.id)
+    ws.sites.delete(SITE)
+    with pytest.raises(RuleViolation, match="restore the site first"):
+        ws.profiles.restore(first.id)
+
+
+def test_list_orders_by_last_then_first_name(ws: Workspace) -> None:
+    for n, (first, last) in enumerate([("Zoë", "Adams"), ("anna", "Ödegaard"),
+                                       ("Bob", "adams"), ("Émile", "Zola")]):
+        ws.profiles.add(SITE, profile(n, first_name=first, last_name=last))
+    assert [(r.profile.first_name, r.profile.last_name) for r in ws.profiles.list(SITE)] == [
+        ("Bob", "adams"), ("Zoë", "Adams"), ("Émile", "Zola"), ("anna", "Ödegaard")]
+
+
+# --- export --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_export_revalidates_with_zero_findings(ws: Workspace, tmp_path: Path,
+                                               suffix: str) -> None:
+    data = [*rows(20), row(21, computer_name="-PC", email="", mobile_phone="2015550199"),
+            row(22, first_name="Zoë", last_name="O'Brien", vip="Yes")]
+    ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "in.csv", data)))
+    # typed in the form: text that a spreadsheet would take for a formula
+    ws.profiles.add(SITE, profile(20, title="=SUM(A1:A2)", notes="+1 call first\nthen @desk"))
+    out = tmp_path / f"out{suffix}"
+    assert ws.profiles.export(SITE, out) == 23
+    sheet = read_sheet(out)
+    assert validate_rows(sheet).issues == ()
+    assert ws.profiles.validate(None, sheet).valid_rows == 23
+    exported = {r.values[2] or r.values[0]: r.values for r in sheet.rows}
+    assert exported["ada20@contoso.com"][3] == "=SUM(A1:A2)"
+    # and importing it back changes nothing
+    result = ws.profiles.import_sheet(SITE, sheet)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 23)
+
+
+def test_export_refuses_other_suffixes(ws: Workspace, tmp_path: Path) -> None:
+    with pytest.raises(RuleViolation, match=r"name the file \.xlsx or \.csv"):
+        ws.profiles.export(SITE, tmp_path / "out.ods")
+    assert not (tmp_path / "out.ods").exists()
+
+
+def test_export_of_an_empty_site_writes_the_header(ws: Workspace, tmp_path: Path) -> None:
+    assert ws.profiles.export(SITE, tmp_path / "e.csv") == 0
+    assert (tmp_path / "e.csv").read_text(encoding="utf-8-sig").splitlines() == [
+        ",".join(HEADERS)]
+
+
+@pytest.fixture
+def two_sites(ws: Workspace) -> Workspace:
+    ws.sites.create("Contoso", "Branch")
+    return ws
+
+
+def test_profiles_stay_with_their_site(two_sites: Workspace, tmp_path: Path) -> None:
+    ws = two_sites
+    ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", rows(3))))
+    result = ws.profiles.import_sheet("Branch",
+                                      read_sheet(write_csv(tmp_path / "b.csv", rows(2))))
+    assert result.created == 2  # the same people at another site are other profiles
+    assert len(ws.profiles.list(SITE)) == 3
+    assert len(ws.profiles.list("Branch")) == 2
+
+
+def test_bulk_column_orders_need_no_reordering() -> None:
+    """The tuples the bulk path builds are already in the order the compiled INSERT binds."""
+    from sqlalchemy import insert
+    from sqlalchemy.dialects import sqlite
+
+    from storage.changes import AUDIT, AUDIT_COLUMNS, OUTBOX, OUTBOX_COLUMNS
+    from storage.profile_repository import INSERT_COLUMNS, PROFILES
+
+    for table, columns in ((PROFILES, INSERT_COLUMNS), (OUTBOX, OUTBOX_COLUMNS),
+                           (AUDIT, AUDIT_COLUMNS)):
+        compiled = insert(table).compile(dialect=sqlite.dialect(), column_keys=list(columns))
+        assert tuple(compiled.positiontup or ()) == columns
+
+
+def test_update_moves_the_match_key(ws: Workspace, tmp_path: Path) -> None:
+    added = ws.profiles.add(SITE, profile(0))
+    ws.profiles.update(added.id, profile(0, email="countess@contoso.com"))
+    assert ws.profiles.existing_keys(SITE) == frozenset({("email", "countess@contoso.com")})
+    # the old address is free again; the new one is matched by a re-import
+    assert ws.profiles.add(SITE, profile(0)).profile.email == "ada0@contoso.com"
+    sheet = read_sheet(write_csv(tmp_path / "p.csv", [row(0, email="Countess@contoso.com")]))
+    result = ws.profiles.import_sheet(SITE, sheet)
+    assert (result.created, result.updated) == (0, 1)
+    by_email = {r.profile.email: r.id for r in ws.profiles.list(SITE)}
+    assert by_email["Countess@contoso.com"] == added.id
+    assert len(by_email) == 2
