@@ -1,0 +1,153 @@
+"""The reference server's transport over one shared `httpx.AsyncClient` (DESIGN.md §5, §8).
+
+One token is reused until shortly before it expires (or a 401 says it is gone); every request
+carries a fresh `X-Request-ID`; every failure goes through the one `RetryPolicy`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from app.sync.retry import RetryPolicy
+from app.sync.transport import (
+    AuthError,
+    ChangePage,
+    CursorExpired,
+    Op,
+    OpResult,
+    RemoteChange,
+    SyncError,
+)
+
+log = logging.getLogger("preflight.sync")
+TOKEN_MARGIN_S = 30.0  # refresh this long before the token's stated expiry
+
+
+class HttpTransport:
+    def __init__(self, base_url: str, client_id: str, client_secret: str, *,
+                 scope: str = "platform.all", client: httpx.AsyncClient | None = None,
+                 retry: RetryPolicy | None = None, timeout: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._client_id = client_id
+        self._secret = client_secret
+        self._scope = scope
+        self._own_client = client is None
+        self._client = client or httpx.AsyncClient(timeout=timeout)
+        self._timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self._clock = clock
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self.requests = 0
+        self.tokens_fetched = 0
+        self.request_ids: deque[str] = deque(maxlen=1000)  # the latest, for logs and tests
+
+    def __repr__(self) -> str:  # never the secret
+        return f"HttpTransport({self.base_url!r}, client_id={self._client_id!r})"
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self._client.aclose()
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    async def _token_value(self) -> str:
+        if self._token is not None and self._clock() < self._token_expires - TOKEN_MARGIN_S:
+            return self._token
+        response = await self._send("POST", "/v1/token", authorized=False, json={
+            "grant_type": "client_credentials", "client_id": self._client_id,
+            "client_secret": self._secret, "scope": self._scope})
+        if response.status_code in (400, 401, 403):
+            raise AuthError(f"the server refused client id '{self._client_id}' "
+                            f"({response.status_code}); check the client id and secret")
+        data = self._json(response)
+        self.tokens_fetched += 1
+        self._token = str(data["access_token"])
+        self._token_expires = self._clock() + float(data.get("expires_in", 300))
+        return self._token
+
+    async def _send(self, method: str, path: str, *, authorized: bool = True,
+                    headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
+        attempt, refreshed = 0, False
+        while True:
+            request_id = str(uuid.uuid4())
+            sent = {"X-Request-ID": request_id, "Accept": "application/json", **(headers or {})}
+            if authorized:
+                sent["Authorization"] = f"Bearer {await self._token_value()}"
+            self.requests += 1
+            self.request_ids.append(request_id)
+            try:
+                response = await self._client.request(method, self.base_url + path,
+                                                      headers=sent, timeout=self._timeout,
+                                                      **kwargs)
+            except httpx.TransportError as exc:  # timeouts, refused connections, dropped ones
+                log.info("sync %s %s failed (%s), request %s", method, path,
+                         type(exc).__name__, request_id)
+                if await self.retry.wait(attempt, None):
+                    attempt += 1
+                    continue
+                raise SyncError(f"cannot reach the server at {self.base_url} "
+                                f"({type(exc).__name__}: {exc})") from None
+            if response.status_code == 401 and authorized and not refreshed:
+                self._token, refreshed = None, True  # expired early or revoked: one new token
+                continue
+            if self.retry.retryable(response.status_code):
+                log.info("sync %s %s answered %s, request %s", method, path,
+                         response.status_code, request_id)
+                if await self.retry.wait(attempt, response):
+                    attempt += 1
+                    continue
+                raise SyncError(f"the server answered {response.status_code} to {method} {path}"
+                                f" after {attempt + 1} tries")
+            return response
+
+    @staticmethod
+    def _json(response: httpx.Response) -> Any:
+        if response.status_code >= 400:
+            raise SyncError(f"the server answered {response.status_code}: "
+                            f"{response.text[:300]}")
+        try:
+            return response.json()
+        except ValueError:
+            raise SyncError("the server's answer is not JSON") from None
+
+    # --- the Transport interface ----------------------------------------------------------------
+
+    async def push(self, ops: list[Op], idempotency_key: str) -> list[OpResult]:
+        response = await self._send("POST", "/v1/batch",
+                                    headers={"Idempotency-Key": idempotency_key},
+                                    json={"ops": [op.to_json() for op in ops]})
+        data = self._json(response)
+        results = [OpResult.from_json(item) for item in data["results"]]
+        if len(results) != len(ops):
+            raise SyncError("the server answered a batch with the wrong number of results")
+        return results
+
+    async def changes(self, since: int, limit: int) -> ChangePage:
+        response = await self._send("GET", "/v1/changes",
+                                    params={"since": since, "limit": limit})
+        if response.status_code == 410:
+            raise CursorExpired(f"cursor {since} expired on the server")
+        data = self._json(response)
+        return ChangePage(
+            [RemoteChange(int(c["cursor"]), str(c["entity"]), str(c["id"]), int(c["version"]),
+                          str(c["updated_at"]), bool(c["deleted"]), dict(c["payload"]))
+             for c in data["changes"]],
+            int(data["next_cursor"]), bool(data["has_more"]),
+            {str(k): int(v) for k, v in data["counts"].items()} if "counts" in data else None)
+
+    async def counts(self) -> dict[str, int]:
+        data = self._json(await self._send("GET", "/v1/counts"))
+        return {str(k): int(v) for k, v in data.items()}
+
+    async def rate_limits(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._json(await self._send("GET", "/v1/rate_limits"))
+        return result

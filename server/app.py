@@ -1,0 +1,474 @@
+"""The reference backend (DESIGN.md §8): Asio-shaped paths where Asio has the resource, marked
+extensions where it has not, a delta feed and an idempotent batch write endpoint.
+
+`create_app(db_url, clients)` builds it; `clients` maps client id → (secret, partner id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from server.entities import COLLECTIONS, ENTITIES, VISIBLE_PATTERN, validate_payload
+from server.faults import FaultInjector
+from server.store import (
+    CursorExpired,
+    IdempotencyConflict,
+    Store,
+    StoredObject,
+    TokenInfo,
+    canonical,
+    feed_body,
+)
+
+log = logging.getLogger("preflight.server")
+
+EXTENSION: dict[str, Any] = {"x-preflight-extension": True}
+EXT_TAG = "Preflight extensions"
+MAX_BATCH_OPS = 1000
+MAX_PAGE = 500  # Asio's bulk endpoints page at most 500 items
+MAX_FEED_PAGE = 5000
+Clients = Mapping[str, tuple[str, str]]
+
+
+class TokenRequest(BaseModel):
+    grant_type: Literal["client_credentials"] = "client_credentials"
+    client_id: str = ""
+    client_secret: str = ""
+    scope: str = ""
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    scope: str
+
+
+class BatchOp(BaseModel):
+    entity: str
+    id: str = Field(description="the object's id (1 to 64 characters; others are rejected)")
+    op: str = "upsert"
+    base_version: int = 0
+    payload: dict[str, Any] | None = None
+    op_key: str | None = Field(default=None, description="the client's key of this one op")
+
+
+class BatchRequest(BaseModel):
+    ops: list[BatchOp]
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE_PATTERN)]
+ObjectId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class CompanyCreateRequest(BaseModel):
+    name: Name
+    id: ObjectId | None = None
+
+
+class SiteCreateRequest(BaseModel):
+    name: Name
+    id: ObjectId | None = None
+
+
+class ContactRef(BaseModel):
+    id: str
+
+
+class ContactEmail(BaseModel):
+    email: str
+
+
+class ContactPhone(BaseModel):
+    countryCode: str = ""
+    number: str = ""
+    type: str = "mobile"  # mobile | office | home
+
+
+class ContactCreateRequest(BaseModel):
+    firstName: str
+    lastName: str
+    title: str = ""
+    emails: list[ContactEmail] = []
+    phoneNumbers: list[ContactPhone] = []
+    site: ContactRef = Field(description="Preflight extension: the site the contact belongs to")
+    id: ObjectId | None = None
+
+
+class RateLimiter:
+    """A fixed one-minute window per partner and resource (Asio's `limit/remaining/reset`)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.windows: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def hit(self, partner: str, resource: str) -> int | None:
+        """Count a call; the seconds to wait when over the limit, else None."""
+        window = int(time.time() // 60)
+        start, used = self.windows.get((partner, resource), (window, 0))
+        if start != window:
+            start, used = window, 0
+        if used >= self.per_minute:
+            return max(1, (start + 1) * 60 - int(time.time()))
+        self.windows[(partner, resource)] = (start, used + 1)
+        return None
+
+    def state(self, partner: str) -> dict[str, dict[str, int]]:
+        window = int(time.time() // 60)
+        out = {}
+        for resource in ("batch", "changes", "read"):
+            start, used = self.windows.get((partner, resource), (window, 0))
+            used = used if start == window else 0
+            out[resource] = {"limit": self.per_minute, "remaining": self.per_minute - used,
+                             "reset": (window + 1) * 60}
+        return out
+
+
+def _asio_company(obj: StoredObject, partner_id: str) -> dict[str, Any]:
+    return {"id": obj.id, "name": obj.payload.get("name", ""),
+            "corpContainer": {"id": obj.id, "name": obj.payload.get("name", ""),
+                              "partnerId": partner_id},
+            "version": obj.version, "updatedAt": obj.updated_at}
+
+
+def _asio_site(obj: StoredObject) -> dict[str, Any]:
+    return {"id": obj.id, "name": obj.payload.get("name", ""), "activeFlag": True,
+            "company": {"id": obj.payload.get("companyId")},
+            "packageId": obj.payload.get("packageId"),
+            "version": obj.version, "updatedAt": obj.updated_at}
+
+
+_PHONES = (("mobile", "mobile_country_code", "mobile_phone"),
+           ("office", "office_country_code", "office_phone"),
+           ("home", "home_country_code", "home_phone"))
+
+
+def _asio_contact(obj: StoredObject) -> dict[str, Any]:
+    p = obj.payload
+    return {
+        "id": obj.id, "firstName": p.get("first_name", ""), "lastName": p.get("last_name", ""),
+        "title": p.get("title", ""),
+        "emails": [{"email": p["email"]}] if p.get("email") else [],
+        "phoneNumbers": [{"type": kind, "countryCode": p.get(cc, ""), "number": p.get(num, "")}
+                         for kind, cc, num in _PHONES if p.get(num)],
+        "site": {"id": p.get("site_id")}, "version": obj.version, "updatedAt": obj.updated_at,
+    }
+
+
+def _link(request: Request, cursor: str | int | None, limit: int) -> dict[str, str]:
+    if cursor is None:
+        return {}
+    url = request.url.include_query_params(cursor=str(cursor), limit=str(limit))
+    return {"Link": f'<{url}>; rel="next"'}
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def auth(request: Request, authorization: Annotated[str | None, Header()] = None) -> TokenInfo:
+    scheme, _, token = (authorization or "").partition(" ")
+    info = _store(request).check_token(token) if scheme.lower() == "bearer" and token else None
+    if info is None:
+        raise HTTPException(401, "missing, unknown or expired bearer token",
+                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return info
+
+
+Auth = Annotated[TokenInfo, Depends(auth)]
+DB = Annotated[Store, Depends(_store)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+def throttle(request: Request, who: TokenInfo, resource: str) -> None:
+    limiter: RateLimiter = request.app.state.limiter
+    wait = limiter.hit(who.partner_id, resource)
+    if wait is not None:
+        raise HTTPException(429, "rate limit exceeded", headers={"Retry-After": str(wait)})
+
+
+def _page(request: Request, who: TokenInfo, entity: str, limit: int, cursor: str | None, *,
+          where: Mapping[str, str] | None = None) -> tuple[list[StoredObject], str | None]:
+    throttle(request, who, "read")
+    return _store(request).list_objects(who.partner_id, entity, limit=limit, after=cursor,
+                                        where=where)
+
+
+def _create(request: Request, who: TokenInfo, entity: str, obj_id: str | None,
+            payload: dict[str, Any]) -> StoredObject:
+    throttle(request, who, "batch")
+    reasons = validate_payload(entity, payload)
+    if reasons:
+        raise HTTPException(400, "; ".join(reasons))
+    try:
+        return _store(request).create(who.partner_id, entity, obj_id or str(uuid.uuid4()),
+                                      payload)
+    except IdempotencyConflict as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+
+
+def _live(request: Request, who: TokenInfo, entity: str, obj_id: str) -> StoredObject:
+    obj = _store(request).get(who.partner_id, entity, obj_id)
+    if obj is None or obj.deleted:  # another partner's object is simply not there
+        raise HTTPException(404, f"{entity} {obj_id} not found")
+    return obj
+
+
+def _doc(*codes: int) -> dict[int | str, dict[str, Any]]:
+    text = {400: "Bad request (the reason is in the body)",
+            401: "Missing, unknown or expired bearer token (or bad client credentials)",
+            404: "No such object for this partner", 409: "Already exists / still in progress",
+            410: "The cursor expired: resync from 0", 413: "Too many ops in one batch",
+            429: "Rate limited: wait `Retry-After` seconds"}
+    return {code: {"description": text[code]} for code in codes}
+
+
+auth_routes = APIRouter()
+asio = APIRouter(responses=_doc(401, 404, 429))
+extensions = APIRouter(tags=[EXT_TAG], responses=_doc(401, 404, 429))
+
+
+# --- authorization ----------------------------------------------------------------------------
+
+@auth_routes.post("/v1/token", tags=["Authorization"], response_model=TokenResponse,
+                  responses=_doc(400, 401))
+def token(request: Request, body: TokenRequest) -> Any:
+    ttl: float = request.app.state.token_ttl
+    issued = _store(request).issue_token(body.client_id, body.client_secret, body.scope, ttl)
+    if issued is None:
+        return JSONResponse({"error": "invalid_client"}, status_code=401)
+    return TokenResponse(access_token=issued[0], expires_in=int(ttl),
+                         scope=body.scope or "platform.all")
+
+
+@auth_routes.get("/v1/rate_limits", tags=["Rate Limits"], responses=_doc(401))
+def rate_limits(request: Request, who: Auth) -> dict[str, Any]:
+    limiter: RateLimiter = request.app.state.limiter
+    return {"resources": {"preflight": limiter.state(who.partner_id)}}
+
+
+# --- Asio-shaped paths ------------------------------------------------------------------------
+
+@asio.get("/api/platform/v1/company/companies", tags=["Company"])
+def companies(who: Auth, request: Request, response: Response, *, limit: Limit = MAX_PAGE,
+              cursor: str | None = None) -> list[dict[str, Any]]:
+    items, nxt = _page(request, who, "company", limit, cursor)
+    response.headers.update(_link(request, nxt, limit))
+    return [_asio_company(o, who.partner_id) for o in items]
+
+
+@asio.post("/api/platform/v1/company/companies", tags=["Company"], responses=_doc(400, 409))
+def create_company(who: Auth, request: Request, body: CompanyCreateRequest) -> dict[str, Any]:
+    obj = _create(request, who, "company", body.id, {"name": body.name})
+    return _asio_company(obj, who.partner_id)
+
+
+@asio.get("/api/platform/v1/company/companies/{companyId}", tags=["Company"])
+def company(who: Auth, request: Request, companyId: str) -> dict[str, Any]:
+    return _asio_company(_live(request, who, "company", companyId), who.partner_id)
+
+
+@asio.get("/api/platform/v1/company/companies/{companyId}/sites", tags=["Company"])
+def company_sites(who: Auth, companyId: str, request: Request, response: Response, *,
+                  limit: Limit = MAX_PAGE, cursor: str | None = None) -> list[dict[str, Any]]:
+    _live(request, who, "company", companyId)
+    items, nxt = _page(request, who, "site", limit, cursor, where={"companyId": companyId})
+    response.headers.update(_link(request, nxt, limit))
+    return [_asio_site(o) for o in items]
+
+
+@asio.post("/api/platform/v1/company/companies/{companyId}/sites", tags=["Company"],
+           status_code=201, responses=_doc(400, 409))
+def create_site(who: Auth, request: Request, companyId: str,
+                body: SiteCreateRequest) -> dict[str, Any]:
+    _live(request, who, "company", companyId)
+    obj = _create(request, who, "site", body.id,
+                  {"name": body.name, "companyId": companyId, "packageId": None})
+    return _asio_site(obj)
+
+
+@asio.get("/api/platform/v1/company/companies/{companyId}/sites/{siteId}", tags=["Company"])
+def company_site(who: Auth, request: Request, companyId: str, siteId: str) -> dict[str, Any]:
+    site = _live(request, who, "site", siteId)
+    if site.payload.get("companyId") != companyId:
+        raise HTTPException(404, f"site {siteId} not found")
+    return _asio_site(site)
+
+
+@asio.get("/api/platform/v1/contact/contacts", tags=["Company"], openapi_extra=EXTENSION)
+def contacts(who: Auth, request: Request, response: Response, *, limit: Limit = MAX_PAGE,
+             cursor: str | None = None) -> list[dict[str, Any]]:
+    items, nxt = _page(request, who, "client_profile", limit, cursor)
+    response.headers.update(_link(request, nxt, limit))
+    return [_asio_contact(o) for o in items]
+
+
+@asio.post("/api/platform/v1/contact/contacts", tags=["Company"], status_code=201,
+           responses=_doc(400, 409))
+def create_contact(who: Auth, request: Request, body: ContactCreateRequest) -> dict[str, Any]:
+    _live(request, who, "site", body.site.id)
+    payload: dict[str, Any] = {"site_id": body.site.id, "first_name": body.firstName,
+                               "last_name": body.lastName, "title": body.title,
+                               "email": body.emails[0].email if body.emails else ""}
+    for phone in body.phoneNumbers:
+        for kind, cc, num in _PHONES:
+            if phone.type == kind:
+                payload[cc], payload[num] = phone.countryCode, phone.number
+    return _asio_contact(_create(request, who, "client_profile", body.id, payload))
+
+
+@asio.get("/api/platform/v1/policy/clients/{clientID}/sites/{siteID}/endpoints/"
+          "{endpointID}/effective-policy", tags=["Policy"])
+def effective_policy(who: Auth, request: Request, clientID: str, siteID: str,
+                     endpointID: str) -> dict[str, Any]:
+    from server.effective import effective_policy as compute
+
+    throttle(request, who, "read")
+    result = compute(_store(request), who.partner_id, clientID, siteID, endpointID)
+    if result is None:
+        raise HTTPException(404, "no such client, site and endpoint")
+    return result
+
+
+# --- Preflight extensions: read any collection; write through /v1/batch -----------------------
+
+@extensions.get("/api/preflight/v1/assignments", openapi_extra=EXTENSION)
+def assignments(who: Auth, request: Request) -> list[dict[str, Any]]:
+    throttle(request, who, "read")
+    out: list[dict[str, Any]] = []
+    after: str | None = None
+    while True:
+        items, after = _store(request).list_objects(who.partner_id, "site", limit=MAX_PAGE,
+                                                    after=after)
+        out += [{"siteId": o.id, "packageId": o.payload.get("packageId")} for o in items
+                if o.payload.get("packageId")]
+        if after is None:
+            return out
+
+
+@extensions.get("/api/preflight/v1/{collection}", openapi_extra=EXTENSION)
+def collection(who: Auth, collection: str, request: Request, response: Response, *,
+               limit: Limit = MAX_PAGE, cursor: str | None = None) -> list[dict[str, Any]]:
+    entity = COLLECTIONS.get(collection)
+    if entity is None:
+        raise HTTPException(404, f"no collection {collection!r}; known: "
+                                 f"{', '.join(sorted(COLLECTIONS))}")
+    items, nxt = _page(request, who, entity, limit, cursor)
+    response.headers.update(_link(request, nxt, limit))
+    return [o.to_json() for o in items]
+
+
+@extensions.get("/api/preflight/v1/{collection}/{objectId}", openapi_extra=EXTENSION)
+def collection_item(who: Auth, request: Request, collection: str,
+                    objectId: str) -> dict[str, Any]:
+    entity = COLLECTIONS.get(collection)
+    if entity is None:
+        raise HTTPException(404, f"no collection {collection!r}")
+    return _live(request, who, entity, objectId).to_json()
+
+
+@extensions.get("/v1/changes", openapi_extra=EXTENSION, responses=_doc(410))
+def feed(who: Auth, request: Request, *,
+         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+         limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 1000) -> Any:
+    throttle(request, who, "changes")
+    try:
+        items, nxt, more, counts = _store(request).feed(who.partner_id, since, limit)
+    except CursorExpired as exc:
+        return JSONResponse({"error": "cursor_expired", "detail": str(exc)}, status_code=410)
+    headers = {}
+    if more:
+        url = request.url.include_query_params(since=str(nxt), limit=str(limit))
+        headers["Link"] = f'<{url}>; rel="next"'
+    # {"changes": [...], "next_cursor", "has_more", "counts" (live objects per entity, on the
+    # last page only)}, written without re-encoding the stored payloads.
+    return Response(feed_body(items, nxt, more, counts), media_type="application/json",
+                    headers=headers)
+
+
+@extensions.get("/v1/counts", openapi_extra=EXTENSION)
+def counts(who: Auth, request: Request) -> dict[str, int]:
+    throttle(request, who, "read")
+    return _store(request).counts(who.partner_id)
+
+
+@extensions.post("/v1/batch", openapi_extra=EXTENSION, responses=_doc(400, 409, 413))
+def batch(who: Auth, request: Request, body: BatchRequest,
+          idempotency_key: Annotated[str, Header(min_length=1, max_length=200)]) -> Any:
+    if len(body.ops) > MAX_BATCH_OPS:
+        return JSONResponse({"error": f"at most {MAX_BATCH_OPS} ops per batch"},
+                            status_code=413)
+    throttle(request, who, "batch")
+    store = _store(request)
+    ops = [op.model_dump() for op in body.ops]
+    request_hash = hashlib.sha256(canonical(ops).encode()).hexdigest()
+    try:
+        stored = store.begin_batch(who.partner_id, idempotency_key, request_hash)
+    except IdempotencyConflict as exc:
+        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+    if stored is not None:
+        return JSONResponse(stored[1], status_code=stored[0],
+                            headers={"Idempotent-Replayed": "true"})
+    return store.run_batch(who.partner_id, idempotency_key, ops)
+
+
+async def _missing_key(request: Request, exc: Exception) -> Response:
+    """The IETF idempotency draft answers a missing or unusable Idempotency-Key with 400."""
+    assert isinstance(exc, RequestValidationError)
+    where = {tuple(e.get("loc", ()))[:2] for e in exc.errors()}
+    if ("header", "idempotency-key") in where:
+        return JSONResponse({"error": "an Idempotency-Key header (1 to 200 characters) is "
+                                      "required"}, status_code=400)
+    if ("body", "grant_type") in where:  # OAuth 2 (RFC 6749 §5.2)
+        return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+    return await request_validation_exception_handler(request, exc)
+
+
+async def _request_id(request: Request,
+                      call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    rid = request.headers.get("x-request-id") or str(uuid.uuid4())
+    response = await call_next(request)
+    response.headers["X-Request-ID"] = rid
+    return response
+
+
+def create_app(db_url: str = "sqlite:///preflight-server.db", clients: Clients | None = None,
+               *, token_ttl: float = 3600.0, rate_limit: int = 100_000,
+               faults: bool = False) -> FastAPI:
+    """The app over the database at `db_url`; `clients` maps client id → (secret, partner)."""
+    store = Store(db_url)
+    for client_id, (secret, partner_id) in (clients or {}).items():
+        store.register_client(client_id, secret, partner_id)
+    app = FastAPI(
+        title="Preflight reference backend",
+        version="1.0.0",
+        description="Asio-shaped partner API (v2.2.8 paths) plus Preflight extensions "
+                    "(marked `x-preflight-extension: true`) for sync.",
+    )
+    app.state.store = store
+    app.state.limiter = RateLimiter(rate_limit)
+    app.state.token_ttl = token_ttl
+    app.middleware("http")(_request_id)
+    app.add_exception_handler(RequestValidationError, _missing_key)
+    if faults:
+        injector = FaultInjector()
+        app.state.faults = injector
+        injector.install(app)
+    for router in (auth_routes, asio, extensions):
+        app.include_router(router)
+    return app
+
+
+__all__ = ["ENTITIES", "create_app"]
