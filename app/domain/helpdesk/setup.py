@@ -1,0 +1,71 @@
+"""A site's whole Help Desk setup: the sections of the Help Desk tabs, as one value.
+
+Storage keeps one JSON document per site and section (`SECTIONS`, see `codec`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from app.domain.helpdesk.basic_info import BasicInfo
+from app.domain.helpdesk.codec import from_json, to_json
+from app.domain.helpdesk.network import NetworkInfo
+from app.domain.helpdesk.notifications import NotificationRule
+from app.domain.helpdesk.product import ProductOptions
+from app.domain.helpdesk.references import Reference
+from app.domain.helpdesk.security import SecurityRequest
+
+# Section name → attribute of SiteSetup (the storage key of each document).
+SECTIONS: dict[str, str] = {
+    "product-options": "product",
+    "basic-info": "basic",
+    "security-requests": "security",
+    "notification-rules": "rules",
+    "network-info": "network",
+    "references": "references",
+}
+
+
+@dataclass(frozen=True)
+class SiteSetup:
+    product: ProductOptions | None = None  # None: the user has not filled the form yet
+    basic: BasicInfo | None = None
+    security: tuple[SecurityRequest, ...] = ()
+    rules: tuple[NotificationRule, ...] = ()
+    network: NetworkInfo = field(default_factory=NetworkInfo)
+    references: tuple[Reference, ...] = ()
+
+# Section name → the type of its JSON document.
+SECTION_TYPES: dict[str, Any] = {
+    "product-options": ProductOptions,
+    "basic-info": BasicInfo,
+    "security-requests": tuple[SecurityRequest, ...],
+    "notification-rules": tuple[NotificationRule, ...],
+    "network-info": NetworkInfo,
+    "references": tuple[Reference, ...],
+}
+
+
+def section_document(setup: SiteSetup, section: str) -> Any:
+    """The JSON document of one section (None for a form not filled in yet)."""
+    return to_json(getattr(setup, SECTIONS[section]))
+
+
+def section_from_document(section: str, data: Any) -> Any:
+    """The value of one section from its JSON document. Raises ValueError naming the path."""
+    if section not in SECTION_TYPES:
+        raise ValueError(f"unknown Help Desk section {section!r}")
+    if data is None:
+        return getattr(SiteSetup(), SECTIONS[section])
+    return from_json(SECTION_TYPES[section], data, section)
+
+
+def setup_from_documents(documents: Mapping[str, Any]) -> SiteSetup:
+    """A SiteSetup from the stored documents of a site (absent sections keep their empty
+    default)."""
+    setup = SiteSetup()
+    for section, data in documents.items():
+        setup = replace(setup, **{SECTIONS[section]: section_from_document(section, data)})
+    return setup

@@ -1,0 +1,150 @@
+"""`workspace.helpdesk`: sections stored per site, readiness from the real workspace data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.errors import NotFound, RuleViolation
+from app.domain.helpdesk import (
+    BasicInfo,
+    RequestKind,
+    Section,
+    SecurityRequest,
+    Status,
+)
+from app.profiles import Profile
+from app.services.helpdesk import profile_summaries
+from app.services.workspace import Workspace
+from storage.profile_repository import StoredProfile
+from storage.tables import OutboxRow
+from tests.domain.helpdesk.builders import basic, network, product, rule, setup
+
+SITE = "Main Office"  # the sample's site with the "Help Desk Ready" package (RMM with NOC)
+TODAY = date(2026, 11, 23)
+
+
+def _fill(ws: Workspace) -> None:
+    """Everything the checklist asks for, on the sample's Main Office."""
+    ann = ws.profiles.add(SITE, Profile("Ann", "Lee", email="ann@acme.example",
+                                        mobile_country_code="US", mobile_phone="4155552671"))
+    security = (SecurityRequest(RequestKind.PASSWORD_RESETS, approver_required=True,
+                                approver_ids=(ann.id,), sms_auth_approver=True),)
+    # No vault items here: the sections that link logins are marked not applicable.
+    full = setup(security=security, network=replace(
+        network(), email=Section(not_applicable=True), backup=Section(not_applicable=True)))
+    for section, attr in (("product-options", "product"), ("basic-info", "basic"),
+                          ("security-requests", "security"), ("notification-rules", "rules"),
+                          ("network-info", "network"), ("references", "references")):
+        ws.helpdesk.save(SITE, section, getattr(full, attr))
+    ws.policies.update("RMM with NOC", texts=["auto_credentials_servers=on",
+                                              "auto_credentials_desktops=on",
+                                              "notification_rule=rule-1"])
+
+
+def test_sections_round_trip_and_record_changes(sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    before = ws.pending_changes()
+    assert ws.helpdesk.setup(SITE).basic is None
+    findings = ws.helpdesk.save(SITE, "basic-info", basic(email_domain="gmail.com"))
+    assert [f.code for f in findings] == ["basic.email_domain_public",
+                                          "basic.notification_rule_unknown"]
+    assert ws.helpdesk.setup(SITE).basic == basic(email_domain="gmail.com")
+    assert ws.pending_changes() == before + 1
+    ws.helpdesk.save(SITE, "basic-info", basic(email_domain="gmail.com"))  # no change
+    assert ws.pending_changes() == before + 1
+    ws.helpdesk.save(SITE, "notification-rules", (rule(),))
+    ws.helpdesk.save(SITE, "basic-info", basic())
+    stored = ws.helpdesk.setup(SITE)
+    assert stored.basic == basic()
+    assert stored.rules == (rule(),)
+    assert ws.pending_changes() == before + 3
+    # Another site's setup is its own.
+    assert ws.helpdesk.setup("Downtown").basic is None
+
+
+def test_the_outbox_carries_the_document(sample_workspace: Workspace) -> None:
+    sample_workspace.helpdesk.save(SITE, "product-options", product())
+    with sample_workspace.db.read() as s:
+        row = s.execute(select(OutboxRow).order_by(OutboxRow.seq.desc())).scalars().first()
+    assert row is not None
+    assert row.entity == "helpdesk_section"
+    payload = json.loads(row.payload_json)
+    assert payload["section"] == "product-options"
+    assert payload["document"]["seat_count"] == 25
+
+
+def test_bad_saves_are_refused(sample_workspace: Workspace) -> None:
+    with pytest.raises(RuleViolation, match="unknown Help Desk section"):
+        sample_workspace.helpdesk.save(SITE, "passwords", ())
+    with pytest.raises(RuleViolation, match="basic-info"):
+        sample_workspace.helpdesk.save(SITE, "basic-info", "not a form")
+    with pytest.raises(NotFound):
+        sample_workspace.helpdesk.save("No Such Site", "basic-info", BasicInfo())
+
+
+def test_a_filled_site_is_ready(sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    _fill(ws)
+    checklist = ws.helpdesk.readiness(SITE, today=TODAY)
+    failing = {i.id: i.why for i in checklist.items if i.status is not Status.PASS}
+    assert failing == {}
+    assert checklist.ready
+
+
+def test_readiness_sees_profiles_vault_and_devices(sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    checklist = ws.helpdesk.readiness(SITE, today=TODAY)
+    assert checklist.item("agent-deployed").status is Status.PASS
+    assert checklist.item("client-profiles").status is Status.FAIL
+    assert checklist.item("credentials").status is Status.FAIL
+    ws.profiles.add(SITE, Profile("Bo", "Chen", office_country_code="US",
+                                  office_phone="4155552671"))
+    ws.vault.init("correct horse battery staple 42")
+    ws.vault.add(SITE, "server", "DC01 admin", username="admin", password="s3cret!")
+    ws.vault.add(SITE, "desktop", "Local admin", username="admin", password="s3cret!")
+    site_input = ws.helpdesk.readiness_input(SITE, today=TODAY)
+    assert site_input.credential_counts == {"server": 1, "desktop": 1}
+    assert len(site_input.vault_item_ids or ()) == 2
+    assert [p.has_mobile for p in site_input.profiles] == [False]
+    checklist = ws.helpdesk.readiness(SITE, today=TODAY)
+    assert checklist.item("client-profiles").status is Status.PASS
+    assert checklist.item("credentials").status is Status.PASS
+
+
+def test_validate_uses_the_site_context(sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    request = SecurityRequest(RequestKind.PASSWORD_RESETS, approver_required=True,
+                              approver_ids=("nobody",))
+    assert [f.code for f in ws.helpdesk.validate(SITE, "security-requests", (request,))] == [
+        "security.approver_unknown"]
+    assert ws.helpdesk.setup(SITE).security == ()  # validate saves nothing
+
+
+def test_profile_summaries_count_errors_and_mobiles() -> None:
+    def stored(pid: str, **values: object) -> StoredProfile:
+        fields = Profile("A", "B", **values)  # type: ignore[arg-type]
+        return StoredProfile(pid, "s", 0, "k", tuple(Profile.values(fields).values()))
+
+    good = stored("1", mobile_country_code="US", mobile_phone="4155552671")
+    bad_mobile = stored("2", mobile_country_code="US", mobile_phone="123")
+    office = stored("3", office_country_code="US", office_phone="4155552671")
+    summaries = profile_summaries([good, bad_mobile, office])
+    assert [(s.id, s.has_mobile, s.error_count > 0) for s in summaries] == [
+        ("1", True, False), ("2", False, True), ("3", False, False)]
+
+
+def test_overview_and_report(sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    _fill(ws)
+    view = ws.helpdesk.overview(today=TODAY)
+    assert len(view.sites) == 8
+    assert [c.site_name for c in view.ready] == [SITE]
+    assert "network-info" in view.blocked_by()
+    html = ws.helpdesk.golive_report(SITE)
+    assert "Go-live report: Contoso Dental / Main Office" in html
+    assert "Ready for go-live" in html
