@@ -3,6 +3,9 @@
 
     python3 dev.py app    create .venv, install, open the app on the sample workspace
     python3 dev.py test   create .venv, install with test extras, run lint, types and tests
+    python3 dev.py package-smoke
+                          create .venv with the [package] extra, build the app folder with
+                          PyInstaller and run it headless (packaging/smoke_test.py; slow)
 
 Installation is skipped when pyproject.toml has not changed since the last run.
 """
@@ -79,12 +82,20 @@ def test(extra_args: list[str]) -> int:
     return code
 
 
+def package_smoke(extra_args: list[str]) -> int:
+    setup("package")
+    return _run(PYTHON, ROOT / "packaging" / "smoke_test.py", *extra_args)
+
+
+COMMANDS = {"app": app, "test": test, "package-smoke": package_smoke}
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"app", "test"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
-    return app(rest) if command == "app" else test(rest)
+    return COMMANDS[command](rest)
 
 
 if __name__ == "__main__":
