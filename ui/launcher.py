@@ -1,33 +1,40 @@
 """Start the desktop app (`preflight gui`), or render one page to a PNG and exit.
 
 Qt runs with one asyncio loop inside it (qasync), so later network work has a home and
-`ui.background.run_blocking` uses `asyncio.to_thread`. The workspace is opened (and migrated)
-before the window shows; on first run, when the workspace file does not exist yet, it is
-created with the sample data. Environment problems (no display, an unusable workspace, an
-unwritable screenshot path) are one line on stderr and exit code 2, as in the CLI.
+`ui.background.run_blocking` uses `asyncio.to_thread`. The window paints first; the workspace is
+then opened (and migrated) in a worker thread and the pages are built when it arrives
+(`ui.startup`); on first run, when the workspace file does not exist yet, it is created with the
+sample data. A screenshot waits for the page's data before it grabs the window. Environment
+problems (no display, an unusable workspace, an unwritable screenshot path) are one line on
+stderr and exit code 2, as in the CLI.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
 from app.domain.errors import PreflightError
-from app.logs import LOG_FILE_NAME, log_dir
-from app.services.sample import populate_sample
-from app.services.workspace import Workspace, default_workspace_path, resolve_workspace_path
+from app.logs import LOG_FILE_NAME, disable_crash_log, enable_crash_log, log_dir
 from ui import background, excepthook
+from ui.about import app_icon, current_versions, version_text
+from ui.collector import Collector
 from ui.compat import binding_problem
 from ui.main_window import MainWindow
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES
+from ui.startup import open_after_first_paint
 from ui.ui_settings import APPLICATION, ORGANIZATION, UiSettings
+from ui.welcome import FileOpenHandler
+
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
 
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 2
@@ -58,24 +65,8 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Preflight")
     app.setDesktopFileName("preflight")
+    app.setWindowIcon(app_icon())  # every window and dialog; the installers set the file's
     return app
-
-
-def open_workspace(path: Path | None) -> tuple[Workspace, bool]:
-    """The workspace at `path` (None: the default one); created with the sample data when
-    the file does not exist yet. Returns it and whether it was just created."""
-    target = resolve_workspace_path(path) if path is not None else default_workspace_path()
-    first_run = not target.exists()
-    if first_run:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    workspace = Workspace.open(target, create=first_run)
-    if first_run:
-        try:
-            populate_sample(workspace)
-        except BaseException:
-            workspace.close()
-            raise
-    return workspace, first_run
 
 
 def _choose_workspace(path: Path | None, settings: UiSettings) -> Path | None:
@@ -102,21 +93,14 @@ def run(workspace: Path | None, screenshot: Path | None = None, page: str | None
     problem = binding_problem()
     if problem:
         sys.stderr.write(f"preflight: warning: {problem}\n")
-    settings = UiSettings()
-    try:
-        ws, first_run = open_workspace(
-            workspace if screenshot is not None else _choose_workspace(workspace, settings))
-    except PreflightError as exc:
-        return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
     loop = _event_loop(app)
     try:
         if screenshot is not None:
-            return _screenshot(app, loop, ws, screenshot, page or DEFAULT_PAGE)
-        return _interactive(app, loop, ws, settings, page=page, first_run=first_run)
+            return _screenshot(app, loop, workspace, screenshot, page or DEFAULT_PAGE)
+        settings = UiSettings()
+        return _interactive(app, loop, _choose_workspace(workspace, settings), settings,
+                            page=page)
     finally:
-        ws.close()
         asyncio.set_event_loop(None)
 
 
@@ -128,58 +112,90 @@ def _event_loop(app: QApplication) -> asyncio.AbstractEventLoop:
     return loop
 
 
-def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, ws: Workspace,
+async def _open(window: MainWindow, path: Path | None) -> tuple[Workspace, bool] | int:
+    """The workspace, opened once the window has painted; or, when it cannot be used, the exit
+    code after one line on stderr."""
+    try:
+        return await open_after_first_paint(window, path)
+    except PreflightError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+
+
+def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
                 target: Path, page: str) -> int:
-    window = MainWindow(ws, restore=False)
+    window = MainWindow(restore=False)
     window.resize(SCREENSHOT_SIZE)
 
-    async def shoot() -> bool:
+    async def shoot() -> int:
         window.show()
+        opened = await _open(window, path)
+        if isinstance(opened, int):
+            return opened
+        window.install_workspace(opened[0])
         window.show_page(page)
         await background.wait_idle()  # the page's data is loaded and shown
         app.processEvents()  # pending layout requests, before the frame is grabbed
-        return window.grab().save(str(target), "PNG")
+        if not window.grab().save(str(target), "PNG"):
+            return _fail(f"cannot write the screenshot to {target}")
+        return EXIT_OK
 
     try:
         with loop:
-            saved = loop.run_until_complete(shoot())
+            return loop.run_until_complete(shoot())
     finally:
-        window.close()
-        shiboken6.delete(window)
-    if not saved:
-        return _fail(f"cannot write the screenshot to {target}")
-    return EXIT_OK
+        _dispose(window)
 
 
-def _interactive(app: QApplication, loop: asyncio.AbstractEventLoop, ws: Workspace,
-                 settings: UiSettings, *, page: str | None, first_run: bool) -> int:
-    excepthook.install(str(log_dir() / LOG_FILE_NAME))
+def _dispose(window: MainWindow) -> None:
+    """Delete the window, then close the workspace it ended with (it may have switched)."""
+    workspace = window.workspace
+    window.close()
+    shiboken6.delete(window)
+    if workspace is not None:
+        workspace.close()
+
+
+def _interactive(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
+                 settings: UiSettings, *, page: str | None) -> int:
     app.setQuitOnLastWindowClosed(False)
-    window = MainWindow(ws, settings)
+    window = MainWindow(settings=settings)
+    # issue 9: bug reports carry the versions (About's); native crashes go to crash.log
+    excepthook.install(str(log_dir() / LOG_FILE_NAME),
+                       versions=lambda: version_text(current_versions(window.workspace)))
+    enable_crash_log()
+    file_open = FileOpenHandler(app, window)  # macOS: a .preflight opened from Finder
+    collector = Collector()
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
 
-    async def main() -> None:
+    async def main() -> int:
         window.show()
-        window.show_page(page or window.start_page())
+        opened = await _open(window, path)
+        if isinstance(opened, int):
+            return opened
+        workspace, first_run = opened
+        window.install_workspace(workspace)
+        window.show_page(page or window.wanted_page())
         await background.wait_idle()
-        # Everything built so far lives as long as the app: keep it out of the collector's
-        # full passes, which otherwise stall the GUI for ~0.1 s with thousands of rows loaded.
-        gc.collect()
-        gc.freeze()
+        # Start-up is over: garbage collection from now on runs on the GUI thread's terms.
+        collector.start()
         if first_run:
             window.statusBar().showMessage(
-                f"Welcome: this is a sample workspace ({ws.path}) to explore.", 15000)
+                f"Welcome: this is a sample workspace ({workspace.path}) to explore.", 15000)
+        window.help.at_start(first_run)  # the welcome panel, unless turned off
         await closed.wait()
         await background.aclose()
+        return EXIT_OK
 
     try:
         with loop:
-            loop.run_until_complete(main())
+            return loop.run_until_complete(main())
     finally:
+        if collector.active():
+            collector.stop()
         excepthook.uninstall()
-        shiboken6.delete(window)
-    # The window may have switched workspaces: close the one it ended with too.
-    if window.workspace is not ws:
-        window.workspace.close()
-    return EXIT_OK
+        file_open.remove()
+        _dispose(window)
+        disable_crash_log()

@@ -1,46 +1,50 @@
 """The main window: a sidebar over the pages, menus, status bar. It wires, pages work.
 
 Pages get the services they use and the one shared QUndoStack (DESIGN.md §5); the window knows
-the workspace only to build them, to show its name and to switch to another one.
+the workspace only to build them, to show its name and to switch to another one. The window can
+be shown before its workspace is open ("Opening workspace…"): `install_workspace` then builds the
+pages, so the first frame does not wait for the database layer.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from app.domain.errors import PreflightError
-from app.services.workspace import Workspace
 from ui.background import report_error, run_blocking
 from ui.dialogs import DialogService
+from ui.file_drop import install_file_drop
 from ui.menus import build_menus
-from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, build_pages
+from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, build_pages
 from ui.preferences import PreferencesDialog
 from ui.ui_settings import UiSettings
+from ui.welcome import install_help
 from ui.widgets.sidebar import Sidebar
 from ui.widgets.status_bar import WorkspaceStatusBar
 
-ABOUT = ("<h3>Preflight</h3><p>Prepare ConnectWise RMM (Asio) client sites for go-live: "
-         "policies, packages, site assignment and effective settings.</p>"
-         "<p>Works offline on a local workspace file.</p>")
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
 
 
 class MainWindow(QMainWindow):
     page_changed = Signal(str)
     workspace_changed = Signal()
 
-    def __init__(self, workspace: Workspace, settings: UiSettings | None = None,
+    def __init__(self, workspace: Workspace | None = None, settings: UiSettings | None = None,
                  restore: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = settings or UiSettings()
         self.dialogs = DialogService(self)
         self.undo_stack = QUndoStack(self)
-        self.workspace = workspace
+        self.workspace: Workspace | None = workspace
         self.pages: dict[str, QWidget] = {}
+        self._wanted_page: str | None = None  # asked for while the workspace was opening
         self.resize(1280, 800)
 
         central = QWidget(self)
@@ -51,6 +55,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(central)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
+        self.loading = QLabel("Opening workspace…", self.stack)
+        self.loading.setObjectName("openingWorkspace")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setEnabled(False)  # drawn in the disabled (grey) text colour
+        self.stack.addWidget(self.loading)
         self.setCentralWidget(central)
         self.status = WorkspaceStatusBar(self)
         self.setStatusBar(self.status)
@@ -61,26 +70,31 @@ class MainWindow(QMainWindow):
         self.menus.recent.aboutToShow.connect(self._fill_recent)
         self.menus.quit.triggered.connect(self.close)
         self.menus.find.triggered.connect(self.find)
-        self.menus.refresh.triggered.connect(lambda _c=False: self.current_page().refresh())
+        self.menus.refresh.triggered.connect(lambda _c=False: self._refresh_current())
         self.menus.preferences.triggered.connect(self.show_preferences)
-        self.menus.about.triggered.connect(
-            lambda _c=False: self.dialogs.about("About Preflight", ABOUT))
+        # issue 9: Help → Welcome / Open Logs Folder / About, the window icon, light/dark
+        self.help = install_help(self)
         self.sidebar.page_chosen.connect(self.show_page)
         self.undo_stack.indexChanged.connect(self._update_pending)
+        self.file_drop = install_file_drop(self)  # drops; File → Import/Export Client Profiles
 
         self.restore = restore  # False: a screenshot run, which leaves the UI state alone
-        self._install_workspace(workspace)
+        self._enable_workspace_actions(False)  # until a workspace is open
+        if workspace is not None:
+            self.install_workspace(workspace)
         if restore:
             geometry = self.settings.geometry()
             if geometry is not None:
                 self.restoreGeometry(geometry)
 
     # pages
-    def _install_workspace(self, workspace: Workspace) -> None:
+    def install_workspace(self, workspace: Workspace) -> None:
+        """Build the pages over `workspace` (replacing any), and show its name."""
         for page in self.pages.values():
             self.stack.removeWidget(page)
             page.deleteLater()
         self.workspace = workspace
+        self._enable_workspace_actions(True)
         self.undo_stack.clear()
         self.pages = build_pages(workspace, self.undo_stack)
         for page in self.pages.values():
@@ -91,9 +105,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{workspace.name} — Preflight")
         self.setWindowFilePath(str(workspace.path))
         self.status.set_workspace(workspace.name, workspace.path)
+        from ui.vault.wiring import install_vault  # Qt only; the vault's crypto loads later
+
+        self.vault_session = install_vault(self, workspace)  # the status bar's lock control
+        from ui.sync.wiring import install_sync  # issue 7: Sync menu, status, its pages
+
+        install_sync(self, workspace)
         if self.restore:
             self.settings.add_recent(workspace.path)
         self.workspace_changed.emit()
+
+    def _enable_workspace_actions(self, enabled: bool) -> None:
+        for action in (self.menus.new_workspace, self.menus.open_workspace,
+                       self.menus.recent.menuAction()):
+            action.setEnabled(enabled)
 
     def current_name(self) -> str:
         for name, page in self.pages.items():
@@ -107,6 +132,15 @@ class MainWindow(QMainWindow):
     def show_page(self, name: str) -> None:
         """Bring a page (companies, policies, packages, assignments, effective) forward and
         reload it, so it shows what other pages changed."""
+        if not self.pages:  # still opening the workspace: show this page once it is open
+            self._wanted_page = name
+            self.sidebar.blockSignals(True)
+            self.sidebar.select(name)
+            self.sidebar.blockSignals(False)
+            return
+        view = VIEWS.get(name)  # a tab inside a page, e.g. client-profiles
+        if view is not None:
+            name = view[0]
         if name not in self.pages:
             name = DEFAULT_PAGE
         page = self.pages[name]
@@ -117,7 +151,19 @@ class MainWindow(QMainWindow):
         if self.restore:
             self.settings.set_last_page(name)
         page.refresh()  # type: ignore[attr-defined]
+        if view is not None:
+            getattr(page, "show_tab", lambda *_a: None)(view[2], view[1])
         self.page_changed.emit(name)
+
+    def wanted_page(self) -> str:
+        """The page to show once the workspace is open: one chosen meanwhile, or the start
+        page."""
+        return self._wanted_page or self.start_page()
+
+    def _refresh_current(self) -> None:
+        refresh = getattr(self.current_page(), "refresh", None)
+        if refresh is not None:
+            refresh()
 
     def start_page(self) -> str:
         last = self.settings.last_page()
@@ -131,17 +177,22 @@ class MainWindow(QMainWindow):
             focus()
 
     def _update_pending(self, *_args: object) -> None:
+        if self.workspace is None:
+            return
         run_blocking(self, self.workspace.pending_changes, self.status.set_pending,
                      lambda _exc: None)
 
     # workspaces
+    def _start_folder(self) -> Path:
+        return self.workspace.path.parent if self.workspace is not None else Path.home()
+
     def new_workspace(self) -> None:
-        path = self.dialogs.save_path("New Workspace", self.workspace.path.parent)
+        path = self.dialogs.save_path("New Workspace", self._start_folder())
         if path is not None:
             self.switch_workspace(path, create=True)
 
     def open_workspace(self) -> None:
-        path = self.dialogs.open_path("Open Workspace", self.workspace.path.parent)
+        path = self.dialogs.open_path("Open Workspace", self._start_folder())
         if path is not None:
             self.switch_workspace(path)
 
@@ -149,7 +200,7 @@ class MainWindow(QMainWindow):
         menu = self.menus.recent
         menu.clear()
         for path in self.settings.recent():
-            if path != self.workspace.path:
+            if self.workspace is None or path != self.workspace.path:
                 menu.addAction(str(path), lambda p=path: self.switch_workspace(p))
         menu.setEnabled(True)
         if menu.isEmpty():
@@ -157,15 +208,22 @@ class MainWindow(QMainWindow):
 
     def switch_workspace(self, path: Path, create: bool = False) -> None:
         """Open (or create) another workspace off the GUI thread, then show it."""
-        if path.exists() and path.resolve() == self.workspace.path.resolve():
+        current = self.workspace
+        if current is None or (path.exists() and path.resolve() == current.path.resolve()):
             return
+
+        def open_it() -> Workspace:
+            from app.services.workspace import Workspace  # off the GUI thread, on first use
+
+            return Workspace.open(path, create=create)
 
         def opened(workspace: Workspace) -> None:
             old = self.workspace
             name = self.current_name() or DEFAULT_PAGE
-            self._install_workspace(workspace)
+            self.install_workspace(workspace)
             self.show_page(name)
-            old.close()
+            if old is not None:
+                old.close()
             self.statusBar().showMessage(f"Opened {workspace.path}", 5000)
 
         def failed(exc: BaseException) -> None:
@@ -174,12 +232,15 @@ class MainWindow(QMainWindow):
             else:
                 report_error(exc)
 
-        run_blocking(self, lambda: Workspace.open(path, create=create), opened, failed)
+        run_blocking(self, open_it, opened, failed)
 
     # preferences and state
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        from ui.sync.wiring import extend_preferences
+
+        extend_preferences(dialog, self)  # the sync server, client id and secret
         dialog.open()
         return dialog
 
@@ -188,6 +249,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        sync_ui = getattr(self, "sync_ui", None)
+        if sync_ui is not None and not sync_ui.allow_close():
+            event.ignore()  # a sync is cancelled and awaited first; the window closes after
+            return
         if self.restore:
             self.save_state()
         super().closeEvent(event)

@@ -41,6 +41,22 @@ class Menus:
     preferences: QAction
     pages: dict[str, QAction]
     about: QAction
+    import_profiles: QAction | None = None
+    export_profiles: QAction | None = None
+    welcome: QAction | None = None  # issue 9: Help → Welcome, Help → Open Logs Folder
+    open_logs: QAction | None = None
+
+
+def _help_menu(help_menu: QMenu) -> tuple[QAction, QAction, QAction]:
+    """Help → Welcome, Open Logs Folder, About (wired by ui.welcome.HelpUi)."""
+    welcome = help_menu.addAction("&Welcome")
+    welcome.setStatusTip("What to do first, and where the user guide is")
+    open_logs = help_menu.addAction("Open &Logs Folder")
+    open_logs.setStatusTip("The log files (and crash reports) to attach to a support request")
+    help_menu.addSeparator()
+    about = help_menu.addAction("&About Preflight")
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    return welcome, open_logs, about
 
 
 def build_menus(window: QMainWindow, undo_stack: QUndoStack, pages: Sequence[PageSpec],
@@ -56,6 +72,14 @@ def build_menus(window: QMainWindow, undo_stack: QUndoStack, pages: Sequence[Pag
     open_.setStatusTip("Open another workspace file")
     recent = file_menu.addMenu("Open &Recent")
     recent.setObjectName("recentMenu")
+    file_menu.addSeparator()
+    import_profiles = file_menu.addAction("&Import Client Profiles…")
+    import_profiles.setShortcut(QKeySequence("Ctrl+I"))
+    import_profiles.setStatusTip("Import a site's Help Desk client profiles from XLSX, ODS or CSV"
+                                 " (or drop the file on the window)")
+    export_profiles = file_menu.addAction("&Export Client Profiles…")
+    export_profiles.setShortcut(QKeySequence("Ctrl+E"))
+    export_profiles.setStatusTip("Export a site's client profiles to XLSX or CSV")
     file_menu.addSeparator()
     quit_ = file_menu.addAction("&Quit")
     quit_.setShortcuts(shortcuts(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
@@ -89,11 +113,10 @@ def build_menus(window: QMainWindow, undo_stack: QUndoStack, pages: Sequence[Pag
     refresh = view.addAction("&Reload")
     refresh.setShortcuts(shortcuts(QKeySequence.StandardKey.Refresh, "F5"))
 
-    help_menu = bar.addMenu("&Help")
-    about = help_menu.addAction("&About Preflight")
-    about.setMenuRole(QAction.MenuRole.AboutRole)
+    welcome, open_logs, about = _help_menu(bar.addMenu("&Help"))
 
     for action in (undo, redo):
         window.addAction(action)
     return Menus(new, open_, recent, quit_, undo, redo, find, refresh, preferences,
-                 page_actions, about)
+                 page_actions, about, import_profiles=import_profiles,
+                 export_profiles=export_profiles, welcome=welcome, open_logs=open_logs)

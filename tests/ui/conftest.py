@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from app.services.workspace import Workspace
 from ui import background, excepthook
@@ -20,9 +22,13 @@ from ui.ui_settings import UiSettings
 
 
 class ScriptedDialogs:
-    """Stands in for `ui.dialogs.DialogService`: answers from queues, records what was asked."""
+    """Stands in for `ui.dialogs.DialogService`: answers from queues, records what was asked.
 
-    def __init__(self) -> None:
+    A confirmation takes the next answer of `confirms`; with none queued, `answer` (None: the
+    question was not expected, and the test fails)."""
+
+    def __init__(self, answer: bool | None = None) -> None:
+        self.answer = answer
         self.texts: list[str | None] = []
         self.confirms: list[bool] = []
         self.paths: list[Path | None] = []
@@ -36,7 +42,11 @@ class ScriptedDialogs:
     def confirm(self, title: str, text: str, accept: str = "OK", *,
                 destructive: bool = False, details: str = "") -> bool:
         self.asked.append((title, f"{text} {details}".strip()))
-        return self.confirms.pop(0)
+        if self.confirms:
+            return self.confirms.pop(0)
+        if self.answer is None:
+            raise AssertionError(f"unexpected question: {title}: {text}")
+        return self.answer
 
     def show_error(self, title: str, text: str) -> None:
         self.errors.append((title, text))
@@ -73,9 +83,33 @@ def ui_settings(tmp_path: Path) -> UiSettings:
     return UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
 
 
+@pytest.fixture
+def undo_stack() -> QUndoStack:
+    return QUndoStack()
+
+
 def wait_idle(qtbot: Any, timeout: int = 10_000) -> None:
     """Wait until every background job has delivered its result."""
     qtbot.waitUntil(lambda: background.pending() == 0, timeout=timeout)
+
+
+Page = TypeVar("Page", bound=QWidget)
+
+
+def shown_page(qtbot: Any, page: Page, dialogs: ScriptedDialogs) -> Iterator[Page]:
+    """A page fixture's body: the page shown at the window's size with its data loaded, its
+    questions answered yes by `dialogs`; after the test, its background work finished."""
+    qtbot.addWidget(page)
+    if dialogs.answer is None:
+        dialogs.answer = True
+    page.dialogs = dialogs  # type: ignore[attr-defined]
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    with qtbot.waitSignal(page.refreshed, timeout=10_000):  # type: ignore[attr-defined]
+        page.refresh()  # type: ignore[attr-defined]
+    yield page
+    wait_idle(qtbot)
 
 
 @pytest.fixture

@@ -225,3 +225,34 @@ def test_preview_can_start_on_a_package_named(qtbot, page: AssignmentsPage,
 def test_assign_without_checked_sites_explains(qtbot, page: AssignmentsPage) -> None:
     assert page.assign_checked() is None
     assert "Check the sites first" in page.notice.text()
+
+
+def shown_sites(page: AssignmentsPage) -> list[str]:
+    return [page.model.row_at(r).name for r in range(page.model.rowCount())]
+
+
+def test_a_header_click_sorts_and_filtering_keeps_that_order(qtbot,
+                                                             page: AssignmentsPage) -> None:
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(SitesTableModel.COL_SITE) + 20,
+                                header.height() // 2))
+    by_name = sorted(shown_sites(page), key=str.casefold)
+    assert shown_sites(page) == by_name
+    qtbot.keyClicks(page.search, "r")  # a filter keeps the rows in the table's order
+    shown = shown_sites(page)
+    assert 0 < len(shown) < len(by_name)
+    assert shown == [s for s in by_name if s in shown]
+    page.search.clear()
+    assert shown_sites(page) == by_name
+
+
+def test_search_matches_site_company_and_package_without_case(qtbot,
+                                                              page: AssignmentsPage) -> None:
+    for needle, expected in (("WAREHOUSE", {"Warehouse East", "Warehouse West"}),
+                             ("northwind", {"Downtown", "Remote Staff"}),
+                             ("managed serv", {"Headquarters", "Warehouse East"})):
+        page.search.setText(needle)
+        assert set(shown_sites(page)) == expected
+    page.search.clear()
+    assert len(shown_sites(page)) == 8

@@ -1,15 +1,21 @@
-"""`preflight gui --screenshot`: the launcher renders a page offscreen to a PNG and exits."""
+"""`preflight gui`: the window paints first, then the workspace opens; `--screenshot` renders a
+page offscreen to a PNG and exits."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage, QPaintEvent
 
 from app.services.workspace import Workspace
+from ui import launcher
 from ui.launcher import run
+from ui.main_window import MainWindow
+from ui.ui_settings import UiSettings
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -63,3 +69,54 @@ def test_cli_gui_command_renders_a_page(tmp_path: Path, sample_workspace: Worksp
     assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(shot),
                 "--page", "effective"]) == 0
     assert shot.read_bytes().startswith(PNG_MAGIC)
+
+
+class _RecordingWindow(MainWindow):
+    """The launcher's window, recording what it showed before its pages were built, and closing
+    itself once they are (as a user quitting would)."""
+
+    states: ClassVar[list[tuple[bool, bool, str]]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.painted = True
+        super().paintEvent(event)
+
+    def install_workspace(self, workspace: Workspace) -> None:
+        loading = self.stack.currentWidget() is self.loading
+        _RecordingWindow.states.append((self.painted, loading, self.loading.text()))
+        super().install_workspace(workspace)
+        QTimer.singleShot(0, self.close)
+
+
+@pytest.fixture
+def recording_window(monkeypatch: pytest.MonkeyPatch, ui_settings: UiSettings) -> None:
+    monkeypatch.setattr(launcher, "MainWindow", _RecordingWindow)
+    monkeypatch.setattr(launcher, "UiSettings", lambda: ui_settings)
+    _RecordingWindow.states.clear()
+
+
+@pytest.mark.usefixtures("qapp", "recording_window")
+def test_the_window_paints_before_the_workspace_opens(sample_workspace: Workspace,
+                                                      workspace_path: Path,
+                                                      ui_settings: UiSettings) -> None:
+    assert run(workspace_path, page="assignments") == 0
+    assert _RecordingWindow.states == [(True, True, "Opening workspace…")]
+    assert ui_settings.recent()[0] == workspace_path
+    assert ui_settings.last_page() == "assignments"
+    assert gc.isenabled()  # the launcher gave garbage collection back
+
+
+@pytest.mark.usefixtures("qapp", "recording_window")
+def test_an_unusable_workspace_closes_the_window_with_one_line(tmp_path: Path,
+                                                               capsys: Any) -> None:
+    bogus = tmp_path / "notes.preflight"
+    bogus.write_text("not a database")
+    assert run(bogus) == 2
+    assert _RecordingWindow.states == []  # no pages were built
+    err = capsys.readouterr().err.strip().splitlines()
+    assert [line for line in err if line.startswith("preflight: error: ")] == [
+        f"preflight: error: {bogus} is not a Preflight workspace (not an SQLite database)"]

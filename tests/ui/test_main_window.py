@@ -17,6 +17,7 @@ from ui.pages.companies_page import CompaniesPage
 from ui.pages.effective_page import EffectivePage
 from ui.pages.packages_page import PackagesPage
 from ui.pages.policies_page import PoliciesPage
+from ui.pages.registry import PAGES
 from ui.preferences import PreferencesDialog
 from ui.ui_settings import UiSettings
 
@@ -47,7 +48,9 @@ def test_opens_on_the_sample_workspace(window: MainWindow, sample_workspace: Wor
     assert window.status.workspace.text() == f"Workspace: {sample_workspace.name}"
     assert window.status.connection.text().startswith("Offline")
     assert window.status.vault.text() == "Vault: not set up"
-    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert titles == [spec.title for spec in PAGES]
+    assert titles[:5] == [
         "Companies & Sites", "Policies", "Packages", "Assignments", "Effective Settings"]
     assert isinstance(window.current_page(), CompaniesPage)
     page = window.pages["companies"]
@@ -164,11 +167,14 @@ def test_preferences_dialog_saves_ui_preferences(qtbot, window: MainWindow,
     assert window.start_page() == "companies"
 
 
-def test_about_goes_through_the_dialog_service(window: MainWindow,
-                                               dialogs: ScriptedDialogs) -> None:
-    window.dialogs = dialogs  # type: ignore[assignment]
+def test_about_opens_a_window_modal_dialog(qtbot, window: MainWindow) -> None:
+    # issue 9: About lists the versions (tests/ui/test_about_and_logs.py has the details)
     action(window, "Help", "About Preflight").trigger()
-    assert dialogs.asked[0][0] == "About Preflight"
+    dialog = window.help.about_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "About Preflight"
+    dialog.close()
 
 
 def test_new_workspace_switches_every_page(qtbot, window: MainWindow, tmp_path: Path,
@@ -207,4 +213,26 @@ def test_opening_a_damaged_workspace_says_why(qtbot, window: MainWindow, tmp_pat
 def test_every_page_loads(qtbot, window: MainWindow, name: str) -> None:
     with qtbot.waitSignal(window.pages[name].refreshed, timeout=10_000):  # type: ignore[attr-defined]
         window.show_page(name)
+    wait_idle(qtbot)
+
+
+def test_without_a_workspace_it_says_it_is_opening_one(qtbot, sample_workspace: Workspace,
+                                                      ui_settings: UiSettings) -> None:
+    window = MainWindow(settings=ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.current_page() is window.loading
+    assert window.loading.text() == "Opening workspace…"
+    action(window, "View", "Policies").trigger()  # chosen while opening: shown once open
+    action(window, "View", "Reload").trigger()  # nothing to reload yet: harmless
+    action(window, "Edit", "Find").trigger()
+    assert window.pages == {}
+    assert not action(window, "File", "Open Workspace").isEnabled()
+    with qtbot.waitSignal(window.workspace_changed):
+        window.install_workspace(sample_workspace)
+    window.show_page(window.wanted_page())
+    assert isinstance(window.current_page(), PoliciesPage)
+    assert action(window, "File", "Open Workspace").isEnabled()
+    assert window.status.workspace.text() == f"Workspace: {sample_workspace.name}"
     wait_idle(qtbot)

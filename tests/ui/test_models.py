@@ -12,6 +12,7 @@ from ui.models.assignment_preview_model import AssignmentPreviewModel
 from ui.models.device_model import DeviceTableModel
 from ui.models.effective_models import ComparisonTableModel, EffectiveTableModel
 from ui.models.hierarchy_model import HierarchyModel
+from ui.models.policy_models import PackageTableModel, PolicyTableModel
 from ui.models.site_list_model import SiteListModel
 from ui.models.sites_table_model import SitesTableModel
 
@@ -103,3 +104,42 @@ def test_comparison_values_read_like_the_editor() -> None:
     assert model.index(0, ComparisonTableModel.COL_TYPE).data() == "OS Patching Desktop"
     assert model.index(0, ComparisonTableModel.COL_LEFT).data() == "Deploy all"
     assert model.index(0, ComparisonTableModel.COL_RIGHT).data() == "—"
+
+
+def test_policy_table_model(qtmodeltester, sample_workspace: Workspace) -> None:
+    model = PolicyTableModel()
+    qtmodeltester.check(model)
+    policies = sample_workspace.policies.all()
+    model.set_rows(policies)
+    qtmodeltester.check(model)
+    model.sort(PolicyTableModel.COL_USED, Qt.SortOrder.DescendingOrder)
+    assert len(model.policy_at(0).packages) == max(len(p.packages) for p in policies)
+    assert model.policy_at(len(policies)) is None
+    assert model.row_of(policies[2].id) == [r.id for r in model.rows()].index(policies[2].id)
+    qtmodeltester.check(model)
+
+
+def test_package_table_model_lists_the_default_first(qtmodeltester,
+                                                     sample_workspace: Workspace) -> None:
+    model = PackageTableModel()
+    qtmodeltester.check(model)
+    packages = sample_workspace.packages.all()
+    model.set_rows(reversed(packages))
+    model.set_unsaved([packages[1].id])
+    qtmodeltester.check(model)
+    assert model.package_at(0).is_default
+    assert model.index(0, PackageTableModel.COL_NAME).data().endswith("(default)")
+    assert model.index(model.row_of(packages[1].id), 0).data().endswith(" •")
+    assert model.headerData(PackageTableModel.COL_SITES, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.TextAlignmentRole) is not None
+
+
+def test_rows_given_in_order_are_not_sorted_again(sample_workspace: Workspace) -> None:
+    model = SitesTableModel()
+    model.sort(SitesTableModel.COL_SITE)
+    ordered = model.sorted_rows(sample_workspace.sites.all())
+    assert [s.name for s in ordered] == sorted((s.name for s in ordered), key=str.casefold)
+    model.set_rows(ordered[::-1], in_order=True)  # trusted as given
+    assert model.row_at(0).id == ordered[-1].id
+    model.set_rows(ordered[::-1])
+    assert model.row_at(0).id == ordered[0].id

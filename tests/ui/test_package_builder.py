@@ -15,42 +15,17 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStac
 from PySide6.QtWidgets import QApplication, QToolButton
 
 from app.services.workspace import Workspace
-from ui.background import pending
+from tests.ui.conftest import ScriptedDialogs, shown_page
 from ui.models.policy_models import POLICY_IDS_MIME, decode_policy_ids
 from ui.pages.packages_page import PackagesPage
 from ui.widgets.package_builder import EMPTY_PACKAGE_MESSAGE
 
 
-class ScriptedDialogs:
-    """Answers every question without a modal box and remembers what was asked."""
-
-    def __init__(self, answer: bool = True) -> None:
-        self.answer = answer
-        self.asked: list[tuple[str, str]] = []
-
-    def confirm(self, title: str, text: str, accept: str = "OK", *,
-                destructive: bool = False, details: str = "") -> bool:
-        self.asked.append((title, text))
-        return self.answer
-
-
 @pytest.fixture
-def undo_stack() -> QUndoStack:
-    return QUndoStack()
-
-
-@pytest.fixture
-def page(qtbot, sample_workspace: Workspace, undo_stack: QUndoStack) -> Iterator[PackagesPage]:
-    page = PackagesPage(sample_workspace.packages, sample_workspace.policies, undo_stack)
-    qtbot.addWidget(page)
-    page.dialogs = ScriptedDialogs()  # type: ignore[assignment]
-    page.resize(1280, 800)
-    page.show()
-    qtbot.waitExposed(page)
-    with qtbot.waitSignal(page.refreshed, timeout=10_000):
-        page.refresh()
-    yield page
-    qtbot.waitUntil(lambda: pending() == 0, timeout=10_000)
+def page(qtbot, sample_workspace: Workspace, undo_stack: QUndoStack,
+         dialogs: ScriptedDialogs) -> Iterator[PackagesPage]:
+    ws = sample_workspace
+    yield from shown_page(qtbot, PackagesPage(ws.packages, ws.policies, undo_stack), dialogs)
 
 
 def pid(ws: Workspace, name: str) -> str:
@@ -404,8 +379,9 @@ def test_new_package_can_be_deleted(qtbot, page: PackagesPage,
     save(qtbot, page)
     with qtbot.waitSignal(page.refreshed, timeout=10_000):
         qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
-    assert page.dialogs.asked[-1] == ("Delete package",  # type: ignore[attr-defined]
-                                      "Delete package 'Short lived'?")
+    title, question = page.dialogs.asked[-1]  # type: ignore[attr-defined]
+    assert title == "Delete package"
+    assert question.startswith("Delete package 'Short lived'?")
     assert [p.name for p in sample_workspace.packages.all()] == [
         "Baseline", "Help Desk Ready", "Managed Servers"]
     assert "Deleted package 'Short lived'" in page.builder.notice.text()

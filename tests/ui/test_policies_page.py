@@ -9,43 +9,18 @@ from PySide6.QtCore import QPoint, Qt, QTime
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSpinBox
 
+from app.services.views import PolicyView
 from app.services.workspace import Workspace
-from ui.background import pending
+from tests.ui.conftest import ScriptedDialogs, shown_page
 from ui.models.policy_models import PolicyTableModel
 from ui.pages.policies_page import PoliciesPage
 from ui.widgets.policy_editor import PAID_NOTE, BoolField, WindowField
 
 
-class ScriptedDialogs:
-    """Answers every question without a modal box and remembers what was asked."""
-
-    def __init__(self, answer: bool = True) -> None:
-        self.answer = answer
-        self.asked: list[tuple[str, str]] = []
-
-    def confirm(self, title: str, text: str, accept: str = "OK", *,
-                destructive: bool = False, details: str = "") -> bool:
-        self.asked.append((title, text))
-        return self.answer
-
-
 @pytest.fixture
-def undo_stack() -> QUndoStack:
-    return QUndoStack()
-
-
-@pytest.fixture
-def page(qtbot, sample_workspace: Workspace, undo_stack: QUndoStack) -> Iterator[PoliciesPage]:
-    page = PoliciesPage(sample_workspace.policies, undo_stack)
-    qtbot.addWidget(page)
-    page.dialogs = ScriptedDialogs()  # type: ignore[assignment]
-    page.resize(1280, 800)
-    page.show()
-    qtbot.waitExposed(page)
-    with qtbot.waitSignal(page.refreshed, timeout=10_000):
-        page.refresh()
-    yield page
-    qtbot.waitUntil(lambda: pending() == 0, timeout=10_000)
+def page(qtbot, sample_workspace: Workspace, undo_stack: QUndoStack,
+         dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
+    yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs)
 
 
 def shown_names(page: PoliciesPage) -> list[str]:
@@ -283,20 +258,26 @@ def test_delete_is_refused_for_a_policy_in_a_package(qtbot, page: PoliciesPage,
     assert sample_workspace.policies.get("RMM Standard")
 
 
+def duplicate(qtbot, page: PoliciesPage, ws: Workspace, name: str) -> PolicyView:
+    """Select policy `name` and duplicate it with the page's button; the copy."""
+    click_row(qtbot, page, name)
+    with wait_refresh(qtbot, page):
+        qtbot.mouseClick(page.duplicate_button, Qt.MouseButton.LeftButton)
+    return ws.policies.get(f"{name} (copy)")
+
+
 def test_duplicate_then_delete_then_undo_both(qtbot, page: PoliciesPage,
                                               sample_workspace: Workspace,
                                               undo_stack: QUndoStack) -> None:
-    click_row(qtbot, page, "Remote Access Quiet")
-    with wait_refresh(qtbot, page):
-        qtbot.mouseClick(page.duplicate_button, Qt.MouseButton.LeftButton)
-    copy = sample_workspace.policies.get("Remote Access Quiet (copy)")
+    copy = duplicate(qtbot, page, sample_workspace, "Remote Access Quiet")
     assert copy.settings == sample_workspace.policies.get("Remote Access Quiet").settings
     assert page.selected_policy().name == "Remote Access Quiet (copy)"
 
     with wait_refresh(qtbot, page):
         qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
-    assert page.dialogs.asked[-1] == ("Delete policy",  # type: ignore[attr-defined]
-                                      "Delete policy 'Remote Access Quiet (copy)'?")
+    title, question = page.dialogs.asked[-1]  # type: ignore[attr-defined]
+    assert title == "Delete policy"
+    assert question.startswith("Delete policy 'Remote Access Quiet (copy)'?")
     assert "Remote Access Quiet (copy)" not in shown_names(page)
 
     with wait_refresh(qtbot, page):
@@ -316,10 +297,7 @@ def test_duplicate_then_delete_then_undo_both(qtbot, page: PoliciesPage,
 def test_a_refused_undo_says_why_and_leaves_the_stack(qtbot, page: PoliciesPage,
                                                       sample_workspace: Workspace,
                                                       undo_stack: QUndoStack) -> None:
-    click_row(qtbot, page, "Communicator On")
-    with wait_refresh(qtbot, page):
-        qtbot.mouseClick(page.duplicate_button, Qt.MouseButton.LeftButton)
-    copy = sample_workspace.policies.get("Communicator On (copy)")
+    copy = duplicate(qtbot, page, sample_workspace, "Communicator On")
     sample_workspace.packages.save("Uses the copy", [copy.id])
     with wait_refresh(qtbot, page):
         undo_stack.undo()

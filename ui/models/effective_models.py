@@ -6,36 +6,31 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QIcon
 
 from app.domain.settings import SettingValue
 from app.services.views import ComparisonRow, EffectiveRow
+from ui import theme
 from ui.formatting import format_value, level_label
 from ui.models.rows import RowTableModel
 
-LEVEL_COLORS = {
-    "default-package": "#8a8f98",
-    "site-package": "#2f6fba",
-    "device-override": "#c76d00",
+# the source levels' colours, light and dark: ui.theme's `level_*` tokens
+LEVEL_TOKENS = {
+    "default-package": "level_default_package",
+    "site-package": "level_site_package",
+    "device-override": "level_device_override",
 }
-DIFF_BACKGROUND = "#fff1c7"
-DIFF_FOREGROUND = "#1f1f1f"
-_swatches: dict[str, QIcon] = {}
+_swatches: dict[tuple[str, bool], QIcon] = {}
 
 
 def level_icon(level: str) -> QIcon:
-    """A small coloured dot per source level, so the levels are told apart at a glance."""
-    if level not in _swatches:
-        pixmap = QPixmap(12, 12)
-        pixmap.fill(QColor(0, 0, 0, 0))
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(LEVEL_COLORS.get(level, "#8a8f98")))
-        painter.drawEllipse(2, 2, 8, 8)
-        painter.end()
-        _swatches[level] = QIcon(pixmap)
-    return _swatches[level]
+    """A small coloured dot per source level, so the levels are told apart at a glance; drawn
+    for the current light or dark scheme, sharp at every device pixel ratio."""
+    key = (level, theme.is_dark())
+    if key not in _swatches:
+        token = LEVEL_TOKENS.get(level, "level_default_package")
+        _swatches[key] = theme.dot_icon(theme.color(token), size=12, diameter=8)
+    return _swatches[key]
 
 
 class EffectiveTableModel(RowTableModel):
@@ -98,8 +93,6 @@ class ComparisonTableModel(RowTableModel):
         self._type_labels: dict[str, str] = {}
         self.differences_only = False
         self.names = ("Site A", "Site B")
-        self._diff_brush = QBrush(QColor(DIFF_BACKGROUND))
-        self._diff_text = QBrush(QColor(DIFF_FOREGROUND))
 
     def set_comparison(self, rows: Sequence[ComparisonRow], names: tuple[str, str],
                        type_labels: dict[str, str]) -> None:
@@ -161,9 +154,9 @@ class ComparisonTableModel(RowTableModel):
             return self.display(row, column)
         if row.differs:
             if role == Qt.ItemDataRole.BackgroundRole:
-                return self._diff_brush
+                return QBrush(theme.color("diff_bg"))  # follows light and dark
             if role == Qt.ItemDataRole.ForegroundRole:
-                return self._diff_text
+                return QBrush(theme.color("diff_text"))
             if role == Qt.ItemDataRole.AccessibleDescriptionRole:
                 return "differs"
             if role == Qt.ItemDataRole.ToolTipRole and column in (self.COL_LEFT, self.COL_RIGHT):

@@ -11,14 +11,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractListModel,
-    QAbstractTableModel,
     QByteArray,
     QMimeData,
     QModelIndex,
@@ -26,15 +25,20 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QIcon, QPixmap
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.services.views import PackageView, PolicyRef, PolicyView
+from ui.models.rows import ID_ROLE, SORT_ROLE, RowTableModel
+from ui.theme import blank_icon
 
 POLICY_IDS_MIME = "application/x-preflight-policy-ids"
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+__all__ = ["DETAIL_ROLE", "ID_ROLE", "POLICY_IDS_MIME", "SORT_ROLE", "TYPE_LABEL_ROLE",
+           "TYPE_ROLE", "PackagePoliciesModel", "PackageTableModel", "PolicySourceModel",
+           "PolicyTableModel", "category_icon", "category_label", "decode_policy_ids",
+           "encode_policy_ids"]
+
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 3
 TYPE_LABEL_ROLE = Qt.ItemDataRole.UserRole + 4
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 5
@@ -88,9 +92,7 @@ def _in_package_icon() -> QIcon:
 def _blank_icon() -> QIcon:
     """Keeps names aligned whether or not they carry the in-package check mark."""
     if "blank" not in _ICONS:
-        pixmap = QPixmap(16, 16)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        _ICONS["blank"] = QIcon(pixmap)
+        _ICONS["blank"] = blank_icon(16)  # sharp at every device pixel ratio
     return _ICONS["blank"]
 
 
@@ -101,112 +103,52 @@ def _sort_key(value: Any) -> Any:
 # --- the Policies page's table ---------------------------------------------------------------
 
 
-class PolicyTableModel(QAbstractTableModel):
+class PolicyTableModel(RowTableModel):
     COL_NAME = 0
     COL_TYPE = 1
     COL_CATEGORY = 2
     COL_USED = 3
-    HEADERS = ("Name", "Type", "Category", "Used in packages")
+    HEADERS: ClassVar[tuple[str, ...]] = ("Name", "Type", "Category", "Used in packages")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PolicyView] = []
-        self._sort: tuple[int, Qt.SortOrder] | None = None
+    def display(self, row: PolicyView, column: int) -> str:
+        if column == self.COL_NAME:
+            return row.name
+        if column == self.COL_TYPE:
+            return row.type_label
+        if column == self.COL_CATEGORY:
+            return category_label(row.category)
+        if column == self.COL_USED:
+            return ", ".join(row.packages) if row.packages else "—"
+        return ""
 
-    # reading
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def sort_value(self, row: PolicyView, column: int) -> Any:
+        if column == self.COL_USED:
+            return len(row.packages)
+        return _sort_key(self.display(row, column))
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def sort_key(self, column: int) -> Callable[[PolicyView], Any]:
+        value = self.sort_value
+        return lambda r: (value(r, column), r.name.casefold(), r.id)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
-        if role == SORT_ROLE:
-            return self._sort_value(row, col)
-        if role == ID_ROLE:
-            return row.id
+    def extra(self, row: PolicyView, column: int, role: int) -> Any:
         if role == TYPE_ROLE:
             return row.type
-        if role == Qt.ItemDataRole.DecorationRole and col == self.COL_TYPE:
+        if role == Qt.ItemDataRole.DecorationRole and column == self.COL_TYPE:
             return category_icon(row.category)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == self.COL_USED and row.packages:
+            if column == self.COL_USED and row.packages:
                 return "In packages: " + ", ".join(row.packages)
-            if col == self.COL_USED:
+            if column == self.COL_USED:
                 return "Not in any package"
             return f"{row.name} — {row.type_label} ({category_label(row.category)})"
         return None
 
-    def _display(self, row: PolicyView, col: int) -> str | None:
-        if col == self.COL_NAME:
-            return row.name
-        if col == self.COL_TYPE:
-            return row.type_label
-        if col == self.COL_CATEGORY:
-            return category_label(row.category)
-        if col == self.COL_USED:
-            return ", ".join(row.packages) if row.packages else "—"
-        return None
-
-    def _sort_value(self, row: PolicyView, col: int) -> Any:
-        if col == self.COL_USED:
-            return len(row.packages)
-        return _sort_key(self._display(row, col) or "")
-
-    # feeding
-    def set_rows(self, rows: Sequence[PolicyView]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        if self._sort is not None:
-            self._rows.sort(key=self._key_for(self._sort[0]),
-                            reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
-        self.endResetModel()
-
-    def rows(self) -> list[PolicyView]:
-        return list(self._rows)
-
     def policy_at(self, row: int) -> PolicyView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        found: PolicyView | None = self.row_or_none(row)
+        return found
 
     def row_of(self, policy_id: str) -> int:
-        for i, row in enumerate(self._rows):
-            if row.id == policy_id:
-                return i
-        return -1
-
-    def _key_for(self, column: int) -> Any:
-        return lambda r: (self._sort_value(r, column), r.name.casefold(), r.id)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.HEADERS):
-            return
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        before = [r.id for r in self._rows]
-        self._rows.sort(key=self._key_for(column),
-                        reverse=order == Qt.SortOrder.DescendingOrder)
-        after = {r.id: i for i, r in enumerate(self._rows)}
-        moved_from = self.persistentIndexList()
-        moved_to = [
-            self.index(after[before[p.row()]], p.column()) if 0 <= p.row() < len(before)
-            else QModelIndex()
-            for p in moved_from
-        ]
-        self.changePersistentIndexList(moved_from, moved_to)
-        self.layoutChanged.emit()
+        return self.find_row(policy_id)
 
 
 # --- the Package Builder's Policy List (drag source) -----------------------------------------
@@ -462,56 +404,40 @@ class PackagePoliciesModel(QAbstractListModel):
 # --- the package list ------------------------------------------------------------------------
 
 
-class PackageTableModel(QAbstractTableModel):
+class PackageTableModel(RowTableModel):
+    """The package list: the default package first, then by name (the view does not sort)."""
+
     COL_NAME = 0
     COL_POLICIES = 1
     COL_SITES = 2
-    HEADERS = ("Package", "Policies", "Sites")
+    HEADERS: ClassVar[tuple[str, ...]] = ("Package", "Policies", "Sites")
+    NUMERIC: ClassVar[frozenset[int]] = frozenset({COL_POLICIES, COL_SITES})
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[PackageView] = []
         self._unsaved: set[str] = set()
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def display(self, row: PackageView, column: int) -> str:
+        if column == self.COL_NAME:
+            default = "  (default)" if row.is_default else ""
+            mark = " •" if row.id in self._unsaved else ""
+            return f"{row.name}{default}{mark}"
+        if column == self.COL_POLICIES:
+            return str(len(row.policies))
+        if column == self.COL_SITES:
+            return str(row.site_count)
+        return ""
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def sort_value(self, row: PackageView, column: int) -> Any:
+        return (_sort_key(row.name), len(row.policies), row.site_count)[column]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section != self.COL_NAME:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def sorted_rows(self, rows: Iterable[PackageView]) -> list[PackageView]:
+        if self._sort is None:
+            return sorted(rows, key=lambda p: (not p.is_default, p.name.casefold(), p.id))
+        return super().sorted_rows(rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.COL_NAME:
-                default = "  (default)" if row.is_default else ""
-                mark = " •" if row.id in self._unsaved else ""
-                return f"{row.name}{default}{mark}"
-            if col == self.COL_POLICIES:
-                return str(len(row.policies))
-            if col == self.COL_SITES:
-                return str(row.site_count)
-            return None
-        if role == SORT_ROLE:
-            return (_sort_key(row.name), len(row.policies), row.site_count)[col] \
-                if 0 <= col < 3 else None
-        if role == ID_ROLE:
-            return row.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and col != self.COL_NAME:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and col == self.COL_NAME and row.is_default:
+    def extra(self, row: PackageView, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole and column == self.COL_NAME and row.is_default:
             font = QFont()
             font.setBold(True)
             return font
@@ -526,11 +452,6 @@ class PackageTableModel(QAbstractTableModel):
             return "\n".join(lines)
         return None
 
-    def set_rows(self, rows: Sequence[PackageView]) -> None:
-        self.beginResetModel()
-        self._rows = sorted(rows, key=lambda p: (not p.is_default, p.name.casefold(), p.id))
-        self.endResetModel()
-
     def set_unsaved(self, ids: Iterable[str]) -> None:
         unsaved = set(ids)
         if unsaved == self._unsaved:
@@ -541,13 +462,8 @@ class PackageTableModel(QAbstractTableModel):
                                   [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
     def package_at(self, row: int) -> PackageView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        found: PackageView | None = self.row_or_none(row)
+        return found
 
     def row_of(self, package_id: str) -> int:
-        for i, row in enumerate(self._rows):
-            if row.id == package_id:
-                return i
-        return -1
-
-    def rows(self) -> list[PackageView]:
-        return list(self._rows)
+        return self.find_row(package_id)

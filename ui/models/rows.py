@@ -5,7 +5,7 @@ cell shows (`display`) and how it sorts (`sort_value`); sorting happens in Pytho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -39,18 +39,31 @@ class RowTableModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # feeding
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Iterable[Any], *, in_order: bool = False) -> None:
+        """Show `rows`, in the table's sort order; `in_order`: they are in it already (a
+        filtered subset of `sorted_rows`), which spares re-sorting thousands of rows."""
         self.beginResetModel()
-        self._rows = list(rows)
-        if self._sort is not None:
-            self._apply_sort(*self._sort)
+        self._rows = list(rows) if in_order else self.sorted_rows(rows)
         self.endResetModel()
+
+    def sorted_rows(self, rows: Iterable[Any]) -> list[Any]:
+        """`rows` in the table's current sort order (the view's sort indicator)."""
+        result = list(rows)
+        if self._sort is not None:
+            column, order = self._sort
+            result.sort(key=self.sort_key(column),
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+        return result
 
     def rows(self) -> list[Any]:
         return list(self._rows)
 
     def row_at(self, row: int) -> Any:
         return self._rows[row]
+
+    def row_or_none(self, row: int) -> Any | None:
+        """The row at `row`, or None when there is none (an invalid index's row is -1)."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_id(self, row: Any) -> str:
         return str(getattr(row, "id", ""))
@@ -121,13 +134,9 @@ class RowTableModel(QAbstractTableModel):
         old = self.persistentIndexList()
         ids = [self.row_id(self._rows[i.row()]) for i in old]
         self._sort = (column, order)
-        self._apply_sort(column, order)
+        self._rows = self.sorted_rows(self._rows)
         positions = {self.row_id(r): n for n, r in enumerate(self._rows)}
         self.changePersistentIndexList(
             old, [self.index(positions[i], o.column()) if i in positions else QModelIndex()
                   for i, o in zip(ids, old, strict=True)])
         self.layoutChanged.emit()
-
-    def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
-        self._rows.sort(key=self.sort_key(column),
-                        reverse=order == Qt.SortOrder.DescendingOrder)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,9 +26,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import PreflightError
 from app.services.views import AssignmentResult, PackageView
+from ui import theme
 from ui.background import report_error, run_blocking
 from ui.models.assignment_preview_model import AssignmentPreviewModel
-from ui.widgets.policy_common import ERROR_COLOR, as_sentence
+from ui.widgets.policy_common import as_sentence
+from ui.widgets.row_table import row_table
 
 Preview = Callable[[str | None], AssignmentResult]  # package id (None: remove) -> preview
 
@@ -138,21 +139,10 @@ class AssignmentDialog(QDialog):
 
     def _build_table(self) -> QTableView:
         self.model = AssignmentPreviewModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("previewTable")
-        self.table.setAccessibleName("Sites and their packages before and after")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(AssignmentPreviewModel.COL_CHANGE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 10)
+        self.table = row_table(self.model, self, "previewTable",
+                               "Sites and their packages before and after",
+                               sort_column=AssignmentPreviewModel.COL_CHANGE)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setStretchLastSection(True)
         # Fixed widths: sizing to contents would read thousands of rows on every change.
         for col, width in ((AssignmentPreviewModel.COL_COMPANY, 150),
@@ -171,7 +161,7 @@ class AssignmentDialog(QDialog):
         request = self._request
         package_id = self.package_id()
         self.ok_button.setEnabled(False)
-        self.summary.setStyleSheet("")
+        theme.set_style(self.summary, "")
         self.summary.setText("Working out what changes…")
         if not self.removing and package_id is None:
             self.summary.setText("There is no package yet: build one on the Packages page.")
@@ -195,7 +185,7 @@ class AssignmentDialog(QDialog):
                 return
             self.preview_result = None
             self.model.set_rows([])
-            self.summary.setStyleSheet(f"color: {ERROR_COLOR}")
+            theme.set_style(self.summary, "color: $error")
             self.summary.setText(as_sentence(str(exc)))
             if not isinstance(exc, PreflightError):
                 report_error(exc)

@@ -36,6 +36,7 @@ from ui.dialogs import DialogService
 from ui.hierarchy_commands import CreateCompanyCommand, CreateSiteCommand, Handle, RenameCommand
 from ui.models.device_model import DeviceTableModel
 from ui.models.hierarchy_model import COMPANY, SITE, HierarchyModel
+from ui.site.site_tabs import SiteTabs
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence, section_title
 
@@ -51,9 +52,11 @@ class CompaniesPage(QWidget):
     devices_loaded = Signal()  # the device list of the selected site was (re)loaded
 
     def __init__(self, companies: CompanyService, sites: SiteService, devices: DeviceService,
-                 undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+                 undo_stack: QUndoStack, parent: QWidget | None = None, *,
+                 site_tabs: SiteTabs | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("companiesPage")
+        self.site_tabs = site_tabs or SiteTabs()  # the selected site's tabs; Devices first
         self.companies = companies
         self.sites = sites
         self.devices = devices
@@ -88,7 +91,7 @@ class CompaniesPage(QWidget):
         splitter.addWidget(self._build_detail(splitter))
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([520, 520])
+        splitter.setSizes([440, 600])  # the site tabs need the room
         outer.addWidget(splitter, 1)
         self._show_detail(None)
 
@@ -171,6 +174,7 @@ class CompaniesPage(QWidget):
         self.device_view.sortByColumn(DeviceTableModel.COL_NAME, Qt.SortOrder.AscendingOrder)
         self.device_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.device_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.device_view.setTabKeyNavigation(False)  # Tab leaves; the arrow keys move in it
         self.device_view.setAlternatingRowColors(True)
         self.device_view.verticalHeader().hide()
         self.device_view.setShowGrid(False)
@@ -180,8 +184,13 @@ class CompaniesPage(QWidget):
         for col in (DeviceTableModel.COL_KIND, DeviceTableModel.COL_OS,
                     DeviceTableModel.COL_OVERRIDES):
             dheader.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.site_tabs.setParent(detail)
+        self.site_tabs.insertTab(0, self.device_view, "Devices")
+        self.site_tabs.setCurrentIndex(0)
+        # Tab: the tree, the site's tab bar, then the tab's content (the devices)
+        QWidget.setTabOrder(self.site_tabs.tabBar(), self.device_view)
         self.detail_stack.addWidget(self.empty_label)
-        self.detail_stack.addWidget(self.device_view)
+        self.detail_stack.addWidget(self.site_tabs)
         detail_layout.addWidget(self.detail_stack, 1)
         return detail
 
@@ -237,7 +246,13 @@ class CompaniesPage(QWidget):
         if not self.tree.currentIndex().isValid():
             self._show_detail(None)
 
+    def show_tab(self, title: str, group: str | None = None) -> None:
+        """Bring a tab of the selected site forward (e.g. "Client Profiles" of "Help Desk")."""
+        self.site_tabs.show_tab(title, group)
+
     def focus_search(self) -> None:
+        if self.site_tabs.focus_search():  # Ctrl+F inside a site tab: that tab's filter
+            return
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
@@ -275,9 +290,11 @@ class CompaniesPage(QWidget):
                        else "Inherits the default package")
             self.detail_info.setText(f"{item.company} · {package} · "
                                      f"{plural(item.device_count, 'device')}")
-            self.detail_stack.setCurrentWidget(self.device_view)
+            self.detail_stack.setCurrentWidget(self.site_tabs)
+            self.site_tabs.set_site(item)
             self._load_devices(item.id)
             return
+        self.site_tabs.set_site(None)
         self.device_model.set_rows([])
         self.detail_stack.setCurrentWidget(self.empty_label)
         if isinstance(item, CompanyView):

@@ -27,14 +27,10 @@ from app.domain.errors import PreflightError
 from app.services.effective import EffectiveService
 from app.services.hierarchy import DeviceService, SiteService
 from app.services.views import ComparisonRow, DeviceView, EffectiveView, SiteView
+from ui import theme
 from ui.background import report_error, run_blocking
 from ui.formatting import format_value, level_label, type_labels
-from ui.models.effective_models import (
-    DIFF_BACKGROUND,
-    LEVEL_COLORS,
-    ComparisonTableModel,
-    EffectiveTableModel,
-)
+from ui.models.effective_models import LEVEL_TOKENS, ComparisonTableModel, EffectiveTableModel
 from ui.models.site_list_model import SiteListModel
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence
@@ -55,6 +51,7 @@ def make_table(model: Any, name: str, parent: QWidget) -> QTableView:
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move in it
     table.setAlternatingRowColors(True)
     table.setShowGrid(False)
     table.setWordWrap(False)
@@ -145,13 +142,17 @@ class EffectivePage(QWidget):
         self.source_info.setObjectName("sourceInfo")
         self.source_info.setWordWrap(True)
         info.addWidget(self.source_info, 1)
-        for level, color in LEVEL_COLORS.items():
-            info.addWidget(QLabel(f"<span style='color:{color}'>●</span> {level_label(level)}",
-                                  page))
+        self.legend: dict[str, QLabel] = {}
+        for level in LEVEL_TOKENS:
+            self.legend[level] = QLabel(page)
+            info.addWidget(self.legend[level])
+        self._paint_legend()
+        theme.on_change(self._paint_legend)  # the dots' colours follow light/dark
         layout.addLayout(info)
 
         self.model = EffectiveTableModel(self)
         self.table = make_table(self.model, "effectiveTable", page)
+        self.table.setAccessibleName("Effective settings")
         header = self.table.horizontalHeader()
         for col, width in ((EffectiveTableModel.COL_TYPE, 165),
                            (EffectiveTableModel.COL_SETTING, 235),
@@ -198,6 +199,7 @@ class EffectivePage(QWidget):
         layout.addWidget(self.compare_info)
         self.compare_model = ComparisonTableModel(self)
         self.compare_table = make_table(self.compare_model, "comparisonTable", page)
+        self.compare_table.setAccessibleName("Settings of the two sites")
         header = self.compare_table.horizontalHeader()
         for col, width in ((ComparisonTableModel.COL_TYPE, 150),
                            (ComparisonTableModel.COL_SETTING, 230),
@@ -209,6 +211,11 @@ class EffectivePage(QWidget):
         return page
 
     # loading
+    def _paint_legend(self, *_dark: bool) -> None:
+        for level, label in self.legend.items():
+            dot = theme.color_name(LEVEL_TOKENS[level])
+            label.setText(f"<span style='color:{dot}'>●</span> {level_label(level)}")
+
     def refresh(self) -> None:
         """Reload the site list, then the shown settings (and comparison); then `refreshed`."""
         self.loading = True
@@ -387,7 +394,8 @@ class EffectivePage(QWidget):
                 return
             self.compare_model.set_comparison(rows, names, self._type_labels)
             differ = self.compare_model.difference_count()
-            swatch = f"<span style='background:{DIFF_BACKGROUND}'>&nbsp;&nbsp;&nbsp;</span>"
+            swatch = (f"<span style='background:{theme.color_name('diff_bg')}'>"
+                      "&nbsp;&nbsp;&nbsp;</span>")
             if left == right:
                 text = "The same site on both sides: choose another site to compare."
             elif differ:

@@ -1,18 +1,20 @@
-"""The pages of the main window, in sidebar order, each built with the services it uses."""
+"""The pages of the main window, in sidebar order, each built with the services it uses.
+
+Importing this module is cheap (the sidebar and menus need only `PAGES`); `build_pages` loads
+the pages themselves.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QStyle, QWidget
 
-from app.services.workspace import Workspace
-from ui.pages.assignments_page import AssignmentsPage
-from ui.pages.companies_page import CompaniesPage
-from ui.pages.effective_page import EffectivePage
-from ui.pages.packages_page import PackagesPage
-from ui.pages.policies_page import PoliciesPage
+if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
+    from app.services.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -34,16 +36,51 @@ PAGES = (
              "Which package each site gets"),
     PageSpec("effective", "Effective Settings", QStyle.StandardPixmap.SP_FileDialogInfoView,
              "What a site or device really gets, and from where"),
+    PageSpec("readiness", "Readiness", QStyle.StandardPixmap.SP_DialogApplyButton,
+             "Which sites are ready for go-live, and what blocks the others"),
+    # issue 7: what the next sync sends, and the conflicts it left (ui/sync)
+    PageSpec("pending-changes", "Pending Changes", QStyle.StandardPixmap.SP_ArrowUp,
+             "What the next sync sends to the server"),
+    PageSpec("conflicts", "Sync Conflicts", QStyle.StandardPixmap.SP_MessageBoxWarning,
+             "Records changed here and on the server: compare and resolve"),
 )
-PAGE_NAMES = tuple(p.name for p in PAGES)
+# Tabs inside a page that `--page` (screenshots, docs) can open: name → (page, group, tab).
+VIEWS: dict[str, tuple[str, str | None, str]] = {
+    "client-profiles": ("companies", "Help Desk", "Client Profiles"),
+    # issue 8: the Help Desk setup tabs and a site's go-live checklist
+    "product-options": ("companies", "Help Desk", "Product Options"),
+    "basic-info": ("companies", "Help Desk", "Basic Info"),
+    "security-requests": ("companies", "Help Desk", "Security Requests"),
+    "notification-rules": ("companies", "Help Desk", "Notification Rules"),
+    "network-info": ("companies", "Help Desk", "Network Info"),
+    "references": ("companies", "Help Desk", "References"),
+    "site-readiness": ("companies", None, "Readiness"),
+    "passwords": ("companies", None, "Passwords"),  # issue 6: the site's vault
+}
+PAGE_NAMES = tuple(p.name for p in PAGES) + tuple(VIEWS)
 DEFAULT_PAGE = "companies"
 
 
 def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
+    # The page modules (and the services they import) load here, once the workspace is open,
+    # not when the window's sidebar and menus import this module: the window paints first.
+    # Import a new page here too, not at the top of the module.
+    from ui.helpdesk.overview_page import ReadinessPage
+    from ui.pages.assignments_page import AssignmentsPage
+    from ui.pages.companies_page import CompaniesPage
+    from ui.pages.effective_page import EffectivePage
+    from ui.pages.packages_page import PackagesPage
+    from ui.pages.policies_page import PoliciesPage
+    from ui.site.build import build_site_tabs
+    from ui.sync.pages import build_sync_pages
+
     return {
-        "companies": CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack),
+        "companies": CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
+                                   site_tabs=build_site_tabs(ws, undo_stack)),
         "policies": PoliciesPage(ws.policies, undo_stack),
         "packages": PackagesPage(ws.packages, ws.policies, undo_stack),
         "assignments": AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack),
         "effective": EffectivePage(ws.sites, ws.devices, ws.effective),
+        "readiness": ReadinessPage(ws),
+        **build_sync_pages(ws),
     }

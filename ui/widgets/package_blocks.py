@@ -187,6 +187,7 @@ class BuildingBlocksView(QListView):
 
     def sync_buttons(self, *_args: Any) -> None:
         model = self.model()
+        previous: QWidget = self  # Tab: the list, then its delete icons in row order, then on
         for row in range(model.rowCount()):
             index = model.index(row, 0)
             name = str(index.data(Qt.ItemDataRole.DisplayRole))
@@ -204,6 +205,8 @@ class BuildingBlocksView(QListView):
             button.setObjectName(f"remove:{index.data(ID_ROLE)}")
             button.setAccessibleName(f"Remove {name}")
             button.setToolTip(f"Remove '{name}' from the package")
+            QWidget.setTabOrder(previous, button)
+            previous = button
 
     def _on_remove_clicked(self) -> None:
         button = self.sender()

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.names import MAX_NAME_LENGTH
+from ui import theme
 from ui.models.policy_models import PackagePoliciesModel, PolicySourceModel
 from ui.widgets.package_blocks import BuildingBlocksView, PolicyListView
-from ui.widgets.policy_common import ERROR_COLOR, NoticeBar, muted_color, section_title
+from ui.widgets.policy_common import NoticeBar, muted_color, section_title
 
 DEFAULT_PACKAGE_HELP = (
     "Assigns this package at the partner level of the RMM hierarchy: it is inherited by all "
@@ -198,12 +199,12 @@ class PackageBuilder(QWidget):
         count = self.name_length()
         self.counter.setText(f"{count}/{MAX_NAME_LENGTH}")
         if count > MAX_NAME_LENGTH:
-            self.counter.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold")
+            theme.set_style(self.counter, "color: $error; font-weight: bold")
             self.counter.setToolTip(f"Names can have at most {MAX_NAME_LENGTH} characters; "
                                     f"remove {count - MAX_NAME_LENGTH}.")
             self.name_edit.setToolTip(self.counter.toolTip())
         else:
-            self.counter.setStyleSheet(f"color: {muted_color(self)}")
+            theme.set_style(self.counter, "color: $muted")
             self.counter.setToolTip(f"Up to {MAX_NAME_LENGTH} characters")
             self.name_edit.setToolTip("")
         self.counter.setAccessibleName(f"{count} of {MAX_NAME_LENGTH} characters")
@@ -218,8 +219,7 @@ class PackageBuilder(QWidget):
     def set_save_state(self, enabled: bool, status: str, error: bool = False) -> None:
         self.save_button.setEnabled(enabled)
         self.status.setText(status)
-        self.status.setStyleSheet(f"color: {ERROR_COLOR}" if error
-                                  else f"color: {muted_color(self)}")
+        theme.set_style(self.status, "color: $error" if error else "color: $muted")
 
 
 __all__ = ["DEFAULT_PACKAGE_HELP", "EMPTY_PACKAGE_MESSAGE", "PackageBuilder"]

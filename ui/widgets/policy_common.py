@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,14 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
+
 # kind -> (background, border, standard icon)
-_KINDS = {
-    "info": ("#e8f1fb", "#9cc2e8", QStyle.StandardPixmap.SP_MessageBoxInformation),
-    "success": ("#e7f4e8", "#99cc9d", QStyle.StandardPixmap.SP_DialogApplyButton),
-    "warning": ("#fdf3e1", "#e4c27f", QStyle.StandardPixmap.SP_MessageBoxWarning),
-    "error": ("#fbe9e9", "#e0a0a0", QStyle.StandardPixmap.SP_MessageBoxCritical),
+_KINDS = {  # ui.theme tokens
+    "info": ("info_bg", "info_border", QStyle.StandardPixmap.SP_MessageBoxInformation),
+    "success": ("success_bg", "success_border", QStyle.StandardPixmap.SP_DialogApplyButton),
+    "warning": ("warning_bg", "warning_border", QStyle.StandardPixmap.SP_MessageBoxWarning),
+    "error": ("error_bg", "error_border", QStyle.StandardPixmap.SP_MessageBoxCritical),
 }
-ERROR_COLOR = "#b3261e"
+ERROR_COLOR = "#b3261e"  # light scheme only: prefer theme.set_style(w, "color: $error")
 
 
 class NoticeBar(QFrame):
@@ -64,10 +65,11 @@ class NoticeBar(QFrame):
     def show_message(self, text: str, kind: str = "info") -> None:
         background, border, icon = _KINDS.get(kind, _KINDS["info"])
         self.kind = kind
-        self.setStyleSheet(
-            f"QFrame#noticeBar {{ background: {background}; border: 1px solid {border};"
+        theme.set_style(  # the kind's colours, light or dark
+            self,
+            f"QFrame#noticeBar {{ background: ${background}; border: 1px solid ${border};"
             " border-radius: 4px; }"
-            " QFrame#noticeBar QLabel { color: #1f1f1f; background: transparent; }"
+            " QFrame#noticeBar QLabel { color: $notice_text; background: transparent; }",
         )
         self._icon.setPixmap(self.style().standardIcon(icon).pixmap(16, 16))
         self.label.setText(text)
@@ -90,8 +92,10 @@ def as_sentence(text: str) -> str:
 
 
 def muted_color(widget: QWidget) -> str:
-    """The palette's placeholder colour, for secondary text that follows light/dark themes."""
-    return widget.palette().color(QPalette.ColorRole.PlaceholderText).name()
+    """The palette's placeholder colour, for secondary text, as a style sheet value: Qt
+    resolves `palette()` when the sheet is set, and `ui.theme` sets it again when the scheme
+    changes, so the text follows light and dark."""
+    return "palette(placeholder-text)"
 
 
 def section_title(text: str, parent: Any = None) -> QLabel:

@@ -43,11 +43,16 @@ from app.domain.settings import SettingKind, SettingSpec, SettingValue
 from app.domain.windows import describe_minutes, parse_window
 from app.services.policies import PolicyService
 from app.services.views import PolicyView
+from ui import theme
+from ui.accessibility import tab_in_tree_order
 from ui.models.policy_models import category_label
-from ui.widgets.policy_common import ERROR_COLOR, NoticeBar, muted_color, section_title
+from ui.widgets.policy_common import NoticeBar, muted_color, section_title
 
 PAID_NOTE = ("NOC Services are a paid add-on: if you enable them, they are charged on your "
              "monthly invoice.")
+# the paid add-on note: a warning-coloured box, light or dark (ui.theme tokens)
+NOTE_STYLE = ("QLabel { background: $warning_bg; border: 1px solid $warning_border;"
+              " border-radius: 3px; padding: 4px 6px; color: $warning_text; }")
 
 
 def describe_problem(spec: SettingSpec | None, reason: str) -> str:
@@ -498,7 +503,7 @@ class PolicyEditor(QWidget):
     def _error_label(self, parent: QWidget) -> QLabel:
         label = QLabel(parent)
         label.setWordWrap(True)
-        label.setStyleSheet(f"color: {ERROR_COLOR}")
+        theme.set_style(label, "color: $error")
         label.hide()
         return label
 
@@ -527,6 +532,7 @@ class PolicyEditor(QWidget):
             self._settings_layout.addWidget(box)
         for row in self._rows.values():
             row.field.changed.connect(self._on_edited)
+        tab_in_tree_order(self)  # the new fields come before the footer, not after the window
 
     def _add_row(self, form: QFormLayout, box: QWidget, spec: SettingSpec) -> None:
         field = FIELD_TYPES[spec.kind](spec, box)
@@ -543,8 +549,7 @@ class PolicyEditor(QWidget):
             note.setText(f"<b>Paid add-on.</b> {PAID_NOTE.split(': ', 1)[1].capitalize()}")
             note.setAccessibleName(PAID_NOTE)
             note.setToolTip(PAID_NOTE)
-            note.setStyleSheet("QLabel { background: #fdf3e1; border: 1px solid #e4c27f;"
-                               " border-radius: 3px; padding: 4px 6px; color: #5f4200; }")
+            theme.set_style(note, NOTE_STYLE)
             parts.append(note)
         elif spec.help:
             help_label = QLabel(spec.help, box)
@@ -740,11 +745,11 @@ class PolicyEditor(QWidget):
             noun = "problem" if count == 1 else "problems"
             detail = f": {orphan[0]}" if orphan else ""
             self.status.setText(f"{count} {noun} to fix before saving{detail}")
-            self.status.setStyleSheet(f"color: {ERROR_COLOR}")
+            theme.set_style(self.status, "color: $error")
         else:
             self.status.setText("Unsaved changes" if dirty and not self.is_new()
                                 else "New policy, not saved yet" if self.is_new() else "")
-            self.status.setStyleSheet(f"color: {muted_color(self)}")
+            theme.set_style(self.status, "color: $muted")
         self.show_problem.setVisible(count > 0)
         self.save_button.setEnabled(count == 0 and dirty)
         self.cancel_button.setEnabled(dirty or self.is_new())

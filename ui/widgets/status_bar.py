@@ -26,7 +26,7 @@ class WorkspaceStatusBar(QStatusBar):
         self.connection.setObjectName("connectionStatus")
         self.connection.setToolTip("No sync server is configured: changes are kept in this "
                                    "workspace until one is.")
-        self.vault = QLabel("Vault: not set up", self)
+        self.vault: QWidget = QLabel("Vault: not set up", self)
         self.vault.setObjectName("vaultStatus")
         self.vault.setToolTip("The password vault of this workspace has not been set up yet.")
         self.addPermanentWidget(self.busy)
@@ -36,6 +36,22 @@ class WorkspaceStatusBar(QStatusBar):
         monitor = background.monitor()
         monitor.busy.connect(self.busy.show)
         monitor.idle.connect(self.busy.hide)
+
+    def attach_vault(self, control: QWidget) -> None:
+        """Show the vault's lock/unlock control (ui.vault) in place of the vault label, or of
+        the previous workspace's control."""
+        self.removeWidget(self.vault)
+        self.vault.hide()
+        self.vault.deleteLater()
+        self.vault = control
+        self.addPermanentWidget(control)
+
+    def attach_sync(self, control: QWidget) -> None:
+        """Show the sync area (ui.sync: online/offline, last sync, pending, the Sync button)
+        where the connection label was; the label stays, hidden, for `set_pending`."""
+        self.removeWidget(self.connection)
+        self.connection.hide()
+        self.insertPermanentWidget(2, control)  # after the busy bar and the workspace name
 
     def set_workspace(self, name: str, path: Path) -> None:
         self.workspace.setText(f"Workspace: {name}")
