@@ -1,0 +1,95 @@
+"""The tabs of the selected site, and their groups (Help Desk → Client Profiles, …).
+
+A tab is any widget; one with `set_site(site)` is told which site is selected (None: none),
+but only while it is on screen: a hidden tab is told when it is shown (if the site changed
+meanwhile), so selecting sites in the tree does not load data no one looks at. Later issues
+add tabs with `add_tab`:
+
+    tabs.add_tab(PasswordsTab(...), "Passwords", group="Help Desk")
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+
+from app.services.views import SiteView
+
+
+@runtime_checkable
+class SiteTab(Protocol):
+    def set_site(self, site: SiteView | None) -> None: ...
+
+
+class SiteTabs(QTabWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("siteTabs")
+        self.setDocumentMode(True)
+        self.site: SiteView | None = None
+        self.groups: dict[str, QTabWidget] = {}
+        self._told: dict[int, str | None] = {}  # id(tab) → the site id it was last told
+        self.currentChanged.connect(lambda _i: self._tell_visible())
+
+    def add_tab(self, widget: QWidget, title: str, group: str | None = None) -> QWidget:
+        """Add `widget` as a tab, or as a sub-tab of `group` (created on first use)."""
+        if group is None:
+            self.addTab(widget, title)
+        else:
+            host = self.groups.get(group)
+            if host is None:
+                host = QTabWidget(self)
+                host.setObjectName(f"siteGroup{group.replace(' ', '')}")
+                host.currentChanged.connect(lambda _i: self._tell_visible())
+                self.groups[group] = host
+                self.addTab(host, group)
+            host.addTab(widget, title)
+        self._tell_visible()
+        return widget
+
+    def show_tab(self, title: str, group: str | None = None) -> QWidget | None:
+        """Bring a tab forward (e.g. "Client Profiles" of "Help Desk"); returns it."""
+        host: QTabWidget = self
+        if group is not None:
+            if group not in self.groups:
+                return None
+            host = self.groups[group]
+            self.setCurrentWidget(host)
+        for index in range(host.count()):
+            if host.tabText(index) == title:
+                host.setCurrentIndex(index)
+                return host.widget(index)
+        return None
+
+    def set_site(self, site: SiteView | None) -> None:
+        """The selected site (None: none); the visible tab is told (and reloads) every time,
+        so selecting the site again or reloading the page shows fresh data."""
+        self.site = site
+        self._tell_visible(again=True)
+
+    def current_tab(self) -> QWidget | None:
+        widget = self.currentWidget()
+        while isinstance(widget, QTabWidget):
+            widget = widget.currentWidget()
+        return widget
+
+    def _tell_visible(self, again: bool = False) -> None:
+        tab = self.current_tab()
+        set_site = getattr(tab, "set_site", None)  # a SiteTab
+        if set_site is None:
+            return
+        wanted = self.site.id if self.site is not None else None
+        if again or self._told.get(id(tab), "") != wanted:
+            self._told[id(tab)] = wanted
+            set_site(self.site)
+
+    def focus_search(self) -> bool:
+        """Focus the visible tab's search box when the keyboard is in that tab."""
+        tab: Any = self.current_tab()
+        focus = getattr(tab, "focus_search", None)
+        focused = QApplication.focusWidget()
+        if focus is None or focused is None or not (focused is tab or tab.isAncestorOf(focused)):
+            return False
+        focus()
+        return True
