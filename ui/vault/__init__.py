@@ -1,0 +1,1 @@
+"""The vault's GUI (issue 6): the site's Passwords tab, the status-bar lock, the dialogs."""

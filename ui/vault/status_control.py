@@ -1,0 +1,68 @@
+"""The vault's lock/unlock control in the status bar: shows the state; a click unlocks (or
+creates the vault on first use), or locks it now when it is open."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QStyle, QToolButton, QWidget
+
+from ui.vault.session import LOCKED, NONE, UNAVAILABLE, UNLOCKED, VaultSession
+from ui.vault.unlock_dialog import request_unlock
+from ui.widgets.policy_common import as_sentence
+
+TEXTS = {
+    NONE: ("Vault: not set up", "This workspace has no password vault yet. Click to create "
+                                "one."),
+    LOCKED: ("Vault: locked", "The password vault is locked. Click to unlock it."),
+    UNLOCKED: ("Vault: unlocked", "The password vault is open. Click to lock it now."),
+}
+REASONS = {"idle": "after idle time", "closed": "the workspace was closed"}
+
+
+class VaultStatusControl(QToolButton):
+    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("vaultStatus")
+        self.setAutoRaise(True)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.session = session
+        self.dialog: QDialog | None = None
+        self.clicked.connect(lambda _checked=False: self.activate())
+        session.state_changed.connect(self.show_state)
+        self.show_state(session.state)
+
+    def show_state(self, state: str) -> None:
+        text, tip = TEXTS.get(state, ("Vault: …", "Finding the vault of this workspace…"))
+        if state == UNAVAILABLE:
+            text, tip = "Vault: unavailable", as_sentence(self.session.problem or "")
+        if state == LOCKED and self.session.locked_reason in REASONS:
+            tip = (f"The password vault was locked ({REASONS[self.session.locked_reason]}). "
+                   "Click to unlock it.")
+        self.setText(text)
+        self.setToolTip(tip)
+        self.setAccessibleName(text)
+        self.setEnabled(state in TEXTS)
+        icon = (QStyle.StandardPixmap.SP_DialogOpenButton if state == UNLOCKED
+                else QStyle.StandardPixmap.SP_DialogNoButton if state == LOCKED
+                else QStyle.StandardPixmap.SP_FileDialogNewFolder)
+        self.setIcon(self.style().standardIcon(icon))
+
+    def activate(self) -> QDialog | None:
+        """Lock when open; otherwise open the unlock (or create) dialog and return it."""
+        if self.session.state == UNLOCKED:
+            self.session.lock()
+            return None
+        if self.session.state not in (LOCKED, NONE):
+            return None
+        return request_unlock(self.session, self.window(), self._shown)
+
+    def _shown(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
+
+    def _forget(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+
+__all__ = ["VaultStatusControl"]
