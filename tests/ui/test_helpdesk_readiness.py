@@ -1,0 +1,166 @@
+"""The site's Readiness tab and the companies-wide Readiness page, in the real window: items
+change after fixing a section, links open the right tab, the report is exported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.domain.helpdesk import Status
+from tests.ui.conftest import ScriptedDialogs, wait_idle
+from tests.ui.helpdesk_support import make_ready, save, type_into
+from ui.helpdesk.basic_info_tab import BasicInfoTab
+from ui.helpdesk.overview_page import ReadinessPage
+from ui.helpdesk.readiness_tab import ReadinessTab
+from ui.helpdesk.rules_tab import NotificationRulesTab
+from ui.main_window import MainWindow
+
+
+def readiness_tab(qtbot, window: MainWindow, site: str = "Main Office") -> ReadinessTab:
+    page = window.pages["companies"]
+    site_id = next(s.id for s in window.workspace.sites.all() if s.name == site)
+    assert page.select(site_id)
+    window.show_page("site-readiness")
+    wait_idle(qtbot)
+    tab = page.site_tabs.current_tab()
+    assert isinstance(tab, ReadinessTab)
+    assert tab.checklist is not None
+    assert tab.checklist.site_name == site
+    return tab
+
+
+def test_checklist_links_and_a_fixed_item(qtbot, window: MainWindow, qtmodeltester) -> None:
+    tab = readiness_tab(qtbot, window)
+    qtmodeltester.check(tab.model)
+    checklist = tab.checklist
+    assert checklist is not None
+    assert not checklist.ready
+    assert tab.verdict.text().startswith("Not ready:")
+    assert checklist.item("agent-deployed").status is Status.PASS
+    assert checklist.item("basic-info").status is Status.FAIL
+    assert tab.model.rowCount() == len(checklist.items)
+    row = [i.id for i in checklist.items].index("basic-info")
+    assert tab.buttons[row].text() == "Basic Info →"
+
+    tab.buttons[row].click()  # the link opens the tab that fixes it
+    basic = window.pages["companies"].site_tabs.current_tab()
+    assert isinstance(basic, BasicInfoTab)
+    wait_idle(qtbot)
+    assert basic.context is not None
+    type_into(qtbot, basic.phone.country, "US")
+    type_into(qtbot, basic.phone.number, "4155552671")
+    type_into(qtbot, basic.domain, "contoso-dental.com")
+    type_into(qtbot, basic.greeting, "Contoso Dental")
+    save(qtbot, basic)
+    tab = readiness_tab(qtbot, window)
+    item = tab.checklist.item("basic-info")  # type: ignore[union-attr]
+    assert item.status is Status.FAIL
+    assert "notification rule" in item.why  # what is left: the rule
+
+    rules_row = [i.id for i in tab.checklist.items].index("notification-rules")  # type: ignore[union-attr]
+    tab.open_row(rules_row)
+    rules = window.pages["companies"].site_tabs.current_tab()
+    assert isinstance(rules, NotificationRulesTab)
+
+    effective_row = [i.id for i in tab.checklist.items].index("rmm-enabled")  # type: ignore[union-attr]
+    tab.open_row(effective_row)
+    wait_idle(qtbot)
+    assert window.current_name() == "effective"
+
+
+def test_a_fixed_section_turns_its_item_to_pass(qtbot, window: MainWindow) -> None:
+    ws = window.workspace
+    assert ws is not None
+    from app.domain.helpdesk import NetworkInfo, Section
+
+    tab = readiness_tab(qtbot, window)
+    assert tab.checklist.item("network-info").status is Status.FAIL  # type: ignore[union-attr]
+    na: Section[object] = Section(not_applicable=True)
+    ws.helpdesk.save("Main Office", "network-info",
+                     NetworkInfo(*(na for _ in range(8))))  # type: ignore[arg-type]
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.refresh_button.click()
+    assert tab.checklist.item("network-info").status is Status.PASS  # type: ignore[union-attr]
+
+
+def test_export_the_golive_report(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    tab = readiness_tab(qtbot, window)
+    dialogs = ScriptedDialogs()
+    target = tmp_path / "main-office.html"
+    dialogs.paths.append(target)
+    tab.dialogs = dialogs
+    with qtbot.waitSignal(tab.exported, timeout=10_000) as blocker:
+        tab.export_button.click()
+    assert blocker.args == [str(target)]
+    html = target.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "Main Office" in html
+    assert "Wrote the go-live report" in tab.notice.text()
+
+
+def test_overview_lists_blocked_sites_and_opens_one(qtbot, window: MainWindow,
+                                                     qtmodeltester) -> None:
+    window.show_page("readiness")
+    wait_idle(qtbot)
+    page = window.pages["readiness"]
+    assert isinstance(page, ReadinessPage)
+    qtmodeltester.check(page.model)
+    assert page.model.rowCount() == 8
+    assert page.summary.text().startswith("0 of 8 site(s) ready for go-live")
+    assert "What blocks the others" in page.blocked_by.text()
+    sites = [page.model.row_at(r).site_name for r in range(8)]
+    row = sites.index("Downtown")
+    blockers = page.model.index(row, page.model.COL_BLOCKERS).data()
+    assert "Basic information" in blockers
+    assert page.model.index(row, page.model.COL_STATUS).data() == "Blocked"
+    page.open_row(row)
+    wait_idle(qtbot)
+    assert window.current_name() == "companies"
+    tab = window.pages["companies"].site_tabs.current_tab()
+    assert isinstance(tab, ReadinessTab)
+    assert tab.checklist is not None
+    assert tab.checklist.site_name == "Downtown"
+
+
+def test_a_ready_site(qtbot, window: MainWindow) -> None:
+    ws = window.workspace
+    assert ws is not None
+    make_ready(ws, "Main Office")
+    tab = readiness_tab(qtbot, window)
+    assert tab.checklist is not None
+    assert tab.checklist.ready, [(i.id, i.why) for i in tab.checklist.blockers]
+    assert tab.verdict.text().startswith("Ready for go-live")
+    window.show_page("readiness")
+    wait_idle(qtbot)
+    page = window.pages["readiness"]
+    assert isinstance(page, ReadinessPage)
+    assert page.summary.text().startswith("1 of 8 site(s) ready for go-live; 7 blocked")
+    first = page.model.row_at(0)  # sorted by go-live: the ready site first
+    assert first.site_name == "Main Office"
+    assert page.model.index(0, page.model.COL_STATUS).data() == "Ready"
+    assert page.model.index(0, page.model.COL_BLOCKERS).data() == "—"
+
+
+def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
+    from ui.helpdesk.places import SITE_TABS
+
+    tab = readiness_tab(qtbot, window)
+    checklist = tab.checklist
+    assert checklist is not None
+    page = window.pages["companies"]
+    tabs = page.site_tabs
+    for row, item in enumerate(checklist.items):
+        place = item.link.split("/", 1)[1]
+        tab.buttons[row].click()
+        wait_idle(qtbot)
+        if place in SITE_TABS:
+            group, title = SITE_TABS[place]
+            host = tabs.groups[group] if group else tabs
+            assert window.current_name() == "companies"
+            assert host.tabText(host.currentIndex()) == title, item.id
+            if group:
+                assert tabs.tabText(tabs.currentIndex()) == group
+        else:
+            assert window.current_name() == "effective", item.id
+            effective = window.pages["effective"]
+            assert effective.site_combo.currentData() == checklist.site_id
+        tab = readiness_tab(qtbot, window)
