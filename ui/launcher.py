@@ -76,7 +76,8 @@ def _choose_workspace(path: Path | None, settings: UiSettings) -> Path | None:
     return recent[0] if recent and recent[0].is_file() else None
 
 
-def run(workspace: Path | None, screenshot: Path | None = None, page: str | None = None) -> int:
+def run(workspace: Path | None, screenshot: Path | None = None, page: str | None = None,
+        site: str | None = None) -> int:
     if page is not None and page not in PAGE_NAMES:
         return _fail(f"unknown page '{page}'; choose one of: {', '.join(PAGE_NAMES)}")
     if screenshot is not None:
@@ -96,7 +97,7 @@ def run(workspace: Path | None, screenshot: Path | None = None, page: str | None
     loop = _event_loop(app)
     try:
         if screenshot is not None:
-            return _screenshot(app, loop, workspace, screenshot, page or DEFAULT_PAGE)
+            return _screenshot(app, loop, workspace, screenshot, page or DEFAULT_PAGE, site=site)
         settings = UiSettings()
         return _interactive(app, loop, _choose_workspace(workspace, settings), settings,
                             page=page)
@@ -124,7 +125,7 @@ async def _open(window: MainWindow, path: Path | None) -> tuple[Workspace, bool]
 
 
 def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
-                target: Path, page: str) -> int:
+                target: Path, page: str, *, site: str | None = None) -> int:
     window = MainWindow(restore=False)
     window.resize(SCREENSHOT_SIZE)
 
@@ -136,6 +137,11 @@ def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path |
         window.install_workspace(opened[0])
         window.show_page(page)
         await background.wait_idle()  # the page's data is loaded and shown
+        if site is not None:
+            if not window.select_site(site):
+                return _fail(f"no site with id or name '{site}' to show")
+            window.show_page(page)  # the page's tab again, now for that site
+            await background.wait_idle()
         app.processEvents()  # pending layout requests, before the frame is grabbed
         if not window.grab().save(str(target), "PNG"):
             return _fail(f"cannot write the screenshot to {target}")

@@ -155,6 +155,12 @@ class MainWindow(QMainWindow):
             getattr(page, "show_tab", lambda *_a: None)(view[2], view[1])
         self.page_changed.emit(name)
 
+    def select_site(self, ref: str) -> bool:
+        """Select a site (id or exact name) on the Companies page; False if there is none."""
+        page = self.pages.get("companies")
+        select = getattr(page, "select_site", None)
+        return bool(select(ref)) if select is not None else False
+
     def wanted_page(self) -> str:
         """The page to show once the workspace is open: one chosen meanwhile, or the start
         page."""

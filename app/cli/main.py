@@ -64,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", metavar="FILE", type=Path,
                      help="render a page offscreen to this PNG and exit")
     gui.add_argument("--page", default=None,
-                     help="page to show: companies, policies, packages, assignments, effective")
+                     help="page to show: companies, policies, packages, assignments, effective, "
+                          "or a site tab such as client-profiles or passwords")
+    gui.add_argument("--site", default=None, metavar="SITE",
+                     help="with --screenshot: the site (id or exact name) whose tab to show")
     init = command("init", "create a workspace")
     init.add_argument("--sample", action="store_true", help="fill it with the sample data")
     _company_actions(actions(command("company", "companies (clients)")))
@@ -187,6 +190,7 @@ def _gui(args: argparse.Namespace) -> int:
         resolve_workspace_path(workspace) if workspace is not None else None,
         screenshot=getattr(args, "screenshot", None),
         page=getattr(args, "page", None),
+        site=getattr(args, "site", None),
     )
     return result
 

@@ -71,6 +71,22 @@ def test_cli_gui_command_renders_a_page(tmp_path: Path, sample_workspace: Worksp
     assert shot.read_bytes().startswith(PNG_MAGIC)
 
 
+@pytest.mark.usefixtures("qapp")
+def test_screenshot_of_a_site_tab_for_a_named_site(tmp_path: Path, sample_workspace: Workspace,
+                                                   workspace_path: Path, capsys: Any) -> None:
+    from app.cli.main import run as cli
+
+    shot = tmp_path / "profiles.png"
+    assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(shot),
+                "--page", "client-profiles", "--site", "Northside Clinic"]) == 0
+    assert shot.read_bytes().startswith(PNG_MAGIC)
+    missing = tmp_path / "missing.png"
+    assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(missing),
+                "--page", "client-profiles", "--site", "No Such Site"]) == 2
+    assert "no site with id or name 'No Such Site'" in capsys.readouterr().err
+    assert not missing.exists()
+
+
 class _RecordingWindow(MainWindow):
     """The launcher's window, recording what it showed before its pages were built, and closing
     itself once they are (as a user quitting would)."""

@@ -264,6 +264,11 @@ class CompaniesPage(QWidget):
         item = self.current_item()
         return item.id if item is not None else None
 
+    def select_site(self, ref: str) -> bool:
+        """Select the site with this id or exact name (as loaded); False if there is none."""
+        found = [s for s in self._sites if ref in (s.id, s.name)]
+        return len(found) == 1 and self.select(found[0].id)
+
     def select(self, item_id: str | None) -> bool:
         if not item_id:
             return False
