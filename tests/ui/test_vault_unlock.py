@@ -256,3 +256,38 @@ def test_a_vault_that_cannot_be_used_says_why(qtbot: Any) -> None:
     assert control.text() == "Vault: unavailable"
     assert "no id" in control.toolTip()
     assert not control.isEnabled()
+
+
+def test_change_master_password_from_the_status_bar_menu(
+        qtbot: Any, window: MainWindow, tab: PasswordsTab, session: VaultSession,
+        sample_workspace: Workspace) -> None:
+    from ui.vault.change_password import ChangePasswordDialog
+
+    create_vault(qtbot, tab)
+    item = sample_workspace.vault.add(site_name(sample_workspace), "server", "DC01",
+                                      password="canary-change-pw-1")
+    control = control_of(window)
+    menu = control.menu()
+    change = next(a for a in menu.actions() if a.objectName() == "changeMasterPassword")
+    assert change.isEnabled()
+    change.trigger()
+    dialog = control.dialog
+    assert isinstance(dialog, ChangePasswordDialog)
+    qtbot.keyClicks(dialog.password, "a whole new master password 7")
+    qtbot.keyClicks(dialog.again, "a whole new master password 8")
+    click_accept(qtbot, dialog)
+    assert "differ" in dialog.message.text()
+    dialog.again.clear()
+    qtbot.keyClicks(dialog.again, "a whole new master password 7")
+    click_accept(qtbot, dialog)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))
+    wait_idle(qtbot)
+    vault = sample_workspace.vault
+    vault.lock()
+    assert not control.menu().actions()[1].isEnabled()  # locked: nothing to change
+    vault.unlock("a whole new master password 7")
+    assert vault.reveal(item.id) == "canary-change-pw-1"
+
+
+def site_name(ws: Workspace) -> str:
+    return ws.sites.all()[0].id

@@ -3,9 +3,10 @@ creates the vault on first use), or locks it now when it is open."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QStyle, QToolButton, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog, QMenu, QStyle, QToolButton, QWidget
 
+from ui.vault.change_password import open_change_password
 from ui.vault.session import LOCKED, NONE, UNAVAILABLE, UNLOCKED, VaultSession
 from ui.vault.unlock_dialog import request_unlock
 from ui.widgets.policy_common import as_sentence
@@ -28,6 +29,9 @@ class VaultStatusControl(QToolButton):
         self.session = session
         self.dialog: QDialog | None = None
         self.clicked.connect(lambda _checked=False: self.activate())
+        # Right-click (or the context-menu key): the less frequent vault actions.
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu_at)
         session.state_changed.connect(self.show_state)
         self.show_state(session.state)
 
@@ -55,6 +59,32 @@ class VaultStatusControl(QToolButton):
         if self.session.state not in (LOCKED, NONE):
             return None
         return request_unlock(self.session, self.window(), self._shown)
+
+    def menu(self) -> QMenu:
+        """Lock/Unlock and Change Master Password…, each enabled when it applies."""
+        menu = QMenu(self)
+        unlocked = self.session.state == UNLOCKED
+        toggle = menu.addAction("Lock Now" if unlocked else "Unlock…")
+        toggle.setEnabled(self.session.state in (UNLOCKED, LOCKED))
+        toggle.triggered.connect(lambda _c=False: self.activate())
+        change = menu.addAction("Change Master Password…")
+        change.setObjectName("changeMasterPassword")
+        change.setEnabled(unlocked)
+        change.setToolTip("Unlock the vault first" if not unlocked else "")
+        change.triggered.connect(lambda _c=False: self.change_password())
+        return menu
+
+    def _menu_at(self, pos: QPoint) -> None:
+        menu = self.menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.mapToGlobal(pos))
+
+    def change_password(self) -> QDialog | None:
+        if self.session.state != UNLOCKED:
+            return None
+        dialog = open_change_password(self.session, self.window())
+        self._shown(dialog)
+        return dialog
 
     def _shown(self, dialog: QDialog) -> None:
         self.dialog = dialog
