@@ -79,7 +79,8 @@ class ErrorDialog(QDialog):
         self.log_label.setObjectName("errorLogPath")
         self.log_label.setWordWrap(True)
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.log_label.setVisible(bool(report.log_path))
+        # the path, once: in the message already (describe() puts it there) or on its own line
+        self.log_label.setVisible(bool(report.log_path) and report.log_path not in report.text)
         layout.addWidget(self.log_label)
         self.details = QPlainTextEdit(report.report or report.details, self)
         self.details.setObjectName("errorDetails")

@@ -6,8 +6,16 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QListWidget,
+    QListWidgetItem,
+    QWidget,
+)
 
+from ui import theme
 from ui.pages.registry import PageSpec
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -27,16 +35,8 @@ class Sidebar(QListWidget):
         self.setSpacing(1)
         self.setUniformItemSizes(True)
         height = self.fontMetrics().height() + 16
-        base = self.palette().color(QPalette.ColorRole.Window)
-        self.setStyleSheet(
-            f"QListWidget#sidebar {{ background: {base.darker(104).name()};"
-            " padding-top: 8px; outline: 0; }"
-            " QListWidget#sidebar::item { padding: 4px 10px; border-radius: 4px;"
-            " margin: 0 6px; }"
-            " QListWidget#sidebar::item:selected { background: palette(highlight);"
-            " color: palette(highlighted-text); }"
-            " QListWidget#sidebar::item:hover:!selected"
-            f" {{ background: {base.darker(112).name()}; }}")
+        self._style()
+        theme.on_change(self._style)  # shades of the window colour: light or dark
         width = 0
         for spec in pages:
             item = QListWidgetItem(self.style().standardIcon(spec.icon), spec.title, self)
@@ -46,6 +46,18 @@ class Sidebar(QListWidget):
             width = max(width, self.fontMetrics().horizontalAdvance(spec.title))
         self.setFixedWidth(width + 80)
         self.currentItemChanged.connect(self._on_current)
+
+    def _style(self, *_dark: bool) -> None:
+        base = QApplication.palette().color(QPalette.ColorRole.Window)
+        self.setStyleSheet(
+            f"QListWidget#sidebar {{ background: {base.darker(104).name()};"
+            " padding-top: 8px; outline: 0; }"
+            " QListWidget#sidebar::item { padding: 4px 10px; border-radius: 4px;"
+            " margin: 0 6px; }"
+            " QListWidget#sidebar::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+            " QListWidget#sidebar::item:hover:!selected"
+            f" {{ background: {base.darker(112).name()}; }}")
 
     def _on_current(self, current: QListWidgetItem | None, _previous: object) -> None:
         if current is not None:

@@ -1,0 +1,298 @@
+"""The welcome panel (what to do first, where the user guide is), the Help menu's wiring, and
+the macOS "open this document" handler.
+
+Shown above the pages at start-up (the first run opens the sample workspace), until the user
+ticks "Don't show this again" (kept in QSettings, UI state only); Help → Welcome brings it back.
+Each step has a button that goes to the page it is about.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import theme
+from ui.about import (
+    AboutDialog,
+    app_icon,
+    current_versions,
+    docs_location,
+    open_logs_folder,
+    opener,
+)
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+HIDE_KEY = "welcome/hidden"
+WORKSPACE_SUFFIX = ".preflight"
+
+# (text, page to go to, button)
+STEPS: tuple[tuple[str, str, str], ...] = (
+    ("<b>Build a package</b> by dragging policies from the Policy List into a package "
+     "(one policy per type).", "packages", "Open &Packages"),
+    ("<b>Assign it to sites</b>: check the sites, choose the package, review the preview.",
+     "assignments", "Open &Assignments"),
+    ("<b>See the effective settings</b> a site or device gets, and which package or override "
+     "each value comes from.", "effective", "Open Effec&tive Settings"),
+    ("<b>Import client profiles</b> for a site's Help Desk from XLSX, ODS or CSV: File → "
+     "Import Client Profiles… (or drop the file on the window).", "client-profiles",
+     "Open C&lient Profiles"),
+)
+
+
+def hidden(settings: QSettings) -> bool:
+    value = settings.value(HIDE_KEY, False)
+    return value.lower() in ("true", "1") if isinstance(value, str) else bool(value)
+
+
+class WelcomePanel(QFrame):
+    """A dismissible panel over the pages; `go_to(page)` shows the page a step is about."""
+
+    closed = Signal()
+
+    def __init__(self, settings: QSettings, go_to: Callable[[str], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcomePanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Welcome")
+        self.settings = settings
+        self.go_to = go_to
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.title = QLabel("<b>Welcome to Preflight</b>", self)
+        self.title.setObjectName("welcomeTitle")
+        self.intro = QLabel(self)
+        self.intro.setObjectName("welcomeIntro")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addLayout(self._steps())
+
+        docs_text, self.docs_url = docs_location()
+        self.docs = QLabel(f"The user guide: <a href='docs'>{docs_text}</a>", self)
+        self.docs.setObjectName("welcomeDocs")
+        self.docs.setWordWrap(True)
+        self.docs.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.docs.linkActivated.connect(lambda _link: self.open_docs())
+        layout.addWidget(self.docs)
+        layout.addLayout(self._bottom())
+        self.hide()
+
+    def _steps(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        self.step_buttons: dict[str, QPushButton] = {}
+        for row, (text, page, button_text) in enumerate(STEPS):
+            number = QLabel(f"{row + 1}.", self)
+            label = QLabel(text, self)
+            label.setWordWrap(True)
+            button = QPushButton(button_text, self)
+            button.setObjectName(f"welcomeGo:{page}")
+            button.setAccessibleName(button_text.replace("&", ""))
+            button.setAccessibleDescription(label.text().replace("<b>", "").replace("</b>", ""))
+            button.clicked.connect(lambda _c=False, p=page: self.go_to(p))
+            grid.addWidget(number, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(label, row, 1)
+            grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
+            self.step_buttons[page] = button
+        grid.setColumnStretch(1, 1)
+        return grid
+
+    def _bottom(self) -> QHBoxLayout:
+        bottom = QHBoxLayout()
+        self.dont_show = QCheckBox("&Don't show this again", self)
+        self.dont_show.setObjectName("welcomeDontShow")
+        self.dont_show.setChecked(hidden(self.settings))
+        self.dont_show.toggled.connect(self._remember)
+        self.guide_button = QPushButton("Open the &User Guide", self)
+        self.guide_button.setObjectName("welcomeGuide")
+        self.guide_button.setEnabled(self.docs_url.isValid())
+        self.guide_button.clicked.connect(lambda _c=False: self.open_docs())
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setObjectName("welcomeClose")
+        self.close_button.setAccessibleName("Close the welcome panel")
+        self.close_button.clicked.connect(lambda _c=False: self.dismiss())
+        bottom.addWidget(self.dont_show)
+        bottom.addStretch(1)
+        bottom.addWidget(self.guide_button)
+        bottom.addWidget(self.close_button)
+        return bottom
+
+    def _remember(self, on: bool) -> None:
+        self.settings.setValue(HIDE_KEY, on)
+
+    def open_docs(self) -> None:
+        opener().open_url(self.docs_url)
+
+    def present(self, workspace: Path | None, sample: bool) -> None:
+        """Show the panel (whatever the preference: Help → Welcome asks for it)."""
+        where = f" ({workspace})" if workspace is not None else ""
+        if sample:
+            self.intro.setText(
+                f"This is a sample workspace{where} with companies, sites, policies and "
+                "packages to explore. Your own work goes in a workspace of its own: File → New "
+                "Workspace. What to do first:")
+        else:
+            self.intro.setText(f"Your workspace{where} is open. What to do first:")
+        self.dont_show.blockSignals(True)
+        self.dont_show.setChecked(hidden(self.settings))
+        self.dont_show.blockSignals(False)
+        self.show()
+
+    def show_at_start(self, workspace: Path | None, sample: bool) -> bool:
+        """Start-up: show unless the user asked not to; returns whether it is shown."""
+        if hidden(self.settings):
+            return False
+        self.present(workspace, sample)
+        return True
+
+    def dismiss(self) -> None:
+        self.hide()
+        self.closed.emit()
+
+
+def install_welcome(stack: QWidget, settings: QSettings,
+                    go_to: Callable[[str], None]) -> WelcomePanel:
+    """Put a (hidden) welcome panel above `stack` in its layout, and return it."""
+    parent = stack.parentWidget()
+    layout = parent.layout() if parent is not None else None
+    panel = WelcomePanel(settings, go_to, parent)
+    if layout is None:
+        return panel
+    column = QWidget(parent)
+    column.setObjectName("pageColumn")
+    inner = QVBoxLayout(column)
+    inner.setContentsMargins(0, 0, 0, 0)
+    inner.setSpacing(0)
+    layout.replaceWidget(stack, column)
+    inner.addWidget(panel)
+    inner.addWidget(stack, 1)
+    return panel
+
+
+
+
+# --- the window's Help menu, icon and theme ---------------------------------------------------
+
+
+class HelpUi(QObject):
+    """Help → Welcome, Open Logs Folder and About on `window`; its icon; the light/dark theme."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.sample = False  # whether the open workspace is the first run's sample
+        self.welcome = install_welcome(window.stack, window.settings.qsettings, window.show_page)
+        self.about_dialog: AboutDialog | None = None
+        menus = window.menus
+        if menus.welcome is not None:
+            menus.welcome.triggered.connect(lambda _c=False: self.show_welcome())
+        if menus.open_logs is not None:
+            menus.open_logs.triggered.connect(lambda _c=False: open_logs_folder())
+        menus.about.triggered.connect(lambda _c=False: self.show_about())
+        window.workspace_changed.connect(self._workspace_changed)
+        window.setWindowIcon(app_icon())
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.install(app).watch(window)
+
+    def _workspace_path(self) -> Path | None:
+        workspace = self.window.workspace
+        return workspace.path if workspace is not None else None
+
+    def _workspace_changed(self) -> None:
+        self.sample = False  # another workspace than the first run's sample
+        if self.welcome.isVisible():
+            self.welcome.present(self._workspace_path(), self.sample)
+
+    def show_welcome(self) -> WelcomePanel:
+        self.welcome.present(self._workspace_path(), self.sample)
+        self.welcome.step_buttons[STEPS[0][1]].setFocus()
+        return self.welcome
+
+    def at_start(self, first_run: bool) -> bool:
+        """Start-up, once the workspace is open: the welcome panel unless turned off."""
+        self.sample = first_run
+        return self.welcome.show_at_start(self._workspace_path(), first_run)
+
+    def show_about(self) -> AboutDialog:
+        if self.about_dialog is not None:
+            self.about_dialog.close()
+        self.about_dialog = AboutDialog(current_versions(self.window.workspace), self.window)
+        self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog.destroyed.connect(self._about_gone)
+        self.about_dialog.open()  # window-modal, does not block the event loop
+        return self.about_dialog
+
+    def _about_gone(self, *_args: object) -> None:
+        self.about_dialog = None
+
+
+def install_help(window: MainWindow) -> HelpUi:
+    return HelpUi(window)
+
+
+# --- macOS: a .preflight opened from Finder ---------------------------------------------------
+
+
+class FileOpenHandler(QObject):
+    """On the QApplication: Finder's "open this document" (a QFileOpenEvent, macOS) opens the
+    workspace through the window's switch-workspace path; one that arrives while the first
+    workspace is still opening is opened right after it."""
+
+    def __init__(self, app: QApplication, window: MainWindow, *, install: bool = False) -> None:
+        super().__init__(app)
+        self.app = app
+        self.window = window
+        self.pending: Path | None = None
+        # a filter on the application sees every event of the app: only where Finder sends
+        # these (tests install it wherever they run)
+        self.installed = sys.platform == "darwin" or install
+        if self.installed:
+            app.installEventFilter(self)
+        window.workspace_changed.connect(self._open_pending)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.app and event.type() == QEvent.Type.FileOpen:
+            path = Path(cast(QFileOpenEvent, event).file())
+            if path.suffix.lower() == WORKSPACE_SUFFIX:
+                self.open(path)
+                return True
+        return False
+
+    def open(self, path: Path) -> None:
+        if self.window.workspace is None:
+            self.pending = path  # the start-up workspace is still opening
+            return
+        self.window.switch_workspace(path)
+
+    def _open_pending(self) -> None:
+        path, self.pending = self.pending, None
+        if path is not None:
+            self.window.switch_workspace(path)
+
+    def remove(self) -> None:
+        if self.installed:
+            self.app.removeEventFilter(self)
+
+
+__all__ = ["HIDE_KEY", "STEPS", "FileOpenHandler", "HelpUi", "WelcomePanel", "hidden",
+           "install_help", "install_welcome"]
