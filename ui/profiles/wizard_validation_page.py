@@ -161,6 +161,9 @@ class ValidationPage(QWizardPage):
     def _validated(self, job: Job, report: Report) -> None:
         if job is not self.job:
             return
+        if job.is_cancelled():  # Cancel came while the last chunk ran: honour it all the same
+            self._failed(job, ValidationCancelled(report.rows))
+            return
         current = self._current_cell()
         self.owner.report = report
         self.model.set_report(report)
