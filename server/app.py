@@ -14,13 +14,24 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request, Response
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.entities import COLLECTIONS, ENTITIES, VISIBLE_PATTERN, validate_payload
+from server.errors import error, error_responses, http_error, validation_error
 from server.faults import FaultInjector
+from server.schemas import (
+    Assignment,
+    BatchResponse,
+    ChangePage,
+    CompanyOut,
+    ContactOut,
+    ObjectOut,
+    RateLimits,
+    SiteOut,
+)
 from server.store import (
     CursorExpired,
     IdempotencyConflict,
@@ -41,7 +52,14 @@ MAX_FEED_PAGE = 5000
 Clients = Mapping[str, tuple[str, str]]
 
 
-class TokenRequest(BaseModel):
+class Strict(BaseModel):
+    """A request body: JSON types as declared (no `false` for 0, no `"1"` for 1), so what the
+    OpenAPI document calls invalid is refused (422), not coerced."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class TokenRequest(Strict):
     grant_type: Literal["client_credentials"] = "client_credentials"
     client_id: str = ""
     client_secret: str = ""
@@ -55,7 +73,7 @@ class TokenResponse(BaseModel):
     scope: str
 
 
-class BatchOp(BaseModel):
+class BatchOp(Strict):
     entity: str
     id: str = Field(description="the object's id (1 to 64 characters; others are rejected)")
     op: str = "upsert"
@@ -64,7 +82,7 @@ class BatchOp(BaseModel):
     op_key: str | None = Field(default=None, description="the client's key of this one op")
 
 
-class BatchRequest(BaseModel):
+class BatchRequest(Strict):
     ops: list[BatchOp]
 
 
@@ -72,31 +90,31 @@ Name = Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE_PATTER
 ObjectId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class CompanyCreateRequest(BaseModel):
+class CompanyCreateRequest(Strict):
     name: Name
     id: ObjectId | None = None
 
 
-class SiteCreateRequest(BaseModel):
+class SiteCreateRequest(Strict):
     name: Name
     id: ObjectId | None = None
 
 
-class ContactRef(BaseModel):
+class ContactRef(Strict):
     id: str
 
 
-class ContactEmail(BaseModel):
+class ContactEmail(Strict):
     email: str
 
 
-class ContactPhone(BaseModel):
+class ContactPhone(Strict):
     countryCode: str = ""
     number: str = ""
     type: str = "mobile"  # mobile | office | home
 
 
-class ContactCreateRequest(BaseModel):
+class ContactCreateRequest(Strict):
     firstName: str
     lastName: str
     title: str = ""
@@ -136,16 +154,25 @@ class RateLimiter:
 
 
 def _asio_company(obj: StoredObject, partner_id: str) -> dict[str, Any]:
-    return {"id": obj.id, "name": obj.payload.get("name", ""),
-            "corpContainer": {"id": obj.id, "name": obj.payload.get("name", ""),
+    return {"id": obj.id, "name": _text(obj.payload.get("name")),
+            "corpContainer": {"id": obj.id, "name": _text(obj.payload.get("name")),
                               "partnerId": partner_id},
             "version": obj.version, "updatedAt": obj.updated_at}
 
 
+def _text(value: Any) -> str:
+    """A payload field as the Asio shape's string (payloads are the client's, any JSON)."""
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
 def _asio_site(obj: StoredObject) -> dict[str, Any]:
-    return {"id": obj.id, "name": obj.payload.get("name", ""), "activeFlag": True,
-            "company": {"id": obj.payload.get("companyId")},
-            "packageId": obj.payload.get("packageId"),
+    return {"id": obj.id, "name": _text(obj.payload.get("name")), "activeFlag": True,
+            "company": {"id": _text_or_none(obj.payload.get("companyId"))},
+            "packageId": _text_or_none(obj.payload.get("packageId")),
             "version": obj.version, "updatedAt": obj.updated_at}
 
 
@@ -157,12 +184,13 @@ _PHONES = (("mobile", "mobile_country_code", "mobile_phone"),
 def _asio_contact(obj: StoredObject) -> dict[str, Any]:
     p = obj.payload
     return {
-        "id": obj.id, "firstName": p.get("first_name", ""), "lastName": p.get("last_name", ""),
-        "title": p.get("title", ""),
-        "emails": [{"email": p["email"]}] if p.get("email") else [],
-        "phoneNumbers": [{"type": kind, "countryCode": p.get(cc, ""), "number": p.get(num, "")}
+        "id": obj.id, "firstName": _text(p.get("first_name")),
+        "lastName": _text(p.get("last_name")), "title": _text(p.get("title")),
+        "emails": [{"email": _text(p["email"])}] if p.get("email") else [],
+        "phoneNumbers": [{"type": kind, "countryCode": _text(p.get(cc)), "number": _text(p[num])}
                          for kind, cc, num in _PHONES if p.get(num)],
-        "site": {"id": p.get("site_id")}, "version": obj.version, "updatedAt": obj.updated_at,
+        "site": {"id": _text_or_none(p.get("site_id"))}, "version": obj.version,
+        "updatedAt": obj.updated_at,
     }
 
 
@@ -226,18 +254,20 @@ def _live(request: Request, who: TokenInfo, entity: str, obj_id: str) -> StoredO
     return obj
 
 
-def _doc(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {400: "Bad request (the reason is in the body)",
-            401: "Missing, unknown or expired bearer token (or bad client credentials)",
-            404: "No such object for this partner", 409: "Already exists / still in progress",
-            410: "The cursor expired: resync from 0", 413: "Too many ops in one batch",
-            429: "Rate limited: wait `Retry-After` seconds"}
-    return {code: {"description": text[code]} for code in codes}
+_doc = error_responses
 
 
-auth_routes = APIRouter()
-asio = APIRouter(responses=_doc(401, 404, 429))
-extensions = APIRouter(tags=[EXT_TAG], responses=_doc(401, 404, 429))
+def _ok(model: Any, **more: Any) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer's schema (the handlers return plain dicts; `response_model=None`)."""
+    return {200: {"model": model, "description": "Successful Response", **more}}
+
+# Every operation is authorized, may be rate limited and validates its input; the status codes
+# particular to one operation are declared on it.
+NEXT_LINK = {"Link": {"description": 'the next page: `<url>; rel="next"`',
+                      "schema": {"type": "string"}}}
+auth_routes = APIRouter(responses=_doc(422))
+asio = APIRouter(responses=_doc(401, 422, 429))
+extensions = APIRouter(tags=[EXT_TAG], responses=_doc(401, 422, 429))
 
 
 # --- authorization ----------------------------------------------------------------------------
@@ -248,12 +278,13 @@ def token(request: Request, body: TokenRequest) -> Any:
     ttl: float = request.app.state.token_ttl
     issued = _store(request).issue_token(body.client_id, body.client_secret, body.scope, ttl)
     if issued is None:
-        return JSONResponse({"error": "invalid_client"}, status_code=401)
+        return error(401, "unknown client id or wrong secret", "invalid_client")
     return TokenResponse(access_token=issued[0], expires_in=int(ttl),
                          scope=body.scope or "platform.all")
 
 
-@auth_routes.get("/v1/rate_limits", tags=["Rate Limits"], responses=_doc(401))
+@auth_routes.get("/v1/rate_limits", tags=["Rate Limits"], response_model=None,
+                 responses={**_ok(RateLimits), **_doc(401, 429)})
 def rate_limits(request: Request, who: Auth) -> dict[str, Any]:
     limiter: RateLimiter = request.app.state.limiter
     return {"resources": {"preflight": limiter.state(who.partner_id)}}
@@ -261,7 +292,8 @@ def rate_limits(request: Request, who: Auth) -> dict[str, Any]:
 
 # --- Asio-shaped paths ------------------------------------------------------------------------
 
-@asio.get("/api/platform/v1/company/companies", tags=["Company"])
+@asio.get("/api/platform/v1/company/companies", tags=["Company"], response_model=None,
+          responses=_ok(list[CompanyOut], headers=NEXT_LINK))
 def companies(who: Auth, request: Request, response: Response, *, limit: Limit = MAX_PAGE,
               cursor: str | None = None) -> list[dict[str, Any]]:
     items, nxt = _page(request, who, "company", limit, cursor)
@@ -269,18 +301,22 @@ def companies(who: Auth, request: Request, response: Response, *, limit: Limit =
     return [_asio_company(o, who.partner_id) for o in items]
 
 
-@asio.post("/api/platform/v1/company/companies", tags=["Company"], responses=_doc(400, 409))
+@asio.post("/api/platform/v1/company/companies", tags=["Company"], response_model=None,
+           responses={**_ok(CompanyOut), **_doc(400, 409)})
 def create_company(who: Auth, request: Request, body: CompanyCreateRequest) -> dict[str, Any]:
     obj = _create(request, who, "company", body.id, {"name": body.name})
     return _asio_company(obj, who.partner_id)
 
 
-@asio.get("/api/platform/v1/company/companies/{companyId}", tags=["Company"])
+@asio.get("/api/platform/v1/company/companies/{companyId}", tags=["Company"],
+          response_model=None, responses={**_ok(CompanyOut), **_doc(404)})
 def company(who: Auth, request: Request, companyId: str) -> dict[str, Any]:
     return _asio_company(_live(request, who, "company", companyId), who.partner_id)
 
 
-@asio.get("/api/platform/v1/company/companies/{companyId}/sites", tags=["Company"])
+@asio.get("/api/platform/v1/company/companies/{companyId}/sites", tags=["Company"],
+          response_model=None,
+          responses={**_ok(list[SiteOut], headers=NEXT_LINK), **_doc(404)})
 def company_sites(who: Auth, companyId: str, request: Request, response: Response, *,
                   limit: Limit = MAX_PAGE, cursor: str | None = None) -> list[dict[str, Any]]:
     _live(request, who, "company", companyId)
@@ -290,7 +326,9 @@ def company_sites(who: Auth, companyId: str, request: Request, response: Respons
 
 
 @asio.post("/api/platform/v1/company/companies/{companyId}/sites", tags=["Company"],
-           status_code=201, responses=_doc(400, 409))
+           status_code=201, response_model=None,
+           responses={201: {"model": SiteOut, "description": "Created"},
+                      **_doc(400, 404, 409)})
 def create_site(who: Auth, request: Request, companyId: str,
                 body: SiteCreateRequest) -> dict[str, Any]:
     _live(request, who, "company", companyId)
@@ -299,7 +337,8 @@ def create_site(who: Auth, request: Request, companyId: str,
     return _asio_site(obj)
 
 
-@asio.get("/api/platform/v1/company/companies/{companyId}/sites/{siteId}", tags=["Company"])
+@asio.get("/api/platform/v1/company/companies/{companyId}/sites/{siteId}", tags=["Company"],
+          response_model=None, responses={**_ok(SiteOut), **_doc(404)})
 def company_site(who: Auth, request: Request, companyId: str, siteId: str) -> dict[str, Any]:
     site = _live(request, who, "site", siteId)
     if site.payload.get("companyId") != companyId:
@@ -307,7 +346,8 @@ def company_site(who: Auth, request: Request, companyId: str, siteId: str) -> di
     return _asio_site(site)
 
 
-@asio.get("/api/platform/v1/contact/contacts", tags=["Company"], openapi_extra=EXTENSION)
+@asio.get("/api/platform/v1/contact/contacts", tags=["Company"], openapi_extra=EXTENSION,
+          response_model=None, responses=_ok(list[ContactOut], headers=NEXT_LINK))
 def contacts(who: Auth, request: Request, response: Response, *, limit: Limit = MAX_PAGE,
              cursor: str | None = None) -> list[dict[str, Any]]:
     items, nxt = _page(request, who, "client_profile", limit, cursor)
@@ -316,7 +356,9 @@ def contacts(who: Auth, request: Request, response: Response, *, limit: Limit = 
 
 
 @asio.post("/api/platform/v1/contact/contacts", tags=["Company"], status_code=201,
-           responses=_doc(400, 409))
+           response_model=None,
+           responses={201: {"model": ContactOut, "description": "Created"},
+                      **_doc(400, 404, 409, text={404: "No such site for this partner"})})
 def create_contact(who: Auth, request: Request, body: ContactCreateRequest) -> dict[str, Any]:
     _live(request, who, "site", body.site.id)
     payload: dict[str, Any] = {"site_id": body.site.id, "first_name": body.firstName,
@@ -330,7 +372,7 @@ def create_contact(who: Auth, request: Request, body: ContactCreateRequest) -> d
 
 
 @asio.get("/api/platform/v1/policy/clients/{clientID}/sites/{siteID}/endpoints/"
-          "{endpointID}/effective-policy", tags=["Policy"])
+          "{endpointID}/effective-policy", tags=["Policy"], responses=_doc(404))
 def effective_policy(who: Auth, request: Request, clientID: str, siteID: str,
                      endpointID: str) -> dict[str, Any]:
     from server.effective import effective_policy as compute
@@ -344,7 +386,8 @@ def effective_policy(who: Auth, request: Request, clientID: str, siteID: str,
 
 # --- Preflight extensions: read any collection; write through /v1/batch -----------------------
 
-@extensions.get("/api/preflight/v1/assignments", openapi_extra=EXTENSION)
+@extensions.get("/api/preflight/v1/assignments", openapi_extra=EXTENSION, response_model=None,
+                responses=_ok(list[Assignment]))
 def assignments(who: Auth, request: Request) -> list[dict[str, Any]]:
     throttle(request, who, "read")
     out: list[dict[str, Any]] = []
@@ -352,13 +395,15 @@ def assignments(who: Auth, request: Request) -> list[dict[str, Any]]:
     while True:
         items, after = _store(request).list_objects(who.partner_id, "site", limit=MAX_PAGE,
                                                     after=after)
-        out += [{"siteId": o.id, "packageId": o.payload.get("packageId")} for o in items
+        out += [{"siteId": o.id, "packageId": _text(o.payload.get("packageId"))} for o in items
                 if o.payload.get("packageId")]
         if after is None:
             return out
 
 
-@extensions.get("/api/preflight/v1/{collection}", openapi_extra=EXTENSION)
+@extensions.get("/api/preflight/v1/{collection}", openapi_extra=EXTENSION, response_model=None,
+                responses={**_ok(list[ObjectOut], headers=NEXT_LINK),
+                           **_doc(404, text={404: "No such collection"})})
 def collection(who: Auth, collection: str, request: Request, response: Response, *,
                limit: Limit = MAX_PAGE, cursor: str | None = None) -> list[dict[str, Any]]:
     entity = COLLECTIONS.get(collection)
@@ -370,7 +415,10 @@ def collection(who: Auth, collection: str, request: Request, response: Response,
     return [o.to_json() for o in items]
 
 
-@extensions.get("/api/preflight/v1/{collection}/{objectId}", openapi_extra=EXTENSION)
+@extensions.get("/api/preflight/v1/{collection}/{objectId}", openapi_extra=EXTENSION,
+                response_model=None,
+                responses={**_ok(ObjectOut), **_doc(404, text={
+                    404: "No such collection, or no such object for this partner"})})
 def collection_item(who: Auth, request: Request, collection: str,
                     objectId: str) -> dict[str, Any]:
     entity = COLLECTIONS.get(collection)
@@ -379,7 +427,8 @@ def collection_item(who: Auth, request: Request, collection: str,
     return _live(request, who, entity, objectId).to_json()
 
 
-@extensions.get("/v1/changes", openapi_extra=EXTENSION, responses=_doc(410))
+@extensions.get("/v1/changes", openapi_extra=EXTENSION, response_model=None,
+                responses={**_ok(ChangePage, headers=NEXT_LINK), **_doc(410)})
 def feed(who: Auth, request: Request, *,
          since: Annotated[int, Query(ge=0, le=2**62)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_FEED_PAGE)] = 1000) -> Any:
@@ -387,7 +436,7 @@ def feed(who: Auth, request: Request, *,
     try:
         items, nxt, more, counts = _store(request).feed(who.partner_id, since, limit)
     except CursorExpired as exc:
-        return JSONResponse({"error": "cursor_expired", "detail": str(exc)}, status_code=410)
+        return error(410, str(exc))
     headers = {}
     if more:
         url = request.url.include_query_params(since=str(nxt), limit=str(limit))
@@ -404,12 +453,19 @@ def counts(who: Auth, request: Request) -> dict[str, int]:
     return _store(request).counts(who.partner_id)
 
 
-@extensions.post("/v1/batch", openapi_extra=EXTENSION, responses=_doc(400, 409, 413))
+@extensions.post("/v1/batch", openapi_extra=EXTENSION, response_model=None, responses={
+    200: {"model": BatchResponse, "headers": {"Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer to an earlier request with the "
+                       "same Idempotency-Key", "schema": {"type": "string", "enum": ["true"]}}}},
+    **_doc(400, 409, 413, 422, text={
+        400: "The Idempotency-Key header is missing or unusable (IETF idempotency draft)",
+        409: "A request with this Idempotency-Key is still being processed",
+        422: "The body does not match its schema, or this Idempotency-Key was used with "
+             "another body (IETF draft-ietf-httpapi-idempotency-key-header §2.7)"})})
 def batch(who: Auth, request: Request, body: BatchRequest,
           idempotency_key: Annotated[str, Header(min_length=1, max_length=200)]) -> Any:
     if len(body.ops) > MAX_BATCH_OPS:
-        return JSONResponse({"error": f"at most {MAX_BATCH_OPS} ops per batch"},
-                            status_code=413)
+        return error(413, f"at most {MAX_BATCH_OPS} ops per batch")
     throttle(request, who, "batch")
     store = _store(request)
     ops = [op.model_dump() for op in body.ops]
@@ -417,23 +473,11 @@ def batch(who: Auth, request: Request, body: BatchRequest,
     try:
         stored = store.begin_batch(who.partner_id, idempotency_key, request_hash)
     except IdempotencyConflict as exc:
-        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        return error(exc.status, str(exc), exc.code)
     if stored is not None:
         return JSONResponse(stored[1], status_code=stored[0],
                             headers={"Idempotent-Replayed": "true"})
     return store.run_batch(who.partner_id, idempotency_key, ops)
-
-
-async def _missing_key(request: Request, exc: Exception) -> Response:
-    """The IETF idempotency draft answers a missing or unusable Idempotency-Key with 400."""
-    assert isinstance(exc, RequestValidationError)
-    where = {tuple(e.get("loc", ()))[:2] for e in exc.errors()}
-    if ("header", "idempotency-key") in where:
-        return JSONResponse({"error": "an Idempotency-Key header (1 to 200 characters) is "
-                                      "required"}, status_code=400)
-    if ("body", "grant_type") in where:  # OAuth 2 (RFC 6749 §5.2)
-        return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
-    return await request_validation_exception_handler(request, exc)
 
 
 async def _request_id(request: Request,
@@ -461,7 +505,8 @@ def create_app(db_url: str = "sqlite:///preflight-server.db", clients: Clients |
     app.state.limiter = RateLimiter(rate_limit)
     app.state.token_ttl = token_ttl
     app.middleware("http")(_request_id)
-    app.add_exception_handler(RequestValidationError, _missing_key)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     if faults:
         injector = FaultInjector()
         app.state.faults = injector

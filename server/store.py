@@ -166,9 +166,10 @@ class StoredObject:
 class IdempotencyConflict(Exception):
     """A key reused with another payload (422) or still being processed (409)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, code: str) -> None:
         super().__init__(message)
         self.status = status
+        self.code = code
 
 
 class CursorExpired(Exception):
@@ -336,7 +337,8 @@ class Store:
         with self.tx() as conn:
             current = self._current(conn, partner_id, entity, obj_id)
             if current is not None:
-                raise IdempotencyConflict(409, f"{entity} {obj_id} already exists")
+                raise IdempotencyConflict(409, f"{entity} {obj_id} already exists",
+                                          "already_exists")
             return self._write(conn, partner_id, entity, obj_id, current=None, payload=payload,
                                deleted=False, op_key=None)
 
@@ -501,12 +503,14 @@ class Store:
             if row is not None:
                 if row.request_hash != request_hash:
                     raise IdempotencyConflict(
-                        422, "this Idempotency-Key was used with a different request")
+                        422, "this Idempotency-Key was used with a different request",
+                        "idempotency_key_reused")
                 if row.state == "done":
                     return int(row.status_code), json.loads(row.response)
                 if time.time() - row.started_at < PENDING_LEASE_S:
                     raise IdempotencyConflict(
-                        409, "a request with this Idempotency-Key is being processed")
+                        409, "a request with this Idempotency-Key is being processed",
+                        "idempotency_key_in_use")
                 # Abandoned (the server died mid-batch; its transaction never committed).
                 conn.execute(update(idempotency).where(
                     idempotency.c.partner_id == partner_id, idempotency.c.key == key)
@@ -519,7 +523,8 @@ class Store:
                         state="pending", started_at=time.time()))
             except IntegrityError:  # PostgreSQL: a concurrent duplicate got there first
                 raise IdempotencyConflict(
-                    409, "a request with this Idempotency-Key is being processed") from None
+                    409, "a request with this Idempotency-Key is being processed",
+                    "idempotency_key_in_use") from None
         return None
 
     def run_batch(self, partner_id: str, key: str, ops: list[dict[str, Any]]
