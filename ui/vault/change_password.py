@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from ui.vault.session import UNLOCKED, VaultSession
-from ui.vault.unlock_dialog import MIN_MASTER, CreateVaultDialog
+from ui.vault.unlock_dialog import CreateVaultDialog
 
 CHANGE_RULES = ("Choose the new master password: at least 10 characters, hard to guess. "
                 "It replaces the current one at once on this workspace and cannot be "
@@ -24,26 +24,13 @@ class ChangePasswordDialog(CreateVaultDialog):
         self.ok.setText("Change Password")
 
     def submit(self) -> None:
-        password = self.password.text()
-        if len(password) < MIN_MASTER:
-            self.show_message(f"The master password needs at least {MIN_MASTER} characters.")
-            return
-        if password != self.again.text():
-            self.show_message("The two passwords differ.")
-            return
         if self.session.state != UNLOCKED:
             self.show_message("The vault is locked: unlock it, then change the password.")
             return
-        self.password.clear()
-        self.again.clear()
-        self._working(True, "Changing the master password…")
-
-        def changed(_none: object) -> None:
-            self._working(False)
-            self.accept()
-
-        self.session.call(lambda vault: vault.change_password(None, password), changed,
-                          self._failed, owner=self)
+        password = self.new_password()
+        if password is not None:
+            self.run("Changing the master password…",
+                     lambda vault: vault.change_password(None, password))
 
 
 def open_change_password(session: VaultSession, parent: QWidget | None) -> QDialog:

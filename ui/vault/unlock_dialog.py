@@ -169,24 +169,34 @@ class CreateVaultDialog(_VaultDialog):
         strength = estimate_strength(text)
         self.strength.setText(f"{strength.label} ({strength.bits:.0f} bits)" if text else "—")
 
-    def submit(self) -> None:
+    def new_password(self) -> str | None:
+        """The typed password when it is long enough and confirmed (fields cleared), else
+        None with the reason shown."""
         password = self.password.text()
         if len(password) < MIN_MASTER:
             self.show_message(f"The master password needs at least {MIN_MASTER} characters.")
-            return
+            return None
         if password != self.again.text():
             self.show_message("The two passwords differ.")
-            return
+            return None
         self.password.clear()
         self.again.clear()
-        self._working(True, "Creating the vault…")
+        return password
 
-        def created(_none: object) -> None:
+    def run(self, busy_text: str, action: Callable[[Any], object]) -> None:
+        """Run `action(vault)` off the GUI thread; close the dialog when it succeeds."""
+        self._working(True, busy_text)
+
+        def done(_none: object) -> None:
             self._working(False)
             self.accept()
 
-        self.session.call(lambda vault: vault.init(password), created, self._failed,
-                          owner=self)
+        self.session.call(action, done, self._failed, owner=self)
+
+    def submit(self) -> None:
+        password = self.new_password()
+        if password is not None:
+            self.run("Creating the vault…", lambda vault: vault.init(password))
 
 
 def open_vault_dialog(session: VaultSession, parent: QWidget | None) -> QDialog:
