@@ -37,6 +37,7 @@ from ui.hierarchy_commands import CreateCompanyCommand, CreateSiteCommand, Handl
 from ui.models.device_model import DeviceTableModel
 from ui.models.hierarchy_model import COMPANY, SITE, HierarchyModel
 from ui.site.site_tabs import SiteTabs
+from ui.widgets.buttons import push_button
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence, section_title
 
@@ -196,12 +197,7 @@ class CompaniesPage(QWidget):
 
     def _button(self, text: str, name: str, icon: QStyle.StandardPixmap | None,
                 slot: Any) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        if icon is not None:
-            button.setIcon(self.style().standardIcon(icon))
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
+        return push_button(self, text, name, icon, slot)
 
     # loading
     def refresh(self) -> None:

@@ -42,6 +42,7 @@ from ui.profiles.profile_dialogs import ProfileDialogs
 from ui.profiles.profile_form import ProfileDialog
 from ui.profiles.profile_model import ProfileTableModel, haystacks
 from ui.profiles.text_filter import TextFilter
+from ui.widgets.buttons import push_button
 from ui.widgets.page_header import muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence
 
@@ -166,12 +167,7 @@ class ClientProfilesTab(QWidget):
 
     def _button(self, text: str, name: str, icon: QStyle.StandardPixmap | None,
                 slot: Any) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        if icon is not None:
-            button.setIcon(self.style().standardIcon(icon))
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
+        return push_button(self, text, name, icon, slot)
 
     # the site
     def set_site(self, site: SiteView | None) -> None:

@@ -44,6 +44,7 @@ from ui.vault.kind_tabs import KindTabs, tab_text
 from ui.vault.session import LOCKED, NONE, UNAVAILABLE, UNLOCKED, VaultSession
 from ui.vault.unlock_dialog import request_unlock
 from ui.vault.vault_dialogs import VaultDialogs
+from ui.widgets.buttons import push_button
 from ui.widgets.policy_common import NoticeBar, as_sentence
 from ui.widgets.row_table import row_table
 
@@ -206,13 +207,7 @@ class PasswordsTab(QWidget):
 
     def _button(self, text: str, name: str, icon: QStyle.StandardPixmap | None,
                 slot: Any) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        if icon is not None:
-            button.setIcon(self.style().standardIcon(icon))
-        if slot is not None:
-            button.clicked.connect(lambda _checked=False: slot())
-        return button
+        return push_button(self, text, name, icon, slot)
 
     def _menu_action(self, button: QPushButton, text: str, slot: Any) -> QAction:
         menu = button.findChild(QMenu)  # PySide's stubs say menu() is never None
