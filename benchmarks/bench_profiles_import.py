@@ -3,6 +3,11 @@ into a fresh workspace (one transaction, outbox and audit rows included) beside 
 of python-calamine, the stdlib csv module and pandas + openpyxl; peak memory; and export of the
 100k imported profiles to XLSX beside a bare xlsxwriter write of the same cells.
 
+Also two floors, measured the same way: the peer's raw read followed by the least any import
+must write (the rows as text into an unindexed SQLite table, one transaction, as durable as a
+workspace), first alone, then with one outbox and one audit row per profile. Neither validates
+anything, so a goal below a floor cannot be met by any validating import into the workspace.
+
     .venv/bin/python benchmarks/bench_profiles_import.py [--rows 100000] [--seed 5] [--runs 1]
 
 The input files come from bench_profiles_validate's seeded generator (about 2% of the rows
@@ -145,8 +150,59 @@ def _pandas(path: Path) -> dict[str, float]:
     return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu}
 
 
-PATHS = {"ours": _ours, "export": _export, "bare-export": _bare_export,
-         "calamine": _calamine, "csv": _csv, "pandas": _pandas}
+def _bare_insert(folder: Path, rows: list[list[str]], *, with_changes: bool) -> None:
+    """The least any import must write: the rows as text into an SQLite file set up as a
+    workspace is (WAL, synchronous=FULL), no index, one transaction, no automatic checkpoint;
+    with `with_changes`, also one outbox-like and one audit-like row per profile carrying the
+    row as JSON (DESIGN.md §3 asks for both)."""
+    import sqlite3
+
+    db = sqlite3.connect(folder / f"floor-{os.getpid()}.db", isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", "wal_autocheckpoint = 0"):
+        db.execute(f"PRAGMA {pragma}")
+    width = max(len(r) for r in rows)
+    db.execute(f"CREATE TABLE profiles ({', '.join(f'c{i}' for i in range(width))})")
+    db.execute("CREATE TABLE outbox (entity_id, payload)")
+    db.execute("CREATE TABLE audit (entity_id, after)")
+    db.execute("BEGIN")
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    db.executemany(f"INSERT INTO profiles VALUES ({', '.join('?' * width)})", padded)
+    if with_changes:
+        payloads = [(str(i), json.dumps(r, ensure_ascii=False)) for i, r in enumerate(padded)]
+        db.executemany("INSERT INTO outbox VALUES (?, ?)", payloads)
+        db.executemany("INSERT INTO audit VALUES (?, ?)", payloads)
+    db.execute("COMMIT")
+    db.close()
+
+
+def _floor(path: Path, *, with_changes: bool) -> dict[str, float]:
+    """The raw read of the peer, then `_bare_insert`: no validation at all."""
+    from python_calamine import CalamineWorkbook
+
+    cpu = time.process_time()
+    start = time.perf_counter()
+    if path.suffix == ".xlsx":
+        with CalamineWorkbook.from_path(str(path)) as book:
+            rows = [[str(v) for v in r] for r in book.get_sheet_by_name("Client Profiles")
+                    .to_python()[1:]]
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            rows = list(csv.reader(stream))[1:]
+    _bare_insert(path.parent, rows, with_changes=with_changes)
+    return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu}
+
+
+def _floor_rows(path: Path) -> dict[str, float]:
+    return _floor(path, with_changes=False)
+
+
+def _floor_changes(path: Path) -> dict[str, float]:
+    return _floor(path, with_changes=True)
+
+
+PATHS = {"ours": _ours, "floor-rows": _floor_rows, "floor-changes": _floor_changes,
+         "export": _export, "bare-export": _bare_export, "calamine": _calamine, "csv": _csv,
+         "pandas": _pandas}
 
 
 def child(kind: str, path: Path) -> None:
@@ -213,6 +269,9 @@ def main() -> None:
         ours_x, calamine = measure("ours", xlsx, args.runs), measure("calamine", xlsx, args.runs)
         ours_c, raw_csv = measure("ours", csv_path, args.runs), measure("csv", csv_path,
                                                                          args.runs)
+        floors = {(kind, fmt): measure(kind, source, args.runs)
+                  for kind in ("floor-rows", "floor-changes")
+                  for fmt, source in (("xlsx", xlsx), ("csv", csv_path))}
         pandas = measure("pandas", xlsx, 1)
         export = measure("export", xlsx, args.runs)
         bare = measure("bare-export", xlsx, args.runs)
@@ -238,6 +297,17 @@ def main() -> None:
         _line("  of which read", ours_c["read"], None, "s", ""),
         _line("  of which validate + import", ours_c["import"], None, "s", ""),
     ]
+    for fmt, peer, peer_name in (("xlsx", calamine, "python-calamine raw read"),
+                                 ("csv", raw_csv, "stdlib csv raw read")):
+        rows_only, changes = floors[("floor-rows", fmt)], floors[("floor-changes", fmt)]
+        assert rows_only is not None
+        assert changes is not None
+        rows += [
+            _line(f"floor: {fmt.upper()} read + bare insert", rows_only["time"], peer["time"],
+                  "s", peer_name, goal="(no validation, outbox, audit or index)"),
+            _line("  + outbox and audit rows", changes["time"], peer["time"], "s", peer_name,
+                  goal="(still no validation or index)"),
+        ]
     if pandas is None:
         rows.append(f"{'XLSX read + validate + import':<34} {ours_x['time']:>9.2f}s  "
                     f"{'not installed':>10} {'':>7}  pandas + openpyxl read_excel")
