@@ -10,6 +10,7 @@ from app.domain.model import Policy, new_id
 from app.domain.names import clean_name
 from app.domain.policy_types import (
     POLICY_TYPES,
+    PSA_INTEGRATION,
     PolicyType,
     build_settings,
     policy_type,
@@ -30,6 +31,16 @@ class PolicyTypeView:
     category: str
     description: str
     settings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SettingAdvice:
+    """A recommendation about one setting's value (a warning: it never blocks a save)."""
+
+    key: str
+    code: str
+    message: str
+    suggested: str | None = None  # the recommended value as text ("false"), if there is one
 
 
 def resolve_policy(repo: Repository, ref: str) -> Policy:
@@ -77,6 +88,19 @@ class PolicyService:
     def check(type_id: str, name: str, settings: Mapping[str, SettingValue]) -> list[SettingError]:
         """Every problem with a settings dict, for live validation in forms."""
         return validate_settings(policy_type(type_id), name or "new policy", settings)
+
+    @staticmethod
+    def advice(type_id: str, settings: Mapping[str, SettingValue]) -> list[SettingAdvice]:
+        """The seeds' recommendations for these settings, for forms to show as warnings while
+        editing (empty for types without any)."""
+        policy_type(type_id)
+        if type_id != PSA_INTEGRATION.id:
+            return []
+        # loaded on first use: the Help Desk package is not needed to open a workspace
+        from app.domain.helpdesk.psa import psa_policy_advice
+
+        return [SettingAdvice(f.field, f.code, f.message, f.fix)
+                for f in psa_policy_advice(settings)]
 
     def all(self, type_id: str | None = None, search: str = "") -> list[PolicyView]:
         if type_id is not None:

@@ -56,10 +56,11 @@ class PoliciesPage(QWidget):
     refreshed = Signal()  # the list was (re)loaded from the service
 
     def __init__(self, policies: PolicyService, undo_stack: QUndoStack,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, vault_session: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("policiesPage")
         self.policies = policies
+        self.vault_session = vault_session  # the editor's PSA API key box stores into it
         self.undo_stack = undo_stack
         self.dialogs = DialogService(self)
         self._types = policies.types()
@@ -193,7 +194,7 @@ class PoliciesPage(QWidget):
             "Select a policy to edit it,\nor click Add Policy to create one.", self.side)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet(f"color: {muted_color(self)}")
-        self.editor = PolicyEditor(self.policies, self.side)
+        self.editor = PolicyEditor(self.policies, self.side, vault_session=self.vault_session)
         self.editor.setObjectName("policyEditor")
         self.editor.save_requested.connect(self.save_editor)
         self.editor.close_requested.connect(self._close_editor)

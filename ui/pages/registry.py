@@ -73,11 +73,12 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
     from ui.pages.policies_page import PoliciesPage
     from ui.site.build import build_site_tabs
     from ui.sync.pages import build_sync_pages
+    from ui.vault.session import session_for
 
     return {
         "companies": CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
                                    site_tabs=build_site_tabs(ws, undo_stack)),
-        "policies": PoliciesPage(ws.policies, undo_stack),
+        "policies": PoliciesPage(ws.policies, undo_stack, vault_session=session_for(ws)),
         "packages": PackagesPage(ws.packages, ws.policies, undo_stack),
         "assignments": AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack),
         "effective": EffectivePage(ws.sites, ws.devices, ws.effective),

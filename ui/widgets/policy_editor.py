@@ -4,7 +4,9 @@ Each `SettingSpec` kind has its field: BOOL → check box, INT → spin box, CHO
 MULTI_CHOICE → checkable list, TEXT → line edit, WINDOW → "Scheduled" + start/end time edits.
 Fields are grouped by `spec.group`; a field with `enabled_by` is enabled only while that toggle
 is on (and itself enabled). Every edit is checked live with `PolicyService.check`; each problem
-shows under its field and Save stays disabled while there is one.
+shows under its field and Save stays disabled while there is one. `PolicyService.advice` (the
+seeds' recommendations) shows under its field in the warning colour and never blocks Save. A
+PSA Integration policy also gets the API key box (`ui.widgets.psa_keys`, stored in the vault).
 
 The editor does not save: it emits `save_requested` and the page calls the service (and puts
 the change on the undo stack).
@@ -47,6 +49,7 @@ from ui import theme
 from ui.accessibility import tab_in_tree_order
 from ui.models.policy_models import category_label
 from ui.widgets.policy_common import NoticeBar, muted_color, section_title
+from ui.widgets.psa_keys import PsaKeysBox
 
 PAID_NOTE = ("NOC Services are a paid add-on: if you enable them, they are charged on your "
              "monthly invoice.")
@@ -342,6 +345,7 @@ class _Row:
     help: QLabel | None
     note: QLabel | None
     error: QLabel
+    advice: QLabel
 
 
 # --- the editor ------------------------------------------------------------------------------
@@ -354,9 +358,11 @@ class PolicyEditor(QWidget):
     close_requested = Signal()
     state_changed = Signal()  # dirty or problems changed
 
-    def __init__(self, policies: PolicyService, parent: QWidget | None = None) -> None:
+    def __init__(self, policies: PolicyService, parent: QWidget | None = None, *,
+                 vault_session: Any = None) -> None:
         super().__init__(parent)
         self.policies = policies
+        self.vault_session = vault_session  # ui.vault.session.VaultSession: the API key box
         self._types = {t.id: t for t in policies.types()}
         self._policy: PolicyView | None = None
         self._ptype: PolicyType | None = None
@@ -403,6 +409,8 @@ class PolicyEditor(QWidget):
         self._settings_layout.setContentsMargins(0, 0, 0, 0)
         self._settings_layout.setSpacing(12)
         self._content_layout.addWidget(self._settings_host)
+        self.keys_box = PsaKeysBox(self.vault_session, self._content)
+        self._content_layout.addWidget(self.keys_box)
         self._content_layout.addStretch(1)
         self.scroll.setWidget(self._content)
         outer.addWidget(self.scroll, 1)
@@ -558,10 +566,15 @@ class PolicyEditor(QWidget):
             parts.append(help_label)
         error = self._error_label(box)
         error.setObjectName(f"error:{spec.key}")
-        parts.append(error)
+        advice = QLabel(box)  # a recommendation: warning colour, never blocks Save
+        advice.setObjectName(f"advice:{spec.key}")
+        advice.setWordWrap(True)
+        theme.set_style(advice, "color: $warning_text")
+        advice.hide()
+        parts += [error, advice]
         cell = self._stack(box, *parts)
         form.addRow(label, cell)
-        self._rows[spec.key] = _Row(field, label, help_label, note, error)
+        self._rows[spec.key] = _Row(field, label, help_label, note, error, advice)
 
     # modes
     def start_new(self, type_id: str | None = None) -> None:
@@ -644,6 +657,7 @@ class PolicyEditor(QWidget):
             row.field.set_value(values[key])
         self.subtitle.setText(ptype.description)
         self._update_enabled()
+        self.keys_box.show_for(type_id, self._policy.id if self._policy else None)
 
     # reading
     def policy(self) -> PolicyView | None:
@@ -674,6 +688,10 @@ class PolicyEditor(QWidget):
     def problems(self) -> dict[str, str]:
         """Current problems by setting key (`name` for the name)."""
         return dict(self._problems)
+
+    def advice_text(self, key: str) -> str:
+        label = self._rows[key].advice
+        return label.text() if not label.isHidden() else ""
 
     def error_text(self, key: str) -> str:
         label = self.name_error if key == "name" else self._rows[key].error
@@ -738,6 +756,7 @@ class PolicyEditor(QWidget):
             row.error.setText(message)
             row.error.setVisible(bool(message))
             row.field.setProperty("invalid", bool(message))
+        self._show_advice()
         orphan = [m for k, m in self._problems.items() if k != "name" and k not in self._rows]
         count = len(self._problems)
         dirty = self.is_dirty()
@@ -759,6 +778,15 @@ class PolicyEditor(QWidget):
         elif self._ptype is not None:
             self.title.setText(f"New {self._ptype.label} policy")
         self.state_changed.emit()
+
+    def _show_advice(self) -> None:
+        advice = ({a.key: a.message for a in self.policies.advice(self._ptype.id,
+                                                                  self.settings())}
+                  if self._ptype is not None else {})
+        for key, row in self._rows.items():
+            text = advice.get(key, "")
+            row.advice.setText(f"⚠ {text}" if text else "")
+            row.advice.setVisible(bool(text) and key not in self._problems)
 
     def reveal_first_problem(self) -> None:
         """Scroll to the first field with a problem and put the cursor in it."""
@@ -798,6 +826,7 @@ class PolicyEditor(QWidget):
         self._policy = None
         self._ptype = None
         self._clear_settings()
+        self.keys_box.show_for(None, None)
 
 
 __all__ = ["PAID_NOTE", "PolicyEditor", "SettingField", "WindowField", "describe_problem"]

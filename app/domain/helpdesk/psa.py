@@ -59,3 +59,80 @@ def psa_recommendations(settings: Mapping[str, SettingValue], *, noc_enabled: bo
 
 def _known(key: str) -> bool:
     return any(spec.key == key for spec in PSA_INTEGRATION.settings)
+
+
+# --- while a policy is edited (no site known yet) ---------------------------------------------
+
+def psa_policy_advice(settings: Mapping[str, SettingValue]) -> list[Finding]:
+    """The seed's advice for a PSA Integration *policy* as it is being edited: warnings only,
+    never a reason to refuse a save. The site (and so whether it has NOC services) is not
+    known here, so the NOC-dependent advice speaks of both kinds of site. PSA-to-RMM Sync Off
+    is not flagged: Help Desk sites have NOC, where Off is the advice (readiness, which knows
+    the site, asks for On at a site without NOC)."""
+    defaults = PSA_INTEGRATION.defaults()
+
+    def value(key: str) -> SettingValue:
+        return settings.get(key, defaults[key])
+
+    out: list[Finding] = []
+    if value("psa_to_rmm_sync"):
+        out.append(Finding(SECTION, "psa_to_rmm_sync", "warning", "psa.psa_to_rmm_sync_with_noc",
+                           "Turn it off for sites with NOC services: the NOC updates the PSA "
+                           "tickets and syncing them back could interfere. Keep it on only "
+                           "for sites without NOC.", "false"))
+    if value("sync_communicator_tickets"):
+        out.append(Finding(SECTION, "sync_communicator_tickets", "warning",
+                           "psa.communicator_sync_on",
+                           "Recommended off: communicator tickets are not client-facing and "
+                           "clutter the service boards.", "false"))
+    if not value("contact_sync"):
+        out.append(Finding(SECTION, "contact_sync", "warning", "psa.contact_sync_off",
+                           "Recommended on: contacts the Help Desk creates reach PSA and "
+                           "tickets link to the right contact.", "true"))
+    if not value("ticket_sync"):
+        out.append(Finding(SECTION, "ticket_sync", "warning", "psa.ticket_sync_off",
+                           "Recommended on: Help Desk tickets are created in PSA through it.",
+                           "true"))
+    return out
+
+
+# --- the API key pair (kept in the vault as two application secrets) -------------------------
+
+PUBLIC_KEY, PRIVATE_KEY = "public_key", "private_key"
+MAX_API_KEY_CHARS = 256  # PSA API keys are 16 characters; room for other PSAs, not for essays
+_KEY_LABELS = {PUBLIC_KEY: "public key", PRIVATE_KEY: "private key"}
+
+
+def psa_key_secret_name(policy_id: str, which: str) -> str:
+    """The vault application secret that holds one key of a PSA Integration policy:
+    `psa:<policy id>:public_key` / `psa:<policy id>:private_key`."""
+    if which not in _KEY_LABELS:
+        raise ValueError(f"which must be {PUBLIC_KEY!r} or {PRIVATE_KEY!r}")
+    return f"psa:{policy_id}:{which}"
+
+
+def psa_key_problems(public_key: str, private_key: str) -> dict[str, str]:
+    """What is wrong with a key pair as typed, by PUBLIC_KEY / PRIVATE_KEY; empty when none.
+    Both keys are required together; nothing is trimmed silently (a pasted space is a wrong
+    key the PSA would refuse)."""
+    problems: dict[str, str] = {}
+    given = {PUBLIC_KEY: public_key, PRIVATE_KEY: private_key}
+    if not public_key and not private_key:
+        return {PUBLIC_KEY: "Enter the public key of the PSA API key pair.",
+                PRIVATE_KEY: "Enter the private key of the PSA API key pair."}
+    for which, text in given.items():
+        label = _KEY_LABELS[which]
+        other = _KEY_LABELS[PRIVATE_KEY if which == PUBLIC_KEY else PUBLIC_KEY]
+        if not text:
+            problems[which] = (f"Enter the {label} too: the {other} is stored only with its "
+                               f"{label}.")
+        elif text != text.strip():
+            problems[which] = (f"Remove the spaces before or after the {label} (copy it again "
+                               "from PSA without them).")
+        elif any(c.isspace() or not c.isprintable() for c in text):
+            problems[which] = (f"The {label} contains a space, line break or control character;"
+                               " copy it again from PSA.")
+        elif len(text) > MAX_API_KEY_CHARS:
+            problems[which] = (f"The {label} has {len(text)} characters; an API key has at "
+                               f"most {MAX_API_KEY_CHARS}. Check that you copied only the key.")
+    return problems
