@@ -261,3 +261,28 @@ def test_validation_says_what_to_do_and_stores_nothing(
 
     qtbot.keyClicks(box.public_edit, "x")  # an edit clears the old errors
     assert box.error_text("public_key") == ""
+
+
+def test_leaving_with_typed_but_unstored_keys_asks_first(
+        qtbot: Any, page: PoliciesPage, sample_workspace: Workspace,
+        dialogs: ScriptedDialogs) -> None:
+    sample_workspace.vault.init(MASTER)
+    open_policy(qtbot, page, PSA)
+    box = box_ready(qtbot, page)
+    type_keys(qtbot, box, PUBLIC, PRIVATE)
+    assert box.has_unstored_keys()
+    other = next(r.name for r in page.model.rows() if r.name != PSA)
+
+    dialogs.confirms.append(False)  # stay: the typed keys are kept
+    row = [r.name for r in page.model.rows()].index(other)
+    rect = page.table.visualRect(page.model.index(row, PolicyTableModel.COL_NAME))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.editor.policy() is not None
+    assert page.editor.policy().name == PSA
+    assert box.private_edit.text() == PRIVATE
+    assert dialogs.confirms == []  # the question was asked (and answered)
+
+    click(qtbot, box.store_button)  # stored: leaving no longer asks
+    assert not box.has_unstored_keys()
+    open_policy(qtbot, page, other)
+    assert dialogs.confirms == []

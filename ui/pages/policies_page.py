@@ -315,7 +315,14 @@ class PoliciesPage(QWidget):
         self._update_buttons()
 
     def _may_leave_editor(self) -> bool:
-        if self.side.currentWidget() is not self.editor or not self.editor.is_dirty():
+        if self.side.currentWidget() is not self.editor:
+            return True
+        if self.editor.keys_box.has_unstored_keys() and not self.dialogs.confirm(
+                "API keys not stored",
+                "The API keys you typed are not stored in the vault yet. Discard them?",
+                "Discard", destructive=True):
+            return False
+        if not self.editor.is_dirty():
             return True
         if self.editor.is_new() and not self.editor.name():
             return True

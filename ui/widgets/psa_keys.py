@@ -63,6 +63,7 @@ class PsaKeysBox(QGroupBox):
         self.unlock_dialog: QDialog | None = None
         self._stored = False
         self._revealed: str | None = None  # the private key as read for Show, to forget on Hide
+        self._shown_public = ""  # the stored public key as filled in, to tell edits from it
         self._load_asked = False
         self._build()
         self.hide()
@@ -189,7 +190,8 @@ class PsaKeysBox(QGroupBox):
             try:
                 self._stored = keys.stored(self.policy_id)
                 if state == "unlocked" and self._stored and not self.public_edit.text():
-                    self.public_edit.setText(keys.public_key(self.policy_id) or "")
+                    self._shown_public = keys.public_key(self.policy_id) or ""
+                    self.public_edit.setText(self._shown_public)
             except PreflightError as exc:
                 self._say(as_sentence(str(exc)), "$error")
                 self._enable(False, state == "locked")
@@ -217,6 +219,7 @@ class PsaKeysBox(QGroupBox):
     def _forget(self) -> None:
         """Clear every key from the widgets (another policy, or the vault locked)."""
         self._revealed = None
+        self._shown_public = ""
         if self.show_button.isChecked():
             self.show_button.setChecked(False)
         self.public_edit.clear()
@@ -227,6 +230,15 @@ class PsaKeysBox(QGroupBox):
         for label in (self.public_error, self.private_error):
             label.clear()
             label.hide()
+
+    def has_unstored_keys(self) -> bool:
+        """Whether the user typed keys that are not in the vault yet (leaving would lose
+        them): a private key other than the one revealed, or a changed public key."""
+        if self.isHidden() or not self.public_edit.isEnabled():
+            return False
+        private = self.private_edit.text()
+        return ((bool(private) and private != (self._revealed or ""))
+                or self.public_edit.text() != self._shown_public)
 
     def error_text(self, which: str) -> str:
         label = self.public_error if which == PUBLIC_KEY else self.private_error
@@ -273,6 +285,7 @@ class PsaKeysBox(QGroupBox):
             report_error(exc)
             return False
         self._revealed = None
+        self._shown_public = public
         self.show_button.setChecked(False)
         self.private_edit.clear()
         self.refresh()
