@@ -13,17 +13,30 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request, Response
+from fastapi import (
+    APIRouter,
+    Depends,
+    FastAPI,
+    Header,
+    HTTPException,
+    Path,
+    Query,
+    Request,
+    Response,
+)
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.domain.helpdesk.references import MAX_ATTACHMENT_BYTES, SHA256_HEX
 from server.entities import COLLECTIONS, ENTITIES, VISIBLE_PATTERN, validate_payload
 from server.errors import error, error_responses, http_error, validation_error
 from server.faults import FaultInjector
 from server.schemas import (
     Assignment,
+    AttachmentOut,
     BatchResponse,
     ChangePage,
     CompanyOut,
@@ -447,6 +460,62 @@ def feed(who: Auth, request: Request, *,
                     headers=headers)
 
 
+# --- Preflight extensions: the files attached to Help Desk references ---------------------------
+
+Sha256 = Annotated[str, Path(pattern=f"^{SHA256_HEX.pattern}$",
+                             description="the SHA-256 of the file's bytes (64 lowercase hex "
+                                         "digits)")]
+BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+
+
+@extensions.put(
+    "/v1/attachments/{sha256}", status_code=201, response_model=None,
+    openapi_extra={**EXTENSION, "requestBody": {
+        "required": True, "content": BINARY,
+        "description": "the file's bytes, as they are; their SHA-256 must be the path's"}},
+    responses={201: {"model": AttachmentOut, "description": "Stored"},
+               200: {"model": AttachmentOut,
+                     "description": "Already stored (a repeat of the same file changes nothing)"},
+               **_doc(413, 422, text={
+                   413: "The file is over the size limit",
+                   422: "The request does not match its schema, or the body's SHA-256 is not "
+                        "the one in the path"})})
+async def put_attachment(who: Auth, request: Request, sha256: Sha256) -> Any:
+    """Store a file attached to a Help Desk reference under the SHA-256 of its bytes. The
+    references section names it by that hash; storing it again is a no-op (200)."""
+    limit: int = request.app.state.attachment_limit
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:  # refused before a byte is read
+        return error(413, f"the file is {declared} bytes; at most {limit} are accepted",
+                     "attachment_too_large")
+    await run_in_threadpool(throttle, request, who, "batch")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return error(413, f"the file is over {limit} bytes", "attachment_too_large")
+    actual = hashlib.sha256(body).hexdigest()
+    if actual != sha256:
+        return error(422, f"the body's SHA-256 is {actual}, not the {sha256} of the path",
+                     "digest_mismatch")
+    created = await run_in_threadpool(_store(request).put_attachment, who.partner_id, sha256,
+                                      bytes(body))
+    return JSONResponse({"sha256": sha256, "size": len(body)}, status_code=201 if created else 200)
+
+
+@extensions.get(
+    "/v1/attachments/{sha256}", openapi_extra=EXTENSION, response_class=Response,
+    responses={200: {"content": BINARY, "description": "The file's bytes"},
+               **_doc(404, text={404: "No file with this SHA-256 for this partner"})})
+def get_attachment(who: Auth, request: Request, sha256: Sha256) -> Response:
+    """The bytes of a file stored with `PUT /v1/attachments/{sha256}`."""
+    throttle(request, who, "read")
+    data = _store(request).get_attachment(who.partner_id, sha256)
+    if data is None:  # another partner's file is simply not there
+        raise HTTPException(404, f"no file {sha256}")
+    return Response(data, media_type="application/octet-stream")
+
+
 @extensions.get("/v1/counts", openapi_extra=EXTENSION)
 def counts(who: Auth, request: Request) -> dict[str, int]:
     throttle(request, who, "read")
@@ -490,8 +559,9 @@ async def _request_id(request: Request,
 
 def create_app(db_url: str = "sqlite:///preflight-server.db", clients: Clients | None = None,
                *, token_ttl: float = 3600.0, rate_limit: int = 100_000,
-               faults: bool = False) -> FastAPI:
-    """The app over the database at `db_url`; `clients` maps client id → (secret, partner)."""
+               faults: bool = False, attachment_limit: int = MAX_ATTACHMENT_BYTES) -> FastAPI:
+    """The app over the database at `db_url`; `clients` maps client id → (secret, partner);
+    `attachment_limit`: the largest file `PUT /v1/attachments/{sha256}` takes, in bytes."""
     store = Store(db_url)
     for client_id, (secret, partner_id) in (clients or {}).items():
         store.register_client(client_id, secret, partner_id)
@@ -504,6 +574,7 @@ def create_app(db_url: str = "sqlite:///preflight-server.db", clients: Clients |
     app.state.store = store
     app.state.limiter = RateLimiter(rate_limit)
     app.state.token_ttl = token_ttl
+    app.state.attachment_limit = attachment_limit
     app.middleware("http")(_request_id)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -121,3 +121,8 @@ class RateLimit(BaseModel):
 
 class RateLimits(BaseModel):
     resources: dict[str, dict[str, RateLimit]]
+
+
+class AttachmentOut(BaseModel):
+    sha256: str = Field(description="the SHA-256 of the file's bytes, 64 lowercase hex digits")
+    size: int = Field(description="the file's size in bytes")

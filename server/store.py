@@ -27,6 +27,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -113,6 +114,16 @@ idempotency = Table(
     Column("started_at", Float, nullable=False),
     Column("status_code", Integer, nullable=True),
     Column("response", Text, nullable=True),
+)
+attachments = Table(
+    # Files attached to Help Desk references, by the SHA-256 of their bytes, per partner: one
+    # partner knowing a hash reads nothing of another's.
+    "attachments", metadata,
+    Column("partner_id", String(64), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", String(32), nullable=False),
 )
 
 PENDING_LEASE_S = 30.0  # a pending key older than this was abandoned (its batch never applied)
@@ -295,6 +306,30 @@ class Store:
                 out.append(obj)
                 last = obj.id
         return out, None
+
+    # --- attachments ----------------------------------------------------------------------------
+
+    def put_attachment(self, partner_id: str, sha256: str, data: bytes) -> bool:
+        """Store a file's bytes (the caller checked their hash); False when they are there
+        already (an idempotent repeat)."""
+        try:
+            with self.tx() as conn:
+                if conn.execute(select(attachments.c.sha256).where(
+                        attachments.c.partner_id == partner_id,
+                        attachments.c.sha256 == sha256)).first() is not None:
+                    return False
+                conn.execute(insert(attachments).values(partner_id=partner_id, sha256=sha256,
+                                                        size=len(data), data=data,
+                                                        created_at=now_iso()))
+                return True
+        except IntegrityError:  # the same file, stored by a concurrent request (PostgreSQL)
+            return False
+
+    def get_attachment(self, partner_id: str, sha256: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            data = conn.scalar(select(attachments.c.data).where(
+                attachments.c.partner_id == partner_id, attachments.c.sha256 == sha256))
+        return None if data is None else bytes(data)
 
     def counts(self, partner_id: str) -> dict[str, int]:
         with self.engine.connect() as conn:

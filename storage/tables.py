@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -239,3 +239,19 @@ class HelpDeskSectionRow(SyncedMixin, Base):
         Index("uq_helpdesk_sections_site_section_alive", "site_id", "section", unique=True,
               sqlite_where=ALIVE),
     )
+
+
+class AttachmentRow(Base):
+    """The bytes of a file attached to a Help Desk reference, stored once per content: the key
+    is their SHA-256 (64 lowercase hex digits), so attaching the same file twice stores it once
+    and a reference's document needs only the hash. Not a synced record of its own: it travels
+    through `/v1/attachments/{sha256}` with the references section that names it.
+    `uploaded_at`: when the server confirmed it holds the bytes (NULL: not yet)."""
+
+    __tablename__ = "attachments"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[str] = mapped_column(String(32))
+    uploaded_at: Mapped[str | None] = mapped_column(String(32), default=None)

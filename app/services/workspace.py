@@ -16,6 +16,7 @@ from storage.database import Database, default_workspace_path, resolve_workspace
 from storage.repository import Repository
 
 if TYPE_CHECKING:
+    from app.services.attachments import AttachmentService
     from app.services.helpdesk import HelpDeskService
     from app.services.vault import VaultService
 
@@ -36,6 +37,7 @@ class Workspace:
         self.profiles = ProfileService(db)
         self._vault: VaultService | None = None
         self._helpdesk: HelpDeskService | None = None
+        self._attachments: AttachmentService | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None, *, create: bool = False) -> Workspace:
@@ -92,6 +94,16 @@ class Workspace:
 
             self._helpdesk = HelpDeskService(self.db, self.effective)
         return self._helpdesk
+
+    @property
+    def attachments(self) -> AttachmentService:
+        """The files attached to Help Desk references (their bytes, by SHA-256). Made on
+        first use, like the Help Desk service."""
+        if self._attachments is None:
+            from app.services.attachments import AttachmentService
+
+            self._attachments = AttachmentService(self.db)
+        return self._attachments
 
     def close(self) -> None:
         if self._vault is not None:

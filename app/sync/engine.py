@@ -10,12 +10,19 @@ Guarantees:
 - a conflict is never overwritten: both versions are kept until `resolve()`; edits of
   different fields merge by themselves;
 - after a sync whose outbox is empty, the local and server counts must agree, else a full
-  resync (from cursor 0) runs.
+  resync (from cursor 0) runs;
+- the files attached to Help Desk references travel beside their sections: before a push,
+  every file a live references section names and the server has not confirmed is uploaded
+  (a network failure stops the sync before any section is sent); after a pull, every file a
+  section names and this workspace lacks is downloaded and checked against its SHA-256. A
+  file that cannot be fetched is reported (`SyncReport.file_problems`) and tried again at the
+  next sync; the section is kept either way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -24,9 +31,19 @@ from typing import Any, Literal
 
 from sqlalchemy import select, update
 
+from app.domain.helpdesk.references import MAX_ATTACHMENT_BYTES
 from app.sync import local
 from app.sync.merge import DELETED, choose, merge
-from app.sync.transport import CursorExpired, OpResult, RemoteChange, SyncError, Transport
+from app.sync.transport import (
+    AttachmentRefused,
+    AttachmentTransport,
+    CursorExpired,
+    OpResult,
+    RemoteChange,
+    SyncError,
+    Transport,
+)
+from storage.attachments import AttachmentRepository, media_type_of
 from storage.database import Database, now_iso
 
 log = logging.getLogger("preflight.sync")
@@ -85,6 +102,9 @@ class SyncReport:
     count_check: str = "skipped"  # ok | resynced | mismatch | skipped
     count_mismatch: dict[str, tuple[int, int]] = field(default_factory=dict)
     requests: int = 0
+    files_uploaded: int = 0
+    files_downloaded: int = 0
+    file_problems: list[str] = field(default_factory=list)  # tried again at the next sync
 
     def to_json(self) -> dict[str, Any]:
         return {"dry_run": self.dry_run, "plan": [p.to_json() for p in self.plan],
@@ -93,7 +113,9 @@ class SyncReport:
                 "pulled": self.pulled, "cursor": self.cursor,
                 "full_resync": self.full_resync, "count_check": self.count_check,
                 "count_mismatch": {k: list(v) for k, v in self.count_mismatch.items()},
-                "requests": self.requests}
+                "requests": self.requests, "files_uploaded": self.files_uploaded,
+                "files_downloaded": self.files_downloaded,
+                "file_problems": list(self.file_problems)}
 
 
 def _loads(text: str | None) -> dict[str, Any] | None:
@@ -147,6 +169,7 @@ class SyncEngine:
         self._server_counts = None
         await self.push(report)
         await self.pull(report)
+        await self.fetch_files(report)
         await self.check_counts(report)
         await asyncio.to_thread(self._stamp)
         report.cursor = await asyncio.to_thread(self.cursor)
@@ -161,6 +184,7 @@ class SyncEngine:
 
     async def push(self, report: SyncReport | None = None) -> SyncReport:
         report = report or SyncReport()
+        await self.upload_files(report)  # the files first: no section names one it lacks
         done: set[tuple[str, str]] = set()  # conflicted or refused in this run: not again
         for _round in range(MAX_PUSH_ROUNDS):
             # The plan is read once per round and sent batch by batch; what the round adds
@@ -276,6 +300,89 @@ class SyncEngine:
         if stats.duplicates:
             log.warning("sync: %d remote records refused locally: %s", len(stats.duplicates),
                         ", ".join(stats.duplicates[:10]))
+
+    # --- files attached to references ---------------------------------------------------------
+
+    async def upload_files(self, report: SyncReport | None = None) -> SyncReport:
+        """Upload every file a live references section names that the server has not
+        confirmed yet. A network failure raises (nothing of the outbox was sent); a file the
+        server refuses for good is reported and the sync goes on."""
+        report = report or SyncReport()
+        transport = self.transport
+        if not isinstance(transport, AttachmentTransport):
+            return report
+        pending = await asyncio.to_thread(self._files_to_upload)
+        for number, (sha, name) in enumerate(pending.items()):
+            self.progress("attached files", number, len(pending))
+            data = await asyncio.to_thread(self._file_bytes, sha)
+            if data is None:
+                continue
+            try:
+                await transport.put_attachment(sha, data)
+            except AttachmentRefused as exc:
+                self._problem(report, f"'{name}' was not uploaded: {exc}")
+                continue
+            await asyncio.to_thread(self._mark_uploaded, sha)
+            report.files_uploaded += 1
+        return report
+
+    def _files_to_upload(self) -> dict[str, str]:
+        with self.db.read() as s:
+            repo = AttachmentRepository(s)
+            named = repo.referenced()
+            return {sha: named[sha] for sha in repo.not_uploaded(named)}
+
+    def _file_bytes(self, sha: str) -> bytes | None:
+        with self.db.read() as s:
+            return AttachmentRepository(s).data(sha)
+
+    def _mark_uploaded(self, sha: str) -> None:
+        with self.db.write() as s:
+            AttachmentRepository(s).mark_uploaded(sha)
+
+    async def fetch_files(self, report: SyncReport | None = None) -> SyncReport:
+        """Download the files live references sections name and this workspace lacks. Never
+        raises for a file: what cannot be fetched is reported and tried at the next sync."""
+        report = report or SyncReport()
+        transport = self.transport
+        if not isinstance(transport, AttachmentTransport):
+            return report
+        missing = await asyncio.to_thread(self._missing_files)
+        for number, (sha, name) in enumerate(missing.items()):
+            self.progress("attached files", number, len(missing))
+            try:
+                data = await transport.get_attachment(sha)
+            except SyncError as exc:
+                left = len(missing) - number
+                self._problem(report, f"{left} attached file(s), '{name}' first, were not "
+                                      f"downloaded: {exc}")
+                break  # the server is out of reach: the next sync tries them all again
+            if data is None:
+                self._problem(report, f"'{name}' is not on the server yet (the workspace that "
+                                      "attached it has not synced it)")
+                continue
+            if not await asyncio.to_thread(self._store_file, sha, data, name):
+                self._problem(report, f"'{name}' arrived damaged (its SHA-256 or size is "
+                                      "not the one its reference names)")
+                continue
+            report.files_downloaded += 1
+        return report
+
+    def _missing_files(self) -> dict[str, str]:
+        with self.db.read() as s:
+            return AttachmentRepository(s).missing()
+
+    def _store_file(self, sha: str, data: bytes, name: str) -> bool:
+        if len(data) > MAX_ATTACHMENT_BYTES or hashlib.sha256(data).hexdigest() != sha:
+            return False
+        with self.db.write() as s:
+            AttachmentRepository(s).put(sha, data, media_type_of(name), uploaded=True)
+        return True
+
+    @staticmethod
+    def _problem(report: SyncReport, text: str) -> None:
+        log.warning("sync: %s", text)
+        report.file_problems.append(text)
 
     # --- count check ------------------------------------------------------------------------------
 

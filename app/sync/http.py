@@ -17,6 +17,7 @@ import httpx
 
 from app.sync.retry import RetryPolicy
 from app.sync.transport import (
+    AttachmentRefused,
     AuthError,
     ChangePage,
     CursorExpired,
@@ -148,6 +149,34 @@ class HttpTransport:
         data = self._json(await self._send("GET", "/v1/counts"))
         return {str(k): int(v) for k, v in data.items()}
 
+    async def put_attachment(self, sha256: str, data: bytes) -> bool:
+        response = await self._send("PUT", f"/v1/attachments/{sha256}", content=data,
+                                    headers={"Content-Type": "application/octet-stream"})
+        if response.status_code in (200, 201):
+            return response.status_code == 201
+        kind = AttachmentRefused if response.status_code in (400, 413, 422) else SyncError
+        raise kind(f"the server refused the file {sha256[:12]}… "
+                        f"({response.status_code}: {_detail(response)})")
+
+    async def get_attachment(self, sha256: str) -> bytes | None:
+        response = await self._send("GET", f"/v1/attachments/{sha256}",
+                                    headers={"Accept": "application/octet-stream"})
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise SyncError(f"the server answered {response.status_code} for the file "
+                            f"{sha256[:12]}…: {_detail(response)}")
+        return response.content
+
     async def rate_limits(self) -> dict[str, Any]:
         result: dict[str, Any] = self._json(await self._send("GET", "/v1/rate_limits"))
         return result
+
+
+def _detail(response: httpx.Response) -> str:
+    """The `detail` of the server's error body, else the start of the body."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    return str(detail) if detail else response.text[:300]

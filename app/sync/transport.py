@@ -4,7 +4,7 @@ over HTTP (`HttpTransport`); a real Asio adapter can implement it later (DESIGN.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 Status = Literal["applied", "conflict", "rejected"]
 
@@ -16,6 +16,11 @@ class SyncError(Exception):
 
 class AuthError(SyncError):
     """The server refused the client id and secret."""
+
+
+class AttachmentRefused(SyncError):
+    """The server refused a file for good (too large, damaged): sending it again will not
+    help, the rest of the sync goes on."""
 
 
 class CursorExpired(SyncError):
@@ -101,3 +106,18 @@ class Transport(Protocol):
     async def counts(self) -> dict[str, int]: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class AttachmentTransport(Protocol):
+    """A backend that also stores the files attached to Help Desk references, by the SHA-256
+    of their bytes (the reference server's `/v1/attachments/{sha256}`). A transport without it
+    syncs the references sections and leaves their files where they are."""
+
+    async def put_attachment(self, sha256: str, data: bytes) -> bool:
+        """Store the bytes (idempotent); True when the server did not have them yet."""
+        ...
+
+    async def get_attachment(self, sha256: str) -> bytes | None:
+        """The stored bytes, or None when the server has no such file."""
+        ...

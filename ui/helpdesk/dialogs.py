@@ -21,6 +21,11 @@ class HelpDeskDialogs(DialogService):
         path = Path(name)
         return path if path.suffix else path.with_suffix(".html")
 
+    def save_file_path(self, title: str, start: Path) -> Path | None:
+        """Where to write a reference's attached file (any kind; the name is kept as typed)."""
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, str(start), "All files (*)")
+        return Path(name) if name else None
+
     def open_path(self, title: str, start: Path) -> Path | None:
         """A file to attach to a reference (any kind)."""
         name, _ = QFileDialog.getOpenFileName(self.parent, title, str(start), "All files (*)")

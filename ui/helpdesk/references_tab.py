@@ -1,5 +1,10 @@
 """Help Desk → References: titled free-text documents for the Help Desk, each optionally with
-an attached file's name (seed 004)."""
+an attached file (seed 004).
+
+Attach file… (or a file dropped on the editor) stores the file's bytes in the workspace, off
+the GUI thread (`workspace.attachments.attach`), and puts its name, SHA-256 and size on the
+reference; Save file… writes the stored bytes out again; Remove file drops the reference's
+link to them. Saving the section is what records the change (and syncs it, file and all)."""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -20,23 +26,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import PreflightError
 from app.domain.helpdesk import Finding, Reference, validate_references
+from app.domain.helpdesk.references import format_size
+from ui.background import report_error, run_blocking
+from ui.file_drop import local_files
 from ui.helpdesk.dialogs import HelpDeskDialogs
 from ui.helpdesk.findings_view import error_label
 from ui.helpdesk.section_tab import SectionTab
 from ui.helpdesk.widgets import field_cell
+from ui.widgets.policy_common import as_sentence
+
+_DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove)
 
 
 class ReferencesTab(SectionTab):
     SECTION = "references"
     TITLE = "References"
     INTRO = ("Documents the Help Desk reads before helping this client: procedures, contacts, "
-             "quirks. Write the text, attach a file, or both.")
+             "quirks. Write the text, attach a file (or drop one here), or both.")
+
+    attached = Signal()  # an Attach file… (or a drop) finished: stored, or refused
+    file_saved = Signal()  # a Save file… finished: written, or refused
 
     def build_form(self, body: QWidget) -> None:
         self.dialogs: Any = HelpDeskDialogs(self)
         self.refs: list[Reference] = []
         self.current = -1
+        self._generation = 0  # bumped when rows move: a late attach must not land elsewhere
+        self._attaching = False
         outer = QHBoxLayout(body)
         # A box layout, not a splitter: it passes height-for-width on, so findings that wrap
         # get the lines they need inside the scroll area.
@@ -73,27 +91,38 @@ class ReferencesTab(SectionTab):
         self.attachment = QLineEdit(self.editor)
         self.attachment.setObjectName("attachmentName")
         self.attachment.setPlaceholderText("No file attached")
+        self.attachment.setReadOnly(True)  # the stored file's name; attach another to change it
+        self.attachment_size = QLabel(self.editor)
+        self.attachment_size.setObjectName("attachmentSize")
         self.attach = QPushButton("Attach file…", self.editor)
         self.attach.setObjectName("attachFile")
         self.attach.clicked.connect(lambda _c=False: self.choose_file())
+        self.save_file = QPushButton("Save file…", self.editor)
+        self.save_file.setObjectName("saveAttachedFile")
+        self.save_file.setToolTip("Write the attached file to a folder of your choice")
+        self.save_file.clicked.connect(lambda _c=False: self.write_file())
         self.detach = QPushButton("Remove file", self.editor)
         self.detach.setObjectName("detachFile")
-        self.detach.clicked.connect(lambda _c=False: self.attachment.clear())
+        self.detach.clicked.connect(lambda _c=False: self.remove_file())
         self.errors = {key: error_label(self.editor, key)
                        for key in ("", "title", "body", "attachment_name")}
         file_row = QWidget(self.editor)
         file_layout = QHBoxLayout(file_row)
         file_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.attachment, self.attach, self.detach):
+        for widget in (self.attachment, self.attachment_size, self.attach, self.save_file,
+                       self.detach):
             file_layout.addWidget(widget)
         form.addRow(self.errors[""])
         form.addRow("Title:", field_cell(self.editor, self.title_edit, self.errors["title"]))
         form.addRow("Text:", field_cell(self.editor, self.body_edit, self.errors["body"]))
         form.addRow("Attached file:", field_cell(self.editor, file_row,
                                                  self.errors["attachment_name"]))
-        for signal in (self.title_edit.textChanged, self.body_edit.textChanged,
-                       self.attachment.textChanged):
+        for signal in (self.title_edit.textChanged, self.body_edit.textChanged):
             signal.connect(self._ref_edited)
+        # A file dropped anywhere on the editor attaches (text drops still edit the text).
+        self.editor.setAcceptDrops(True)
+        for target in (self.editor, self.title_edit, self.body_edit.viewport(), self.attachment):
+            target.installEventFilter(self)
         return self.editor
 
     def new_reference(self) -> None:
@@ -109,16 +138,135 @@ class ReferencesTab(SectionTab):
         if row < 0:
             return
         self.refs.pop(row)
+        self._generation += 1
         self.current = -1
         with QSignalBlocker(self.ref_list):
             self.ref_list.takeItem(row)
         self._select(min(row, len(self.refs) - 1))
         self.edited()
 
+    # --- the attached file ------------------------------------------------------------------
+
     def choose_file(self) -> None:
         path = self.dialogs.open_path("Attach a file to the reference", Path.home())
         if path is not None:
-            self.attachment.setText(Path(path).name)
+            self.attach_file(Path(path))
+
+    def attach_file(self, path: Path) -> None:
+        """Store `path` in the workspace (in a worker thread: files run to 25 MB) and attach
+        it to the selected reference; `attached` tells when it is done."""
+        row = self.current
+        if not 0 <= row < len(self.refs) or self._attaching:
+            return
+        generation = self._generation
+        self._attaching = True
+        self.attach.setEnabled(False)
+        self.attachment_size.setText(f"Storing {path.name}…")
+        service = self.workspace.attachments
+
+        def stored(file: Any) -> None:
+            self._attach_finished()
+            if generation != self._generation or not 0 <= row < len(self.refs):
+                self.notice.show_message(f"{file.name} was stored, but the references changed "
+                                         "meanwhile; attach it again.", "warning")
+            else:
+                self.refs[row] = replace(self.refs[row], attachment_name=file.name,
+                                         attachment_sha256=file.sha256,
+                                         attachment_size=file.size)
+                self.notice.clear()
+                if row == self.current:
+                    self._show_file(self.refs[row])
+                self.edited()
+            self.attached.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._attach_finished()
+            try:
+                if isinstance(exc, PreflightError):
+                    self.notice.show_message(f"Not attached: {as_sentence(str(exc))}", "error")
+                else:
+                    report_error(exc)
+            finally:
+                self.attached.emit()
+
+        run_blocking(self, lambda: service.attach(path), stored, failed)
+
+    def _attach_finished(self) -> None:
+        self._attaching = False
+        self.attach.setEnabled(True)
+        if 0 <= self.current < len(self.refs):
+            self._show_file(self.refs[self.current])
+
+    def remove_file(self) -> None:
+        if not 0 <= self.current < len(self.refs):
+            return
+        self.refs[self.current] = replace(self.refs[self.current], attachment_name=None,
+                                          attachment_sha256=None, attachment_size=None)
+        self._show_file(self.refs[self.current])
+        self.edited()
+
+    def write_file(self) -> None:
+        """Save file…: write the selected reference's stored file where the user says."""
+        if not 0 <= self.current < len(self.refs):
+            return
+        ref = self.refs[self.current]
+        sha, name = ref.attachment_sha256, ref.attachment_name or "attachment"
+        if sha is None:
+            return
+        dest = self.dialogs.save_file_path("Save the attached file", Path.home() / name)
+        if dest is None:
+            return
+        service = self.workspace.attachments
+
+        def written(target: Path) -> None:
+            self.notice.show_message(f"Saved {name} to {target}.", "success")
+            self.file_saved.emit()
+
+        def failed(exc: BaseException) -> None:
+            try:
+                if isinstance(exc, PreflightError):
+                    self.notice.show_message(f"Not saved: {as_sentence(str(exc))}", "error")
+                else:
+                    report_error(exc)
+            finally:
+                self.file_saved.emit()
+
+        run_blocking(self, lambda: service.save_attachment(sha, Path(dest)), written, failed)
+
+    def _show_file(self, ref: Reference | None) -> None:
+        self.attachment.setText(ref.attachment_name or "" if ref else "")
+        size = ref.attachment_size if ref else None
+        if self._attaching:
+            pass  # "Storing …" stays until the file is in
+        elif ref is not None and ref.attachment_sha256 is not None and size is not None:
+            self.attachment_size.setText(format_size(size))
+        else:
+            self.attachment_size.clear()
+        self.save_file.setEnabled(ref is not None and ref.attachment_sha256 is not None)
+        self.detach.setEnabled(ref is not None and ref.attachment_name is not None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Files dragged over the editor: accepted while a reference is selected; dropped,
+        the first one attaches to it."""
+        kind = event.type()
+        if kind not in (*_DRAG_EVENTS, QEvent.Type.Drop):
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QDragEnterEvent | QDragMoveEvent | QDropEvent)
+        mime = event.mimeData()
+        paths = local_files(mime.urls()) if mime.hasUrls() else []
+        if not paths or not self.editor.isEnabled():
+            return False
+        event.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            if self._attaching:
+                self.notice.show_message("A file is still being stored; drop the next one "
+                                         "when it is attached.", "warning")
+            else:
+                if len(paths) > 1:
+                    self.notice.show_message(f"A reference holds one file: attaching "
+                                             f"{paths[0].name} only.", "warning")
+                self.attach_file(paths[0])
+        return True
 
     def _select(self, row: int) -> None:
         self.current = row
@@ -132,7 +280,7 @@ class ReferencesTab(SectionTab):
         try:
             self.title_edit.setText(ref.title if ref else "")
             self.body_edit.setPlainText(ref.body if ref else "")
-            self.attachment.setText(ref.attachment_name or "" if ref else "")
+            self._show_file(ref)
         finally:
             self._filling = was
         if not was:
@@ -141,15 +289,15 @@ class ReferencesTab(SectionTab):
     def _ref_edited(self, *_args: Any) -> None:
         if self._filling or not 0 <= self.current < len(self.refs):
             return
-        name = self.attachment.text()
         ref = replace(self.refs[self.current], title=self.title_edit.text(),
-                      body=self.body_edit.toPlainText(), attachment_name=name or None)
+                      body=self.body_edit.toPlainText())
         self.refs[self.current] = ref
         self.ref_list.item(self.current).setText(ref.title.strip() or "(untitled)")
         self.edited()
 
     def fill(self, value: tuple[Reference, ...]) -> None:
         self.refs = list(value)
+        self._generation += 1
         with QSignalBlocker(self.ref_list):
             self.ref_list.clear()
             for ref in self.refs:
@@ -181,5 +329,8 @@ class ReferencesTab(SectionTab):
         if not 0 <= self.current < len(self.refs):
             return {}
         prefix = f"references[{self.current}]"
-        return {(f"{prefix}.{key}" if key else prefix): label
-                for key, label in self.errors.items()}
+        labels = {(f"{prefix}.{key}" if key else prefix): label
+                  for key, label in self.errors.items()}
+        for key in ("attachment_sha256", "attachment_size"):  # shown on the file's row
+            labels[f"{prefix}.{key}"] = self.errors["attachment_name"]
+        return labels

@@ -91,6 +91,11 @@ CODES: dict[str, str] = {
     "reference.title_required": "a reference without a title",
     "reference.empty": "a reference with neither text nor a file",
     "reference.attachment_name_invalid": "an attached file name that is not a plain name",
+    "reference.attachment_sha_invalid": "an attached file's SHA-256 that is not 64 hex digits",
+    "reference.attachment_size_invalid": "an attached file's size that is missing its SHA-256 "
+                                         "or over the limit",
+    "reference.attachment_not_stored": "an attached file whose name alone is recorded (saved "
+                                       "before files were stored)",
     "reference.duplicate_title": "two references with the same title",
     # PSA integration (the seed's recommendations)
     "psa.setting_invalid": "an effective PSA setting that breaks the policy type's rules",
