@@ -136,6 +136,12 @@ def _sync(args: argparse.Namespace, out: Output) -> int:
                  f"conflicts {report.conflicts}, rejected {report.rejected}); "
                  f"pulled {report.pulled}; count check {report.count_check}"
                  + ("; full resync" if report.full_resync else ""))
+        if report.files_uploaded or report.files_downloaded:
+            human += (f"\nfiles: uploaded {report.files_uploaded}, "
+                      f"downloaded {report.files_downloaded}")
+        if report.file_problems:  # kept and tried again at the next sync
+            human += "\n" + "\n".join(f"file not synced (will retry): {text}"
+                                       for text in report.file_problems)
         if conflicts:
             human += "\n" + table(["conflict", "entity", "id", "kind", "fields"], [
                 (c.seq, c.entity, c.entity_id[:8], c.kind, list(c.fields)) for c in conflicts])

@@ -126,3 +126,30 @@ def test_conflicts_are_listed_and_resolved_from_the_command_line(server: LiveSer
     names = json.loads(preflight("company", "list", "--json", "--workspace", b).stdout)
     assert [c["name"] for c in names] == ["Acme North"]
     assert json.loads(preflight("sync", "--conflicts", "--json", "--workspace", b).stdout) == []
+
+
+def test_sync_summary_counts_the_files_it_moved(server: LiveServer, tmp_path: Path) -> None:
+    from app.domain.helpdesk import Reference
+    from app.services.workspace import Workspace
+
+    a, b = tmp_path / "a.preflight", tmp_path / "b.preflight"
+    assert preflight("init", "--sample", "--workspace", str(a)).returncode == 0
+    ws = Workspace.open(a)
+    try:
+        plan = tmp_path / "plan.pdf"
+        plan.write_bytes(b"%PDF-1.4 floor plan")
+        sha, size, name = ws.attachments.attach(plan)
+        ws.helpdesk.save("Main Office", "references", (Reference("Plan", "", name, sha, size),))
+    finally:
+        ws.close()
+    secret = {"PREFLIGHT_SYNC_SECRET": CLIENTS["alpha"][0]}
+    pushed = preflight("sync", "--server", server.url, "--client-id", "alpha",
+                       "--workspace", str(a), env=secret)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "files: uploaded 1, downloaded 0" in pushed.stdout
+    assert preflight("init", "--workspace", str(b)).returncode == 0
+    pulled = preflight("sync", "--server", server.url, "--client-id", "alpha",
+                       "--workspace", str(b), env=secret)
+    assert pulled.returncode == 0, pulled.stderr
+    assert "files: uploaded 0, downloaded 1" in pulled.stdout
+    assert "file not synced" not in pulled.stdout
