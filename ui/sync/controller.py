@@ -335,7 +335,14 @@ def _summary(report: SyncReport) -> str:
     parts = [f"sent {report.applied + report.merged}", f"received {report.pulled}"]
     if report.conflicts or report.rejected:
         parts.append(f"{report.conflicts + report.rejected} conflict(s) to resolve")
-    return "Synced: " + ", ".join(parts) + "."
+    if report.files_uploaded or report.files_downloaded:
+        parts.append(f"{report.files_uploaded + report.files_downloaded} attached file(s)")
+    text = "Synced: " + ", ".join(parts) + "."
+    if report.file_problems:  # the sections are kept; the files are tried again next sync
+        count = len(report.file_problems)
+        text += (f" {count} attached file(s) could not be synced and will be tried again at "
+                 f"the next sync: {report.file_problems[0]}")
+    return text
 
 
 _kept: set[asyncio.Task[Any]] = set()  # strong references to running syncs
