@@ -106,12 +106,21 @@ class ReferencesTab(SectionTab):
         self.detach.clicked.connect(lambda _c=False: self.remove_file())
         self.errors = {key: error_label(self.editor, key)
                        for key in ("", "title", "body", "attachment_name")}
+        # Name and size on one line, the buttons under them: the site panel is narrow.
         file_row = QWidget(self.editor)
-        file_layout = QHBoxLayout(file_row)
+        name_line = QHBoxLayout()
+        name_line.setContentsMargins(0, 0, 0, 0)
+        name_line.addWidget(self.attachment, 1)
+        name_line.addWidget(self.attachment_size)
+        button_line = QHBoxLayout()
+        button_line.setContentsMargins(0, 0, 0, 0)
+        for button in (self.attach, self.save_file, self.detach):
+            button_line.addWidget(button)
+        button_line.addStretch(1)
+        file_layout = QVBoxLayout(file_row)
         file_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.attachment, self.attachment_size, self.attach, self.save_file,
-                       self.detach):
-            file_layout.addWidget(widget)
+        file_layout.addLayout(name_line)
+        file_layout.addLayout(button_line)
         form.addRow(self.errors[""])
         form.addRow("Title:", field_cell(self.editor, self.title_edit, self.errors["title"]))
         form.addRow("Text:", field_cell(self.editor, self.body_edit, self.errors["body"]))
