@@ -6,6 +6,7 @@ in `PROFILE_FIELDS` order (text, `vip` a bool) plus its id, site, server version
 audit rows in the same transaction; the import path (`import_rows`) does it for many profiles
 with one executemany per table (SQLAlchemy Core `insert()`/`update()` compiled once, rows as
 tuples), so 100k profiles land in one transaction in about the time SQLite needs for them.
+Undo and redo of an import (`tombstone_many`, `restore_many`, `update_many`) take the same path.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, null, select, update
 from sqlalchemy.orm import Session
 
 from storage.changes import (
+    AUDIT,
     BulkChange,
     insert_many,
     record_bulk,
@@ -47,6 +49,7 @@ INSERT_COLUMNS = ("site_id", "match_key", *PROFILE_FIELDS, "id", "version", "upd
 _UPDATE_COLUMNS = ("match_key", *PROFILE_FIELDS, "updated_at")
 _SELECT = (PROFILES.c.id, PROFILES.c.site_id, PROFILES.c.version, PROFILES.c.match_key,
            PROFILES.c.deleted_at, *(PROFILES.c[f] for f in PROFILE_FIELDS))
+_IN_CHUNK = 5_000  # ids per `IN (…)` query (SQLite allows 32,766 parameters a statement)
 _BULK_CACHE_KIB = 65_536  # SQLite page cache while a bulk import runs (default is 2 MB)
 
 
@@ -90,6 +93,16 @@ def payload_json(profile_id: str, site_id: str, values: Values) -> str:
     return _PAYLOAD_FORMAT.format(*texts)
 
 
+def _execute_many(session: Session, statement: Any, names: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None:
+    """Run a Core statement whose parameters are `bindparam("b_<name>")` once per row (rows in
+    `names` order) through the driver's executemany, in the order the compiled SQL binds them."""
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    where = [list(names).index(n.removeprefix("b_")) for n in compiled.positiontup or ()]
+    connection.exec_driver_sql(compiled.string, [tuple(row[i] for i in where) for row in rows])
+
+
 def _stored(row: Any) -> StoredProfile:
     return StoredProfile(row[0], row[1], int(row[2]), row[3], tuple(row[5:]), row[4] is not None)
 
@@ -123,6 +136,37 @@ class ProfileRepository:
             PROFILES.c.site_id == site_id, PROFILES.c.match_key == match_key,
             PROFILES.c.deleted_at.is_(None))).first()
         return None if row is None else _stored(row)
+
+    def states(self, ids: Sequence[str]) -> dict[str, tuple[StoredProfile, str]]:
+        """The profiles with these ids, deleted or not, with their `updated_at`, by id; unknown
+        ids are left out. One query per `_IN_CHUNK` ids (SQLite's limit on parameters)."""
+        found: dict[str, tuple[StoredProfile, str]] = {}
+        columns = (*_SELECT, PROFILES.c.updated_at)
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = list(ids[start:start + _IN_CHUNK])
+            for row in self.s.execute(select(*columns).where(PROFILES.c.id.in_(chunk))).all():
+                found[row[0]] = (_stored(row[:-1]), row[-1])
+        return found
+
+    def audit_since(self, ids: Sequence[str], after_seq: int
+                    ) -> dict[str, list[tuple[int, str | None, str | None]]]:
+        """The audit rows of these profiles newer than `after_seq`, oldest first, by id:
+        (seq, before JSON, after JSON)."""
+        found: dict[str, list[tuple[int, str | None, str | None]]] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = list(ids[start:start + _IN_CHUNK])
+            rows = self.s.execute(
+                select(AUDIT.c.entity_id, AUDIT.c.seq, AUDIT.c.before_json, AUDIT.c.after_json)
+                .where(AUDIT.c.entity == ENTITY, AUDIT.c.entity_id.in_(chunk),
+                       AUDIT.c.seq > after_seq)
+                .order_by(AUDIT.c.seq)).all()
+            for entity_id, seq, before, after in rows:
+                found.setdefault(entity_id, []).append((int(seq), before, after))
+        return found
+
+    def audit_mark(self) -> int:
+        """The newest audit row's seq (0: none): rows written after it have a higher one."""
+        return int(self.s.scalar(select(func.max(AUDIT.c.seq))) or 0)
 
     def count(self, site_id: str | None = None) -> int:
         """Live profiles (of one site, or of the workspace)."""
@@ -180,25 +224,55 @@ class ProfileRepository:
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
 
     def import_rows(self, site_id: str, creates: Sequence[NewProfile],
-                    updates: Sequence[ProfileUpdate], action: str) -> list[str]:
+                    updates: Sequence[ProfileUpdate], action: str, *,
+                    at: str | None = None) -> list[str]:
         """Insert new profiles and update matched ones, with their outbox and audit rows:
-        one executemany per table. Returns the new profiles' ids (time-ordered UUIDs)."""
+        one executemany per table. `at` is their `updated_at` (default: now). Returns the new
+        profiles' ids (time-ordered UUIDs)."""
         ids = time_ordered_ids(len(creates))
+        at = at or now_iso()
         if creates:
-            at = now_iso()
             insert_many(self.s, PROFILES, INSERT_COLUMNS, [
                 (site_id, key, *values, profile_id, 0, at)
                 for profile_id, (key, values) in zip(ids, creates, strict=True)])
             record_bulk(self.s, ENTITY, action, [
                 (profile_id, None, payload_json(profile_id, site_id, values), 0)
                 for profile_id, (_key, values) in zip(ids, creates, strict=True)])
-        self._update_many(updates, action)
+        self._update_many(updates, action, at)
         return ids
 
-    def _update_many(self, updates: Sequence[ProfileUpdate], action: str) -> None:
+    # --- many at once (undo and redo of an import): one executemany per table ---------------------
+
+    def update_many(self, updates: Sequence[ProfileUpdate], action: str, at: str) -> None:
+        """Set each profile (as stored now) to its new match key and values, with outbox
+        upserts (against the stored version) and audit rows (before = as stored now)."""
+        self._update_many(updates, action, at)
+
+    def tombstone_many(self, profiles: Sequence[StoredProfile], action: str, at: str) -> None:
+        """`tombstone` for many live profiles: a delete each travels to the server."""
+        if not profiles:
+            return
+        _execute_many(self.s, update(PROFILES).where(PROFILES.c.id == bindparam("b_id")).values(
+            deleted_at=bindparam("b_at"), updated_at=bindparam("b_at")), ("at", "id"),
+            [(at, p.id) for p in profiles])
+        record_bulk(self.s, ENTITY, action, [
+            (p.id, payload_json(p.id, p.site_id, p.values), None, p.version) for p in profiles])
+
+    def restore_many(self, profiles: Sequence[StoredProfile], action: str, at: str) -> None:
+        """`restore` for many tombstoned profiles: an upsert each travels to the server."""
+        if not profiles:
+            return
+        _execute_many(self.s, update(PROFILES).where(PROFILES.c.id == bindparam("b_id")).values(
+            deleted_at=null(), updated_at=bindparam("b_at")), ("at", "id"),
+            [(at, p.id) for p in profiles])
+        record_bulk(self.s, ENTITY, action, [
+            (p.id, None, payload_json(p.id, p.site_id, p.values), p.version) for p in profiles])
+
+    def _update_many(self, updates: Sequence[ProfileUpdate], action: str,
+                     at: str | None = None) -> None:
         if not updates:
             return
-        at = now_iso()
+        at = at or now_iso()
         statement = update(PROFILES).where(PROFILES.c.id == bindparam("b_id")).values(
             {c: bindparam(f"b_{c}") for c in _UPDATE_COLUMNS})
         connection = self.s.connection()

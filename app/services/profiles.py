@@ -19,13 +19,27 @@ then one write transaction inserts and updates the accepted rows 5,000 at a time
 checked between them too; it rolls back) and writes the rejects file before it commits.
 Overlapping the SQLite writes with validation on a second thread was measured and dropped: the
 GIL hand-offs around each sqlite3 step cost what the overlap saved.
+
+Undo (DESIGN.md §3: a new change, not a rewrite of history): a real import's result carries
+`changes` — the created ids (the list the import built anyway) and the updated profiles as they
+were before (objects it read anyway), the one `updated_at` it gave every row and the range of
+its audit rows; no copy of the imported rows is kept. `undo_import(result)` tombstones the
+created profiles and puts the updated ones back, with outbox and audit rows
+("profile.import_undo"), in one bulk transaction; `redo_import(undone)` restores the same
+tombstones and applies the same values again ("profile.import_redo"). Both first check that
+every profile involved is still as the previous step left it — live or deleted, the same
+values — and refuse otherwise, changing nothing. A profile still carrying the step's
+`updated_at` is untouched; for one written since (edited, edited back, or only synced: a pull
+rewrites `updated_at` and `version`) the step's own audit row says which values it left. So a
+later edit blocks the undo until it is undone, and a sync alone does not. The outbox rows carry
+the version stored now.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
@@ -49,7 +63,7 @@ from app.profiles import (
 )
 from app.profiles.profile import profile_key
 from app.services.hierarchy import resolve_site
-from storage.database import Database
+from storage.database import Database, now_iso
 from storage.profile_repository import (
     VIP,
     NewProfile,
@@ -58,6 +72,7 @@ from storage.profile_repository import (
     StoredProfile,
     Values,
     match_key_json,
+    payload_json,
 )
 from storage.repository import Repository
 
@@ -77,9 +92,42 @@ class ProfileRecord:
     version: int
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class ImportChanges:
+    """What a real import wrote, kept compact for `undo_import` and `redo_import`: the ids of
+    the profiles it created (the list the import built anyway) and the profiles it updated as
+    they were before it (the objects it read anyway). Every row a step (the import, its undo,
+    its redo) writes gets the same `updated_at`, `stamp`; its audit rows are those with
+    `audit_after < seq <= audit_upto`. After an undo, `updated_after` holds the updated
+    profiles as the import had left them, which a redo applies again."""
+
+    site_id: str
+    created_ids: Sequence[str]
+    updated_before: Sequence[StoredProfile]
+    stamp: str
+    audit_after: int
+    audit_upto: int
+    undone: bool = False
+    updated_after: Sequence[StoredProfile] = ()
+
+    @property
+    def created(self) -> int:
+        return len(self.created_ids)
+
+    @property
+    def updated(self) -> int:
+        return len(self.updated_before)
+
+    def __repr__(self) -> str:  # not 100k rows
+        return (f"ImportChanges(site_id={self.site_id!r}, created={self.created}, "
+                f"updated={self.updated}, undone={self.undone})")
+
+
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What an import did (or, with `dry_run`, would do)."""
+    """What an import did (or, with `dry_run`, would do). A real import's `changes` say what
+    it wrote, for undo; a dry run has none. `undo_import` and `redo_import` answer the same
+    result with `changes` moved on (`changes.undone`)."""
 
     created: int
     updated: int
@@ -88,12 +136,26 @@ class ImportResult:
     dry_run: bool
     report: Report
     rejects_path: Path | None
+    changes: ImportChanges | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def undone(self) -> bool:
+        return self.changes is not None and self.changes.undone
 
     def to_dict(self) -> dict[str, object]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "rejected": self.rejected, "dry_run": self.dry_run,
                 "rejects_path": None if self.rejects_path is None else str(self.rejects_path),
                 "report": self.report.to_dict()}
+
+
+class ImportChanged(RuleViolation):
+    """An import cannot be undone (or redone) because some of its profiles changed since;
+    nothing was changed. `profile_ids` are those profiles."""
+
+    def __init__(self, message: str, profile_ids: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.profile_ids = tuple(profile_ids)
 
 
 class ImportRefused(RuleViolation):
@@ -295,14 +357,18 @@ class ProfileService:
             return ImportResult(planner.created, planner.updated, planner.unchanged, rejected,
                                 True, report, None)
         written = False
+        created_ids: list[str] = []
         try:
-            with self.db.write() as s:
+            with self.db.bulk_write() as s:
                 repo = ProfileRepository(s)
+                at, mark = now_iso(), repo.audit_mark()  # for undo: see ImportChanges
                 with repo.bulk_mode():
                     for creates, updates in planner.chunks(CHUNK_ROWS):
                         if cancelled is not None and cancelled():
                             raise ImportCancelled(run.done, run.total)
-                        repo.import_rows(target.id, creates, updates, "profile.import")
+                        created_ids += repo.import_rows(target.id, creates, updates,
+                                                        "profile.import", at=at)
+                upto = repo.audit_mark()
                 if rejects is not None:  # inside the transaction: no file, no import
                     write_rejects(sheet, report, rejects)
                     written = True
@@ -310,8 +376,174 @@ class ProfileService:
             if written and rejects is not None:  # the commit failed: take the file back
                 rejects.unlink(missing_ok=True)
             raise
+        changes = ImportChanges(target.id, created_ids, [u[0] for u in planner.updates], at,
+                                mark, upto)
         return ImportResult(planner.created, planner.updated, planner.unchanged, rejected,
-                            False, report, rejects)
+                            False, report, rejects, changes)
+
+    # --- undo and redo of an import ----------------------------------------------------------
+
+    def undo_import(self, result: ImportResult) -> ImportResult:
+        """Take an import back as a new change: tombstone the profiles it created and put the
+        ones it updated back to their values before, with outbox and audit rows
+        ("profile.import_undo"), in one transaction. Returns the result to give `redo_import`.
+        Refused (ImportChanged, nothing written) when any of those profiles changed after the
+        import (or its last redo)."""
+        changes = _changes_of(result)
+        if changes.undone:
+            raise RuleViolation("this import is undone already; redo it before undoing it again")
+        with self.db.bulk_write() as s:
+            repo = ProfileRepository(s)
+            ids = [*changes.created_ids, *(p.id for p in changes.updated_before)]
+            now = repo.states(ids)
+            stale = _stale(repo, changes, now, deleted=dict.fromkeys(ids, False))
+            if stale:
+                site = _site_name(s, changes.site_id)
+                if _already(now, changes.created_ids, True, changes.updated_before):
+                    raise ImportChanged(f"this import into {site} was already undone: its new "
+                                        "profiles are deleted and the updated ones are back "
+                                        "as they were")
+                raise ImportChanged(
+                    f"the import into {site} cannot be undone: {_stale_text(stale, now)} "
+                    "after it. Nothing was changed. Undo those later changes first (Edit → "
+                    "Undo), or edit or delete the imported profiles one by one.",
+                    [i for i, _w in stale])
+            created = [now[i][0] for i in changes.created_ids]
+            after = [now[p.id][0] for p in changes.updated_before]
+            at, mark = now_iso(), repo.audit_mark()
+            with repo.bulk_mode():
+                repo.tombstone_many(created, "profile.import_undo", at)
+                repo.update_many([(a, b.match_key, b.values) for a, b in
+                                  zip(after, changes.updated_before, strict=True)],
+                                 "profile.import_undo", at)
+            moved = replace(changes, stamp=at, audit_after=mark, audit_upto=repo.audit_mark(),
+                            undone=True, updated_after=after)
+        return replace(result, changes=moved)
+
+    def redo_import(self, result: ImportResult) -> ImportResult:
+        """Apply an undone import again, as a new change: restore the profiles it created (the
+        same ids) and give the ones it updated the imported values again, with outbox and
+        audit rows ("profile.import_redo"), in one transaction; `result` is what
+        `undo_import` answered. Refused (ImportChanged, nothing written) when any of those
+        profiles changed after the undo, when the site now has another live profile of one
+        of the same people, or when the site was deleted."""
+        changes = _changes_of(result)
+        if not changes.undone:
+            raise RuleViolation("this import is not undone, so there is nothing to redo")
+        with self.db.bulk_write() as s:
+            repo = ProfileRepository(s)
+            site = Repository(s).site(changes.site_id)
+            if site is None:
+                raise RuleViolation("the site of this import was deleted, so the import cannot "
+                                    "be redone; restore the site first, or import the file "
+                                    "again into another site")
+            deleted = {**dict.fromkeys(changes.created_ids, True),
+                       **{p.id: False for p in changes.updated_before}}
+            now = repo.states(list(deleted))
+            stale = _stale(repo, changes, now, deleted=deleted)
+            if stale:
+                if _already(now, changes.created_ids, False, changes.updated_after):
+                    raise ImportChanged(f"this import into site '{site.name}' is already "
+                                        "applied; there is nothing to redo")
+                raise ImportChanged(
+                    f"the import into site '{site.name}' cannot be redone: "
+                    f"{_stale_text(stale, now)} after it was undone. Nothing was changed. "
+                    "Undo those later changes first (Edit → Undo), or import the file again.",
+                    [i for i, _w in stale])
+            created = [now[i][0] for i in changes.created_ids]
+            taken = {p.match_key for p in created} & set(repo.live_keys(site.id))
+            if taken:
+                clash = [p for p in created if p.match_key in taken]
+                named = ", ".join(_who(Profile(*p.values)) for p in clash[:3])
+                more = f" and {len(clash) - 3:,} more" if len(clash) > 3 else ""
+                raise ImportChanged(
+                    f"the import into site '{site.name}' cannot be redone: the site has a "
+                    f"profile of {named}{more} again, added after the undo. Nothing was "
+                    "changed. Delete or undo those profiles first, or import the file again "
+                    "(it updates them).", [p.id for p in clash])
+            at, mark = now_iso(), repo.audit_mark()
+            with repo.bulk_mode():
+                repo.restore_many(created, "profile.import_redo", at)
+                repo.update_many([(now[b.id][0], a.match_key, a.values) for b, a in
+                                  zip(changes.updated_before, changes.updated_after,
+                                      strict=True)], "profile.import_redo", at)
+            moved = replace(changes, stamp=at, audit_after=mark, audit_upto=repo.audit_mark(),
+                            undone=False, updated_after=())
+        return replace(result, changes=moved)
+
+
+def _changes_of(result: ImportResult) -> ImportChanges:
+    if result.changes is None:
+        raise RuleViolation("a dry run imported nothing, so there is nothing to undo or redo")
+    return result.changes
+
+
+State = dict[str, tuple[StoredProfile, str]]  # id -> (profile as stored, its updated_at)
+
+
+def _stale(repo: ProfileRepository, changes: ImportChanges, now: State, *,
+           deleted: dict[str, bool]) -> list[tuple[str, str]]:
+    """The profiles that are not as the last step (import, undo or redo) left them, with what
+    happened: (id, "was edited"). `deleted` says, by id, whether the step deleted it.
+
+    A profile still carrying the step's `updated_at` is untouched. One with another was
+    written since — edited (and maybe edited back), or only synced (a pull rewrites
+    `updated_at` without a change): it counts as unchanged when it holds the values the
+    step's own audit row recorded for it (after an upsert, before a tombstone)."""
+    stale: list[tuple[str, str]] = []
+    suspects: list[StoredProfile] = []
+    for profile_id, gone in deleted.items():
+        state = now.get(profile_id)
+        if state is None:
+            stale.append((profile_id, "is gone"))
+            continue
+        stored, updated_at = state
+        if stored.deleted != gone:
+            stale.append((profile_id, "was deleted" if stored.deleted else "was restored"))
+        elif updated_at != changes.stamp:
+            suspects.append(stored)
+    if suspects:
+        history = repo.audit_since([p.id for p in suspects], changes.audit_after)
+        for p in suspects:
+            rows = history.get(p.id, [])
+            own = [r for r in rows if r[0] <= changes.audit_upto]
+            left = (own[0][2] if own[0][2] is not None else own[0][1]) if own else None
+            if left != payload_json(p.id, p.site_id, p.values):
+                later = any(r[0] > changes.audit_upto for r in rows)
+                stale.append((p.id, "was edited" if later else "was changed by a sync"))
+    return stale
+
+
+def _already(now: State, created_ids: Sequence[str], created_deleted: bool,
+             updated: Sequence[StoredProfile]) -> bool:
+    """Whether the profiles are already as the step would leave them: the created ones
+    deleted (or not), the updated ones live with these values."""
+    for profile_id in created_ids:
+        state = now.get(profile_id)
+        if state is None or state[0].deleted != created_deleted:
+            return False
+    for want in updated:
+        state = now.get(want.id)
+        if state is None or state[0].deleted or state[0].values != want.values:
+            return False
+    return True
+
+
+def _stale_text(stale: Sequence[tuple[str, str]], now: State) -> str:
+    """"2 of its profiles changed ('Ada Lovelace' was edited, 'Bob Smith' was deleted)"."""
+    named = []
+    for profile_id, what in stale[:3]:
+        state = now.get(profile_id)
+        who = _who(Profile(*state[0].values)) if state is not None else f"profile {profile_id}"
+        named.append(f"{who} {what}")
+    more = f", and {len(stale) - 3:,} more" if len(stale) > 3 else ""
+    count = "1 of its profiles" if len(stale) == 1 else f"{len(stale):,} of its profiles"
+    return f"{count} changed ({', '.join(named)}{more})"
+
+
+def _site_name(s: Any, site_id: str) -> str:
+    site = Repository(s).site(site_id)
+    return f"site '{site.name}'" if site is not None else "a deleted site"
 
 
 def _check(profile: Profile) -> None:
@@ -393,6 +625,10 @@ class _Planner:
             else:
                 updates.append((before, key, values))
         self.created, self.updated = len(creates), len(updates)
+
+    @property
+    def updates(self) -> list[ProfileUpdate]:
+        return self._updates
 
     def chunks(self, size: int) -> Iterator[tuple[list[NewProfile], list[ProfileUpdate]]]:
         """The planned writes, `size` profiles at a time."""

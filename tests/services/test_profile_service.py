@@ -1,5 +1,6 @@
 """ProfileService (issue 5): import all-or-nothing, skip-invalid with rejects, re-import,
-dry run, cancel, one-by-one edits with undo, export round trips — on real workspace files."""
+dry run, cancel, one-by-one edits with undo, undo and redo of an import, export round trips —
+on real workspace files."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from app.profiles import (
 )
 from app.services.profiles import (
     ImportCancelled,
+    ImportChanged,
     ImportRefused,
     ImportResult,
     ProfileInvalid,
@@ -585,3 +587,325 @@ def test_update_moves_the_match_key(ws: Workspace, tmp_path: Path) -> None:
     by_email = {r.profile.email: r.id for r in ws.profiles.list(SITE)}
     assert by_email["Countess@contoso.com"] == added.id
     assert len(by_email) == 2
+
+
+# --- undo and redo of an import ---------------------------------------------------------------
+
+def live_state(path: Path, site_id: str) -> dict[str, tuple[Any, ...]]:
+    """The site's live profiles, by id: every column but the clock (updated_at)."""
+    with closing(sqlite3.connect(path)) as db:
+        cursor = db.execute("SELECT * FROM client_profiles WHERE site_id = ? AND "
+                            "deleted_at IS NULL", (site_id,))
+        names = [d[0] for d in cursor.description]
+        keep = [i for i, name in enumerate(names) if name != "updated_at"]
+        return {r[names.index("id")]: tuple(r[i] for i in keep) for r in cursor}
+
+
+def new_rows(path: Path, table: str, after: int) -> list[sqlite3.Row]:
+    with closing(sqlite3.connect(path)) as db:
+        db.row_factory = sqlite3.Row
+        return db.execute(f"SELECT * FROM {table} WHERE seq > ? ORDER BY seq",
+                          (after,)).fetchall()
+
+
+def last_seq(path: Path, table: str) -> int:
+    with closing(sqlite3.connect(path)) as db:
+        return int(db.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
+
+
+@pytest.fixture
+def mixed(ws: Workspace, tmp_path: Path) -> tuple[Workspace, ImportResult, dict[str, Any]]:
+    """A site with 5 profiles (4 imported, 1 added by hand), then an import of 8 rows: 2 update
+    existing profiles, 3 are unchanged, 3 are new. Returns the workspace, the second import's
+    result and the site's live profiles just before it."""
+    ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", rows(4))))
+    ws.profiles.add(SITE, profile(4))
+    before = live_state(ws.path, ws.sites.get(SITE).id)
+    data = rows(8)
+    data[1] = row(1, title="Chief Engineer")
+    data[4] = row(4, vip="Yes", notes="by hand, then imported")
+    result = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "b.csv", data)))
+    assert (result.created, result.updated, result.unchanged) == (3, 2, 3)
+    return ws, result, before
+
+
+def test_a_real_import_carries_what_undo_needs(mixed: tuple[Workspace, ImportResult, Any]
+                                               ) -> None:
+    ws, result, before = mixed
+    changes = result.changes
+    assert changes is not None
+    assert changes.site_id == ws.sites.get(SITE).id
+    assert (changes.created, changes.updated, changes.undone) == (3, 2, False)
+    live = {r.id: r.profile for r in ws.profiles.list(SITE)}
+    assert [live[i].email for i in changes.created_ids] == [
+        "ada5@contoso.com", "ada6@contoso.com", "ada7@contoso.com"]
+    assert {p.id for p in changes.updated_before} <= set(before)
+    assert [p.values[3] for p in changes.updated_before] == ["Engineer", "Engineer"]
+    assert changes.updated_after == ()  # no copy of the imported rows
+    with closing(sqlite3.connect(ws.path)) as db:  # one stamp for every row it wrote
+        stamps = {r[0] for r in db.execute(
+            "SELECT updated_at FROM client_profiles WHERE id IN (?, ?, ?, ?, ?)",
+            (*changes.created_ids, *(p.id for p in changes.updated_before)))}
+        assert stamps == {changes.stamp}
+        actions = [r[0] for r in db.execute("SELECT action FROM audit WHERE seq > ? AND "
+                                            "seq <= ?", (changes.audit_after,
+                                                         changes.audit_upto))]
+        assert actions == ["profile.import"] * 5
+    assert "created=3" in repr(changes)
+    assert "changes" not in repr(result)  # no 100k rows in a log line
+    assert not result.undone
+
+
+def test_undo_import_puts_the_site_back_exactly(mixed: tuple[Workspace, ImportResult, Any]
+                                                ) -> None:
+    ws, result, before = mixed
+    site_id = ws.sites.get(SITE).id
+    assert result.changes is not None
+    created = result.changes.created_ids
+    updated = [p.id for p in result.changes.updated_before]
+    outbox_seq, audit_seq = last_seq(ws.path, "outbox"), last_seq(ws.path, "audit")
+    total = counts(ws.path)["client_profiles"]
+
+    undone = ws.profiles.undo_import(result)
+
+    assert undone.undone
+    assert (undone.created, undone.updated, undone.unchanged) == (3, 2, 3)
+    assert undone.changes is not None
+    assert undone.changes.created_ids == created
+    assert live_state(ws.path, site_id) == before  # the same ids, the same values
+    assert counts(ws.path)["client_profiles"] == total  # tombstones, nothing hard-deleted
+    with closing(sqlite3.connect(ws.path)) as db:
+        assert db.execute("SELECT count(*) FROM client_profiles WHERE deleted_at IS NOT NULL"
+                          ).fetchone()[0] == 3
+    out = new_rows(ws.path, "outbox", outbox_seq)
+    assert sorted((r["entity_id"], r["op"]) for r in out) == sorted(
+        [(i, "delete") for i in created] + [(i, "upsert") for i in updated])
+    assert all(r["entity"] == "client_profile" and r["base_version"] == 0 for r in out)
+    upserts = {r["entity_id"]: json.loads(r["payload_json"]) for r in out if r["op"] == "upsert"}
+    assert {p["title"] for p in upserts.values()} == {"Engineer"}
+    assert upserts[updated[1]]["vip"] is False
+    trail = new_rows(ws.path, "audit", audit_seq)
+    assert {r["action"] for r in trail} == {"profile.import_undo"}
+    assert len(trail) == 5
+    by_id = {r["entity_id"]: r for r in trail}
+    assert by_id[created[0]]["after_json"] is None
+    assert json.loads(by_id[created[0]]["before_json"])["email"] == "ada5@contoso.com"
+    assert json.loads(by_id[updated[0]]["before_json"])["title"] == "Chief Engineer"
+    assert json.loads(by_id[updated[0]]["after_json"])["title"] == "Engineer"
+    # the history is kept: each created profile's audit reads import, then import_undo
+    assert [a[0] for a in audit(ws.path, created[0])] == ["profile.import",
+                                                          "profile.import_undo"]
+
+
+def test_undo_import_refuses_after_a_later_edit_and_changes_nothing(
+        mixed: tuple[Workspace, ImportResult, Any]) -> None:
+    ws, result, _before = mixed
+    assert result.changes is not None
+    edited = result.changes.created_ids[1]
+    ws.profiles.update(edited, profile(6, title="Edited later"))
+    state = snapshot(ws.path)
+    with pytest.raises(ImportChanged) as caught:
+        ws.profiles.undo_import(result)
+    message = str(caught.value)
+    assert "cannot be undone" in message
+    assert "'Ada Lovelace' was edited" in message
+    assert "Nothing was changed" in message
+    assert "Undo those later changes first" in message
+    assert caught.value.profile_ids == (edited,)
+    assert_unchanged(state, snapshot(ws.path))
+
+
+def test_a_later_edit_that_is_undone_no_longer_blocks(
+        mixed: tuple[Workspace, ImportResult, Any]) -> None:
+    """Edited, then edited back (Edit → Undo does that, as a new change): the profile is as
+    the import left it again, so the import can be undone."""
+    ws, result, before = mixed
+    assert result.changes is not None
+    updated = result.changes.updated_before[0].id
+    as_imported = next(r.profile for r in ws.profiles.list(SITE) if r.id == updated)
+    ws.profiles.update(updated, profile(1, title="Someone else"))
+    with pytest.raises(ImportChanged, match="was edited"):
+        ws.profiles.undo_import(result)
+    ws.profiles.update(updated, as_imported)
+    ws.profiles.undo_import(result)
+    assert live_state(ws.path, ws.sites.get(SITE).id) == before
+
+
+def test_undo_import_refuses_after_a_delete_or_an_edit_of_an_updated_profile(
+        mixed: tuple[Workspace, ImportResult, Any]) -> None:
+    ws, result, _before = mixed
+    assert result.changes is not None
+    deleted = result.changes.created_ids[0]
+    ws.profiles.delete(deleted)
+    updated = result.changes.updated_before[0].id
+    ws.profiles.update(updated, profile(1, title="Edited later"))
+    state = snapshot(ws.path)
+    with pytest.raises(ImportChanged, match="2 of its profiles changed") as caught:
+        ws.profiles.undo_import(result)
+    assert "was deleted" in str(caught.value)
+    assert "was edited" in str(caught.value)
+    assert set(caught.value.profile_ids) == {deleted, updated}
+    assert_unchanged(state, snapshot(ws.path))
+
+
+def test_undo_twice_is_refused_as_already_undone(mixed: tuple[Workspace, ImportResult, Any]
+                                                 ) -> None:
+    ws, result, _before = mixed
+    undone = ws.profiles.undo_import(result)
+    state = snapshot(ws.path)
+    with pytest.raises(ImportChanged, match="already undone"):
+        ws.profiles.undo_import(result)  # the import's own result, once more
+    with pytest.raises(RuleViolation, match="undone already"):
+        ws.profiles.undo_import(undone)
+    with pytest.raises(RuleViolation, match="not undone"):
+        ws.profiles.redo_import(result)
+    assert_unchanged(state, snapshot(ws.path))
+
+
+def test_redo_import_applies_the_same_rows_again(mixed: tuple[Workspace, ImportResult, Any]
+                                                 ) -> None:
+    ws, result, _before = mixed
+    site_id = ws.sites.get(SITE).id
+    after_import = live_state(ws.path, site_id)
+    undone = ws.profiles.undo_import(result)
+    outbox_seq, audit_seq = last_seq(ws.path, "outbox"), last_seq(ws.path, "audit")
+
+    redone = ws.profiles.redo_import(undone)
+
+    assert not redone.undone
+    assert live_state(ws.path, site_id) == after_import  # the same ids back, the same values
+    assert result.changes is not None
+    out = new_rows(ws.path, "outbox", outbox_seq)
+    assert sorted(r["entity_id"] for r in out) == sorted(
+        [*result.changes.created_ids, *(p.id for p in result.changes.updated_before)])
+    assert {r["op"] for r in out} == {"upsert"}
+    trail = new_rows(ws.path, "audit", audit_seq)
+    assert {r["action"] for r in trail} == {"profile.import_redo"}
+    by_id = {r["entity_id"]: r for r in trail}
+    updated = result.changes.updated_before[0].id
+    assert json.loads(by_id[updated]["before_json"])["title"] == "Engineer"
+    assert json.loads(by_id[updated]["after_json"])["title"] == "Chief Engineer"
+    created = result.changes.created_ids[0]
+    assert by_id[created]["before_json"] is None
+    # and again: undo, redo — each a new change in the history
+    again = ws.profiles.redo_import(ws.profiles.undo_import(redone))
+    assert live_state(ws.path, site_id) == after_import
+    assert [a[0] for a in audit(ws.path, created)] == [
+        "profile.import", "profile.import_undo", "profile.import_redo", "profile.import_undo",
+        "profile.import_redo"]
+    with pytest.raises(ImportChanged, match="already applied"):
+        ws.profiles.redo_import(undone)
+    assert not again.undone
+
+
+def test_redo_refuses_when_the_person_was_added_again(mixed: tuple[Workspace, ImportResult, Any]
+                                                       ) -> None:
+    ws, result, _before = mixed
+    undone = ws.profiles.undo_import(result)
+    again = ws.profiles.add(SITE, profile(6, title="Added by hand"))
+    state = snapshot(ws.path)
+    with pytest.raises(ImportChanged, match="added after the undo") as caught:
+        ws.profiles.redo_import(undone)
+    assert "Delete or undo those profiles first" in str(caught.value)
+    assert result.changes is not None
+    assert caught.value.profile_ids == (result.changes.created_ids[1],)
+    assert_unchanged(state, snapshot(ws.path))
+    ws.profiles.delete(again.id)
+    assert not ws.profiles.redo_import(undone).undone
+
+
+def test_redo_refuses_after_a_later_edit(mixed: tuple[Workspace, ImportResult, Any]) -> None:
+    ws, result, _before = mixed
+    undone = ws.profiles.undo_import(result)
+    assert result.changes is not None
+    updated = result.changes.updated_before[1].id
+    ws.profiles.update(updated, profile(4, title="Edited after the undo"))
+    state = snapshot(ws.path)
+    with pytest.raises(ImportChanged, match="cannot be redone") as caught:
+        ws.profiles.redo_import(undone)
+    assert "('Ada Lovelace' was edited) after it was undone" in str(caught.value)
+    assert_unchanged(state, snapshot(ws.path))
+
+
+def test_redo_is_refused_once_the_site_is_deleted(ws: Workspace, tmp_path: Path) -> None:
+    result = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", rows(2))))
+    undone = ws.profiles.undo_import(result)
+    ws.sites.delete(SITE)
+    state = snapshot(ws.path)
+    with pytest.raises(RuleViolation, match="site of this import was deleted"):
+        ws.profiles.redo_import(undone)
+    assert_unchanged(state, snapshot(ws.path))
+
+
+def synced(path: Path, ids: list[str], **payload_changes: str) -> None:
+    """What a sync does to these profiles: the server's version, and a pull that writes the
+    server's copy back with the server's clock (and, with `payload_changes`, its values)."""
+    sets = ", ".join(f"{k} = ?" for k in payload_changes)
+    with closing(sqlite3.connect(path)) as db, db:
+        for profile_id in ids:
+            db.execute("UPDATE client_profiles SET version = 7, updated_at = "
+                       f"'2031-01-01T00:00:00.000000Z'{', ' + sets if sets else ''} "
+                       "WHERE id = ?", (*payload_changes.values(), profile_id))
+
+
+def test_undo_after_a_sync_sends_the_synced_version(mixed: tuple[Workspace, ImportResult, Any]
+                                                    ) -> None:
+    """A sync round trip bumps `version` and rewrites `updated_at` without changing a profile:
+    that does not block the undo, and the undo's ops carry the version the server has."""
+    ws, result, before = mixed
+    site_id = ws.sites.get(SITE).id
+    assert result.changes is not None
+    ids = [*result.changes.created_ids, *(p.id for p in result.changes.updated_before)]
+    synced(ws.path, ids)
+    seq = last_seq(ws.path, "outbox")
+    undone = ws.profiles.undo_import(result)
+    assert {(r["op"], r["base_version"]) for r in new_rows(ws.path, "outbox", seq)} == {
+        ("delete", 7), ("upsert", 7)}
+    with closing(sqlite3.connect(ws.path)) as db:
+        names = [d[0] for d in db.execute("SELECT * FROM client_profiles").description]
+    version = [n for n in names if n != "updated_at"].index("version")
+    now = live_state(ws.path, site_id)
+    assert set(now) == set(before)
+    for profile_id, values in now.items():  # as before, but for the version: the server's
+        was = before[profile_id]
+        assert values[:version] + values[version + 1:] == was[:version] + was[version + 1:]
+        assert values[version] == (7 if profile_id in ids else 0)
+    synced(ws.path, ids)  # and synced again after the undo: redo still works
+    assert not ws.profiles.redo_import(undone).undone
+
+
+def test_a_change_from_the_server_blocks_the_undo(mixed: tuple[Workspace, ImportResult, Any]
+                                                  ) -> None:
+    ws, result, _before = mixed
+    assert result.changes is not None
+    changed = result.changes.created_ids[2]
+    synced(ws.path, [changed], title="Changed on the server")
+    state = snapshot(ws.path)
+    with pytest.raises(ImportChanged, match="was changed by a sync"):
+        ws.profiles.undo_import(result)
+    assert_unchanged(state, snapshot(ws.path))
+
+
+def test_a_dry_run_has_nothing_to_undo(ws: Workspace, tmp_path: Path) -> None:
+    result = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", rows(2))),
+                                      dry_run=True)
+    assert result.changes is None
+    with pytest.raises(RuleViolation, match="dry run"):
+        ws.profiles.undo_import(result)
+
+
+def test_undo_and_redo_of_a_big_import(ws: Workspace, tmp_path: Path) -> None:
+    """More rows than one write chunk and one `IN (…)` query hold."""
+    ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", rows(6_000))))
+    site_id = ws.sites.get(SITE).id
+    before = live_state(ws.path, site_id)
+    data = rows(12_000)
+    for n in range(0, 6_000, 2):
+        data[n] = row(n, title="Updated")
+    result = ws.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "b.csv", data)))
+    assert (result.created, result.updated, result.unchanged) == (6_000, 3_000, 3_000)
+    after = live_state(ws.path, site_id)
+    undone = ws.profiles.undo_import(result)
+    assert live_state(ws.path, site_id) == before
+    ws.profiles.redo_import(undone)
+    assert live_state(ws.path, site_id) == after

@@ -4,18 +4,30 @@ Each change is made through the ProfileService before its command is pushed (so 
 `redo` does nothing); undo and redo are new changes through the service (DESIGN.md §3), queued
 on the tab's `SerialQueue`. Deleting keeps a tombstone, so undoing a delete restores the same
 profile (same id); undoing an add deletes it again.
+
+An import is one command ("Import N profiles from FILE"): undo tombstones what it created and
+puts back what it updated, redo applies the same rows again, each one bulk transaction through
+`ProfileService.undo_import` / `redo_import` off the GUI thread. The service refuses when the
+profiles changed since; the command then says why and moves the stack back to where the
+workspace is, so the stack never claims an undo that did not happen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QUndoStack
+
+from app.domain.errors import PreflightError
 from app.profiles import Profile
-from ui.background import SerialQueue
+from ui.background import SerialQueue, report_error
 from ui.hierarchy_commands import Done, ErrorSink, QueuedCommand
 
 if TYPE_CHECKING:
-    from app.services.profiles import ProfileService
+    from app.services.profiles import ImportResult, ProfileService
+
+Say = Callable[[str, str], None]  # a status message and its kind ("info", "success")
 
 
 def person(profile: Profile) -> str:
@@ -72,3 +84,87 @@ class DeleteProfileCommand(QueuedCommand):
     def do_redo(self) -> str | None:
         self.service.delete(self.profile_id)
         return None
+
+
+def import_text(result: ImportResult, source: str) -> str:
+    count = result.created + result.updated
+    return f"Import {count:,} profile{'' if count == 1 else 's'} from {source}"
+
+
+class ImportProfilesCommand(QueuedCommand):
+    """An import that already happened; undo and redo go through the service, in order on the
+    tab's queue. `result` is the latest answer of the service: `result.undone` says what the
+    workspace holds (the import, or its undo)."""
+
+    def __init__(self, service: ProfileService, result: ImportResult, source: str,
+                 stack: QUndoStack, *, queue: SerialQueue, on_done: Done, on_error: ErrorSink,
+                 say: Say) -> None:
+        super().__init__(import_text(result, source), queue, on_done, on_error)
+        self.service = service
+        self.result = result
+        self.source = source
+        self.stack = stack
+        self.say = say
+        self._skip = False  # the stack is being moved back after a refusal: do nothing
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._step(True)
+
+    def undo(self) -> None:
+        self._step(False)
+
+    def _step(self, apply: bool) -> None:
+        if self._skip:
+            self._skip = False
+            return
+        what = "Redoing" if apply else "Undoing"
+        self.say(f"{what} “{self.text()}”…", "info")
+        service = self.service
+
+        def work() -> ImportResult | None:
+            result = self.result  # read here: the steps before this one have delivered
+            if result.undone != apply:  # an earlier refusal left the stack one step off
+                return None
+            return service.redo_import(result) if apply else service.undo_import(result)
+
+        def done(result: ImportResult | None) -> None:
+            if result is not None:
+                self.result = result
+                self.say(self._done_text(result), "success")
+            self.on_done(None)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, PreflightError):
+                report_error(exc)  # a bug: the excepthook dialog
+                return
+            self.on_error(f"Could not {'redo' if apply else 'undo'} “{self.text()}”: {exc}")
+            self._move_back(apply)
+            self.on_done(None)
+
+        self.queue.submit(work, done, failed)
+
+    def _done_text(self, result: ImportResult) -> str:
+        created = f"{result.created:,} new profile{'' if result.created == 1 else 's'}"
+        updated = f"{result.updated:,} updated profile{'' if result.updated == 1 else 's'}"
+        if result.undone:
+            return (f"Undid the import from {self.source}: removed {created} and put back "
+                    f"{updated} as they were. Redo imports them again (Ctrl+Shift+Z).")
+        return (f"Redid the import from {self.source}: {created} back, {updated} imported "
+                "again.")
+
+    def _move_back(self, apply: bool) -> None:
+        """The step was refused: put the stack's index back on this command's side that
+        matches the workspace, without running anything. When other steps have moved the
+        stack meanwhile, `result.undone` keeps the truth and the next step in that direction
+        is a no-op."""
+        index = self.stack.index()
+        if not apply and index < self.stack.count() and self.stack.command(index) is self:
+            self._skip = True
+            self.stack.redo()
+        elif apply and index > 0 and self.stack.command(index - 1) is self:
+            self._skip = True
+            self.stack.undo()
+        self._skip = False

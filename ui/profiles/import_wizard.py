@@ -9,7 +9,8 @@
 5. result   how many profiles were created, updated, unchanged and rejected.
 
 Nothing in the workspace changes before step 4 succeeds. The wizard is window-modal and opened
-with `open()`; `imported(site_id)` fires when profiles were written.
+with `open()`; `imported(site_id)` fires when profiles were written, then `import_done(result)`
+(whoever opened the wizard pushes the import on the undo stack).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ PAGE_FILE, PAGE_MAPPING, PAGE_VALIDATION, PAGE_IMPORT, PAGE_RESULT = range(5)
 
 class ImportWizard(QWizard):
     imported = Signal(str)  # site id
+    import_done = Signal(object)  # the ImportResult, right after `imported`: for Undo
 
     def __init__(self, service: ProfileService, site: SiteView, *,
                  dialogs: ProfileDialogs | Any | None = None, path: Path | None = None,

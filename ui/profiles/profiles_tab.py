@@ -1,5 +1,6 @@
 """Help Desk → Client Profiles of one site: the profiles table, add / edit / delete one by one
-(undoable on the window's shared stack), Import… (the wizard) and Export… (XLSX or CSV).
+(undoable on the window's shared stack), Import… (the wizard; a finished import is one command
+on that stack too, wherever the wizard was opened from) and Export… (XLSX or CSV).
 
 The table is filtered in Python (one substring test per profile on text lower-cased once per
 load) and fed with `set_rows` (DESIGN.md §5). Service calls run off the GUI thread; writes and
@@ -35,6 +36,7 @@ from ui.profiles.commands import (
     AddProfileCommand,
     DeleteProfileCommand,
     EditProfileCommand,
+    ImportProfilesCommand,
     person,
 )
 from ui.profiles.import_wizard import ImportWizard
@@ -47,10 +49,11 @@ from ui.widgets.page_header import muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence
 
 if TYPE_CHECKING:
-    from app.services.profiles import ProfileRecord, ProfileService
+    from app.services.profiles import ImportResult, ProfileRecord, ProfileService
 
 
 MAX_WIDTH = 240  # a column fitted to its contents is at most this wide
+STATUS_MS = 8000  # how long a message stays in the window's status bar
 
 
 def safe_file_name(text: str) -> str:
@@ -303,6 +306,33 @@ class ClientProfilesTab(QWidget):
         self._select_after = select
         self.refresh()
 
+    def say(self, text: str, kind: str = "success") -> None:
+        """A message on the tab and in the window's status bar (the tab may be out of sight
+        when Edit → Undo runs)."""
+        self.notice.show_message(text if kind == "info" else as_sentence(text), kind)
+        status = getattr(self.window(), "statusBar", None)
+        if callable(status):
+            status().showMessage(text, STATUS_MS)
+
+    def push_import(self, result: ImportResult, source: str) -> None:
+        """Put a finished import on the undo stack (when it changed anything)."""
+        changes = result.changes
+        if changes is None or not (changes.created or changes.updated):
+            return
+        site_id = changes.site_id
+
+        def done(_select: str | None) -> None:
+            self.reload_if_showing(site_id)
+
+        def failed(message: str) -> None:
+            self.say(message, "error")
+
+        command = ImportProfilesCommand(self.service, result, source, self.undo_stack,
+                                        queue=self.writes, on_done=done, on_error=failed,
+                                        say=self.say)
+        self.undo_stack.push(command)
+        self.say(f"{command.text()} done. Edit → Undo (Ctrl+Z) takes it back.")
+
     def _keys_except(self, profile_id: str | None) -> frozenset[ProfileKey]:
         return frozenset(r.profile.key for r in self.records if r.id != profile_id)
 
@@ -375,6 +405,8 @@ class ClientProfilesTab(QWidget):
             return None
         wizard = open_import_wizard(self.service, self.site, self.dialogs, path, self.window())
         wizard.imported.connect(self.reload_if_showing)
+        wizard.import_done.connect(lambda result, w=wizard: self.push_import(
+            result, source_name(w)))
         self.wizard = wizard
         return wizard
 
@@ -396,6 +428,11 @@ class ClientProfilesTab(QWidget):
                      lambda exc: self._report(exc, f"Could not export to {path}"))
 
 
+def source_name(wizard: ImportWizard) -> str:
+    """The file an import came from, as an undo command names it."""
+    return wizard.path.name if wizard.path is not None else "a spreadsheet"
+
+
 def open_import_wizard(service: ProfileService, site: SiteView, dialogs: Any,
                        path: Path | None, parent: QWidget | None) -> ImportWizard:
     """Open the import wizard (window-modal, not blocking) for `site`, reading `path` if given."""
@@ -405,4 +442,4 @@ def open_import_wizard(service: ProfileService, site: SiteView, dialogs: Any,
     return wizard
 
 
-__all__ = ["ClientProfilesTab", "open_import_wizard"]
+__all__ = ["ClientProfilesTab", "open_import_wizard", "source_name"]

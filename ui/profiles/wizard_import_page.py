@@ -160,6 +160,7 @@ class ImportPage(QWizardPage):
         self.owner.import_result = result
         self.done = True
         self.owner.imported.emit(self.owner.site.id)
+        self.owner.import_done.emit(result)
         self.owner.next()
 
     def _failed(self, job: Job, exc: BaseException) -> None:
@@ -199,6 +200,10 @@ class ResultPage(QWizardPage):
         self.rejects.setObjectName("resultRejects")
         self.rejects.setWordWrap(True)
         layout.addWidget(self.rejects)
+        self.undo_hint = QLabel(self)
+        self.undo_hint.setObjectName("resultUndo")
+        self.undo_hint.setWordWrap(True)
+        layout.addWidget(self.undo_hint)
         layout.addStretch(1)
 
     def initializePage(self) -> None:
@@ -210,3 +215,6 @@ class ResultPage(QWizardPage):
         path = getattr(result, "rejects_path", None)
         self.rejects.setText(f"The skipped rows, with their errors, are in {path}." if path
                              else "")
+        changed = result.created + result.updated
+        self.undo_hint.setText("Edit → Undo (Ctrl+Z) in the main window takes this import back."
+                               if changed else "")
