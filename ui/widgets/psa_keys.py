@@ -68,7 +68,8 @@ class PsaKeysBox(QGroupBox):
         self._build()
         self.hide()
         if session is not None:
-            session.state_changed.connect(lambda _state: self.refresh())
+            # a bound method, not a lambda: Qt drops the connection when the box is deleted
+            session.state_changed.connect(self._on_vault_state)
 
     # layout
     def _build(self) -> None:
@@ -145,6 +146,9 @@ class PsaKeysBox(QGroupBox):
         for widget in widgets:
             layout.addWidget(widget)
         return cell
+
+    def _on_vault_state(self, _state: object) -> None:
+        self.refresh()
 
     # what is shown
     def show_for(self, type_id: str | None, policy_id: str | None) -> None:
