@@ -3,6 +3,8 @@
 
     python3 dev.py app    create .venv, install, open the app on the sample workspace
     python3 dev.py test   create .venv, install with test extras, run lint, types and tests
+                          (pytest on every core: -n auto --dist loadfile, unless the arguments
+                          given after `test` choose -n/--numprocesses, -p no:xdist or --pdb)
     python3 dev.py package-smoke
                           create .venv with the [package] extra, build the app folder with
                           PyInstaller and run it headless (packaging/smoke_test.py; slow)
@@ -25,6 +27,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 SAMPLE = ROOT / ".workspace" / "sample.preflight"
 PYTEST_NO_TESTS = 5
+# pytest-xdist: one worker per core; a test file stays in one worker (module fixtures, the
+# schemathesis server, the Qt tests of a file run together as they do in one process).
+PARALLEL = ("-n", "auto", "--dist", "loadfile")
 
 
 def _run(*args: str | Path, env: dict[str, str] | None = None) -> int:
@@ -63,6 +68,19 @@ def app(extra_args: list[str]) -> int:
     return _run(PYTHON, "-m", "app.cli", "gui", "--workspace", SAMPLE, *extra_args)
 
 
+def parallel_args(extra_args: list[str]) -> list[str]:
+    """pytest's arguments: `extra_args`, run in parallel unless they say how many processes
+    (-n 4, -n0, --numprocesses=2), switch xdist off (-p no:xdist) or debug (--pdb, --trace)."""
+    args = extra_args[:extra_args.index("--")] if "--" in extra_args else extra_args
+    for i, arg in enumerate(args):
+        if (arg.startswith(("-n", "--numprocesses")) or arg in ("--pdb", "--trace")
+                or arg in ("-pno:xdist", "-p=no:xdist")
+                or (arg == "-p" and args[i + 1:i + 2] == ["no:xdist"])):
+            return extra_args
+    dist = [] if any(a.startswith("--dist") for a in args) else list(PARALLEL[2:])
+    return [*PARALLEL[:2], *dist, *extra_args]
+
+
 def test(extra_args: list[str]) -> int:
     setup("test")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -75,7 +93,7 @@ def test(extra_args: list[str]) -> int:
         if _run(*check, env=env) != 0:
             print(f"FAILED: {' '.join(str(c) for c in check)}", flush=True)
             return 1
-    code = _run(PYTHON, "-m", "pytest", *extra_args, env=env)
+    code = _run(PYTHON, "-m", "pytest", *parallel_args(extra_args), env=env)
     if code == PYTEST_NO_TESTS:
         print("FAILED: pytest collected no tests", flush=True)
         return 1
