@@ -34,3 +34,16 @@ def paused_gc() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _was_enabled:
                 gc.enable()
+
+
+def keep_out_of_collections() -> None:
+    """Leave every object alive now out of all later cyclic-collection passes (`gc.freeze`).
+
+    For a worker that has just built a big, long-lived, cycle-free structure under
+    `paused_gc` (a site's 100k profile records): otherwise the first young-generation pass after
+    the pause scans all of it in one C call (~100–160 ms holding the GIL, a frozen window), and
+    every later full pass (ui.collector's, once a minute on the GUI thread) scans it again.
+    Reference counting still frees these objects when they are dropped; only cyclic garbage
+    among them would wait for a `gc.unfreeze()`, and they make none.
+    """
+    gc.freeze()

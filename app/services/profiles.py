@@ -62,6 +62,7 @@ from app.profiles import (
     write_rejects,
 )
 from app.profiles.profile import profile_key
+from app.profiles.shared_gil import sorted_in_runs
 from app.services.hierarchy import resolve_site
 from storage.database import Database, now_iso
 from storage.profile_repository import (
@@ -228,10 +229,8 @@ class ProfileService:
         with self.db.read() as s:
             target = resolve_site(Repository(s), site)
             stored = ProfileRepository(s).live(target.id)
-        records = [_record(p) for p in stored]
-        records.sort(key=lambda r: (r.profile.last_name.casefold(),
-                                    r.profile.first_name.casefold(), r.id))
-        return records
+        return sorted_in_runs([_record(p) for p in stored], key=lambda r: (
+            r.profile.last_name.casefold(), r.profile.first_name.casefold(), r.id))
 
     def existing_keys(self, site: str) -> frozenset[ProfileKey]:
         with self.db.read() as s:

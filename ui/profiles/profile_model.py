@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Qt
 
+from app.profiles.shared_gil import sorted_in_runs
 from ui.models.rows import ID_ROLE, SORT_ROLE, Index, RowTableModel
 
 if TYPE_CHECKING:
@@ -113,8 +114,9 @@ class ProfileTableModel(RowTableModel):
             return list(range(len(rows)))
         column, order = self._sort
         key = self.sort_key(column)
-        return sorted(range(len(rows)), key=lambda i: key(rows[i]),
-                      reverse=order == Qt.SortOrder.DescendingOrder)
+        # in runs: a worker thread sorts 100k rows while the GUI thread must keep the GIL's turns
+        return sorted_in_runs(range(len(rows)), key=lambda i: key(rows[i]),
+                              reverse=order == Qt.SortOrder.DescendingOrder)
 
 
 __all__ = ["ProfileTableModel", "haystack", "haystacks", "phone_text"]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import PreflightError
 from app.profiles import Profile, ProfileKey
-from app.profiles.gcpause import paused_gc
+from app.profiles.gcpause import keep_out_of_collections, paused_gc
 from app.services.views import SiteView
 from ui.background import SerialQueue, report_error, run_blocking
 from ui.profiles.commands import (
@@ -74,6 +74,7 @@ class ClientProfilesTab(QWidget):
         self.site: SiteView | None = None
         self.records: list[ProfileRecord] = []
         self._haystacks: list[str] = []
+        self._fitted = False  # columns fitted to the shown site's profiles
         self.text_filter = TextFilter()
         self._request = 0
         self._select_after: str | None = None
@@ -149,7 +150,7 @@ class ClientProfilesTab(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultSectionSize(120)
-        header.setResizeContentsPrecision(100)  # fit columns to the first rows, not all
+        header.setResizeContentsPrecision(40)  # fit columns to a screenful of rows, not all
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().currentChanged.connect(lambda *_a: self._update_actions())
@@ -177,6 +178,7 @@ class ClientProfilesTab(QWidget):
         changed = site is None or self.site is None or site.id != self.site.id
         self.site = site
         if changed:
+            self._fitted = False  # fit the columns to this site's profiles once
             self.filter.clear()
             self.notice.clear()
             self.records, self._haystacks = [], []
@@ -205,7 +207,9 @@ class ClientProfilesTab(QWidget):
                 records = self.service.list(site.id)
                 positions = order(records)
                 records = [records[i] for i in positions]
-                return records, haystacks(records)
+                loaded = records, haystacks(records)
+                keep_out_of_collections()  # or the next pass scans them all at once
+                return loaded
 
         def shown(result: tuple[list[ProfileRecord], list[str]]) -> None:
             if request != self._request:
@@ -213,7 +217,9 @@ class ClientProfilesTab(QWidget):
             self.records, self._haystacks = result
             self.text_filter.set(*result)
             self.apply_filter()
-            self._fit_columns()
+            if not self._fitted and self.records:
+                self._fit_columns()  # once per site: a refresh after an edit keeps the widths
+                self._fitted = True
             self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
