@@ -17,17 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.helpdesk.findings_view import error_label
+from ui.widgets.cells import stacked_cell
 
 
 def field_cell(parent: QWidget, *widgets: QWidget) -> QWidget:
     """Widgets stacked in one form cell (the field, a note, its findings)."""
-    cell = QWidget(parent)
-    layout = QVBoxLayout(cell)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return cell
+    return stacked_cell(parent, *widgets, spacing=2)
 
 
 class PhoneEntry(QWidget):

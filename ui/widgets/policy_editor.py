@@ -48,6 +48,7 @@ from app.services.views import PolicyView
 from ui import theme
 from ui.accessibility import tab_in_tree_order
 from ui.models.policy_models import category_label
+from ui.widgets.cells import error_line, stacked_cell
 from ui.widgets.policy_common import NoticeBar, muted_color, section_title
 from ui.widgets.psa_keys import PsaKeysBox
 
@@ -440,11 +441,11 @@ class PolicyEditor(QWidget):
         self.name_edit.setPlaceholderText("A name of your choice (required)")
         self.name_edit.setMaxLength(MAX_NAME_LENGTH * 2)
         self.name_edit.textChanged.connect(self._on_edited)
-        self.name_error = self._error_label(general)
+        self.name_error = error_line(general)
         self.name_error.setObjectName("error:name")
-        category_cell = self._stack(general, self.category_combo, self.category_value)
-        type_cell = self._stack(general, self.type_combo, self.type_value)
-        name_cell = self._stack(general, self.name_edit, self.name_error)
+        category_cell = stacked_cell(general, self.category_combo, self.category_value)
+        type_cell = stacked_cell(general, self.type_combo, self.type_value)
+        name_cell = stacked_cell(general, self.name_edit, self.name_error)
         form.addRow(self._buddy("&Category:", self.category_combo, general), category_cell)
         form.addRow(self._buddy("&Type:", self.type_combo, general), type_cell)
         form.addRow(self._buddy("&Name:", self.name_edit, general), name_cell)
@@ -498,22 +499,6 @@ class PolicyEditor(QWidget):
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         return label
 
-    @staticmethod
-    def _stack(parent: QWidget, *widgets: QWidget) -> QWidget:
-        cell = QWidget(parent)
-        layout = QVBoxLayout(cell)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
-        for widget in widgets:
-            layout.addWidget(widget)
-        return cell
-
-    def _error_label(self, parent: QWidget) -> QLabel:
-        label = QLabel(parent)
-        label.setWordWrap(True)
-        theme.set_style(label, "color: $error")
-        label.hide()
-        return label
 
     # the settings form
     def _clear_settings(self) -> None:
@@ -564,7 +549,7 @@ class PolicyEditor(QWidget):
             help_label.setWordWrap(True)
             help_label.setStyleSheet(f"color: {muted_color(box)}")
             parts.append(help_label)
-        error = self._error_label(box)
+        error = error_line(box)
         error.setObjectName(f"error:{spec.key}")
         advice = QLabel(box)  # a recommendation: warning colour, never blocks Save
         advice.setObjectName(f"advice:{spec.key}")
@@ -572,7 +557,7 @@ class PolicyEditor(QWidget):
         theme.set_style(advice, "color: $warning_text")
         advice.hide()
         parts += [error, advice]
-        cell = self._stack(box, *parts)
+        cell = stacked_cell(box, *parts)
         form.addRow(label, cell)
         self._rows[spec.key] = _Row(field, label, help_label, note, error, advice)
 

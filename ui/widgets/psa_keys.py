@@ -35,6 +35,7 @@ from app.domain.helpdesk.psa import MAX_API_KEY_CHARS, PRIVATE_KEY, PUBLIC_KEY
 from app.services.psa_keys import InvalidKeys, PsaKeyService
 from ui import theme
 from ui.background import report_error
+from ui.widgets.cells import error_line, stacked_cell
 from ui.widgets.policy_common import as_sentence
 
 if TYPE_CHECKING:
@@ -85,14 +86,14 @@ class PsaKeysBox(QGroupBox):
         self.show_button.setAccessibleName("Show private key")
         self.show_button.setToolTip("Show or hide the private key")
         self.show_button.toggled.connect(self._on_show_toggled)
-        self.public_error = self._error_label("psaPublicKeyError")
-        self.private_error = self._error_label("psaPrivateKeyError")
+        self.public_error = error_line(self, "psaPublicKeyError")
+        self.private_error = error_line(self, "psaPrivateKeyError")
         private_row = QHBoxLayout()
         private_row.setContentsMargins(0, 0, 0, 0)
         private_row.addWidget(self.private_edit, 1)
         private_row.addWidget(self.show_button)
         form.addRow(self._label("Public key:", self.public_edit),
-                    self._cell(self.public_edit, self.public_error))
+                    stacked_cell(self, self.public_edit, self.public_error))
         private_cell = QWidget(self)
         private_layout = QVBoxLayout(private_cell)
         private_layout.setContentsMargins(0, 0, 0, 0)
@@ -129,23 +130,6 @@ class PsaKeysBox(QGroupBox):
         label = QLabel(text, self)
         label.setBuddy(buddy)
         return label
-
-    def _error_label(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        theme.set_style(label, "color: $error")
-        label.hide()
-        return label
-
-    def _cell(self, *widgets: QWidget) -> QWidget:
-        cell = QWidget(self)
-        layout = QVBoxLayout(cell)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
-        for widget in widgets:
-            layout.addWidget(widget)
-        return cell
 
     def _on_vault_state(self, _state: object) -> None:
         self.refresh()

@@ -19,6 +19,57 @@ from app.domain.settings import SettingValue
 SECTION = "psa-integration"
 
 
+# The advice that does not depend on the site: (setting, the value advised against, code, as
+# said of a site's effective settings, as said while a policy is edited).
+_ADVICE: tuple[tuple[str, bool, str, str, str], ...] = (
+    ("sync_communicator_tickets", True, "psa.communicator_sync_on",
+     "Turn Sync Communicator Tickets off: they are not client-facing tickets and clutter the "
+     "service boards.",
+     "Recommended off: communicator tickets are not client-facing and clutter the service "
+     "boards."),
+    ("contact_sync", False, "psa.contact_sync_off",
+     "Turn Contact Sync on so contacts the Help Desk creates reach PSA and tickets link to the "
+     "right contact.",
+     "Recommended on: contacts the Help Desk creates reach PSA and tickets link to the right "
+     "contact."),
+    ("ticket_sync", False, "psa.ticket_sync_off",
+     "Turn Ticket Sync on: Help Desk tickets are created in PSA through it.",
+     "Recommended on: Help Desk tickets are created in PSA through it."),
+)
+
+
+def _advice(settings: Mapping[str, SettingValue], noc_enabled: bool | None) -> list[Finding]:
+    """The seed's advice as warnings; `noc_enabled` None: the site is not known (a policy
+    being edited), so the NOC-dependent advice speaks of both kinds of site."""
+    defaults = PSA_INTEGRATION.defaults()
+
+    def value(key: str) -> SettingValue:
+        return settings.get(key, defaults[key])
+
+    out: list[Finding] = []
+    rmm_sync = bool(value("psa_to_rmm_sync"))
+    if noc_enabled is None and rmm_sync:
+        out.append(Finding(SECTION, "psa_to_rmm_sync", "warning", "psa.psa_to_rmm_sync_with_noc",
+                           "Turn it off for sites with NOC services: the NOC updates the PSA "
+                           "tickets and syncing them back could interfere. Keep it on only "
+                           "for sites without NOC.", "false"))
+    elif noc_enabled and rmm_sync:
+        out.append(Finding(SECTION, "psa_to_rmm_sync", "warning", "psa.psa_to_rmm_sync_with_noc",
+                           "Turn PSA-to-RMM Sync off: the site has NOC services, the NOC updates "
+                           "the PSA tickets, and syncing them back could interfere.", "false"))
+    elif noc_enabled is False and not rmm_sync:
+        out.append(Finding(SECTION, "psa_to_rmm_sync", "warning",
+                           "psa.psa_to_rmm_sync_without_noc",
+                           "Turn PSA-to-RMM Sync on: without NOC services it keeps RMM in step "
+                           "with changes made in PSA.", "true"))
+    for key, against, code, for_site, for_policy in _ADVICE:
+        if bool(value(key)) == against:
+            out.append(Finding(SECTION, key, "warning", code,
+                               for_policy if noc_enabled is None else for_site,
+                               "false" if against else "true"))
+    return out
+
+
 def psa_recommendations(settings: Mapping[str, SettingValue], *, noc_enabled: bool
                         ) -> list[Finding]:
     """Warnings where the effective settings differ from the seed's advice; errors where they
@@ -27,34 +78,7 @@ def psa_recommendations(settings: Mapping[str, SettingValue], *, noc_enabled: bo
            for problem in validate_settings(PSA_INTEGRATION, "PSA Integration",
                                             {k: v for k, v in settings.items()
                                              if _known(k)})]
-    defaults = PSA_INTEGRATION.defaults()
-
-    def value(key: str) -> SettingValue:
-        return settings.get(key, defaults[key])
-
-    if noc_enabled and value("psa_to_rmm_sync"):
-        out.append(Finding(SECTION, "psa_to_rmm_sync", "warning", "psa.psa_to_rmm_sync_with_noc",
-                           "Turn PSA-to-RMM Sync off: the site has NOC services, the NOC updates "
-                           "the PSA tickets, and syncing them back could interfere.", "false"))
-    if not noc_enabled and not value("psa_to_rmm_sync"):
-        out.append(Finding(SECTION, "psa_to_rmm_sync", "warning",
-                           "psa.psa_to_rmm_sync_without_noc",
-                           "Turn PSA-to-RMM Sync on: without NOC services it keeps RMM in step "
-                           "with changes made in PSA.", "true"))
-    if value("sync_communicator_tickets"):
-        out.append(Finding(SECTION, "sync_communicator_tickets", "warning",
-                           "psa.communicator_sync_on",
-                           "Turn Sync Communicator Tickets off: they are not client-facing "
-                           "tickets and clutter the service boards.", "false"))
-    if not value("contact_sync"):
-        out.append(Finding(SECTION, "contact_sync", "warning", "psa.contact_sync_off",
-                           "Turn Contact Sync on so contacts the Help Desk creates reach PSA and "
-                           "tickets link to the right contact.", "true"))
-    if not value("ticket_sync"):
-        out.append(Finding(SECTION, "ticket_sync", "warning", "psa.ticket_sync_off",
-                           "Turn Ticket Sync on: Help Desk tickets are created in PSA through "
-                           "it.", "true"))
-    return out
+    return out + _advice(settings, noc_enabled)
 
 
 def _known(key: str) -> bool:
@@ -69,31 +93,7 @@ def psa_policy_advice(settings: Mapping[str, SettingValue]) -> list[Finding]:
     known here, so the NOC-dependent advice speaks of both kinds of site. PSA-to-RMM Sync Off
     is not flagged: Help Desk sites have NOC, where Off is the advice (readiness, which knows
     the site, asks for On at a site without NOC)."""
-    defaults = PSA_INTEGRATION.defaults()
-
-    def value(key: str) -> SettingValue:
-        return settings.get(key, defaults[key])
-
-    out: list[Finding] = []
-    if value("psa_to_rmm_sync"):
-        out.append(Finding(SECTION, "psa_to_rmm_sync", "warning", "psa.psa_to_rmm_sync_with_noc",
-                           "Turn it off for sites with NOC services: the NOC updates the PSA "
-                           "tickets and syncing them back could interfere. Keep it on only "
-                           "for sites without NOC.", "false"))
-    if value("sync_communicator_tickets"):
-        out.append(Finding(SECTION, "sync_communicator_tickets", "warning",
-                           "psa.communicator_sync_on",
-                           "Recommended off: communicator tickets are not client-facing and "
-                           "clutter the service boards.", "false"))
-    if not value("contact_sync"):
-        out.append(Finding(SECTION, "contact_sync", "warning", "psa.contact_sync_off",
-                           "Recommended on: contacts the Help Desk creates reach PSA and "
-                           "tickets link to the right contact.", "true"))
-    if not value("ticket_sync"):
-        out.append(Finding(SECTION, "ticket_sync", "warning", "psa.ticket_sync_off",
-                           "Recommended on: Help Desk tickets are created in PSA through it.",
-                           "true"))
-    return out
+    return _advice(settings, None)
 
 
 # --- the API key pair (kept in the vault as two application secrets) -------------------------

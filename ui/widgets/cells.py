@@ -1,0 +1,33 @@
+"""Small pieces of the forms: a form cell stacking a field with its notes and errors, and the
+red error line under a field."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ui import theme
+
+
+def stacked_cell(parent: QWidget, *widgets: QWidget, spacing: int = 3) -> QWidget:
+    """Widgets stacked in one form cell (the field, a note, its errors)."""
+    cell = QWidget(parent)
+    layout = QVBoxLayout(cell)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(spacing)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return cell
+
+
+def error_line(parent: QWidget, name: str = "") -> QLabel:
+    """A hidden, wrapping, error-coloured line for a field's problem."""
+    label = QLabel(parent)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    theme.set_style(label, "color: $error")
+    label.hide()
+    return label
+
+
+__all__ = ["error_line", "stacked_cell"]
