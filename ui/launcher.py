@@ -4,7 +4,8 @@ Qt runs with one asyncio loop inside it (qasync), so later network work has a ho
 `ui.background.run_blocking` uses `asyncio.to_thread`. The window paints first; the workspace is
 then opened (and migrated) in a worker thread and the pages are built when it arrives
 (`ui.startup`); on first run, when the workspace file does not exist yet, it is created with the
-sample data. A screenshot waits for the page's data before it grabs the window. Environment
+sample data. A screenshot waits for the page's data before it grabs the window; with a policy
+(`--policy`) it opens that policy in the Policies page's editor first. Environment
 problems (no display, an unusable workspace, an unwritable screenshot path) are one line on
 stderr and exit code 2, as in the CLI.
 """
@@ -28,6 +29,7 @@ from ui.about import app_icon, current_versions, version_text
 from ui.collector import Collector
 from ui.compat import binding_problem
 from ui.main_window import MainWindow
+from ui.pages.policies_page import PoliciesPage
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES
 from ui.startup import open_after_first_paint
 from ui.ui_settings import APPLICATION, ORGANIZATION, UiSettings
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 2
 SCREENSHOT_SIZE = QSize(1280, 800)
+POLICIES_PAGE = "policies"
 
 
 def _fail(message: str) -> int:
@@ -77,9 +80,12 @@ def _choose_workspace(path: Path | None, settings: UiSettings) -> Path | None:
 
 
 def run(workspace: Path | None, screenshot: Path | None = None, page: str | None = None,
-        site: str | None = None) -> int:
+        site: str | None = None, policy: str | None = None) -> int:
     if page is not None and page not in PAGE_NAMES:
         return _fail(f"unknown page '{page}'; choose one of: {', '.join(PAGE_NAMES)}")
+    if policy is not None and page not in (None, POLICIES_PAGE):
+        return _fail(f"--policy opens a policy on the {POLICIES_PAGE} page, not on '{page}'; "
+                     f"use --page {POLICIES_PAGE} or leave --page out")
     if screenshot is not None:
         if QApplication.instance() is None:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -97,7 +103,10 @@ def run(workspace: Path | None, screenshot: Path | None = None, page: str | None
     loop = _event_loop(app)
     try:
         if screenshot is not None:
-            return _screenshot(app, loop, workspace, screenshot, page or DEFAULT_PAGE, site=site)
+            if policy is not None:
+                page = POLICIES_PAGE
+            return _screenshot(app, loop, workspace, screenshot, page or DEFAULT_PAGE, site=site,
+                               policy=policy)
         settings = UiSettings()
         return _interactive(app, loop, _choose_workspace(workspace, settings), settings,
                             page=page)
@@ -124,8 +133,31 @@ async def _open(window: MainWindow, path: Path | None) -> tuple[Workspace, bool]
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
 
 
+def _show_policy(window: MainWindow, ref: str) -> str | None:
+    """Open a policy (id or exact name) in the Policies page's editor; or say why not."""
+    page = window.pages.get(POLICIES_PAGE)
+    if not isinstance(page, PoliciesPage):
+        return f"the {POLICIES_PAGE} page is not there to show policy '{ref}'"
+    rows = page.model.rows()
+    found = next((r for r in rows if r.id == ref), None) or next(
+        (r for r in rows if r.name == ref), None)
+    if found is None or not page.select_policy(found.id):
+        return f"no policy with id or name '{ref}' to show"
+    return None
+
+
+def _scroll_to_end_of_editor(window: MainWindow) -> None:
+    """Show the end of the open policy's form: the PSA key box, or the last setting."""
+    page = window.pages.get(POLICIES_PAGE)
+    if isinstance(page, PoliciesPage):
+        editor = page.editor
+        bar = editor.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+
 def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
-                target: Path, page: str, *, site: str | None = None) -> int:
+                target: Path, page: str, *, site: str | None = None,
+                policy: str | None = None) -> int:
     window = MainWindow(restore=False)
     window.resize(SCREENSHOT_SIZE)
 
@@ -142,6 +174,13 @@ def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path |
                 return _fail(f"no site with id or name '{site}' to show")
             window.show_page(page)  # the page's tab again, now for that site
             await background.wait_idle()
+        if policy is not None:
+            problem = _show_policy(window, policy)
+            if problem:
+                return _fail(problem)
+            await background.wait_idle()  # e.g. the PSA key box asks the vault for its state
+            app.processEvents()
+            _scroll_to_end_of_editor(window)
         app.processEvents()  # pending layout requests, before the frame is grabbed
         if not window.grab().save(str(target), "PNG"):
             return _fail(f"cannot write the screenshot to {target}")

@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "or a site tab such as client-profiles or passwords")
     gui.add_argument("--site", default=None, metavar="SITE",
                      help="with --screenshot: the site (id or exact name) whose tab to show")
+    gui.add_argument("--policy", default=None, metavar="POLICY",
+                     help="with --screenshot: the policy (id or exact name) to open in the "
+                          "policies page's editor (implies --page policies)")
     init = command("init", "create a workspace")
     init.add_argument("--sample", action="store_true", help="fill it with the sample data")
     _company_actions(actions(command("company", "companies (clients)")))
@@ -191,6 +194,7 @@ def _gui(args: argparse.Namespace) -> int:
         screenshot=getattr(args, "screenshot", None),
         page=getattr(args, "page", None),
         site=getattr(args, "site", None),
+        policy=getattr(args, "policy", None),
     )
     return result
 

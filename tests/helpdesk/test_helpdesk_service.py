@@ -44,6 +44,8 @@ def _fill(ws: Workspace) -> None:
     ws.policies.update("RMM with NOC", texts=["auto_credentials_servers=on",
                                               "auto_credentials_desktops=on",
                                               "notification_rule=rule-1"])
+    # The sample's PSA policy syncs communicator tickets (against the seed's advice).
+    ws.policies.update("PSA Ticket Sync", texts=["sync_communicator_tickets=off"])
 
 
 def test_sections_round_trip_and_record_changes(sample_workspace: Workspace) -> None:
@@ -143,8 +145,49 @@ def test_overview_and_report(sample_workspace: Workspace) -> None:
     _fill(ws)
     view = ws.helpdesk.overview(today=TODAY)
     assert len(view.sites) == 8
-    assert [c.site_name for c in view.ready] == [SITE]
+    # The sample's Northside Clinic has its own setup; with the policy changes of _fill (the
+    # servers' credentials automatic, communicator tickets not synced) it is ready too.
+    assert [c.site_name for c in view.ready] == [SITE, "Northside Clinic"]
     assert "network-info" in view.blocked_by()
     html = ws.helpdesk.golive_report(SITE)
     assert "Go-live report: Contoso Dental / Main Office" in html
     assert "Ready for go-live" in html
+
+
+def test_the_sample_site_has_a_mostly_complete_setup(sample_workspace: Workspace) -> None:
+    """The sample's Northside Clinic (README's site-tab screenshots): every section saved
+    through the service without an error finding, approvers among the site's profiles, a file
+    on a reference, and a checklist with two realistic warnings and the server credentials
+    (no vault in a new workspace) still to do."""
+    ws = sample_workspace
+    site = "Northside Clinic"
+    setup_ = ws.helpdesk.setup(site)
+    for section, attr in (("product-options", "product"), ("basic-info", "basic"),
+                          ("security-requests", "security"), ("notification-rules", "rules"),
+                          ("network-info", "network"), ("references", "references")):
+        value = getattr(setup_, attr)
+        assert value, f"{section} is empty"
+        findings = ws.helpdesk.validate(site, section, value)
+        assert [f for f in findings if f.severity == "error"] == [], section
+    assert setup_.network.missing() == []
+    assert setup_.basic is not None
+    assert setup_.basic.notification_rule_id == setup_.rules[0].id
+    profile_ids = {p.id for p in ws.profiles.list(site)}
+    approvers = {a for request in setup_.security for a in request.approver_ids}
+    assert approvers
+    assert approvers <= profile_ids
+    (attached,) = [r for r in setup_.references if r.attachment_name]
+    assert attached.attachment_sha256 is not None
+    data = ws.attachments.attachment_bytes(attached.attachment_sha256)
+    assert len(data) == attached.attachment_size
+    assert b"WS-NORTHSIDE-09" in data
+
+    checklist = ws.helpdesk.readiness(site)
+    assert {i.id: i.status for i in checklist.items if i.status is not Status.PASS} == {
+        "credentials": Status.FAIL, "network-info": Status.WARNING,
+        "psa-integration": Status.WARNING}
+    assert "servers" in checklist.item("credentials").why  # desktops are automatic
+    assert {f.code for f in checklist.item("network-info").findings} == {
+        "network.credentials_missing"}
+    assert [f.code for f in checklist.item("psa-integration").findings] == [
+        "psa.communicator_sync_on"]

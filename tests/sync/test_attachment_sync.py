@@ -11,13 +11,16 @@ import httpx
 import pytest
 
 from app.domain.helpdesk import Reference
-from app.services.sample import populate_sample
+from app.services.sample import ATTACHMENT_NAME, populate_sample
 from app.services.workspace import Workspace
 from app.sync import SyncError, local
 from tests.server.live import LiveServer, sync
 from tests.sync.helpers import open_ws, outbox
 
 SITE = "Main Office"
+# The sample workspace brings one file of its own (a reference of Northside Clinic), which
+# moves with the sections like the files these tests attach.
+SAMPLE_FILES = 1
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 64
 
 
@@ -41,7 +44,7 @@ def test_a_file_attached_in_one_workspace_arrives_in_another(server: LiveServer,
         ref = _attach(a, tmp_path / "floor plan.pdf", PDF, "Floor plan")
         a.helpdesk.save(SITE, "references", (ref, Reference("Wi-Fi", "SSID Staff")))
         pushed = sync(a, server)
-        assert pushed.files_uploaded == 1
+        assert pushed.files_uploaded == 1 + SAMPLE_FILES
         assert pushed.file_problems == []
         assert outbox(a) == 0
         assert _server_has(server, ref.attachment_sha256 or "") == PDF
@@ -50,7 +53,7 @@ def test_a_file_attached_in_one_workspace_arrives_in_another(server: LiveServer,
         assert sent.uploaded_at is not None
 
         pulled = sync(b, server)
-        assert pulled.files_downloaded == 1
+        assert pulled.files_downloaded == 1 + SAMPLE_FILES
         assert pulled.file_problems == []
         assert pulled.count_check == "ok"
         (got, _wifi) = b.helpdesk.setup(SITE).references
@@ -95,8 +98,9 @@ def test_a_file_the_server_lacks_is_reported_kept_and_fetched_later(server: Live
 
         first = sync(b, server)
         assert first.files_downloaded == 0
-        assert len(first.file_problems) == 1
+        assert len(first.file_problems) == 1 + SAMPLE_FILES  # the sample's file was not sent
         assert "'map.pdf' is not on the server yet" in first.file_problems[0]
+        assert f"'{ATTACHMENT_NAME}' is not on the server yet" in first.file_problems[1]
         (kept,) = b.helpdesk.setup(SITE).references  # the section is there all the same
         assert kept == ref
         assert not b.attachments.has(sha)
@@ -104,7 +108,7 @@ def test_a_file_the_server_lacks_is_reported_kept_and_fetched_later(server: Live
         sync(a, server)  # a's next sync uploads what its sections name
         assert _server_has(server, sha) == PDF
         second = sync(b, server)
-        assert second.files_downloaded == 1
+        assert second.files_downloaded == 1 + SAMPLE_FILES
         assert second.file_problems == []
         assert b.attachments.attachment_bytes(sha) == PDF
     finally:
@@ -129,7 +133,7 @@ def test_a_server_out_of_reach_for_files_loses_nothing(server: LiveServer,
         try:
             server.fault(f"/v1/attachments/{sha}", mode="status", status=503, times=100)
             report = sync(c, server)
-            assert report.files_downloaded == 0
+            assert report.files_downloaded == SAMPLE_FILES  # only setup.docx fails
             assert len(report.file_problems) == 1
             assert "'setup.docx' first, were not downloaded" in report.file_problems[0]
             assert c.helpdesk.setup(SITE).references == (ref,)

@@ -146,10 +146,11 @@ def test_sync_summary_counts_the_files_it_moved(server: LiveServer, tmp_path: Pa
     pushed = preflight("sync", "--server", server.url, "--client-id", "alpha",
                        "--workspace", str(a), env=secret)
     assert pushed.returncode == 0, pushed.stderr
-    assert "files: uploaded 1, downloaded 0" in pushed.stdout
+    # The plan, and the file on the sample's Northside Clinic reference.
+    assert "files: uploaded 2, downloaded 0" in pushed.stdout
     assert preflight("init", "--workspace", str(b)).returncode == 0
     pulled = preflight("sync", "--server", server.url, "--client-id", "alpha",
                        "--workspace", str(b), env=secret)
     assert pulled.returncode == 0, pulled.stderr
-    assert "files: uploaded 0, downloaded 1" in pulled.stdout
+    assert "files: uploaded 0, downloaded 2" in pulled.stdout
     assert "file not synced" not in pulled.stdout

@@ -87,6 +87,68 @@ def test_screenshot_of_a_site_tab_for_a_named_site(tmp_path: Path, sample_worksp
     assert not missing.exists()
 
 
+class _GrabRecordingWindow(MainWindow):
+    """The screenshot's window, recording what the policies page shows when it is grabbed."""
+
+    grabbed: ClassVar[list[dict[str, Any]]] = []
+
+    def grab(self, *args: Any) -> Any:
+        page = self.pages["policies"]
+        editor = page.editor  # type: ignore[attr-defined]
+        policy = editor.policy()
+        box = editor.keys_box
+        _GrabRecordingWindow.grabbed.append({
+            "page": self.stack.currentWidget() is page,
+            "policy": policy.name if policy else None,
+            "editing": page.side.currentWidget() is editor,  # type: ignore[attr-defined]
+            "advice": editor.advice_text("sync_communicator_tickets")
+            if policy and policy.type == "psa-integration" else "",
+            "keys_box_shown": box.isVisible() and not box.visibleRegion().isEmpty(),
+        })
+        return super().grab(*args)
+
+
+@pytest.mark.usefixtures("qapp")
+def test_screenshot_opens_a_named_policy_in_the_editor(
+        tmp_path: Path, sample_workspace: Workspace, workspace_path: Path, capsys: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.cli.main import run as cli
+
+    monkeypatch.setattr(launcher, "MainWindow", _GrabRecordingWindow)
+    _GrabRecordingWindow.grabbed.clear()
+    shot = tmp_path / "policies-psa.png"
+    assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(shot),
+                "--page", "policies", "--policy", "PSA Ticket Sync"]) == 0
+    assert shot.read_bytes().startswith(PNG_MAGIC)
+    (seen,) = _GrabRecordingWindow.grabbed
+    assert seen["page"]
+    assert seen["editing"]
+    assert seen["policy"] == "PSA Ticket Sync"
+    assert "Recommended off" in seen["advice"]  # the sample's policy against the seed's advice
+    assert seen["keys_box_shown"]  # scrolled so the API key box is in the picture
+
+    # --policy alone implies the policies page; an id works like the name.
+    policy_id = sample_workspace.policies.get("RMM with NOC").id
+    other = tmp_path / "rmm.png"
+    assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(other),
+                "--policy", policy_id]) == 0
+    assert other.read_bytes().startswith(PNG_MAGIC)
+    assert _GrabRecordingWindow.grabbed[-1]["page"]
+    assert _GrabRecordingWindow.grabbed[-1]["policy"] == "RMM with NOC"
+    assert not _GrabRecordingWindow.grabbed[-1]["keys_box_shown"]  # not a PSA policy
+
+    capsys.readouterr()
+    missing = tmp_path / "missing.png"
+    assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(missing),
+                "--policy", "No Such Policy"]) == 2
+    assert "no policy with id or name 'No Such Policy'" in capsys.readouterr().err
+    assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(missing),
+                "--page", "effective", "--policy", "PSA Ticket Sync"]) == 2
+    assert "--policy opens a policy on the policies page, not on 'effective'" in \
+        capsys.readouterr().err
+    assert not missing.exists()
+    assert len(_GrabRecordingWindow.grabbed) == 2
+
 class _RecordingWindow(MainWindow):
     """The launcher's window, recording what it showed before its pages were built, and closing
     itself once they are (as a user quitting would)."""

@@ -91,7 +91,11 @@ def test_advice_follows_the_fields_live_and_never_blocks_save(qtbot: Any,
     open_policy(qtbot, page, PSA)
     editor = page.editor
     keys = ("psa_to_rmm_sync", "sync_communicator_tickets", "contact_sync", "ticket_sync")
+    # The sample's policy syncs communicator tickets, against the seed's advice.
+    assert [bool(editor.advice_text(k)) for k in keys] == [False, True, False, False]
+    toggle(qtbot, page, "sync_communicator_tickets")
     assert [editor.advice_text(k) for k in keys] == ["", "", "", ""]
+    assert editor.save_button.isEnabled()  # following the advice is an edit to save
 
     toggle(qtbot, page, "psa_to_rmm_sync")
     assert "Turn it off for sites with NOC services" in editor.advice_text("psa_to_rmm_sync")
@@ -113,6 +117,9 @@ def test_advice_follows_the_fields_live_and_never_blocks_save(qtbot: Any,
     for key in keys:
         toggle(qtbot, page, key)
         assert editor.advice_text(key) == ""
+    assert editor.save_button.isEnabled()  # communicator sync off is still unsaved
+    toggle(qtbot, page, "sync_communicator_tickets")
+    assert "Recommended off" in editor.advice_text("sync_communicator_tickets")
     assert editor.save_button.isEnabled() is False  # back to the saved values: nothing to save
 
 
