@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 2
 SCREENSHOT_SIZE = QSize(1280, 800)
+SETTLE_ROUNDS = 5  # event-loop rounds before the frame is grabbed
 POLICIES_PAGE = "policies"
 
 
@@ -181,7 +182,9 @@ def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path |
             await background.wait_idle()  # e.g. the PSA key box asks the vault for its state
             app.processEvents()
             _scroll_to_end_of_editor(window)
-        app.processEvents()  # pending layout requests, before the frame is grabbed
+        for _ in range(SETTLE_ROUNDS):  # layouts that depend on each other settle in rounds
+            app.processEvents()
+            await asyncio.sleep(0.02)
         if not window.grab().save(str(target), "PNG"):
             return _fail(f"cannot write the screenshot to {target}")
         return EXIT_OK

@@ -57,3 +57,10 @@ def test_fill_in_the_product_options(qtbot, sample_workspace, undo_stack) -> Non
         undo_stack.redo()
     assert sample_workspace.helpdesk.setup("Main Office").product == stored
     assert tab.noc.isChecked()
+
+
+def test_a_long_stored_value_shows_its_start(qtbot, sample_workspace, undo_stack) -> None:
+    tab = open_tab(qtbot, ProductOptionsTab, sample_workspace, undo_stack, site="Northside Clinic")
+    assert tab.contact_email.text()  # the sample's Help Desk contact
+    tab.contact_email.resize(60, tab.contact_email.height())  # narrower than the address
+    assert tab.contact_email.cursorPosition() == 0  # so the name part, not "…@msp.example"

@@ -293,3 +293,16 @@ def test_leaving_with_typed_but_unstored_keys_asks_first(
     assert not box.has_unstored_keys()
     open_policy(qtbot, page, other)
     assert dialogs.confirms == []
+
+
+def test_the_warning_replaces_the_fields_own_recommendation(qtbot: Any,
+                                                            page: PoliciesPage) -> None:
+    open_policy(qtbot, page, PSA)
+    editor = page.editor
+    help_label = editor._rows["sync_communicator_tickets"].help
+    assert help_label is not None
+    assert editor.advice_text("sync_communicator_tickets")  # on, against the advice
+    assert help_label.isHidden()  # not "Recommended off." above the same warning
+    toggle(qtbot, page, "sync_communicator_tickets")
+    assert not editor.advice_text("sync_communicator_tickets")
+    assert not help_label.isHidden()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QStyle,
@@ -196,6 +197,8 @@ class SectionTab(QWidget):
             self.fill(value)
         finally:
             self._filling = False
+        for edit in self.body.findChildren(QLineEdit):
+            edit.setCursorPosition(0)  # a long value shows its start, not its end
         self._baseline = self.value()
 
     # checking

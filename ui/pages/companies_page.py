@@ -90,9 +90,9 @@ class CompaniesPage(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self._build_tree(splitter))
         splitter.addWidget(self._build_detail(splitter))
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([440, 600])  # the site tabs need the room
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([360, 700])  # the site tabs need the room (seven Help Desk tabs)
         outer.addWidget(splitter, 1)
         self._show_detail(None)
 

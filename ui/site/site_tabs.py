@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from app.services.views import SiteView
@@ -41,6 +42,9 @@ class SiteTabs(QTabWidget):
             if host is None:
                 host = QTabWidget(self)
                 host.setObjectName(f"siteGroup{group.replace(' ', '')}")
+                # whole labels, scrolled when the panel is narrow, never "Referenc…"
+                host.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+                host.setUsesScrollButtons(True)
                 host.currentChanged.connect(lambda _i: self._tell_visible())
                 self.groups[group] = host
                 self.addTab(host, group)

@@ -771,7 +771,10 @@ class PolicyEditor(QWidget):
         for key, row in self._rows.items():
             text = advice.get(key, "")
             row.advice.setText(f"⚠ {text}" if text else "")
-            row.advice.setVisible(bool(text) and key not in self._problems)
+            shown = bool(text) and key not in self._problems
+            row.advice.setVisible(shown)
+            if row.help is not None:  # the warning says it all; "Recommended off." twice reads ill
+                row.help.setVisible(not shown)
 
     def reveal_first_problem(self) -> None:
         """Scroll to the first field with a problem and put the cursor in it."""
