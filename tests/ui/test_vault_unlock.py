@@ -291,3 +291,35 @@ def test_change_master_password_from_the_status_bar_menu(
 
 def site_name(ws: Workspace) -> str:
     return ws.sites.all()[0].id
+
+
+def test_forget_this_device_from_the_status_bar_menu(
+        qtbot: Any, window: MainWindow, tab: PasswordsTab, session: VaultSession,
+        sample_workspace: Workspace) -> None:
+    from app.vault.keychain import Keychain, backend_name
+
+    backend = MemoryKeyring()
+    sample_workspace.vault.keychain = Keychain(backend, extra_trusted={backend_name(backend)})
+    control = control_of(window)
+    forget = next(a for a in control.menu().actions() if a.objectName() == "forgetDevice")
+    assert not forget.isEnabled()  # no vault yet: nothing to forget
+    create_vault(qtbot, tab)
+    sample_workspace.vault.remember_on_device()
+    assert len(backend.store) == 1
+
+    forget = next(a for a in control.menu().actions() if a.objectName() == "forgetDevice")
+    assert forget.isEnabled()
+    forget.trigger()
+    qtbot.waitUntil(lambda: control.last_message != "")
+    assert backend.store == {}
+    assert "no longer remembers" in control.last_message
+    assert "no longer remembers" in window.statusBar().currentMessage()
+
+    control.last_message = ""
+    forget.trigger()  # again: nothing left to forget, and it says so
+    qtbot.waitUntil(lambda: control.last_message != "")
+    assert "nothing to forget" in control.last_message
+    session.lock()
+    qtbot.mouseClick(control, Qt.MouseButton.LeftButton)  # the key is gone: the dialog asks
+    qtbot.waitUntil(lambda: control.dialog is not None)
+    assert isinstance(control.dialog, UnlockDialog)

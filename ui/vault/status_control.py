@@ -28,6 +28,7 @@ class VaultStatusControl(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.session = session
         self.dialog: QDialog | None = None
+        self.last_message = ""
         self.clicked.connect(lambda _checked=False: self.activate())
         # Right-click (or the context-menu key): the less frequent vault actions.
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -72,7 +73,32 @@ class VaultStatusControl(QToolButton):
         change.setEnabled(unlocked)
         change.setToolTip("Unlock the vault first" if not unlocked else "")
         change.triggered.connect(lambda _c=False: self.change_password())
+        forget = menu.addAction("Forget This Device")
+        forget.setObjectName("forgetDevice")
+        forget.setToolTip("Remove the vault key this computer's keychain remembers; the master "
+                          "password is asked again at the next unlock")
+        forget.setEnabled(self.session.state in (UNLOCKED, LOCKED))
+        forget.triggered.connect(lambda _c=False: self.forget_device())
         return menu
+
+    def forget_device(self) -> None:
+        """Drop the remembered key (off the GUI thread: keychains can be slow) and say so."""
+        def done(forgotten: object) -> None:
+            self.say("This device no longer remembers the vault key; the next unlock asks for "
+                     "the master password." if forgotten else
+                     "This device did not remember the vault key; nothing to forget.")
+
+        def failed(exc: BaseException) -> None:
+            self.say(as_sentence(f"Could not forget the vault key: {exc}"))
+
+        self.session.call(lambda vault: vault.forget_device(), done, failed, owner=self)
+
+    def say(self, text: str) -> None:
+        """A line in the window's status bar (and the tooltip, for a control on its own)."""
+        self.last_message = text
+        bar = getattr(self.window(), "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text, 8000)
 
     def _menu_at(self, pos: QPoint) -> None:
         menu = self.menu()
