@@ -127,6 +127,10 @@ attachments = Table(
 )
 
 PENDING_LEASE_S = 30.0  # a pending key older than this was abandoned (its batch never applied)
+# A finished batch's answer is replayed for a repeated Idempotency-Key this long (the IETF
+# draft leaves the expiry to the server; a client retries within minutes), then purged.
+IDEMPOTENCY_TTL_S = 24 * 3600.0
+PURGE_EVERY_S = 600.0  # at most one purge of expired keys per this many seconds
 
 
 def now_iso() -> str:
@@ -220,6 +224,7 @@ class Store:
         self.sqlite = url.startswith("sqlite")
         # SQLite has one writer anyway; serialising here avoids busy retries in the pool.
         self._write_lock = threading.Lock() if self.sqlite else None
+        self._purged_at = 0.0
         metadata.create_all(self.engine)
 
     @contextmanager
@@ -532,6 +537,7 @@ class Store:
                     ) -> tuple[int, dict[str, Any]] | None:
         """Claim an idempotency key. Returns a stored (status, body) to replay, or None if the
         caller now owns the key; raises IdempotencyConflict for 409/422."""
+        self.purge_expired_keys()
         with self.tx() as conn:
             row = conn.execute(select(idempotency).where(
                 idempotency.c.partner_id == partner_id, idempotency.c.key == key)).first()
@@ -561,6 +567,19 @@ class Store:
                     409, "a request with this Idempotency-Key is being processed",
                     "idempotency_key_in_use") from None
         return None
+
+    def purge_expired_keys(self, *, now: float | None = None, force: bool = False) -> int:
+        """Delete finished idempotency records older than IDEMPOTENCY_TTL_S (every partner);
+        at most once per PURGE_EVERY_S unless `force`. Returns how many went."""
+        now = time.time() if now is None else now
+        if not force and now - self._purged_at < PURGE_EVERY_S:
+            return 0
+        self._purged_at = now
+        with self.tx() as conn:
+            gone = conn.execute(delete(idempotency).where(
+                idempotency.c.state == "done",
+                idempotency.c.started_at < now - IDEMPOTENCY_TTL_S)).rowcount
+        return int(gone or 0)
 
     def run_batch(self, partner_id: str, key: str, ops: list[dict[str, Any]]
                   ) -> dict[str, Any]:

@@ -152,6 +152,32 @@ def test_a_concurrent_duplicate_is_refused_with_409(server: LiveServer) -> None:
         assert batch(client, ops, "key-busy").headers["idempotent-replayed"] == "true"
 
 
+def test_finished_idempotency_keys_expire_after_a_day(server: LiveServer) -> None:
+    from server.store import IDEMPOTENCY_TTL_S, PURGE_EVERY_S, idempotency
+
+    store = server.app.state.store
+    ops = [op("company", "c-old", {"name": "Old"})]
+    with server.client() as client:
+        assert batch(client, ops, "key-old").status_code == 200
+    request_hash = __import__("hashlib").sha256(canonical(
+        [o.model_dump() for o in BatchRequest(ops=ops).ops]).encode()).hexdigest()
+    assert store.begin_batch("partner-a", "key-pending", request_hash) is None  # in flight
+
+    def keys() -> set[str]:
+        with store.engine.connect() as conn:
+            return {r.key for r in conn.execute(idempotency.select())}
+
+    later = time.time() + IDEMPOTENCY_TTL_S - 60
+    assert store.purge_expired_keys(now=later, force=True) == 0  # a day is not over yet
+    assert {"key-old", "key-pending"} <= keys()
+    expired = time.time() + IDEMPOTENCY_TTL_S + 60
+    assert store.purge_expired_keys(now=expired, force=True) == 1
+    assert "key-old" not in keys()
+    assert "key-pending" in keys()  # a batch in flight is never purged
+    # Throttled: right after a purge, the next call does nothing until PURGE_EVERY_S passed.
+    assert store.purge_expired_keys(now=expired + PURGE_EVERY_S / 2) == 0
+
+
 def test_an_op_key_applies_once_even_in_another_batch(server: LiveServer) -> None:
     with server.client() as client:
         ops = [op("company", "c-3", {"name": "Once"}, op_key="op-1")]
