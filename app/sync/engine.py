@@ -61,6 +61,9 @@ class PlanItem:
     base_version: int
     payload: dict[str, Any]
     changes: int  # outbox rows folded into this op
+    # an update of a synced record: the record before its pending changes (None: unknown, or
+    # not an update), so a view can show what changed rather than everything sent
+    before: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"entity": self.entity, "id": self.id, "op": self.op,
@@ -139,8 +142,11 @@ class SyncEngine:
     def plan(self) -> list[PlanItem]:
         """What a push would send now (the Pending Changes view); nothing is sent."""
         with self.db.read() as s:
+            planned = local.plan(s)
+            before = local.states_before(s, planned)
             return [PlanItem(p.op.entity, p.op.id, p.op.op, p.op.base_version, p.op.payload,
-                             len(p.seqs)) for p in local.plan(s)]
+                             len(p.seqs), before.get((p.op.entity, p.op.id)))
+                    for p in planned]
 
     def conflicts(self) -> list[Conflict]:
         with self.db.read() as s:

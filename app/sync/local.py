@@ -22,6 +22,7 @@ from app.sync.transport import Op, RemoteChange
 from storage.changes import Change, record
 from storage.database import now_iso
 from storage.tables import (
+    AuditRow,
     ClientProfileRow,
     CompanyRow,
     DeviceOverrideRow,
@@ -142,6 +143,7 @@ MAPPINGS: dict[str, Mapping] = {m.entity: m for m in (
 )}
 RANK = {entity: i for i, entity in enumerate(MAPPINGS)}
 OUTBOX = _table(OutboxRow)
+AUDIT = _table(AuditRow)
 CONFLICTS = _table(SyncConflictRow)
 LINKS = _table(PackagePolicyRow)
 
@@ -205,6 +207,31 @@ def plan(s: Session, *, exclude: set[tuple[str, str]] | None = None) -> list[Pla
         out.append(PlannedOp(op, tuple(r.seq for r in rows),
                              tuple(str(r.idempotency_key) for r in rows)))
     out.sort(key=lambda p: p.first_seq)
+    return out
+
+
+def states_before(s: Session, planned: Sequence[PlannedOp]) -> dict[tuple[str, str], Any]:
+    """For each planned update of a record the server has (base version > 0): the record as it
+    was before its first pending change, from that change's audit row (written in the same
+    transaction as its outbox row, so with the same time). Lets a view show the fields changed,
+    not every field sent. Records without such a row are left out."""
+    updates = {(p.op.entity, p.op.id): p.first_seq for p in planned
+               if p.op.op == "upsert" and p.op.base_version > 0}
+    if not updates:
+        return {}
+    first = OUTBOX.alias("first")
+    before = (select(AUDIT.c.before_json)
+              .where(AUDIT.c.entity == first.c.entity, AUDIT.c.entity_id == first.c.entity_id,
+                     AUDIT.c.at >= first.c.created_at)
+              .order_by(AUDIT.c.seq).limit(1).scalar_subquery())
+    seqs = sorted(updates.values())
+    out: dict[tuple[str, str], Any] = {}
+    for start in range(0, len(seqs), 900):  # SQLite's bound-parameter limit
+        rows = s.execute(select(first.c.entity, first.c.entity_id, before)
+                         .where(first.c.seq.in_(seqs[start:start + 900])))
+        for entity, entity_id, before_json in rows:
+            if before_json is not None:
+                out[(entity, entity_id)] = json.loads(before_json)
     return out
 
 

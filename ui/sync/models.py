@@ -20,7 +20,9 @@ ENTITIES = {"company": "Company", "site": "Site", "device": "Device", "policy": 
             "helpdesk_section": "Help Desk section"}
 OPERATIONS = {("upsert", True): "Create", ("upsert", False): "Update", ("delete", False): "Delete",
               ("delete", True): "Delete"}
-HIDDEN_FIELDS = frozenset({"id", "version", "updated_at", "deleted_at", "partner_id"})
+_ABSENT = object()  # a field the record did not have before
+HIDDEN_FIELDS = frozenset({"id", "version", "updated_at", "deleted_at", "partner_id",
+                           "partnerId"})
 MINE, THEIRS = "mine", "theirs"
 CHANGED = QColor("#fff4ce")  # a side that differs from the base
 CONFLICT = QColor("#fde2e1")  # a field changed differently on both sides
@@ -68,9 +70,15 @@ class PlanRow:
     def of(cls, item: PlanItem) -> PlanRow:
         new = item.base_version == 0
         operation = OPERATIONS.get((item.op, new), item.op)
-        names = [k for k in flatten(item.payload) if k not in HIDDEN_FIELDS]
+        after = flatten(item.payload)
+        names = [k for k in after if k not in HIDDEN_FIELDS]
+        if item.before is not None:  # an update: the fields it changes, not all it sends
+            was = flatten(item.before)
+            names = [k for k in names if was.get(k, _ABSENT) != after[k]]
         if item.op == "delete":
             fields = "—"
+        elif not names:
+            fields = "(no field changed)"
         elif len(names) > 6:
             fields = ", ".join(names[:6]) + f" (+{len(names) - 6})"
         else:
@@ -81,7 +89,7 @@ class PlanRow:
 
 class PlanModel(RowTableModel):
     COL_ENTITY, COL_NAME, COL_OPERATION, COL_FIELDS, COL_CHANGES = range(5)
-    HEADERS: ClassVar[tuple[str, ...]] = ("Kind", "Name / id", "Operation", "Fields sent",
+    HEADERS: ClassVar[tuple[str, ...]] = ("Kind", "Name / id", "Operation", "Fields",
                                           "Edits")
     NUMERIC: ClassVar[frozenset[int]] = frozenset({4})
 
@@ -94,8 +102,9 @@ class PlanModel(RowTableModel):
     def extra(self, row: PlanRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_FIELDS:
-                return ("The whole record is sent; the server merges it field by field "
-                        "against the version it was edited from")
+                return ("The fields this change sets (an update lists those it changes); the "
+                        "whole record is sent and the server merges it field by field against "
+                        "the version it was edited from")
             if column == self.COL_NAME:
                 return row.id.partition(":")[2]
         return None
