@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from storage.changes import (
     AUDIT,
-    BulkChange,
     insert_many,
     record_bulk,
     time_ordered_ids,
@@ -192,7 +191,7 @@ class ProfileRepository:
 
     def update(self, before: StoredProfile, match_key: str, values: Values,
                action: str) -> StoredProfile:
-        self._update_many([(before, match_key, values)], action)
+        self.update_many([(before, match_key, values)], action)
         return replace(before, match_key=match_key, values=values)
 
     def tombstone(self, stored: StoredProfile, action: str) -> None:
@@ -241,15 +240,10 @@ class ProfileRepository:
             record_bulk(self.s, ENTITY, action, [
                 (profile_id, None, payload_json(profile_id, site_id, values), 0)
                 for profile_id, (_key, values) in zip(ids, creates, strict=True)])
-        self._update_many(updates, action, at)
+        self.update_many(updates, action, at)
         return ids
 
     # --- many at once (undo and redo of an import): one executemany per table ---------------------
-
-    def update_many(self, updates: Sequence[ProfileUpdate], action: str, at: str) -> None:
-        """Set each profile (as stored now) to its new match key and values, with outbox
-        upserts (against the stored version) and audit rows (before = as stored now)."""
-        self._update_many(updates, action, at)
 
     def tombstone_many(self, profiles: Sequence[StoredProfile], action: str, at: str) -> None:
         """`tombstone` for many live profiles: a delete each travels to the server."""
@@ -271,24 +265,18 @@ class ProfileRepository:
         record_bulk(self.s, ENTITY, action, [
             (p.id, None, payload_json(p.id, p.site_id, p.values), p.version) for p in profiles])
 
-    def _update_many(self, updates: Sequence[ProfileUpdate], action: str,
-                     at: str | None = None) -> None:
+    def update_many(self, updates: Sequence[ProfileUpdate], action: str,
+                    at: str | None = None) -> None:
+        """Set each profile (as stored now) to its new match key and values (`updated_at`
+        `at`, default now), with outbox upserts (against the stored version) and audit rows
+        (before = as stored now)."""
         if not updates:
             return
         at = at or now_iso()
-        statement = update(PROFILES).where(PROFILES.c.id == bindparam("b_id")).values(
-            {c: bindparam(f"b_{c}") for c in _UPDATE_COLUMNS})
-        connection = self.s.connection()
-        compiled = statement.compile(dialect=connection.dialect)
-        # SQLAlchemy orders the SET columns as the table does: follow its parameter order.
-        expected = [*_UPDATE_COLUMNS, "id"]
-        where = [expected.index(name.removeprefix("b_")) for name in compiled.positiontup or ()]
-        rows = []
-        changes: list[BulkChange] = []
-        for before, key, values in updates:
-            row = (key, *values, at, before.id)
-            rows.append(tuple(row[i] for i in where))
-            changes.append((before.id, payload_json(before.id, before.site_id, before.values),
-                            payload_json(before.id, before.site_id, values), before.version))
-        connection.exec_driver_sql(compiled.string, rows)
-        record_bulk(self.s, ENTITY, action, changes)
+        _execute_many(self.s, update(PROFILES).where(PROFILES.c.id == bindparam("b_id")).values(
+            {c: bindparam(f"b_{c}") for c in _UPDATE_COLUMNS}), (*_UPDATE_COLUMNS, "id"),
+            [(key, *values, at, before.id) for before, key, values in updates])
+        record_bulk(self.s, ENTITY, action, [
+            (before.id, payload_json(before.id, before.site_id, before.values),
+             payload_json(before.id, before.site_id, values), before.version)
+            for before, _key, values in updates])
