@@ -190,13 +190,7 @@ class ReferencesTab(SectionTab):
 
         def failed(exc: BaseException) -> None:
             self._attach_finished()
-            try:
-                if isinstance(exc, PreflightError):
-                    self.notice.show_message(f"Not attached: {as_sentence(str(exc))}", "error")
-                else:
-                    report_error(exc)
-            finally:
-                self.attached.emit()
+            self._file_failed(exc, "Not attached", self.attached)
 
         run_blocking(self, lambda: service.attach(path), stored, failed)
 
@@ -231,16 +225,19 @@ class ReferencesTab(SectionTab):
             self.notice.show_message(f"Saved {name} to {target}.", "success")
             self.file_saved.emit()
 
-        def failed(exc: BaseException) -> None:
-            try:
-                if isinstance(exc, PreflightError):
-                    self.notice.show_message(f"Not saved: {as_sentence(str(exc))}", "error")
-                else:
-                    report_error(exc)
-            finally:
-                self.file_saved.emit()
+        run_blocking(self, lambda: service.save_attachment(sha, Path(dest)), written,
+                     lambda exc: self._file_failed(exc, "Not saved", self.file_saved))
 
-        run_blocking(self, lambda: service.save_attachment(sha, Path(dest)), written, failed)
+    def _file_failed(self, exc: BaseException, what: str, done: Any) -> None:
+        """A file could not be stored or written: say why (a bug gets the error dialog), then
+        emit `done` whatever happened."""
+        try:
+            if isinstance(exc, PreflightError):
+                self.notice.show_message(f"{what}: {as_sentence(str(exc))}", "error")
+            else:
+                report_error(exc)
+        finally:
+            done.emit()
 
     def _show_file(self, ref: Reference | None) -> None:
         self.attachment.setText(ref.attachment_name or "" if ref else "")
