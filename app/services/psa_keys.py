@@ -59,10 +59,6 @@ class PsaKeyService:
         return (psa_key_secret_name(policy_id, PUBLIC_KEY),
                 psa_key_secret_name(policy_id, PRIVATE_KEY))
 
-    @staticmethod
-    def problems(public_key: str, private_key: str) -> dict[str, str]:
-        return psa_key_problems(public_key, private_key)
-
     def stored(self, policy_id: str) -> bool:
         """Both keys of the policy are in the vault (locked or not)."""
         titles = {item.title for item in self.vault.app_secrets()}
@@ -81,8 +77,8 @@ class PsaKeyService:
         if problems:
             raise InvalidKeys(problems)
         public_name, private_name = self.names(policy_id)
-        self.vault.set_app_secret(public_name, public_key)
-        self.vault.set_app_secret(private_name, private_key)
+        # one transaction: never a public key stored without its private key
+        self.vault.set_app_secrets({public_name: public_key, private_name: private_key})
 
     def delete(self, policy_id: str) -> int:
         """Remove the policy's stored keys (needs the vault unlocked). Not called when a

@@ -18,7 +18,8 @@ For front ends (the GUI calls exactly these; the CLI too):
     vault.delete(item_id) / vault.get(item_id) -> ItemView
     vault.list(site, kind=None, search=None) -> list[ItemView]   (no key needed, no secrets)
     vault.reveal(item_id, field)     field "password" | "notes" | "property:<id or name>"
-    vault.set_app_secret(name, value) / app_secret(name) / app_secrets() / delete_app_secret
+    vault.set_app_secret(name, value) / set_app_secrets({name: value}) (one transaction)
+    vault.app_secret(name) / app_secrets() / delete_app_secret
     VaultService.generate_password(length, classes) / password_strength(pw) / generated_strength
     vault.export_encrypted(site, path, export_password) -> int
     vault.import_encrypted(path, password, site) -> int
@@ -40,7 +41,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
@@ -731,25 +732,37 @@ class VaultService:
         """Create or replace the application secret `name` (e.g. "psa.private_key")."""
         key = self._require_key("store an application secret")
         with self.db.write() as s:
-            existing = s.scalars(select(VaultItemRow).where(
-                VaultItemRow.site_id.is_(None), VaultItemRow.deleted_at.is_(None),
-                VaultItemRow.title == name)).first()
-            if existing is not None:
-                before = _payload(existing)
-                _check_secret("the secret", value)
-                existing.password_ct = self._seal(key, existing.id, "password", value)
-                existing.username = _clean("the username", username, LIMITS["username"])
-                existing.updated_at = now_iso()
-                s.flush()
-                record(s, [Change("vault_item", existing.id, "vault.app_secret", before,
-                                  _payload(existing), existing.version)])
-                return _view(existing)
-            row = self._new_row(key, None, APP_SECRET, name, username=username, password=value,
-                                url="", notes="", application="", properties=())
-            s.add(row)
+            return self._put_app_secret(s, key, name, value, username)
+
+    def set_app_secrets(self, secrets: Mapping[str, str]) -> builtins.list[ItemView]:
+        """`set_app_secret` for several secrets in one transaction: all are stored, or (a
+        value breaks a rule, the vault is locked) none is."""
+        key = self._require_key("store an application secret")
+        with self.db.write() as s:
+            return [self._put_app_secret(s, key, name, value, "")
+                    for name, value in secrets.items()]
+
+    def _put_app_secret(self, s: Session, key: VaultKey, name: str, value: str,
+                        username: str) -> ItemView:
+        existing = s.scalars(select(VaultItemRow).where(
+            VaultItemRow.site_id.is_(None), VaultItemRow.deleted_at.is_(None),
+            VaultItemRow.title == name)).first()
+        if existing is not None:
+            before = _payload(existing)
+            _check_secret("the secret", value)
+            existing.password_ct = self._seal(key, existing.id, "password", value)
+            existing.username = _clean("the username", username, LIMITS["username"])
+            existing.updated_at = now_iso()
             s.flush()
-            record(s, [Change("vault_item", row.id, "vault.app_secret", None, _payload(row), 0)])
-            return _view(row)
+            record(s, [Change("vault_item", existing.id, "vault.app_secret", before,
+                              _payload(existing), existing.version)])
+            return _view(existing)
+        row = self._new_row(key, None, APP_SECRET, name, username=username, password=value,
+                            url="", notes="", application="", properties=())
+        s.add(row)
+        s.flush()
+        record(s, [Change("vault_item", row.id, "vault.app_secret", None, _payload(row), 0)])
+        return _view(row)
 
     def app_secret(self, name: str) -> str | None:
         key = self._require_key("read an application secret")

@@ -95,3 +95,15 @@ def test_policy_service_advice(env: Env) -> None:
     assert policies.advice("psa-integration", {}) == []
     assert policies.advice("communicator", {"enabled": True}) == []
     assert policies.advice("rmm-site-configuration", {"rmm_enabled": False}) == []
+
+
+def test_several_app_secrets_are_stored_together_or_not_at_all(vault: VaultService) -> None:
+    from app.domain.errors import RuleViolation
+    from app.vault.items import MAX_SECRET_CHARS
+
+    with pytest.raises(RuleViolation, match="longer than"):
+        vault.set_app_secrets({"psa:p:public_key": "PUBLIC",
+                               "psa:p:private_key": "x" * (MAX_SECRET_CHARS + 1)})
+    assert vault.app_secrets() == []  # the first one was not kept either
+    vault.set_app_secrets({"psa:p:public_key": "PUBLIC", "psa:p:private_key": "PRIVATE"})
+    assert vault.app_secret("psa:p:private_key") == "PRIVATE"
