@@ -54,6 +54,10 @@ if TYPE_CHECKING:
 
 MAX_WIDTH = 240  # a column fitted to its contents is at most this wide
 STATUS_MS = 8000  # how long a message stays in the window's status bar
+# From this many profiles a load is frozen out of garbage collection (gcpause): small sites do
+# not stall, and freezing after every refresh would keep more of the process out of the
+# cycle collector than needed.
+FREEZE_FROM = 10_000
 
 
 def safe_file_name(text: str) -> str:
@@ -208,7 +212,8 @@ class ClientProfilesTab(QWidget):
                 positions = order(records)
                 records = [records[i] for i in positions]
                 loaded = records, haystacks(records)
-                keep_out_of_collections()  # or the next pass scans them all at once
+                if len(records) >= FREEZE_FROM:  # or the next pass scans them all at once
+                    keep_out_of_collections()
                 return loaded
 
         def shown(result: tuple[list[ProfileRecord], list[str]]) -> None:
