@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.errors import RuleViolation
+from app.domain.names import name_key
 from storage.errors import WorkspaceError
 from storage.paths import (
     DEFAULT_FILE_NAME,
@@ -85,7 +86,7 @@ def _create_file(path: Path) -> None:
         ) from None
 
 
-CASEFOLD_FUNCTION = "pf_casefold"
+NAME_KEY_FUNCTION = "pf_name_key"
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -97,12 +98,13 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
-    # NOCASE folds ASCII only; duplicate-name checks compare with Python's full case folding.
-    dbapi_connection.create_function(CASEFOLD_FUNCTION, 1, _casefold, deterministic=True)
+    # NOCASE folds ASCII only; duplicate-name checks compare names by the domain's name_key
+    # (case, width and invisible characters folded).
+    dbapi_connection.create_function(NAME_KEY_FUNCTION, 1, _name_key, deterministic=True)
 
 
-def _casefold(value: object) -> object:
-    return value.casefold() if isinstance(value, str) else value
+def _name_key(value: object) -> object:
+    return name_key(value) if isinstance(value, str) else value
 
 
 def _on_begin(connection: Any) -> None:

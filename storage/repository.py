@@ -13,6 +13,7 @@ from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import Company, Device, DeviceOverride, Partner, Policy, Site
+from app.domain.names import name_key
 from app.domain.packages import Package
 from storage.changes import Change, Payload, record
 from storage.database import now_iso
@@ -132,15 +133,16 @@ class Repository:
         return None if row is None or row.deleted_at else _company(row)
 
     def same_name(self, entity: str, name: str) -> list[tuple[str, str | None]]:
-        """Live rows of `entity` (company, site, policy, package) whose name equals `name` under
-        Unicode case folding ("Ä" = "ä"; SQLite's NOCASE folds only ASCII), as (id, company id
-        for sites else None). For the duplicate-name rules, not for lookups."""
+        """Live rows of `entity` (company, site, policy, package) whose name is the same name by
+        the domain's `name_key` (case, width and invisible characters folded; SQLite's NOCASE
+        folds only ASCII), as (id, company id for sites else None). For the duplicate-name
+        rules, not for lookups."""
         table = _NAMED[entity]
         scope = table.company_id if table is SiteRow else literal(None)
         rows = self.s.execute(
             select(table.id, scope).where(
                 table.deleted_at.is_(None),
-                func.pf_casefold(table.name) == name.casefold(),
+                func.pf_name_key(table.name) == name_key(name),
             )
         )
         return [(row[0], row[1]) for row in rows]

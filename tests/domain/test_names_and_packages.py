@@ -3,6 +3,8 @@ type, adding a second of a type replaces the first and says which. Property-test
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,8 +74,11 @@ def test_control_characters_refused(raw: str) -> None:
 
 @given(st.text(min_size=1, max_size=220))
 def test_clean_name_property(raw: str) -> None:
-    stripped = raw.strip()
-    valid = 1 <= len(stripped) <= 200 and not any(ord(c) < 32 for c in stripped)
+    stripped = unicodedata.normalize("NFC", raw).strip()
+    hidden = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+    valid = (1 <= len(stripped) <= 200
+             and not any(unicodedata.category(c) in hidden for c in stripped)
+             and not any(c in "\u115f\u1160\u3164\uffa0\u2800" for c in stripped))
     if valid:
         assert clean_name("company", raw) == stripped
     else:

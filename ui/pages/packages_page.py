@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import PreflightError
-from app.domain.names import MAX_NAME_LENGTH
+from app.domain.names import MAX_NAME_LENGTH, name_length
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
 from app.services.views import PackageView, PolicyView
@@ -255,9 +255,9 @@ class PackagesPage(QWidget):
     def _update_save_state(self) -> None:
         draft = self._draft
         name = self.builder.name_edit.text()
-        if len(name) > MAX_NAME_LENGTH:
+        if name_length(name) > MAX_NAME_LENGTH:
             self.builder.set_save_state(
-                False, f"The name has {len(name)} characters; at most {MAX_NAME_LENGTH} "
+                False, f"The name has {name_length(name)} characters; at most {MAX_NAME_LENGTH} "
                        "are allowed.", error=True)
         elif not name.strip():
             self.builder.set_save_state(False, "Give the package a name to save it.")

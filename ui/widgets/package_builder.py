@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.names import MAX_NAME_LENGTH
+from app.domain.names import MAX_NAME_LENGTH, name_length
 from ui import theme
 from ui.models.policy_models import PackagePoliciesModel, PolicySourceModel
 from ui.widgets.package_blocks import BuildingBlocksView, PolicyListView
@@ -190,7 +190,7 @@ class PackageBuilder(QWidget):
 
     # state shown
     def name_length(self) -> int:
-        return len(self.name_edit.text())
+        return name_length(self.name_edit.text())
 
     def name_too_long(self) -> bool:
         return self.name_length() > MAX_NAME_LENGTH

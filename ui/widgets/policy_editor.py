@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.names import MAX_NAME_LENGTH
+from app.domain.names import MAX_NAME_LENGTH, name_length
 from app.domain.policy_types import PolicyType
 from app.domain.settings import SettingKind, SettingSpec, SettingValue
 from app.domain.windows import describe_minutes, parse_window
@@ -723,9 +723,9 @@ class PolicyEditor(QWidget):
         name = raw.strip()
         if not name:
             problems["name"] = "Give the policy a name."
-        elif len(name) > MAX_NAME_LENGTH:
+        elif name_length(name) > MAX_NAME_LENGTH:
             problems["name"] = (f"A name can have at most {MAX_NAME_LENGTH} characters; "
-                                f"this one has {len(name)}.")
+                                f"this one has {name_length(name)}.")
         if self._ptype is not None:
             for error in self.policies.check(self._ptype.id, name, self.settings()):
                 spec = next((s for s in self._ptype.settings if s.key == error.key), None)
