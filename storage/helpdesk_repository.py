@@ -68,6 +68,20 @@ class HelpDeskRepository:
     def _payload(section_id: str, site_id: str, section: str, document: Any) -> dict[str, Any]:
         return {"id": section_id, "site_id": site_id, "section": section, "document": document}
 
+    def documents_of_every_site(self, section: str) -> dict[str, Any]:
+        """Site id → the live document of one section, for every site that has it."""
+        t = SECTIONS_TABLE
+        rows = self.s.execute(select(t.c.site_id, t.c.document_json).where(
+            t.c.section == section, t.c.deleted_at.is_(None)))
+        return {str(site_id): json.loads(text) for site_id, text in rows}
+
+    def app_secret_titles(self) -> frozenset[str]:
+        """The titles of the vault's live application secrets (plain columns: no key needed)."""
+        v = VAULT_ITEMS
+        rows = self.s.execute(select(v.c.title).where(
+            v.c.site_id.is_(None), v.c.deleted_at.is_(None)))
+        return frozenset(str(title) for (title,) in rows)
+
     def vault_summary(self, site_id: str) -> tuple[dict[str, int], frozenset[str]]:
         """The site's live vault items: how many of each kind, and their ids (no secrets are
         read: kind and id are plain columns)."""
