@@ -142,8 +142,8 @@ class HelpDeskService:
         if section == "basic-info":
             if not value:
                 return []
-            return (validate_basic_info(value, rule_ids={r.id for r in setup.rules})
-                    + identity_conflicts(site_input.site_id, value, site_input.other_sites))
+            return (identity_conflicts(site_input.site_id, value, site_input.other_sites)
+                    + validate_basic_info(value, rule_ids={r.id for r in setup.rules}))
         if section == "security-requests":
             return validate_security_requests(value, {p.id: p for p in site_input.profiles})
         if section == "notification-rules":

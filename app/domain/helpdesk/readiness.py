@@ -274,8 +274,9 @@ def _basic(site: SiteReadinessInput) -> CheckItem:
                      "Fill in the basic information: client main phone, email domain (or No "
                      "Client Email Domain), notification rule and greeting name.", place)
     rule_ids = {rule.id for rule in site.setup.rules}
-    findings = validate_basic_info(site.setup.basic, rule_ids=rule_ids)
-    findings += identity_conflicts(site.site_id, site.setup.basic, site.other_sites)
+    # first: a number or domain of another site is the finding the why must quote
+    findings = (identity_conflicts(site.site_id, site.setup.basic, site.other_sites)
+                + validate_basic_info(site.setup.basic, rule_ids=rule_ids))
     return _from_findings(site, "basic-info", place, findings,
                           "The basic information is complete and valid.")
 
