@@ -247,7 +247,8 @@ def test_noc_access_level_above_0_refused_with_noc_off(level: int) -> None:
     message = str(info.value)
     assert message.startswith("policy 'Branch RMM': noc_access_level: ")
     assert f"level {level} gives NOC technicians access" in message
-    assert "set noc_access_level to 0" in message and "turn on noc_enabled" in message
+    assert "set noc_access_level to 0" in message
+    assert "turn on noc_enabled" in message
     # turning NOC off under a policy with access is refused the same way
     noc = {"rmm_enabled": True, "noc_enabled": True, "notification_rule": "n",
            "noc_access_level": level}

@@ -150,12 +150,16 @@ def assert_editing(window: MainWindow, name: str) -> PoliciesPage:
     page = window.pages["policies"]
     assert isinstance(page, PoliciesPage)
     selected = page.selected_policy()
-    assert selected is not None and selected.name == name
+    assert selected is not None
+    assert selected.name == name
     editor = page.editor
-    assert editor.policy() is not None and editor.policy().name == name  # type: ignore[union-attr]
+    assert editor.policy() is not None
+    assert editor.policy().name == name
     assert page.side.currentWidget() is editor
-    assert editor.isVisible() and editor.isEnabled()
-    assert editor.name_edit.isEnabled() and not editor.name_edit.isReadOnly()
+    assert editor.isVisible()
+    assert editor.isEnabled()
+    assert editor.name_edit.isEnabled()
+    assert not editor.name_edit.isReadOnly()
     return page
 
 
@@ -180,7 +184,8 @@ def test_the_psa_link_lands_on_the_policy_and_fixing_it_there_passes(
     page = assert_editing(window, "PSA Ticket Sync")
     field = page.editor.field("psa_to_rmm_sync")
     assert isinstance(field, BoolField)
-    assert field.isEnabled() and field.check.isEnabled()
+    assert field.isEnabled()
+    assert field.check.isEnabled()
     assert field.value() is True
     qtbot.mouseClick(field.check, Qt.MouseButton.LeftButton,
                      pos=QPoint(8, field.check.height() // 2))
@@ -242,14 +247,16 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
             assert host.tabText(host.currentIndex()) == title, item.id
             if group:
                 assert tabs.tabText(tabs.currentIndex()) == group
-        elif policy_of_place(place) is not None:  # never the read-only effective settings
+        elif (policy_id := policy_of_place(place)) is not None:  # never the read-only view
             page = window.pages["policies"]
-            qtbot.waitUntil(lambda p=page, pid=policy_of_place(place):
-                            p.editor.policy() is not None and p.editor.policy().id == pid,
-                            timeout=10_000)
+
+            def opened(p: PoliciesPage = page, pid: str = policy_id) -> bool:
+                return p.editor.policy() is not None and p.editor.policy().id == pid
+
+            qtbot.waitUntil(opened, timeout=10_000)
             assert window.current_name() == "policies", item.id
             assert page.side.currentWidget() is page.editor
-            assert page.selected_policy().id == policy_of_place(place)
+            assert page.selected_policy().id == policy_id
         else:
             assert place == "assignments", item.id
             assert window.current_name() == "assignments", item.id
