@@ -3,7 +3,8 @@
 `readiness(SiteReadinessInput) -> Checklist`: one `CheckItem` per check, in `CHECKS` order, each
 pass / warning / fail with a sentence saying why and what to do, the link of the place that
 fixes it, and the findings behind it. A site is ready for go-live when no item fails; warnings
-are the seed's advice and do not block.
+are the seed's advice and do not block. What a seed states as a must fails (docs/rules.md lists
+each rule with its seed); links lead to where the value is changed, never a read-only view.
 """
 
 from __future__ import annotations
