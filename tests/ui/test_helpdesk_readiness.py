@@ -176,6 +176,8 @@ def test_the_psa_link_lands_on_the_policy_and_fixing_it_there_passes(
     row = [i.id for i in tab.checklist.items].index("psa-integration")  # type: ignore[union-attr]
     button = tab.buttons[row]
     assert button.text() == "Edit Policy →"
+    assert button.toolTip().startswith("Open the policy that gives the site this setting, in "
+                                       "the Policies editor")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     page = window.pages["policies"]
     qtbot.waitUntil(lambda: page.editor.policy() is not None, timeout=10_000)

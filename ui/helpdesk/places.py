@@ -26,6 +26,15 @@ PAGE_BUTTONS = {"effective": "Effective Settings →", "assignments": "Assign Pa
 POLICIES_PAGE = "policies"
 
 
+def open_text(place: str) -> str:
+    """What following the link does, for tooltips."""
+    if policy_of_place(place) is not None:
+        return "Open the policy that gives the site this setting, in the Policies editor"
+    if place == "assignments":
+        return "Open Assignments with the site checked, to give it a package with the policy"
+    return f"Open {button_text(place).rstrip(' →')}"
+
+
 def button_text(place: str) -> str:
     if policy_of_place(place) is not None:
         return "Edit Policy →"
