@@ -186,6 +186,7 @@ class HelpDeskService:
             helpdesk = HelpDeskRepository(s)
             documents = helpdesk.documents(site.id)
             counts, vault_ids = helpdesk.vault_summary(site.id)
+            remote_overrides = tuple(helpdesk.device_overrides(site.id, _REMOTE))
             stored = ProfileRepository(s).live(site.id)
         policies = policies_of(effective)
         psa_policy = policies.get(_PSA)
@@ -196,7 +197,8 @@ class HelpDeskService:
             server_count=sum(d.kind == "server" for d in devices),
             desktop_count=sum(d.kind != "server" for d in devices),
             rmm_settings=settings_of(effective, _RMM), psa_settings=settings_of(effective, _PSA),
-            remote_settings=settings_of(effective, _REMOTE), policies=policies,
+            remote_settings=settings_of(effective, _REMOTE), remote_overrides=remote_overrides,
+            policies=policies,
             psa_keys_stored=psa_policy is not None and facts.keys_stored(psa_policy.id),
             other_sites=facts.identities, credential_counts=counts,
             vault_item_ids=vault_ids, today=today or datetime.now(UTC).date())

@@ -48,6 +48,8 @@ def _fill(ws: Workspace) -> None:
     # The sample's PSA policy syncs communicator tickets (against the seed's advice).
     ws.policies.update("PSA Ticket Sync", texts=["sync_communicator_tickets=off"])
     store_psa_keys(ws, "PSA Ticket Sync")
+    # The sample's first device turns the Remote Access balloon on (against seed 001's advice).
+    ws.devices.clear_override("WS-MAIN-01", "remote-access", "notification_balloon")
 
 
 def store_psa_keys(ws: Workspace, policy: str) -> None:
@@ -263,7 +265,12 @@ def test_a_phone_and_domain_copied_to_another_company_fail_on_both(
 def test_remote_access_advice_in_readiness_and_the_policy_service(
         sample_workspace: Workspace) -> None:
     ws = sample_workspace
-    assert ws.helpdesk.readiness(SITE).item("remote-access").status is Status.PASS
+    # the sample's first device (a desktop at Main Office) turns the balloon on for itself
+    item = ws.helpdesk.readiness(SITE).item("remote-access")
+    assert item.status is Status.WARNING
+    assert [f.code for f in item.findings] == ["remote.notification_balloon_on"]
+    assert item.why.startswith("Device 'WS-MAIN-01' overrides it: Recommended off")
+    assert ws.helpdesk.readiness("Lab").item("remote-access").status is Status.PASS
     ws.policies.update("Remote Access Default", texts=["auto_update_agent=off"])
     item = ws.helpdesk.readiness(SITE).item("remote-access")
     assert item.status is Status.WARNING

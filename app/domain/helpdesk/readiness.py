@@ -10,7 +10,7 @@ each rule with its seed); links lead to where the value is changed, never a read
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -80,6 +80,8 @@ class SiteReadinessInput:
     rmm_settings: Mapping[str, SettingValue] | None = None
     psa_settings: Mapping[str, SettingValue] | None = None
     remote_settings: Mapping[str, SettingValue] | None = None
+    # The site's devices' Remote Access overrides: (device name, setting key, value).
+    remote_overrides: tuple[tuple[str, str, SettingValue], ...] = ()
     # Type id → the policy those settings come from (`policies_of`): readiness links to it.
     policies: Mapping[str, PolicyRef] = field(default_factory=dict)
     # Both API keys of the site's PSA Integration policy are in the vault (False: unknown).
@@ -370,11 +372,32 @@ def _psa_connection(site: SiteReadinessInput) -> CheckItem:
 
 def _remote_access(site: SiteReadinessInput) -> CheckItem:
     place = _policy_place(site, _REMOTE)
+    devices = _device_remote_advice(site)
     if site.remote_settings is None:
+        if devices:
+            return _from_findings(site, "remote-access", place, devices, "")
         return _item(site, "remote-access", Status.WARNING,
                      "No Remote Access policy reaches this site; add one to the site's package "
                      "(or the default package) to enable ScreenConnect for its devices.", place)
-    return _from_findings(site, "remote-access", place,
-                          remote_access_advice(site.remote_settings),
+    policy = remote_access_advice(site.remote_settings)
+    if not policy and devices:
+        return _from_findings(site, "remote-access", place, devices, "")
+    return _from_findings(site, "remote-access", place, policy + devices,
                           "The Remote Access settings follow the recommendations.",
                           subject=_subject(site, _REMOTE))
+
+
+def _device_remote_advice(site: SiteReadinessInput) -> list[Finding]:
+    """The advice where a device's own override goes against it (the policy's advice is
+    reported once, for the site, not again per device)."""
+    by_device: dict[str, dict[str, SettingValue]] = {}
+    for device, key, value in site.remote_overrides:
+        by_device.setdefault(device, {})[key] = value
+    flagged = {f.field for f in remote_access_advice(site.remote_settings or {})}
+    out: list[Finding] = []
+    for device, overrides in by_device.items():
+        for finding in remote_access_advice({**(site.remote_settings or {}), **overrides}):
+            if finding.field in overrides and finding.field not in flagged:
+                out.append(replace(finding.within(f"devices[{device}]"),
+                                   message=f"Device '{device}' overrides it: {finding.message}"))
+    return out

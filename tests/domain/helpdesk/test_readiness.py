@@ -308,6 +308,28 @@ def test_remote_access_advice_is_a_warning() -> None:
     assert status(ready_site(remote_settings=None), "remote-access") is Status.WARNING
 
 
+def test_a_device_overriding_remote_access_against_the_advice() -> None:
+    site = ready_site(remote_overrides=(("WS-01", "auto_update_agent", False),
+                                        ("WS-02", "auto_update_agent", True)))
+    item = readiness(site).item("remote-access")
+    assert item.status is Status.WARNING
+    assert item.why.startswith("Device 'WS-01' overrides it: Keep Automatically Update")
+    assert [(f.field, f.code) for f in item.findings] == [
+        ("devices[WS-01].auto_update_agent", "remote.auto_update_off")]
+    # the policy's own advice comes first and is not repeated per device
+    both = readiness(ready_site(remote_settings=remote_settings(notification_balloon=True),
+                                remote_overrides=(("WS-01", "notification_balloon", True),
+                                                  ("WS-01", "allow_require_consent", False))))
+    item = both.item("remote-access")
+    assert [f.field for f in item.findings] == ["notification_balloon",
+                                                "devices[WS-01].allow_require_consent"]
+    assert item.why.startswith("Policy 'Remote Access Default': Recommended off")
+    # a device following the advice where the policy does not: only the policy is flagged
+    fixed = readiness(ready_site(remote_settings=remote_settings(auto_update_agent=False),
+                                 remote_overrides=(("WS-01", "auto_update_agent", True),)))
+    assert [f.field for f in fixed.item("remote-access").findings] == ["auto_update_agent"]
+
+
 def test_main_phone_or_domain_of_another_site_fails_basic_info() -> None:
     from app.domain.helpdesk import identity_of
 
