@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 
 from storage.changes import Change, record
 from storage.database import now_iso
-from storage.tables import HelpDeskSectionRow, VaultItemRow
+from storage.tables import DeviceOverrideRow, DeviceRow, HelpDeskSectionRow, VaultItemRow
 
 ENTITY = "helpdesk_section"
 SECTIONS_TABLE: Table = HelpDeskSectionRow.__table__  # type: ignore[assignment]
 VAULT_ITEMS: Table = VaultItemRow.__table__  # type: ignore[assignment]
+DEVICES: Table = DeviceRow.__table__  # type: ignore[assignment]
+OVERRIDES: Table = DeviceOverrideRow.__table__  # type: ignore[assignment]
 
 
 def _dump(document: Any) -> str:
@@ -67,6 +69,31 @@ class HelpDeskRepository:
     @staticmethod
     def _payload(section_id: str, site_id: str, section: str, document: Any) -> dict[str, Any]:
         return {"id": section_id, "site_id": site_id, "section": section, "document": document}
+
+    def documents_of_every_site(self, section: str) -> dict[str, Any]:
+        """Site id → the live document of one section, for every site that has it."""
+        t = SECTIONS_TABLE
+        rows = self.s.execute(select(t.c.site_id, t.c.document_json).where(
+            t.c.section == section, t.c.deleted_at.is_(None)))
+        return {str(site_id): json.loads(text) for site_id, text in rows}
+
+    def device_overrides(self, site_id: str, type_id: str) -> list[tuple[str, str, Any]]:
+        """(device name, key, value) of the live overrides of one policy type that the site's
+        live devices set, by device name and key."""
+        d, o = DEVICES, OVERRIDES
+        rows = self.s.execute(
+            select(d.c.name, o.c.key, o.c.value_json).join(o, o.c.device_id == d.c.id)
+            .where(d.c.site_id == site_id, d.c.deleted_at.is_(None), o.c.deleted_at.is_(None),
+                   o.c.type_id == type_id)
+            .order_by(d.c.name, o.c.key))
+        return [(str(name), str(key), json.loads(value)) for name, key, value in rows]
+
+    def app_secret_titles(self) -> frozenset[str]:
+        """The titles of the vault's live application secrets (plain columns: no key needed)."""
+        v = VAULT_ITEMS
+        rows = self.s.execute(select(v.c.title).where(
+            v.c.site_id.is_(None), v.c.deleted_at.is_(None)))
+        return frozenset(str(title) for (title,) in rows)
 
     def vault_summary(self, site_id: str) -> tuple[dict[str, int], frozenset[str]]:
         """The site's live vault items: how many of each kind, and their ids (no secrets are

@@ -85,6 +85,13 @@ def _rmm_rules(s: Settings) -> list[SettingError]:
         )
     if s.get("noc_enabled") and not s.get("rmm_enabled"):
         problems.append(SettingError("noc_enabled", "NOC services need RMM services enabled"))
+    level = s.get("noc_access_level")
+    if isinstance(level, int) and level > 0 and not s.get("noc_enabled"):
+        # seed 002 phase 5: levels 1-3 give NOC technicians access; 0 is notifications only
+        problems.append(SettingError(
+            "noc_access_level",
+            f"level {level} gives NOC technicians access, but NOC services are off; set "
+            "noc_access_level to 0 (notifications only) or turn on noc_enabled"))
     return problems
 
 
@@ -110,8 +117,12 @@ def _window_rule(key: str, minimum: int, what: str) -> Rule:
 def _psa_rules(s: Settings) -> list[SettingError]:
     problems = []
     url = s.get("psa_url")
-    if isinstance(url, str) and url and not url.lower().startswith(("https://", "http://")):
-        problems.append(SettingError("psa_url", f"'{url}' must start with https://"))
+    if isinstance(url, str) and url and not url.lower().startswith("https://"):
+        # the API keys travel with every request: never over plain http (seed 002)
+        fixed = "https://" + url.split("://", 1)[1] if "://" in url else f"https://{url}"
+        problems.append(SettingError(
+            "psa_url", f"'{url}' must start with https:// (the API keys are sent with every "
+            f"request); write it as '{fixed}'"))
     if s.get("ticket_sync") and not s.get("ticket_severities"):
         problems.append(
             SettingError("ticket_severities", "choose at least one severity when ticket sync is on")
@@ -262,6 +273,24 @@ HELP_DESK_CHAT = PolicyType(
         SettingSpec("branding_name", "Branding Name", SettingKind.TEXT, "", enabled_by="enabled"),
     ),
 )
+
+# Device policy types that apply to one kind of device only (seed 000: OS Patching Desktop /
+# OS Patching Server); the others apply to every device.
+DEVICE_KIND_OF_TYPE: Mapping[str, str] = {
+    "os-patching-desktop": "desktop",
+    "os-patching-server": "server",
+}
+
+
+def device_kind_problem(type_id: str, device_name: str, device_kind: str) -> str | None:
+    """Why a device of `device_kind` cannot take a setting of `type_id` (None: it can)."""
+    wanted = DEVICE_KIND_OF_TYPE.get(type_id)
+    if wanted is None or wanted == device_kind:
+        return None
+    other = "os-patching-server" if wanted == "desktop" else "os-patching-desktop"
+    return (f"device '{device_name}' is a {device_kind}; '{type_id}' applies to {wanted}s "
+            f"only. Override '{other}' on it instead, or choose a {wanted}")
+
 
 POLICY_TYPES: Mapping[str, PolicyType] = {
     t.id: t

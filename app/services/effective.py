@@ -104,6 +104,12 @@ class EffectiveService:
             return EffectiveView(site_view(repo, site), device_view, _rows(effective),
                                  effective.to_json())
 
+    def site_policy(self, site_ref: str) -> EffectivePolicy:
+        """One site's effective settings with their provenance (the policies they come from)."""
+        with self.db.read() as s:
+            repo = Repository(s)
+            return _Resolver(repo).resolve(resolve_site(repo, site_ref))
+
     def all_sites(self) -> Iterator[EffectivePolicy]:
         """Every site's effective settings (packages and policies are loaded once)."""
         with self.db.read() as s:

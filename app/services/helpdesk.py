@@ -2,8 +2,10 @@
 
 The rules are `app.domain.helpdesk`'s; this service stores the sections (one synced JSON
 document per site and section, table `helpdesk_sections`) and gathers what readiness looks at:
-devices, effective policy settings, client profiles (validated with the profile rules), and the
-vault's items of the site by kind (no secret is read, the vault may stay locked).
+devices, effective policy settings and the policies they come from, client profiles (validated
+with the profile rules), the vault's items of the site by kind and whether the PSA policy's API
+keys are stored (no secret is read, the vault may stay locked), and what identifies the other
+sites (their main phone and email domain).
 
 Forms are saved as they are, findings and all: a site's setup is filled in over days, and the
 readiness checklist says what is still missing. Undo of a save is saving the previous value
@@ -13,21 +15,27 @@ readiness checklist says what is still missing. Undo of a save is saving the pre
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.domain.effective import EffectivePolicy
 from app.domain.errors import RuleViolation
 from app.domain.helpdesk import (
     SECTIONS,
+    BasicInfo,
     Checklist,
     Finding,
     ProfileSummary,
     ReadinessOverview,
+    SiteIdentity,
     SiteReadinessInput,
     SiteSetup,
+    identity_conflicts,
+    identity_of,
     lint_notification_rules,
     overview,
+    policies_of,
     readiness,
     render_golive_report,
     section_document,
@@ -40,6 +48,7 @@ from app.domain.helpdesk import (
     validate_references,
     validate_security_requests,
 )
+from app.domain.helpdesk.psa import PRIVATE_KEY, PUBLIC_KEY, psa_key_secret_name
 from app.domain.model import Site
 from app.profiles import FIELDS, HEADERS, Row, Sheet, validate_rows
 from app.services.effective import EffectiveService
@@ -51,7 +60,8 @@ from storage.repository import Repository
 
 _MOBILE_COLUMNS = frozenset({HEADERS[FIELDS.index("mobile_phone")],
                              HEADERS[FIELDS.index("mobile_country_code")]})
-_RMM, _PSA = "rmm-site-configuration", "psa-integration"
+_RMM, _PSA, _REMOTE = "rmm-site-configuration", "psa-integration", "remote-access"
+_BASIC = "basic-info"
 
 
 def profile_summaries(stored: Sequence[StoredProfile]) -> tuple[ProfileSummary, ...]:
@@ -78,6 +88,17 @@ def profile_summaries(stored: Sequence[StoredProfile]) -> tuple[ProfileSummary, 
         has_mobile = bool(str(values["mobile_phone"]).strip()) and number not in bad_mobile
         out.append(ProfileSummary(profile.id, name, has_mobile, errors.get(number, 0)))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class _WorkspaceFacts:
+    identities: tuple[SiteIdentity, ...]
+    secret_titles: frozenset[str]
+
+    def keys_stored(self, policy_id: str) -> bool:
+        """Both API keys of a PSA Integration policy are in the vault (locked or not)."""
+        return all(psa_key_secret_name(policy_id, which) in self.secret_titles
+                   for which in (PUBLIC_KEY, PRIVATE_KEY))
 
 
 class HelpDeskService:
@@ -119,8 +140,10 @@ class HelpDeskService:
         if section == "product-options":
             return validate_product_options(value, today=site_input.today) if value else []
         if section == "basic-info":
-            return (validate_basic_info(value, rule_ids={r.id for r in setup.rules})
-                    if value else [])
+            if not value:
+                return []
+            return (identity_conflicts(site_input.site_id, value, site_input.other_sites)
+                    + validate_basic_info(value, rule_ids={r.id for r in setup.rules}))
         if section == "security-requests":
             return validate_security_requests(value, {p.id: p for p in site_input.profiles})
         if section == "notification-rules":
@@ -132,13 +155,30 @@ class HelpDeskService:
     # --- readiness ------------------------------------------------------------------------------
 
     def readiness_input(self, site: str, *, today: date | None = None) -> SiteReadinessInput:
+        effective = self.effective.site_policy(site)
+        return self._input(effective, self._workspace_facts(), today)
+
+    def _workspace_facts(self) -> _WorkspaceFacts:
+        """What readiness compares a site with: every site's identity, the stored secrets."""
         with self.db.read() as s:
             repo = Repository(s)
-            target = resolve_site(repo, site)
-        document = self.effective.for_site(target.id).document.get("settings", {})
-        return self._input(target, document.get(_RMM), document.get(_PSA), today)
+            helpdesk = HelpDeskRepository(s)
+            companies = {c.id: c.name for c in repo.companies()}
+            sites = {x.id: x for x in repo.sites()}
+            basics = helpdesk.documents_of_every_site(_BASIC)
+            titles = helpdesk.app_secret_titles()
+        identities = []
+        for site_id, document in basics.items():
+            owner = sites.get(site_id)
+            info = section_from_document(_BASIC, document) if owner is not None else None
+            if owner is not None and isinstance(info, BasicInfo):
+                identities.append(identity_of(site_id, owner.name,
+                                              companies.get(owner.company_id, ""), info))
+        return _WorkspaceFacts(tuple(identities), titles)
 
-    def _input(self, site: Site, rmm: Any, psa: Any, today: date | None) -> SiteReadinessInput:
+    def _input(self, effective: EffectivePolicy, facts: _WorkspaceFacts,
+               today: date | None) -> SiteReadinessInput:
+        site: Site = effective.site
         with self.db.read() as s:
             repo = Repository(s)
             company = repo.company(site.company_id)
@@ -146,14 +186,21 @@ class HelpDeskService:
             helpdesk = HelpDeskRepository(s)
             documents = helpdesk.documents(site.id)
             counts, vault_ids = helpdesk.vault_summary(site.id)
+            remote_overrides = tuple(helpdesk.device_overrides(site.id, _REMOTE))
             stored = ProfileRepository(s).live(site.id)
+        policies = policies_of(effective)
+        psa_policy = policies.get(_PSA)
         return SiteReadinessInput(
             site_id=site.id, site_name=site.name, company_id=site.company_id,
             company_name=company.name if company else "",
             setup=setup_from_documents(documents), profiles=profile_summaries(stored),
             server_count=sum(d.kind == "server" for d in devices),
             desktop_count=sum(d.kind != "server" for d in devices),
-            rmm_settings=rmm, psa_settings=psa, credential_counts=counts,
+            rmm_settings=settings_of(effective, _RMM), psa_settings=settings_of(effective, _PSA),
+            remote_settings=settings_of(effective, _REMOTE), remote_overrides=remote_overrides,
+            policies=policies,
+            psa_keys_stored=psa_policy is not None and facts.keys_stored(psa_policy.id),
+            other_sites=facts.identities, credential_counts=counts,
             vault_item_ids=vault_ids, today=today or datetime.now(UTC).date())
 
     def readiness(self, site: str, *, today: date | None = None) -> Checklist:
@@ -164,9 +211,9 @@ class HelpDeskService:
         return overview(self._all(today))
 
     def _all(self, today: date | None) -> Iterable[Checklist]:
+        facts = self._workspace_facts()
         for effective in self.effective.all_sites():
-            yield readiness(self._input(effective.site, settings_of(effective, _RMM),
-                                        settings_of(effective, _PSA), today))
+            yield readiness(self._input(effective, facts, today))
 
     def golive_report(self, site: str, *, generated_at: datetime | None = None,
                       partner_name: str = "") -> str:

@@ -11,6 +11,7 @@ from app.domain.names import clean_name
 from app.domain.policy_types import (
     POLICY_TYPES,
     PSA_INTEGRATION,
+    REMOTE_ACCESS,
     PolicyType,
     build_settings,
     policy_type,
@@ -94,13 +95,18 @@ class PolicyService:
         """The seeds' recommendations for these settings, for forms to show as warnings while
         editing (empty for types without any)."""
         policy_type(type_id)
-        if type_id != PSA_INTEGRATION.id:
-            return []
         # loaded on first use: the Help Desk package is not needed to open a workspace
-        from app.domain.helpdesk.psa import psa_policy_advice
+        if type_id == PSA_INTEGRATION.id:
+            from app.domain.helpdesk.psa import psa_policy_advice
 
-        return [SettingAdvice(f.field, f.code, f.message, f.fix)
-                for f in psa_policy_advice(settings)]
+            findings = psa_policy_advice(settings)
+        elif type_id == REMOTE_ACCESS.id:
+            from app.domain.helpdesk.remote_access import remote_access_advice
+
+            findings = remote_access_advice(settings)
+        else:
+            return []
+        return [SettingAdvice(f.field, f.code, f.message, f.fix) for f in findings]
 
     def all(self, type_id: str | None = None, search: str = "") -> list[PolicyView]:
         if type_id is not None:

@@ -114,6 +114,32 @@ RULE_CASES: dict[str, tuple[list[str], list[str]]] = {
     "deleting a policy that packages use": (
         ["policy", "delete", "RMM with NOC"], ["RMM with NOC", "package"]),
     # Exit 1 means nothing changed: a command with several overrides is all or nothing.
+    # seed 002: the API keys travel with every request, so the PSA URL is https only
+    "PSA URL over plain http on set": (
+        ["policy", "set", "PSA Ticket Sync", "psa_url=http://psa.example.com"],
+        ["PSA Ticket Sync", "psa_url", "must start with https://",
+         "write it as 'https://psa.example.com'"]),
+    "PSA URL over plain http on create": (
+        ["policy", "create", "--type", "psa-integration", "--name", "Plain PSA",
+         "--set", "psa_url=http://psa.example.com"],
+        ["Plain PSA", "psa_url", "https://"]),
+    # seed 002 phase 5: NOC access levels 1-3 are for NOC technicians; 0 = notifications only
+    "NOC access level with NOC off": (
+        ["policy", "set", "RMM Standard", "noc_access_level=2"],
+        ["RMM Standard", "noc_access_level", "NOC services are off",
+         "set noc_access_level to 0", "turn on noc_enabled"]),
+    "NOC turned off under an access level": (
+        ["policy", "set", "RMM with NOC", "noc_enabled=off"],
+        ["RMM with NOC", "noc_access_level", "level 2"]),
+    # seed 000: OS Patching Desktop is for desktops, OS Patching Server for servers
+    "desktop patching override on a server": (
+        ["device", "override", "SRV-WAREHOUSE-05", "os-patching-desktop.automation=on"],
+        ["device 'SRV-WAREHOUSE-05' is a server", "os-patching-desktop", "desktops only",
+         "os-patching-server"]),
+    "server patching override on a desktop, after a valid one": (
+        ["device", "override", "WS-LAB-03", "remote-access.notification_balloon=on",
+         "os-patching-server.install_window=01:00-05:00"],
+        ["device 'WS-LAB-03' is a desktop", "servers only"]),
     "device override with a valid then an unknown key": (
         ["device", "override", "WS-LAB-03", "remote-access.notification_balloon=on",
          "remote-access.volume=11"],

@@ -95,7 +95,7 @@ def test_policy_create_and_set(fresh_ws: Path) -> None:
     assert settings["classification.critical"] == "deploy-approved", "unset keys get defaults"
 
     rmm = ok_json(fresh_ws, "policy", "create", "--type", "rmm-site-configuration",
-                  "--name", "RMM Full", "--set", "rmm_enabled=on",
+                  "--name", "RMM Full", "--set", "rmm_enabled=on", "--set", "noc_enabled=on",
                   "--set", "notification_rule=Escalate", "--set", "noc_access_level=3")
     assert rmm["settings"]["noc_access_level"] == 3
 

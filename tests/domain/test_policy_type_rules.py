@@ -232,10 +232,32 @@ def test_noc_access_level_out_of_range_refused(level: int) -> None:
 
 @pytest.mark.parametrize("level", [0, 1, 2, 3])
 def test_noc_access_level_0_to_3_accepted(level: int) -> None:
-    settings = build_settings(RMM_SITE_CONFIGURATION, "RMM", {}, {"noc_access_level": level})
+    noc = {"rmm_enabled": True, "noc_enabled": True, "notification_rule": "n"}
+    settings = build_settings(RMM_SITE_CONFIGURATION, "RMM", {}, {**noc, "noc_access_level": level})
     assert settings["noc_access_level"] == level
     assert parse_assignments(RMM_SITE_CONFIGURATION, [f"noc_access_level={level}"]) == {
         "noc_access_level": level}
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_noc_access_level_above_0_refused_with_noc_off(level: int) -> None:
+    with pytest.raises(PolicyRuleError) as info:
+        build_settings(RMM_SITE_CONFIGURATION, "Branch RMM", {}, {"noc_access_level": level})
+    assert _problem_keys(info.value) == ["noc_access_level"]
+    message = str(info.value)
+    assert message.startswith("policy 'Branch RMM': noc_access_level: ")
+    assert f"level {level} gives NOC technicians access" in message
+    assert "set noc_access_level to 0" in message
+    assert "turn on noc_enabled" in message
+    # turning NOC off under a policy with access is refused the same way
+    noc = {"rmm_enabled": True, "noc_enabled": True, "notification_rule": "n",
+           "noc_access_level": level}
+    with pytest.raises(PolicyRuleError) as info:
+        build_settings(RMM_SITE_CONFIGURATION, "Branch RMM", noc, {"noc_enabled": False})
+    assert _problem_keys(info.value) == ["noc_access_level"]
+    off = build_settings(RMM_SITE_CONFIGURATION, "Branch RMM", noc,
+                         {"noc_enabled": False, "noc_access_level": 0})
+    assert off["noc_access_level"] == 0
 
 
 def test_noc_access_level_defaults_to_notifications_only() -> None:
@@ -335,8 +357,39 @@ def test_psa_url_must_be_http() -> None:
     with pytest.raises(PolicyRuleError) as info:
         build_settings(psa, "PSA", {}, {"psa_url": "psa.example.com"})
     assert _problem_keys(info.value) == ["psa_url"]
+    assert "write it as 'https://psa.example.com'" in str(info.value)
     ok = build_settings(psa, "PSA", {}, {"psa_url": "https://psa.example.com"})
     assert ok["psa_url"] == "https://psa.example.com"
+    assert build_settings(psa, "PSA", {}, {"psa_url": "HTTPS://PSA.example.com"})
+
+
+@pytest.mark.parametrize("url", ["http://psa.example.com", "HTTP://psa.example.com/v4",
+                                 "ftp://psa.example.com"])
+def test_psa_url_over_plain_http_refused(url: str) -> None:
+    psa = POLICY_TYPES["psa-integration"]
+    with pytest.raises(PolicyRuleError) as info:
+        build_settings(psa, "Help Desk PSA", {}, {"psa_url": url})
+    assert _problem_keys(info.value) == ["psa_url"]
+    message = str(info.value)
+    assert message.startswith(f"policy 'Help Desk PSA': psa_url: '{url}' must start with "
+                              "https://")
+    assert "write it as 'https://psa.example.com" in message
+
+
+@pytest.mark.parametrize(("type_id", "kind", "refused"), [
+    ("os-patching-desktop", "desktop", False), ("os-patching-desktop", "server", True),
+    ("os-patching-server", "server", False), ("os-patching-server", "desktop", True),
+    ("remote-access", "server", False), ("communicator", "desktop", False),
+])
+def test_device_kind_of_patching_types(type_id: str, kind: str, refused: bool) -> None:
+    from app.domain.policy_types import device_kind_problem
+
+    problem = device_kind_problem(type_id, "PC-01", kind)
+    assert (problem is not None) is refused
+    if problem is not None:
+        assert problem.startswith(f"device 'PC-01' is a {kind}; '{type_id}' applies to ")
+        other = "os-patching-server" if kind == "server" else "os-patching-desktop"
+        assert f"Override '{other}' on it instead" in problem
 
 
 def test_ticket_sync_needs_a_severity() -> None:

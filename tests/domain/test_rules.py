@@ -95,7 +95,9 @@ def test_noc_access_level_out_of_range(level: int) -> None:
 
 @pytest.mark.parametrize("level", [0, 1, 2, 3])
 def test_noc_access_level_in_range(level: int) -> None:
-    s = build_settings(RMM_SITE_CONFIGURATION, "r", {}, {"noc_access_level": level})
+    # levels 1-3 give NOC technicians access: only with NOC services on (seed 002 phase 5)
+    noc = {"rmm_enabled": True, "noc_enabled": True, "notification_rule": "n"}
+    s = build_settings(RMM_SITE_CONFIGURATION, "r", {}, {**noc, "noc_access_level": level})
     assert s["noc_access_level"] == level
 
 

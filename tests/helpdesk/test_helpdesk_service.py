@@ -19,6 +19,7 @@ from app.domain.helpdesk import (
 )
 from app.profiles import Profile
 from app.services.helpdesk import profile_summaries
+from app.services.psa_keys import PsaKeyService
 from app.services.workspace import Workspace
 from storage.profile_repository import StoredProfile
 from storage.tables import OutboxRow
@@ -46,6 +47,17 @@ def _fill(ws: Workspace) -> None:
                                               "notification_rule=rule-1"])
     # The sample's PSA policy syncs communicator tickets (against the seed's advice).
     ws.policies.update("PSA Ticket Sync", texts=["sync_communicator_tickets=off"])
+    store_psa_keys(ws, "PSA Ticket Sync")
+    # The sample's first device turns the Remote Access balloon on (against seed 001's advice).
+    ws.devices.clear_override("WS-MAIN-01", "remote-access", "notification_balloon")
+
+
+def store_psa_keys(ws: Workspace, policy: str) -> None:
+    """The API key pair of a PSA Integration policy, in the (new) vault as the editor stores
+    it; readiness fails a PSA policy without it."""
+    ws.vault.init("correct horse battery staple 42")  # stays unlocked
+    PsaKeyService(ws.vault).store(ws.policies.get(policy).id, "PubKey0123456789",
+                                  "PrivKey0123456789")
 
 
 def test_sections_round_trip_and_record_changes(sample_workspace: Workspace) -> None:
@@ -183,11 +195,135 @@ def test_the_sample_site_has_a_mostly_complete_setup(sample_workspace: Workspace
     assert b"WS-NORTHSIDE-09" in data
 
     checklist = ws.helpdesk.readiness(site)
+    # The PSA policy's API key pair is not in the vault (a new workspace has none): the
+    # connection details fail (seed 002: "Input the ConnectWise PSA URL and the API keys").
     assert {i.id: i.status for i in checklist.items if i.status is not Status.PASS} == {
         "credentials": Status.FAIL, "network-info": Status.WARNING,
-        "psa-integration": Status.WARNING}
+        "psa-integration": Status.WARNING, "psa-connection": Status.FAIL}
+    assert [f.code for f in checklist.item("psa-connection").findings] == [
+        "psa.api_keys_missing"]
     assert "servers" in checklist.item("credentials").why  # desktops are automatic
     assert {f.code for f in checklist.item("network-info").findings} == {
         "network.credentials_missing"}
     assert [f.code for f in checklist.item("psa-integration").findings] == [
         "psa.communicator_sync_on"]
+
+
+# --- the seeds' musts over the real workspace ---------------------------------------------------
+
+
+def test_psa_to_rmm_sync_at_a_noc_site_fails(sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    ws.policies.update("PSA Ticket Sync", texts=["psa_to_rmm_sync=on"])
+    checklist = ws.helpdesk.readiness(SITE, today=TODAY)
+    item = checklist.item("psa-integration")
+    assert item.status is Status.FAIL
+    assert item.why.startswith("Policy 'PSA Ticket Sync': Turn PSA-to-RMM Sync off")
+    policy_id = ws.policies.get("PSA Ticket Sync").id
+    assert item.link == f"site:{checklist.site_id}/policy/{policy_id}"
+    # a site without NOC ("Managed Servers" has NOC too; the default package has none)
+    lab = ws.helpdesk.readiness("Lab", today=TODAY)
+    assert lab.item("psa-integration").status is Status.WARNING  # no PSA policy there
+
+
+def test_psa_keys_are_known_stored_with_the_vault_locked(sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    assert ws.helpdesk.readiness(SITE).item("psa-connection").status is Status.FAIL
+    store_psa_keys(ws, "PSA Ticket Sync")
+    ws.vault.lock()
+    item = ws.helpdesk.readiness(SITE).item("psa-connection")
+    assert item.status is Status.PASS, item.why
+    # an incomplete PSA policy in the site's package fails, naming what is missing
+    ws.policies.update("PSA Ticket Sync", texts=["service_board=", "company_id="])
+    item = ws.helpdesk.readiness(SITE).item("psa-connection")
+    assert item.status is Status.FAIL
+    assert [f.code for f in item.findings] == ["psa.company_id_missing",
+                                               "psa.service_board_missing"]
+
+
+def test_a_phone_and_domain_copied_to_another_company_fail_on_both(
+        sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    northside = ws.helpdesk.setup("Northside Clinic").basic
+    assert northside is not None
+    copied = replace(basic(), main_phone_country=northside.main_phone_country,
+                     main_phone=northside.main_phone, email_domain=northside.email_domain)
+    findings = ws.helpdesk.save("Headquarters", "basic-info", copied)  # Fabrikam Logistics
+    assert [f.code for f in findings] == ["basic.main_phone_identifies_other_site",
+                                          "basic.email_domain_identifies_other_site",
+                                          "basic.notification_rule_unknown"]
+    assert "'Northside Clinic' (Contoso Dental)" in findings[0].message
+    for site, other in (("Headquarters", "'Northside Clinic' (Contoso Dental)"),
+                        ("Northside Clinic", "'Headquarters' (Fabrikam Logistics)")):
+        item = ws.helpdesk.readiness(site).item("basic-info")
+        assert item.status is Status.FAIL, site
+        assert other in item.why
+    overview = ws.helpdesk.overview()
+    assert "basic-info" in overview.blocked_by()
+
+
+def test_remote_access_advice_in_readiness_and_the_policy_service(
+        sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    # the sample's first device (a desktop at Main Office) turns the balloon on for itself
+    item = ws.helpdesk.readiness(SITE).item("remote-access")
+    assert item.status is Status.WARNING
+    assert [f.code for f in item.findings] == ["remote.notification_balloon_on"]
+    assert item.why.startswith("Device 'WS-MAIN-01' overrides it: Recommended off")
+    assert ws.helpdesk.readiness("Lab").item("remote-access").status is Status.PASS
+    ws.policies.update("Remote Access Default", texts=["auto_update_agent=off"])
+    item = ws.helpdesk.readiness(SITE).item("remote-access")
+    assert item.status is Status.WARNING
+    assert "Automatically Update Agent Version" in item.why
+    assert item.link.endswith("/policy/" + ws.policies.get("Remote Access Default").id)
+    advice = ws.policies.advice("remote-access", ws.policies.get("Remote Access Default").settings)
+    assert [(a.key, a.code, a.suggested) for a in advice] == [
+        ("auto_update_agent", "remote.auto_update_off", "true")]
+    # "Remote Access Quiet" turns consent off: advice too, never a refusal
+    quiet = ws.policies.get("Remote Access Quiet")
+    assert [a.code for a in ws.policies.advice("remote-access", quiet.settings)] == [
+        "remote.require_consent_off"]
+
+
+def test_the_save_refusals_change_nothing(sample_workspace: Workspace) -> None:
+    from app.domain.errors import PolicyRuleError
+
+    ws = sample_workspace
+    before = ws.pending_changes()
+    psa = ws.policies.get("PSA Ticket Sync")
+    with pytest.raises(PolicyRuleError, match=r"^policy 'PSA Ticket Sync': psa_url: "
+                                              r"'http://psa\.example\.com' must start with "
+                                              r"https://"):
+        ws.policies.update("PSA Ticket Sync", texts=["psa_url=http://psa.example.com"])
+    with pytest.raises(PolicyRuleError, match=r"^policy 'RMM Standard': noc_access_level: "
+                                              r"level 2 gives NOC technicians access"):
+        ws.policies.update("RMM Standard", texts=["noc_access_level=2"])
+    with pytest.raises(PolicyRuleError, match="noc_access_level"):
+        ws.policies.create("rmm-site-configuration", "RMM Access", texts=[
+            "rmm_enabled=on", "notification_rule=n", "noc_access_level=1"])
+    with pytest.raises(PolicyRuleError, match="noc_access_level"):  # NOC off under level 2
+        ws.policies.update("RMM with NOC", texts=["noc_enabled=off"])
+    assert ws.policies.get("PSA Ticket Sync") == psa
+    assert ws.pending_changes() == before
+    assert [p.name for p in ws.policies.all() if p.name == "RMM Access"] == []
+
+
+def test_device_overrides_only_for_the_device_kind(sample_workspace: Workspace) -> None:
+    ws = sample_workspace
+    devices = ws.devices.all()
+    desktop = next(d for d in devices if d.kind == "desktop")
+    server = next(d for d in devices if d.kind == "server")
+    before = ws.pending_changes()
+    with pytest.raises(RuleViolation) as info:
+        ws.devices.set_override(server.id, "os-patching-desktop", "automation", True)
+    assert str(info.value).startswith(
+        f"device '{server.name}' is a server; 'os-patching-desktop' applies to desktops only")
+    with pytest.raises(RuleViolation, match=f"device '{desktop.name}' is a desktop"):
+        ws.devices.set_override(desktop.id, "os-patching-server", "automation", True)
+    # several at once: all or none
+    with pytest.raises(RuleViolation):
+        ws.devices.set_overrides(server.id, [("remote-access", "notification_balloon", True),
+                                             ("os-patching-desktop", "automation", True)])
+    assert ws.pending_changes() == before
+    assert ws.devices.set_override(server.id, "os-patching-server", "automation", True)
+    assert ws.devices.set_override(desktop.id, "os-patching-desktop", "automation", True)

@@ -67,3 +67,46 @@ def test_refusals_exit_1(sample_path: Path, args: tuple[str, ...], message: str)
     result = run_cli(sample_path, *args)
     assert result.code == 1, str(result)
     assert message in result.stderr
+
+
+def test_readiness_json_fails_what_the_seeds_say_must_be(sample_path: Path) -> None:
+    """The tester's case: PSA-to-RMM sync turned on for a NOC site is a fail, not a warning;
+    links lead to the policy that changes it (never the read-only effective settings)."""
+    policy = ok_json(sample_path, "policy", "set", "PSA Ticket Sync", "psa_to_rmm_sync=on")
+    data = ok_json(sample_path, "site", "readiness", "Main Office")
+    assert data["ready"] is False
+    assert [i["id"] for i in data["items"]] == list(CHECKS)
+    for item in data["items"]:
+        assert {"id", "status", "why", "link"} <= set(item)
+        assert not item["link"].endswith("/effective"), item["id"]
+    by_id = {i["id"]: i for i in data["items"]}
+    site_id = data["site"]["id"]
+    sync = by_id["psa-integration"]
+    assert sync["status"] == "fail"
+    assert sync["why"].startswith("Policy 'PSA Ticket Sync': Turn PSA-to-RMM Sync off")
+    assert sync["link"] == f"site:{site_id}/policy/{policy['id']}"
+    assert "psa.psa_to_rmm_sync_with_noc" in [f["code"] for f in sync["findings"]]
+    # the sample's PSA policy has no API key pair in the vault yet
+    connection = by_id["psa-connection"]
+    assert connection["status"] == "fail"
+    assert [f["code"] for f in connection["findings"]] == ["psa.api_keys_missing"]
+    assert connection["link"] == sync["link"]
+    rmm = ok_json(sample_path, "policy", "show", "RMM with NOC")
+    assert by_id["rmm-enabled"]["link"] == f"site:{site_id}/policy/{rmm['id']}"
+    # a site no PSA / RMM policy of its own reaches: the default package's policies
+    lab = {i["id"]: i for i in ok_json(sample_path, "site", "readiness", "Lab")["items"]}
+    standard = ok_json(sample_path, "policy", "show", "RMM Standard")
+    assert lab["rmm-enabled"]["link"].endswith(f"/policy/{standard['id']}")
+    assert lab["psa-integration"]["link"].endswith("/assignments")
+
+
+def test_readiness_text_names_the_remote_access_advice(sample_path: Path) -> None:
+    ok_json(sample_path, "policy", "set", "Remote Access Default", "auto_update_agent=off")
+    data = ok_json(sample_path, "site", "readiness", "Main Office")
+    item = {i["id"]: i for i in data["items"]}["remote-access"]
+    assert item["status"] == "warning"
+    assert item["why"].startswith("Policy 'Remote Access Default': Keep Automatically Update "
+                                  "Agent Version on, always")
+    result = run_cli(sample_path, "site", "readiness", "Main Office")
+    assert result.code == 0, str(result)
+    assert "Automatically Update Agent Version" in result.stdout

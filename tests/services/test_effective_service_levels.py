@@ -271,6 +271,9 @@ def test_override_of_a_sites_type_refused(workspace: Workspace, world: World,
     ("remote-access", "balloon", "on", ["unknown setting", "balloon"]),
     ("remote-access", "notification_balloon", "maybe", ["notification_balloon", "'maybe'"]),
     ("help-desk-chat", "deployment", "sky", ["deployment"]),
+    # seed 000: OS Patching Server is for servers; WS-HQ-01 is a desktop
+    ("os-patching-server", "automation", "on",
+     ["device 'WS-HQ-01' is a desktop", "servers only", "'os-patching-desktop'"]),
 ])
 def test_bad_overrides_refused(*, workspace: Workspace, world: World, type_id: str, key: str,
                                value: str, words: list[str]) -> None:

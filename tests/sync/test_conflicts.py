@@ -116,7 +116,8 @@ def test_resolving_with_theirs_takes_the_server_copy(pair: tuple[Workspace, Work
                                                      server: LiveServer) -> None:
     a, b = pair
     a.policies.update("RMM", {"notification_rule": "North"})
-    b.policies.update("RMM", {"notification_rule": "South", "noc_access_level": 2})
+    b.policies.update("RMM", {"notification_rule": "South", "noc_enabled": True,
+                              "noc_access_level": 2})
     sync(a, server)
     assert sync(b, server).conflicts == 1
     [conflict] = conflicts(b, server)
@@ -128,14 +129,15 @@ def test_resolving_with_theirs_takes_the_server_copy(pair: tuple[Workspace, Work
     assert report.count_check == "ok"
     settings = b.policies.get("RMM").settings
     assert settings["notification_rule"] == "North"
-    assert settings["noc_access_level"] == 0  # all theirs: b's other edit is dropped too
+    assert settings["noc_access_level"] == 0  # all theirs: b's other edits are dropped too
+    assert settings["noc_enabled"] is False
     assert snapshot(a) == snapshot(b)
 
 
 def test_resolving_field_by_field(pair: tuple[Workspace, Workspace],
                                   server: LiveServer) -> None:
     a, b = pair
-    a.policies.update("RMM", {"notification_rule": "North", "noc_access_level": 1},
+    a.policies.update("RMM", {"notification_rule": "North", "auto_credentials_servers": True},
                       name="RMM North")
     b.policies.update("RMM", {"notification_rule": "South", "noc_enabled": True},
                       name="RMM South")
@@ -149,7 +151,7 @@ def test_resolving_field_by_field(pair: tuple[Workspace, Workspace],
     for ws in pair:
         settings = ws.policies.get("RMM North").settings
         assert settings["notification_rule"] == "South"  # mine
-        assert settings["noc_access_level"] == 1  # theirs, merged
+        assert settings["auto_credentials_servers"] is True  # theirs, merged
         assert settings["noc_enabled"] is True  # mine, merged
     assert snapshot(a) == snapshot(b)
 

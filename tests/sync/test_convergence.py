@@ -34,7 +34,8 @@ def test_three_workspaces_with_skewed_clocks_converge(server: LiveServer,
         # Round 1: each edits something different, offline, then they sync in turn.
         with clock(SKEWS["a"]):
             a.companies.create("Alpha Co")
-            a.policies.update("RMM Standard", {"noc_access_level": 1})
+            # NOC access above 0 needs NOC services (seed 002 phase 5)
+            a.policies.update("RMM Standard", {"noc_enabled": True, "noc_access_level": 1})
         with clock(SKEWS["b"]):
             b.sites.create("Contoso Dental", "Annex")
             b.policies.update("RMM Standard", {"notification_rule": "Night Shift"})

@@ -84,7 +84,13 @@ def make_ready(ws: Workspace, site: str) -> None:
     ws.helpdesk.save(site, "product-options", ProductOptions(
         True, CoverageLevel.ALWAYS, date(2099, 1, 1), 20,
         HelpDeskContact("Maya Patel", "maya@msp.example"), certification_completed=True))
-    ws.helpdesk.save(site, "basic-info", BasicInfo("US", "4155550123", "contoso.example",
+    # its own domain: the sample's Northside Clinic is identified by contoso.example (seed 004)
+    ws.helpdesk.save(site, "basic-info", BasicInfo("US", "4155550123", "main.contoso.example",
                                                    False, "rule-1", "Contoso"))
+    psa = next((p for p in ws.policies.all("psa-integration")), None)
+    if psa is not None:  # the PSA policy's API key pair, as its editor stores it in the vault
+        from app.services.psa_keys import PsaKeyService
+
+        PsaKeyService(ws.vault).store(psa.id, "PubKey0123456789", "PrivKey0123456789")
     na: Section[object] = Section(not_applicable=True)
     ws.helpdesk.save(site, "network-info", NetworkInfo(*(na for _ in range(8))))  # type: ignore[arg-type]

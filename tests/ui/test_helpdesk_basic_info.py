@@ -58,3 +58,27 @@ def test_save_reload_and_undo(qtbot, sample_workspace, undo_stack) -> None:
     assert tab.domain.text() == ""
     other = site_named(sample_workspace, "Lab")
     assert sample_workspace.helpdesk.setup(other.id).basic is None
+
+
+def test_a_phone_and_domain_of_another_companys_site_are_flagged(qtbot, sample_workspace,
+                                                                 undo_stack) -> None:
+    """Seed 004: the main phone and email domain identify a site. Northside Clinic (Contoso
+    Dental) has 2125550100 and contoso.example; copying them to Headquarters (Fabrikam) is
+    shown under both fields, naming the other site; saving is allowed (which site is wrong is
+    the admin's call) and readiness fails both sites."""
+    tab = open_tab(qtbot, BasicInfoTab, sample_workspace, undo_stack, site="Headquarters")
+    type_into(qtbot, tab.phone.country, "US")
+    type_into(qtbot, tab.phone.number, "2125550100")
+    type_into(qtbot, tab.domain, "contoso.example")
+    type_into(qtbot, tab.greeting, "Fabrikam")
+    phone = tab.phone.error.text()
+    assert "already identifies site 'Northside Clinic' (Contoso Dental)" in phone
+    domain = tab.labels()["email_domain"]
+    assert domain.isVisible()
+    assert "contoso.example already identifies site 'Northside Clinic'" in domain.text()
+    save(qtbot, tab)
+    for site in ("Headquarters", "Northside Clinic"):
+        item = sample_workspace.helpdesk.readiness(site).item("basic-info")
+        assert item.status.value == "fail", site
+    type_into(qtbot, tab.domain, "fabrikam.example")
+    assert not domain.isVisible()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, Qt
+
 from app.domain.helpdesk import Status
 from tests.ui.conftest import ScriptedDialogs, wait_idle
 from tests.ui.helpdesk_support import make_ready, save, type_into
@@ -13,6 +15,8 @@ from ui.helpdesk.overview_page import ReadinessPage
 from ui.helpdesk.readiness_tab import ReadinessTab
 from ui.helpdesk.rules_tab import NotificationRulesTab
 from ui.main_window import MainWindow
+from ui.pages.policies_page import PoliciesPage
+from ui.widgets.policy_editor import BoolField
 
 
 def readiness_tab(qtbot, window: MainWindow, site: str = "Main Office") -> ReadinessTab:
@@ -61,10 +65,11 @@ def test_checklist_links_and_a_fixed_item(qtbot, window: MainWindow, qtmodeltest
     rules = window.pages["companies"].site_tabs.current_tab()
     assert isinstance(rules, NotificationRulesTab)
 
-    effective_row = [i.id for i in tab.checklist.items].index("rmm-enabled")  # type: ignore[union-attr]
-    tab.open_row(effective_row)
+    rmm_row = [i.id for i in tab.checklist.items].index("rmm-enabled")  # type: ignore[union-attr]
+    tab.open_row(rmm_row)  # the policy that gives the site the setting, open to change
     wait_idle(qtbot)
-    assert window.current_name() == "effective"
+    assert window.current_name() == "policies"
+    assert_editing(window, "RMM with NOC")
 
 
 def test_a_fixed_section_turns_its_item_to_pass(qtbot, window: MainWindow) -> None:
@@ -140,7 +145,92 @@ def test_a_ready_site(qtbot, window: MainWindow) -> None:
     assert page.model.index(0, page.model.COL_BLOCKERS).data() == "—"
 
 
+def assert_editing(window: MainWindow, name: str) -> PoliciesPage:
+    """The Policies page shows the policy selected and open in its editor, fields enabled."""
+    page = window.pages["policies"]
+    assert isinstance(page, PoliciesPage)
+    selected = page.selected_policy()
+    assert selected is not None
+    assert selected.name == name
+    editor = page.editor
+    assert editor.policy() is not None
+    assert editor.policy().name == name
+    assert page.side.currentWidget() is editor
+    assert editor.isVisible()
+    assert editor.isEnabled()
+    assert editor.name_edit.isEnabled()
+    assert not editor.name_edit.isReadOnly()
+    return page
+
+
+def test_the_psa_link_lands_on_the_policy_and_fixing_it_there_passes(
+        qtbot, window: MainWindow) -> None:
+    """The tester's case: PSA-to-RMM sync on at a NOC site fails; the item's button opens the
+    PSA policy in the editor, where unticking the box and saving fixes the item."""
+    ws = window.workspace
+    assert ws is not None
+    ws.policies.update("PSA Ticket Sync", texts=["psa_to_rmm_sync=on"])
+    tab = readiness_tab(qtbot, window)
+    item = tab.checklist.item("psa-integration")  # type: ignore[union-attr]
+    assert item.status is Status.FAIL
+    row = [i.id for i in tab.checklist.items].index("psa-integration")  # type: ignore[union-attr]
+    button = tab.buttons[row]
+    assert button.text() == "Edit Policy →"
+    assert button.toolTip().startswith("Open the policy that gives the site this setting, in "
+                                       "the Policies editor")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    page = window.pages["policies"]
+    qtbot.waitUntil(lambda: page.editor.policy() is not None, timeout=10_000)
+    wait_idle(qtbot)
+    assert window.current_name() == "policies"
+    page = assert_editing(window, "PSA Ticket Sync")
+    field = page.editor.field("psa_to_rmm_sync")
+    assert isinstance(field, BoolField)
+    assert field.isEnabled()
+    assert field.check.isEnabled()
+    assert field.value() is True
+    qtbot.mouseClick(field.check, Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, field.check.height() // 2))
+    assert field.value() is False
+    qtbot.mouseClick(page.editor.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)
+    assert ws.policies.get("PSA Ticket Sync").settings["psa_to_rmm_sync"] is False
+    tab = readiness_tab(qtbot, window)
+    assert tab.checklist.item("psa-integration").status is not Status.FAIL  # type: ignore[union-attr]
+
+
+def test_a_link_opens_the_policy_even_when_filtered_out(qtbot, window: MainWindow) -> None:
+    window.show_page("policies")
+    wait_idle(qtbot)
+    page = window.pages["policies"]
+    assert isinstance(page, PoliciesPage)
+    page.search.setText("communicator")  # hides the RMM policy
+    tab = readiness_tab(qtbot, window)
+    row = [i.id for i in tab.checklist.items].index("rmm-enabled")  # type: ignore[union-attr]
+    tab.buttons[row].click()
+    qtbot.waitUntil(lambda: page.editor.policy() is not None
+                    and page.editor.policy().name == "RMM with NOC", timeout=10_000)
+    wait_idle(qtbot)
+    assert page.search.text() == ""
+    assert_editing(window, "RMM with NOC")
+
+
+def test_a_site_without_the_policy_links_to_its_assignment(qtbot, window: MainWindow) -> None:
+    tab = readiness_tab(qtbot, window, "Lab")  # only the default package: no PSA policy
+    item = tab.checklist.item("psa-integration")  # type: ignore[union-attr]
+    assert item.link.endswith("/assignments")
+    row = [i.id for i in tab.checklist.items].index("psa-integration")  # type: ignore[union-attr]
+    assert tab.buttons[row].text() == "Assign Package →"
+    tab.buttons[row].click()
+    wait_idle(qtbot)
+    assert window.current_name() == "assignments"
+    page = window.pages["assignments"]
+    assert page.checked_ids() == [tab.checklist.site_id]  # type: ignore[union-attr]
+    assert page.assign_button.isEnabled()  # one click from choosing the package
+
+
 def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
+    from app.domain.helpdesk import policy_of_place
     from ui.helpdesk.places import SITE_TABS
 
     tab = readiness_tab(qtbot, window)
@@ -159,8 +249,18 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
             assert host.tabText(host.currentIndex()) == title, item.id
             if group:
                 assert tabs.tabText(tabs.currentIndex()) == group
+        elif (policy_id := policy_of_place(place)) is not None:  # never the read-only view
+            page = window.pages["policies"]
+
+            def opened(p: PoliciesPage = page, pid: str = policy_id) -> bool:
+                return p.editor.policy() is not None and p.editor.policy().id == pid
+
+            qtbot.waitUntil(opened, timeout=10_000)
+            assert window.current_name() == "policies", item.id
+            assert page.side.currentWidget() is page.editor
+            assert page.selected_policy().id == policy_id
         else:
-            assert window.current_name() == "effective", item.id
-            effective = window.pages["effective"]
-            assert effective.site_combo.currentData() == checklist.site_id
+            assert place == "assignments", item.id
+            assert window.current_name() == "assignments", item.id
+            assert window.pages["assignments"].checked_ids() == [checklist.site_id]
         tab = readiness_tab(qtbot, window)

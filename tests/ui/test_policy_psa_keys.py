@@ -98,7 +98,7 @@ def test_advice_follows_the_fields_live_and_never_blocks_save(qtbot: Any,
     assert editor.save_button.isEnabled()  # following the advice is an edit to save
 
     toggle(qtbot, page, "psa_to_rmm_sync")
-    assert "Turn it off for sites with NOC services" in editor.advice_text("psa_to_rmm_sync")
+    assert "Must be off for sites with NOC services" in editor.advice_text("psa_to_rmm_sync")
     label = editor.findChild(QLabel, "advice:psa_to_rmm_sync")
     assert isinstance(label, QLabel)
     assert label.isVisible()

@@ -23,6 +23,7 @@ from app.domain.helpdesk import (
     DESKTOP_AGENT_FEE_NOTICE,
     BasicInfo,
     Finding,
+    identity_conflicts,
     validate_basic_info,
 )
 from ui import theme
@@ -128,4 +129,5 @@ class BasicInfoTab(SectionTab):
 
     def check(self, value: Any) -> list[Finding]:
         assert self.context is not None
-        return validate_basic_info(value, rule_ids={r.id for r in self.context.setup.rules})
+        return (identity_conflicts(self.context.site_id, value, self.context.input.other_sites)
+                + validate_basic_info(value, rule_ids={r.id for r in self.context.setup.rules}))

@@ -17,6 +17,9 @@ from app.domain.helpdesk import Finding, ProfileSummary, SiteReadinessInput, Sit
 _INCOMPLETE = frozenset({
     "rules.none", "rules.msp_path_missing", "rules.path_no_contacts", "rules.path_no_slots",
     "security.approver_missing", "reference.empty",
+    # a main phone or domain another site also has: which of the two sites is wrong is the
+    # admin's call, so either may be saved; readiness fails both until one changes
+    "basic.main_phone_identifies_other_site", "basic.email_domain_identifies_other_site",
 })
 
 

@@ -1,5 +1,6 @@
 """Opening the place a readiness item links to: a tab of the site (Help Desk → Basic Info,
-Devices, …) or a page of the window (Effective Settings of the site).
+Devices, …), the policy that gives the site a setting (selected and open in the Policies page's
+editor), or a page of the window (Assignments, with the site checked).
 
 The window is reached through the widget's top-level window, by the small interface the main
 window offers (`pages`, `show_page`); without one (a tab tested on its own) only the site's
@@ -12,7 +13,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from ui.helpdesk.places import PAGES, READINESS, SITE_TABS
+from app.domain.helpdesk.links import policy_of_place
+from ui.helpdesk.places import PAGES, POLICIES_PAGE, READINESS, SITE_TABS
 
 
 def _window(widget: QWidget) -> Any | None:
@@ -26,6 +28,14 @@ def open_place(tabs: Any, site_id: str, place: str) -> bool:
         group, title = SITE_TABS[place]
         return tabs.show_tab(title, group) is not None
     window = _window(tabs)
+    policy_id = policy_of_place(place)
+    if policy_id is not None:
+        page = window.pages.get(POLICIES_PAGE) if window is not None else None
+        if page is None:
+            return False
+        window.show_page(POLICIES_PAGE)  # type: ignore[union-attr]
+        page.open_policy(policy_id)
+        return True
     page_name = PAGES.get(place)
     if window is None or page_name is None or page_name not in window.pages:
         return False

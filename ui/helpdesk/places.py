@@ -1,6 +1,9 @@
-"""Where each readiness link (`site:<id>/<place>`) opens: a site tab (group, title), or a page."""
+"""Where each readiness link (`site:<id>/<place>`) opens: a site tab (group, title), a page,
+or (`policy/<id>`) the policy in the Policies page's editor."""
 
 from __future__ import annotations
+
+from app.domain.helpdesk.links import policy_of_place
 
 HELP_DESK = "Help Desk"
 READINESS = "Readiness"
@@ -17,11 +20,24 @@ SITE_TABS: dict[str, tuple[str | None, str]] = {
     "helpdesk/network-info": (HELP_DESK, "Network Info"),
     "helpdesk/references": (HELP_DESK, "References"),
 }
-# place → main-window page
-PAGES: dict[str, str] = {"effective": "effective"}
+# place → main-window page (its `show_site(site_id)` shows the site there)
+PAGES: dict[str, str] = {"effective": "effective", "assignments": "assignments"}
+PAGE_BUTTONS = {"effective": "Effective Settings →", "assignments": "Assign Package →"}
+POLICIES_PAGE = "policies"
+
+
+def open_text(place: str) -> str:
+    """What following the link does, for tooltips."""
+    if policy_of_place(place) is not None:
+        return "Open the policy that gives the site this setting, in the Policies editor"
+    if place == "assignments":
+        return "Open Assignments with the site checked, to give it a package with the policy"
+    return f"Open {button_text(place).rstrip(' →')}"
 
 
 def button_text(place: str) -> str:
+    if policy_of_place(place) is not None:
+        return "Edit Policy →"
     if place in PAGES:
-        return "Effective Settings →"
+        return PAGE_BUTTONS[place]
     return f"{SITE_TABS[place][1]} →" if place in SITE_TABS else place

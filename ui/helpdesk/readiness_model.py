@@ -10,7 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.domain.helpdesk import CHECKS, CheckItem, Checklist, Status, parse_link
-from ui.helpdesk.places import button_text
+from ui.helpdesk.places import button_text, open_text
 from ui.models.rows import RowTableModel
 
 STATUS_LABELS = {Status.PASS: "Pass", Status.WARNING: "Warning", Status.FAIL: "Fail"}
@@ -60,7 +60,7 @@ class ChecklistModel(RowTableModel):
             return f"{STATUS_LABELS[row.status]}: {row.title}"
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_FIX:
-                return f"Open {button_text(place_of(row)).rstrip(' →')}"
+                return open_text(place_of(row))
             return f"{STATUS_LABELS[row.status]}: {row.why}"
         return None
 

@@ -24,7 +24,7 @@ from app.domain.helpdesk import Checklist
 from app.services.views import SiteView
 from ui.background import report_error, run_blocking
 from ui.helpdesk.dialogs import HelpDeskDialogs
-from ui.helpdesk.places import button_text
+from ui.helpdesk.places import button_text, open_text
 from ui.helpdesk.readiness_model import ChecklistModel, place_of
 from ui.widgets.policy_common import NoticeBar, as_sentence, section_title
 from ui.widgets.row_table import row_table
@@ -142,7 +142,7 @@ class ReadinessTab(QWidget):
             button = QPushButton(button_text(place), self.table)
             button.setObjectName(f"fix:{item.id}")
             button.setFlat(True)
-            button.setToolTip(f"Open {button_text(place).rstrip(' →')} to fix: {item.title}")
+            button.setToolTip(f"{open_text(place)} to fix: {item.title}")
             button.clicked.connect(lambda _c=False, r=row: self.open_row(r))
             self.table.setIndexWidget(self.model.index(row, ChecklistModel.COL_FIX), button)
             self.buttons.append(button)

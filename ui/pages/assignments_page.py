@@ -230,6 +230,19 @@ class AssignmentsPage(QWidget):
     def check_sites(self, ids: list[str], checked: bool = True) -> None:
         self.model.set_checked(ids, checked)
 
+    def show_site(self, site_id: str) -> None:
+        """Only this site checked and shown, ready for Assign Package… (a readiness link: the
+        site gets a package with the policy it lacks)."""
+        self.search.clear()
+        self.company_filter.setCurrentIndex(0)
+        self.model.clear_checked()
+        self.model.set_checked([site_id])
+        self._update_counts()
+        row = self.model.find_row(site_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
     def _toggle_row(self, index: Any) -> None:
         if index.isValid() and index.column() != SitesTableModel.COL_CHECK:
             site = self.model.row_at(index.row())

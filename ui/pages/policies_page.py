@@ -67,6 +67,7 @@ class PoliciesPage(QWidget):
         self._rows: list[PolicyView] = []
         self._handles: dict[str, PolicyHandle] = {}
         self._select_after: str | None = None
+        self._open_after: str | None = None  # a policy to open in the editor once loaded
         self._selecting = False
         self.loading = False
         self._build()
@@ -232,6 +233,9 @@ class PoliciesPage(QWidget):
                 self._close_editor()
             elif not self.editor.is_dirty() and fresh != current:
                 self.editor.load(fresh)
+        if self._open_after is not None:
+            policy_id, self._open_after = self._open_after, None
+            self._open(policy_id)
         self.refreshed.emit()
 
     def _size_name_column(self, rows: list[PolicyView]) -> None:
@@ -288,6 +292,37 @@ class PoliciesPage(QWidget):
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
         return True
+
+    def open_policy(self, policy_id: str) -> None:
+        """Select a policy and open it in the editor, ready to change (a readiness link). The
+        search and type filter are cleared so that it shows; while the list loads, it opens
+        once loaded."""
+        self.search.clear()
+        self.type_filter.setCurrentIndex(0)
+        if self.loading or self.model.row_of(policy_id) < 0:
+            self._open_after = policy_id
+            if not self.loading:
+                self.refresh()
+            return
+        self._open(policy_id)
+
+    def _open(self, policy_id: str) -> None:
+        if not self.select_policy(policy_id):
+            self.notice.show_message("The policy no longer exists; it may have been deleted "
+                                     "since the checklist was made. Refresh the checklist.",
+                                     "error")
+            return
+        policy = self.selected_policy()
+        editing = self.editor.policy()
+        if policy is None or policy.id != policy_id:
+            return  # the user kept unsaved changes to another policy
+        if editing is None or editing.id != policy_id \
+                or self.side.currentWidget() is not self.editor:
+            self.editor.load(policy)  # it was already the current row: no change signal
+            self.side.setCurrentWidget(self.editor)
+            self._update_buttons()
+        self.table.scrollTo(self.table.currentIndex())
+        self.editor.focus_first()
 
     # the editor
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:

@@ -12,13 +12,18 @@ Forms and their checks
   `lint_notification_rules(rules, noc_enabled=)`; `coverage_gaps(slots)` → `Gap`s
 - `NetworkInfo` of `Section[...]` (items or not applicable) → `validate_network_info(n,
   vault_ids=)`; `Reference` → `validate_references(refs)`
-- `psa_recommendations(effective psa-integration settings, noc_enabled=)` → warnings
+- `psa_recommendations(effective psa-integration settings, noc_enabled=)` → warnings (an error
+  for PSA-to-RMM sync at a NOC site); `psa_connection_problems(settings, keys_stored=)` → errors
+- `remote_access_advice(remote-access settings)` → warnings (seed 001)
+- `SiteIdentity` / `identity_of` / `identity_conflicts`: a main phone or email domain that
+  already identifies another site (seed 004)
 
 Readiness
 - `SiteSetup` (all sections) + `SiteReadinessInput` → `readiness(input)` → `Checklist` of
   `CheckItem(id, status, why, link, findings)`; `CHECKS` lists the ids; `settings_of(effective,
   type_id)` fills the effective settings; `overview(checklists)` → `ReadinessOverview`.
-- Links are `site:<id>/<place>` (`links.PLACES`, `site_link`, `parse_link`).
+- Links are `site:<id>/<place>` (`links.PLACES` or `policy/<policy id>`: `policy_place`,
+  `site_link`, `parse_link`, `policy_of_place`); `policies_of(effective)` → `PolicyRef`s.
 - `render_golive_report(checklist, setup, profiles=, generated_at=)` → printable HTML.
 - Storage/sync: `SECTIONS` (section name → SiteSetup attribute), `section_document(setup,
   section)` → JSON value, `section_from_document(section, data)`, `setup_from_documents({section:
@@ -39,7 +44,15 @@ from app.domain.helpdesk.coverage import (
     parse_slots,
 )
 from app.domain.helpdesk.findings import Finding, Severity, has_errors
-from app.domain.helpdesk.links import PLACES, parse_link, site_link
+from app.domain.helpdesk.identity import SiteIdentity, identity_conflicts, identity_of
+from app.domain.helpdesk.links import (
+    PLACES,
+    parse_link,
+    place_label,
+    policy_of_place,
+    policy_place,
+    site_link,
+)
 from app.domain.helpdesk.network import (
     Application,
     BackupService,
@@ -71,17 +84,20 @@ from app.domain.helpdesk.product import (
     validate_product_options,
 )
 from app.domain.helpdesk.profiles import ProfileSummary
-from app.domain.helpdesk.psa import psa_recommendations
+from app.domain.helpdesk.psa import psa_connection_problems, psa_recommendations
 from app.domain.helpdesk.readiness import (
     CHECKS,
     CheckItem,
     Checklist,
+    PolicyRef,
     SiteReadinessInput,
     Status,
+    policies_of,
     readiness,
     settings_of,
 )
 from app.domain.helpdesk.references import Reference, validate_references
+from app.domain.helpdesk.remote_access import remote_access_advice
 from app.domain.helpdesk.report import render_golive_report
 from app.domain.helpdesk.security import (
     RequestKind,
@@ -100,17 +116,17 @@ from app.domain.helpdesk.setup import (
 
 __all__ = [
     "CHECKS", "CODES", "DESKTOP_AGENT_FEE_NOTICE", "PLACES", "SECTIONS", "SECTION_TYPES",
-    "Application",
-    "BackupService", "BasicInfo", "CheckItem", "Checklist", "ContactMethod", "CoverageLevel",
-    "DirectoryServer", "EmailService", "EscalationPath", "Finding", "Gap", "HelpDeskContact",
-    "NetworkDrive", "NetworkInfo", "NotificationRule", "PathKind", "Printer", "PrinterKind",
-    "ProductOptions", "ProfileSummary", "ReadinessOverview", "Reference", "RemoteAccess",
-    "RequestKind", "RuleContact", "Section", "SecurityRequest", "Severity", "SiteReadinessInput",
-    "SiteSetup", "SoftwareAction", "Status", "TimeSlot", "UnlicensedSoftware", "Weekday",
-    "coverage_gaps", "default_requests", "describe_slots", "has_errors",
-    "lint_notification_rules", "overview",
-    "parse_link", "parse_slots", "psa_recommendations", "readiness", "render_golive_report",
-    "section_document", "section_from_document", "settings_of", "setup_from_documents",
-    "site_link", "validate_basic_info", "validate_network_info",
+    "Application", "BackupService", "BasicInfo", "CheckItem", "Checklist", "ContactMethod",
+    "CoverageLevel", "DirectoryServer", "EmailService", "EscalationPath", "Finding", "Gap",
+    "HelpDeskContact", "NetworkDrive", "NetworkInfo", "NotificationRule", "PathKind", "PolicyRef",
+    "Printer", "PrinterKind", "ProductOptions", "ProfileSummary", "ReadinessOverview", "Reference",
+    "RemoteAccess", "RequestKind", "RuleContact", "Section", "SecurityRequest", "Severity",
+    "SiteIdentity", "SiteReadinessInput", "SiteSetup", "SoftwareAction", "Status", "TimeSlot",
+    "UnlicensedSoftware", "Weekday", "coverage_gaps", "default_requests", "describe_slots",
+    "has_errors", "identity_conflicts", "identity_of", "lint_notification_rules", "overview",
+    "parse_link", "parse_slots", "place_label", "policies_of", "policy_of_place", "policy_place",
+    "psa_connection_problems", "psa_recommendations", "readiness", "remote_access_advice",
+    "render_golive_report", "section_document", "section_from_document", "settings_of",
+    "setup_from_documents", "site_link", "validate_basic_info", "validate_network_info",
     "validate_product_options", "validate_references", "validate_security_requests",
 ]

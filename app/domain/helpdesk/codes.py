@@ -36,6 +36,9 @@ CODES: dict[str, str] = {
     "basic.notification_rule_unknown": "the selected notification rule does not exist",
     "basic.greeting_required": "no company name for greetings and SMS",
     "basic.greeting_long": "a company name too long for greetings and SMS texts",
+    "basic.main_phone_identifies_other_site": "the main phone already identifies another site",
+    "basic.email_domain_identifies_other_site": "the email domain already identifies another "
+                                                "site",
     # security-related requests
     "security.custom_name_required": "a custom request type without a name",
     "security.duplicate_type": "the same request type twice",
@@ -99,9 +102,19 @@ CODES: dict[str, str] = {
     "reference.duplicate_title": "two references with the same title",
     # PSA integration (the seed's recommendations)
     "psa.setting_invalid": "an effective PSA setting that breaks the policy type's rules",
-    "psa.psa_to_rmm_sync_with_noc": "PSA-to-RMM sync on at a NOC site (recommended off)",
+    "psa.psa_to_rmm_sync_with_noc": "PSA-to-RMM sync on at a NOC site (must be off; a warning "
+                                    "while a policy is edited, the site unknown)",
     "psa.psa_to_rmm_sync_without_noc": "PSA-to-RMM sync off without NOC (recommended on)",
     "psa.communicator_sync_on": "communicator ticket sync on (recommended off)",
     "psa.contact_sync_off": "contact sync off (recommended on)",
     "psa.ticket_sync_off": "ticket sync off (needed for Help Desk tickets)",
+    # PSA integration (what the connection needs)
+    "psa.url_missing": "a PSA Integration policy without the PSA URL",
+    "psa.company_id_missing": "a PSA Integration policy without the PSA company id",
+    "psa.api_keys_missing": "a PSA Integration policy whose API key pair is not in the vault",
+    "psa.service_board_missing": "a PSA Integration policy without a service board",
+    # Remote Access / ScreenConnect (seed 001's advice)
+    "remote.auto_update_off": "Automatically Update Agent Version off (recommended always on)",
+    "remote.require_consent_off": "Is User Allowed to Require Consent off (recommended on)",
+    "remote.notification_balloon_on": "Notification Balloon on (recommended off)",
 }

@@ -1,7 +1,9 @@
 """Stable locations the readiness checklist points to: `site:<site id>/<place>`.
 
 The GUI maps each place to the tab that fixes the item; the CLI prints them as they are. A place
-is a contract like the finding codes: add places, never rename one.
+is a contract like the finding codes: add places, never rename one. Besides the fixed places,
+`policy/<policy id>` is the policy that gives the site a setting (opened in the Policies page's
+editor): readiness links there, never to the read-only effective settings.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ PLACES: dict[str, str] = {
     "helpdesk/passwords": "Help Desk → Passwords",
     "helpdesk/network-info": "Help Desk → Network Info",
     "helpdesk/references": "Help Desk → References",
+    "assignments": "Assignments (the package the site gets)",
 }
+POLICY_PLACE = "policy/"  # + the policy id
 # The place of each findings section (Finding.section).
 SECTION_PLACES: dict[str, str] = {
     "product-options": "helpdesk/product-options",
@@ -30,8 +34,33 @@ SECTION_PLACES: dict[str, str] = {
 }
 
 
+def is_place(place: str) -> bool:
+    return place in PLACES or policy_of_place(place) is not None
+
+
+def policy_place(policy_id: str) -> str:
+    if not policy_id or "/" in policy_id:
+        raise ValueError(f"not a policy id: {policy_id!r}")
+    return POLICY_PLACE + policy_id
+
+
+def policy_of_place(place: str) -> str | None:
+    """The policy id of a `policy/<id>` place; None for the other places."""
+    if not place.startswith(POLICY_PLACE):
+        return None
+    policy_id = place[len(POLICY_PLACE):]
+    return policy_id if policy_id and "/" not in policy_id else None
+
+
+def place_label(place: str) -> str:
+    """What a place is, for people (reports, tooltips)."""
+    if policy_of_place(place) is not None:
+        return "Policies → the policy that gives the site the setting"
+    return PLACES[place]
+
+
 def site_link(site_id: str, place: str) -> str:
-    if place not in PLACES:
+    if not is_place(place):
         raise ValueError(f"unknown place {place!r}")
     return f"site:{site_id}/{place}"
 
@@ -40,6 +69,6 @@ def parse_link(link: str) -> tuple[str, str]:
     """(site id, place) of a link made by `site_link`. Raises ValueError otherwise."""
     scheme, _, rest = link.partition(":")
     site_id, _, place = rest.partition("/")
-    if scheme != "site" or not site_id or place not in PLACES:
+    if scheme != "site" or not site_id or not is_place(place):
         raise ValueError(f"{link!r} is not a site link")
     return site_id, place

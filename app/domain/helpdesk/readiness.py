@@ -3,13 +3,14 @@
 `readiness(SiteReadinessInput) -> Checklist`: one `CheckItem` per check, in `CHECKS` order, each
 pass / warning / fail with a sentence saying why and what to do, the link of the place that
 fixes it, and the findings behind it. A site is ready for go-live when no item fails; warnings
-are the seed's advice and do not block.
+are the seed's advice and do not block. What a seed states as a must fails (docs/rules.md lists
+each rule with its seed); links lead to where the value is changed, never a read-only view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -17,12 +18,14 @@ from typing import Any
 from app.domain.effective import EffectivePolicy
 from app.domain.helpdesk.basic_info import validate_basic_info
 from app.domain.helpdesk.findings import Finding, has_errors
-from app.domain.helpdesk.links import site_link
+from app.domain.helpdesk.identity import SiteIdentity, identity_conflicts
+from app.domain.helpdesk.links import policy_place, site_link
 from app.domain.helpdesk.network import SECTION_LABELS, validate_network_info
 from app.domain.helpdesk.notifications import lint_notification_rules
 from app.domain.helpdesk.product import validate_product_options
 from app.domain.helpdesk.profiles import ProfileSummary
-from app.domain.helpdesk.psa import psa_recommendations
+from app.domain.helpdesk.psa import psa_connection_problems, psa_recommendations
+from app.domain.helpdesk.remote_access import remote_access_advice
 from app.domain.helpdesk.security import validate_security_requests
 from app.domain.helpdesk.setup import SiteSetup
 from app.domain.settings import SettingValue
@@ -47,7 +50,18 @@ CHECKS: dict[str, str] = {
     "credentials": "Server and desktop credentials",
     "network-info": "Network information",
     "psa-integration": "PSA settings consistent with NOC",
+    "psa-connection": "PSA connection details",
+    "remote-access": "Remote Access (ScreenConnect) settings",
 }
+_RMM, _PSA, _REMOTE = "rmm-site-configuration", "psa-integration", "remote-access"
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    """The policy that gives a site its settings of one type (where they are changed)."""
+
+    id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,15 @@ class SiteReadinessInput:
     # The effective settings of the site (`settings_of`); None: no policy of the type reaches it.
     rmm_settings: Mapping[str, SettingValue] | None = None
     psa_settings: Mapping[str, SettingValue] | None = None
+    remote_settings: Mapping[str, SettingValue] | None = None
+    # The site's devices' Remote Access overrides: (device name, setting key, value).
+    remote_overrides: tuple[tuple[str, str, SettingValue], ...] = ()
+    # Type id → the policy those settings come from (`policies_of`): readiness links to it.
+    policies: Mapping[str, PolicyRef] = field(default_factory=dict)
+    # Both API keys of the site's PSA Integration policy are in the vault (False: unknown).
+    psa_keys_stored: bool = False
+    # What identifies the other sites (main phone, email domain), to find one used twice.
+    other_sites: tuple[SiteIdentity, ...] = ()
     # Vault items of the site per kind ("server", "desktop", …: app.vault.items.KINDS).
     credential_counts: Mapping[str, int] = field(default_factory=dict)
     # The site's vault item ids, to check network-info credential links (None: not checked).
@@ -125,10 +148,20 @@ def settings_of(effective: EffectivePolicy, type_id: str) -> dict[str, SettingVa
     return found or None
 
 
+def policies_of(effective: EffectivePolicy) -> dict[str, PolicyRef]:
+    """Type id → the policy that gives the site (or device) its settings of that type."""
+    found: dict[str, PolicyRef] = {}
+    for item in effective.items:
+        policy = item.source.policy
+        if policy is not None and item.type_id not in found:
+            found[item.type_id] = PolicyRef(policy.id, policy.name)
+    return found
+
+
 def readiness(site: SiteReadinessInput) -> Checklist:
     checks: list[Callable[[SiteReadinessInput], CheckItem]] = [
         _agent, _rmm, _noc, _product, _rules, _basic, _profiles, _security, _credentials,
-        _network, _psa]
+        _network, _psa, _psa_connection, _remote_access]
     return Checklist(site.site_id, site.site_name, site.company_id, site.company_name,
                      tuple(check(site) for check in checks))
 
@@ -139,18 +172,31 @@ def _item(site: SiteReadinessInput, check_id: str, status: Status, why: str, pla
 
 
 def _from_findings(site: SiteReadinessInput, check_id: str, place: str,
-                   findings: list[Finding], ok: str) -> CheckItem:
-    """Fail on any error, warn on warnings, else pass; `why` quotes the first finding."""
+                   findings: list[Finding], ok: str, *, subject: str = "") -> CheckItem:
+    """Fail on any error, warn on warnings, else pass; `why` quotes the first finding
+    (after `subject`, e.g. "Policy 'PSA': ", when it names the object to change)."""
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return _item(site, check_id, Status.FAIL, errors[0].message + more, place,
+        return _item(site, check_id, Status.FAIL, subject + errors[0].message + more, place,
                      findings=findings)
     if findings:
         more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-        return _item(site, check_id, Status.WARNING, findings[0].message + more, place,
-                     findings=findings)
+        return _item(site, check_id, Status.WARNING, subject + findings[0].message + more,
+                     place, findings=findings)
     return _item(site, check_id, Status.PASS, ok, place)
+
+
+def _policy_place(site: SiteReadinessInput, type_id: str) -> str:
+    """Where the site's settings of a type are changed: the policy giving them, or (no policy
+    of the type reaches the site) the assignments, where the site gets a package that has one."""
+    ref = site.policies.get(type_id)
+    return policy_place(ref.id) if ref is not None else "assignments"
+
+
+def _subject(site: SiteReadinessInput, type_id: str) -> str:
+    ref = site.policies.get(type_id)
+    return f"Policy '{ref.name}': " if ref is not None else ""
 
 
 def _flag(settings: Mapping[str, SettingValue] | None, key: str) -> bool:
@@ -168,32 +214,33 @@ def _agent(site: SiteReadinessInput) -> CheckItem:
 
 
 def _rmm(site: SiteReadinessInput) -> CheckItem:
+    place = _policy_place(site, _RMM)
     if site.rmm_settings is None:
         return _item(site, "rmm-enabled", Status.FAIL,
                      "No RMM Site Configuration policy reaches this site; add one with Enable "
-                     "RMM Services on to the site's package (or the default package).",
-                     "effective")
+                     "RMM Services on to the site's package (or the default package).", place)
     if not _flag(site.rmm_settings, "rmm_enabled"):
         return _item(site, "rmm-enabled", Status.FAIL,
-                     "Enable RMM Services is off in the site's effective RMM Site "
-                     "Configuration; turn it on in that policy.", "effective")
+                     f"{_subject(site, _RMM)}Enable RMM Services is off in the site's effective "
+                     "RMM Site Configuration; turn it on in that policy.", place)
     return _item(site, "rmm-enabled", Status.PASS,
-                 "RMM services are enabled for this site.", "effective")
+                 "RMM services are enabled for this site.", place)
 
 
 def _noc(site: SiteReadinessInput) -> CheckItem:
+    place = _policy_place(site, _RMM)
     if not _flag(site.rmm_settings, "noc_enabled"):
         return _item(site, "noc-enabled", Status.FAIL,
-                     "Enable NOC Services in the site's RMM Site Configuration policy: Help "
-                     "Desk support requires NOC Services (a paid add-on; only the server agents "
-                     "deployed at the site are billed).", "effective")
+                     f"{_subject(site, _RMM)}Enable NOC Services in the site's RMM Site "
+                     "Configuration policy: Help Desk support requires NOC Services (a paid "
+                     "add-on; only the server agents deployed at the site are billed).", place)
     product = site.setup.product
     if product is None or not product.noc_services:
         return _item(site, "noc-enabled", Status.FAIL,
                      "NOC is on in the policy but not selected in the Help Desk product "
                      "options; select NOC Services there.", "helpdesk/product-options")
     return _item(site, "noc-enabled", Status.PASS,
-                 "NOC services are enabled (required for Help Desk).", "effective")
+                 "NOC services are enabled (required for Help Desk).", place)
 
 
 def _product(site: SiteReadinessInput) -> CheckItem:
@@ -230,7 +277,9 @@ def _basic(site: SiteReadinessInput) -> CheckItem:
                      "Fill in the basic information: client main phone, email domain (or No "
                      "Client Email Domain), notification rule and greeting name.", place)
     rule_ids = {rule.id for rule in site.setup.rules}
-    findings = validate_basic_info(site.setup.basic, rule_ids=rule_ids)
+    # first: a number or domain of another site is the finding the why must quote
+    findings = (identity_conflicts(site.site_id, site.setup.basic, site.other_sites)
+                + validate_basic_info(site.setup.basic, rule_ids=rule_ids))
     return _from_findings(site, "basic-info", place, findings,
                           "The basic information is complete and valid.")
 
@@ -296,13 +345,59 @@ def _network(site: SiteReadinessInput) -> CheckItem:
 
 
 def _psa(site: SiteReadinessInput) -> CheckItem:
+    place = _policy_place(site, _PSA)
     if site.psa_settings is None:
         return _item(site, "psa-integration", Status.WARNING,
                      "No PSA Integration policy reaches this site; if you use ConnectWise PSA, "
-                     "add one to the site's package so Help Desk tickets reach it.", "effective")
+                     "add one to the site's package so Help Desk tickets reach it.", place)
     noc = _flag(site.rmm_settings, "noc_enabled")
     findings = psa_recommendations(site.psa_settings, noc_enabled=noc)
-    return _from_findings(site, "psa-integration", "effective", findings,
+    return _from_findings(site, "psa-integration", place, findings,
                           "The PSA Integration settings follow the recommendations for a NOC "
                           "site." if noc else "The PSA Integration settings follow the "
-                          "recommendations.")
+                          "recommendations.", subject=_subject(site, _PSA))
+
+
+def _psa_connection(site: SiteReadinessInput) -> CheckItem:
+    place = _policy_place(site, _PSA)
+    if site.psa_settings is None:
+        return _item(site, "psa-connection", Status.PASS,
+                     "No PSA Integration policy reaches this site, so there is no PSA "
+                     "connection to complete.", place)
+    findings = psa_connection_problems(site.psa_settings, keys_stored=site.psa_keys_stored)
+    return _from_findings(site, "psa-connection", place, findings,
+                          "The PSA URL, company id, API key pair and service board are set.",
+                          subject=_subject(site, _PSA))
+
+
+def _remote_access(site: SiteReadinessInput) -> CheckItem:
+    place = _policy_place(site, _REMOTE)
+    devices = _device_remote_advice(site)
+    if site.remote_settings is None:
+        if devices:
+            return _from_findings(site, "remote-access", place, devices, "")
+        return _item(site, "remote-access", Status.WARNING,
+                     "No Remote Access policy reaches this site; add one to the site's package "
+                     "(or the default package) to enable ScreenConnect for its devices.", place)
+    policy = remote_access_advice(site.remote_settings)
+    if not policy and devices:
+        return _from_findings(site, "remote-access", place, devices, "")
+    return _from_findings(site, "remote-access", place, policy + devices,
+                          "The Remote Access settings follow the recommendations.",
+                          subject=_subject(site, _REMOTE))
+
+
+def _device_remote_advice(site: SiteReadinessInput) -> list[Finding]:
+    """The advice where a device's own override goes against it (the policy's advice is
+    reported once, for the site, not again per device)."""
+    by_device: dict[str, dict[str, SettingValue]] = {}
+    for device, key, value in site.remote_overrides:
+        by_device.setdefault(device, {})[key] = value
+    flagged = {f.field for f in remote_access_advice(site.remote_settings or {})}
+    out: list[Finding] = []
+    for device, overrides in by_device.items():
+        for finding in remote_access_advice({**(site.remote_settings or {}), **overrides}):
+            if finding.field in overrides and finding.field not in flagged:
+                out.append(replace(finding.within(f"devices[{device}]"),
+                                   message=f"Device '{device}' overrides it: {finding.message}"))
+    return out

@@ -14,7 +14,7 @@ from html import escape
 
 from app.domain.helpdesk.basic_info import DESKTOP_AGENT_FEE_NOTICE
 from app.domain.helpdesk.coverage import coverage_gaps, describe_slots
-from app.domain.helpdesk.links import PLACES, parse_link
+from app.domain.helpdesk.links import parse_link, place_label
 from app.domain.helpdesk.network import SECTION_LABELS, NetworkInfo
 from app.domain.helpdesk.notifications import NotificationRule, PathKind
 from app.domain.helpdesk.profiles import ProfileSummary
@@ -91,7 +91,7 @@ def _checklist(checklist: Checklist) -> str:
         _site, place = parse_link(item.link)
         status = item.status.value
         rows.append([f'<span class="status {status}">{_STATUS_TEXT[item.status]}</span>',
-                     _e(item.title), _e(item.why), _e(PLACES[place])])
+                     _e(item.title), _e(item.why), _e(place_label(place))])
     return "<h2>Checklist</h2>" + _table(["Status", "Check", "Why / what to do", "Where"], rows)
 
 

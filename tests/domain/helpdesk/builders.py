@@ -20,6 +20,7 @@ from app.domain.helpdesk import (
     NetworkInfo,
     NotificationRule,
     PathKind,
+    PolicyRef,
     Printer,
     PrinterKind,
     ProductOptions,
@@ -36,7 +37,7 @@ from app.domain.helpdesk import (
     UnlicensedSoftware,
     parse_slots,
 )
-from app.domain.policy_types import PSA_INTEGRATION, RMM_SITE_CONFIGURATION
+from app.domain.policy_types import PSA_INTEGRATION, REMOTE_ACCESS, RMM_SITE_CONFIGURATION
 from app.domain.settings import SettingValue
 
 TODAY = date(2026, 11, 23)
@@ -123,9 +124,22 @@ def rmm_settings(**kw: SettingValue) -> dict[str, SettingValue]:
 
 def psa_settings(**kw: SettingValue) -> dict[str, SettingValue]:
     values = PSA_INTEGRATION.defaults()
-    values.update(psa_url="https://psa.msp.example", company_id="acme")
+    values.update(psa_url="https://psa.msp.example", company_id="acme",
+                  service_board="Help Desk")
     values.update(kw)
     return values
+
+
+def remote_settings(**kw: SettingValue) -> dict[str, SettingValue]:
+    values = REMOTE_ACCESS.defaults()
+    values.update(kw)
+    return values
+
+
+# The policies the settings above come from (readiness links to them).
+POLICIES = {"rmm-site-configuration": PolicyRef("pol-rmm", "RMM with NOC"),
+            "psa-integration": PolicyRef("pol-psa", "PSA Help Desk"),
+            "remote-access": PolicyRef("pol-remote", "Remote Access Default")}
 
 
 def ready_site(**kw: object) -> SiteReadinessInput:
@@ -133,7 +147,9 @@ def ready_site(**kw: object) -> SiteReadinessInput:
         "site_id": "s1", "site_name": "Main office", "company_id": "c1",
         "company_name": "Acme Dental", "setup": setup(), "profiles": PROFILES,
         "server_count": 1, "desktop_count": 5, "rmm_settings": rmm_settings(),
-        "psa_settings": psa_settings(), "credential_counts": {"server": 1, "desktop": 1},
+        "psa_settings": psa_settings(), "remote_settings": remote_settings(),
+        "policies": POLICIES, "psa_keys_stored": True,
+        "credential_counts": {"server": 1, "desktop": 1},
         "vault_item_ids": frozenset({"vault-1", "vault-2"}), "today": TODAY}
     values.update(kw)
     return SiteReadinessInput(**values)  # type: ignore[arg-type]

@@ -28,4 +28,5 @@ def test_every_code_has_a_test() -> None:
 def test_links_and_places() -> None:
     assert set(SECTION_PLACES.values()) <= set(PLACES)
     assert site_link("s1", "devices") == "site:s1/devices"
-    assert len(CHECKS) == 11
+    assert len(CHECKS) == 13
+    assert site_link("s1", "policy/p9") == "site:s1/policy/p9"

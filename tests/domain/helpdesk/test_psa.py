@@ -14,7 +14,8 @@ def test_recommended_settings_for_a_noc_site_pass() -> None:
 def test_psa_to_rmm_sync_off_with_noc() -> None:
     found = psa_recommendations(psa_settings(psa_to_rmm_sync=True), noc_enabled=True)
     assert codes(found) == ["psa.psa_to_rmm_sync_with_noc"]
-    assert found[0].severity == "warning"
+    # seed 002: "If NOC services are enabled, set this to Off" is a must, not advice
+    assert found[0].severity == "error"
     assert found[0].fix == "false"
     assert found[0].field == "psa_to_rmm_sync"
 

@@ -41,6 +41,7 @@ from .builders import (
     product,
     psa_settings,
     ready_site,
+    remote_settings,
     rmm_settings,
     rule,
 )
@@ -67,9 +68,16 @@ def test_a_complete_site_passes_every_item_in_order() -> None:
 def test_an_empty_site_fails_and_says_what_to_do() -> None:
     checklist = readiness(SiteReadinessInput("s9", "New site"))
     assert not checklist.ready
-    assert {i.id for i in checklist.blockers} == set(CHECKS) - {"security-requests",
-                                                                "psa-integration"}
+    # no PSA policy: nothing to connect; no Remote Access policy: advice only
+    assert {i.id for i in checklist.blockers} == set(CHECKS) - {
+        "security-requests", "psa-integration", "psa-connection", "remote-access"}
     assert checklist.item("psa-integration").status is Status.WARNING
+    assert checklist.item("psa-connection").status is Status.PASS
+    assert checklist.item("remote-access").status is Status.WARNING
+    # no policy reaches the site: its links lead to the assignments (never a read-only view)
+    for check in ("rmm-enabled", "noc-enabled", "psa-integration", "psa-connection",
+                  "remote-access"):
+        assert checklist.item(check).link == "site:s9/assignments", check
 
 
 # --- one test per item: pass is covered above, each fail here ------------------------------
@@ -87,17 +95,18 @@ def test_rmm_enabled() -> None:
     item = readiness(ready_site(rmm_settings=None)).item("rmm-enabled")
     assert item.status is Status.FAIL
     assert "No RMM Site Configuration" in item.why
-    assert item.link == "site:s1/effective"
     off = readiness(ready_site(rmm_settings=rmm_settings(rmm_enabled=False)))
     assert off.item("rmm-enabled").status is Status.FAIL
     assert "Enable RMM Services is off" in off.item("rmm-enabled").why
+    assert off.item("rmm-enabled").why.startswith("Policy 'RMM with NOC': ")
+    assert off.item("rmm-enabled").link == "site:s1/policy/pol-rmm"  # where it is changed
 
 
 def test_noc_enabled_in_the_policy() -> None:
     item = readiness(ready_site(rmm_settings=rmm_settings(noc_enabled=False))).item("noc-enabled")
     assert item.status is Status.FAIL
     assert "Help Desk support requires NOC Services" in item.why
-    assert item.link == "site:s1/effective"
+    assert item.link == "site:s1/policy/pol-rmm"
 
 
 def test_noc_selected_in_the_product_options() -> None:
@@ -232,14 +241,114 @@ def test_network_info_partly_missing_and_wrong() -> None:
 
 
 def test_psa_integration() -> None:
-    item = readiness(ready_site(psa_settings=psa_settings(psa_to_rmm_sync=True))).item(
-        "psa-integration")
-    assert item.status is Status.WARNING
-    assert "PSA-to-RMM Sync off" in item.why
-    assert item.link == "site:s1/effective"
+    # seed 002: "If NOC services are enabled, set this to Off": a fail, not a warning
+    checklist = readiness(ready_site(psa_settings=psa_settings(psa_to_rmm_sync=True)))
+    item = checklist.item("psa-integration")
+    assert item.status is Status.FAIL
+    assert not checklist.ready
+    assert item.why.startswith("Policy 'PSA Help Desk': Turn PSA-to-RMM Sync off")
+    assert item.link == "site:s1/policy/pol-psa"
     item = readiness(ready_site(psa_settings=psa_settings(psa_url="x"))).item("psa-integration")
     assert item.status is Status.FAIL
+    item = readiness(ready_site(psa_settings=psa_settings(psa_url="http://psa.msp.example"))
+                     ).item("psa-integration")
+    assert item.status is Status.FAIL
+    assert "https://psa.msp.example" in item.why
     assert status(ready_site(psa_settings=None), "psa-integration") is Status.WARNING
+
+
+def test_psa_to_rmm_sync_without_noc_is_advice_only() -> None:
+    site = ready_site(rmm_settings=rmm_settings(noc_enabled=False),
+                      psa_settings=psa_settings(psa_to_rmm_sync=False))
+    assert status(site, "psa-integration") is Status.WARNING
+    site = ready_site(rmm_settings=rmm_settings(noc_enabled=False),
+                      psa_settings=psa_settings(psa_to_rmm_sync=True))
+    assert status(site, "psa-integration") is Status.PASS
+
+
+@pytest.mark.parametrize(("change", "code", "words"), [
+    ({"psa_url": ""}, "psa.url_missing", "PSA URL"),
+    ({"company_id": "  "}, "psa.company_id_missing", "company id"),
+    ({"service_board": ""}, "psa.service_board_missing", "service board"),
+])
+def test_psa_connection_needs_each_detail(change: dict[str, str], code: str,
+                                          words: str) -> None:
+    checklist = readiness(ready_site(psa_settings=psa_settings(**change)))
+    item = checklist.item("psa-connection")
+    assert item.status is Status.FAIL
+    assert not checklist.ready
+    assert [f.code for f in item.findings] == [code]
+    assert words in item.why
+    assert item.why.startswith("Policy 'PSA Help Desk': ")
+    assert item.link == "site:s1/policy/pol-psa"
+
+
+def test_psa_connection_needs_the_stored_key_pair() -> None:
+    item = readiness(ready_site(psa_keys_stored=False)).item("psa-connection")
+    assert item.status is Status.FAIL
+    assert [f.code for f in item.findings] == ["psa.api_keys_missing"]
+    assert "API key pair" in item.why
+    empty = readiness(ready_site(psa_settings=psa_settings(psa_url="", company_id="",
+                                                           service_board=""),
+                                 psa_keys_stored=False)).item("psa-connection")
+    assert len(empty.findings) == 4
+    assert "(and 3 more)" in empty.why
+    assert status(ready_site(psa_settings=None, psa_keys_stored=False),
+                  "psa-connection") is Status.PASS
+
+
+def test_remote_access_advice_is_a_warning() -> None:
+    checklist = readiness(ready_site(remote_settings=remote_settings(auto_update_agent=False)))
+    item = checklist.item("remote-access")
+    assert item.status is Status.WARNING
+    assert checklist.ready  # advice does not block
+    assert [f.code for f in item.findings] == ["remote.auto_update_off"]
+    assert item.why.startswith("Policy 'Remote Access Default': Keep Automatically Update")
+    assert item.link == "site:s1/policy/pol-remote"
+    assert status(ready_site(remote_settings=None), "remote-access") is Status.WARNING
+
+
+def test_a_device_overriding_remote_access_against_the_advice() -> None:
+    site = ready_site(remote_overrides=(("WS-01", "auto_update_agent", False),
+                                        ("WS-02", "auto_update_agent", True)))
+    item = readiness(site).item("remote-access")
+    assert item.status is Status.WARNING
+    assert item.why.startswith("Device 'WS-01' overrides it: Keep Automatically Update")
+    assert [(f.field, f.code) for f in item.findings] == [
+        ("devices[WS-01].auto_update_agent", "remote.auto_update_off")]
+    # the policy's own advice comes first and is not repeated per device
+    both = readiness(ready_site(remote_settings=remote_settings(notification_balloon=True),
+                                remote_overrides=(("WS-01", "notification_balloon", True),
+                                                  ("WS-01", "allow_require_consent", False))))
+    item = both.item("remote-access")
+    assert [f.field for f in item.findings] == ["notification_balloon",
+                                                "devices[WS-01].allow_require_consent"]
+    assert item.why.startswith("Policy 'Remote Access Default': Recommended off")
+    # a device following the advice where the policy does not: only the policy is flagged
+    fixed = readiness(ready_site(remote_settings=remote_settings(auto_update_agent=False),
+                                 remote_overrides=(("WS-01", "auto_update_agent", True),)))
+    assert [f.field for f in fixed.item("remote-access").findings] == ["auto_update_agent"]
+
+
+def test_main_phone_or_domain_of_another_site_fails_basic_info() -> None:
+    from app.domain.helpdesk import identity_of
+
+    other = identity_of("s2", "Branch", "Globex", basic(main_phone="4155552671",
+                                                         email_domain="other.example"))
+    checklist = readiness(ready_site(other_sites=(other,)))
+    item = checklist.item("basic-info")
+    assert item.status is Status.FAIL
+    assert not checklist.ready
+    assert [f.code for f in item.findings] == ["basic.main_phone_identifies_other_site"]
+    assert "'Branch' (Globex)" in item.why
+    assert item.link == "site:s1/helpdesk/basic-info"
+    same_domain = identity_of("s2", "Branch", "Globex", basic(main_phone="2125550100",
+                                                              email_domain="ACME.example."))
+    item = readiness(ready_site(other_sites=(same_domain,))).item("basic-info")
+    assert [f.code for f in item.findings] == ["basic.email_domain_identifies_other_site"]
+    # the site itself among the identities is no conflict
+    own = identity_of("s1", "Main office", "Acme Dental", basic())
+    assert status(ready_site(other_sites=(own,)), "basic-info") is Status.PASS
 
 
 def test_to_dict_is_the_cli_json() -> None:

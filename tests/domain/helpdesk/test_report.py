@@ -53,7 +53,7 @@ def test_ready_report_has_the_checklist_and_every_section() -> None:
                     "Security-related requests", "Notification rules", "Network information",
                     "References"):
         assert f"<h2>{heading}</h2>" in html
-    assert html.count('class="status pass"') == 11
+    assert html.count('class="status pass"') == 13
     assert "1. Ann Lee, 2. Bo Chen" in html  # approvers in call order
     assert "Fri 17:00" not in html  # full coverage: no gaps listed
     assert "@page" in html
