@@ -69,6 +69,13 @@ class GoLiveService:
         today = today or _today()
         return self._build(self.helpdesk.readiness(site, today=today), today)
 
+    def with_checklist(self, site: str, *, today: date | None = None
+                       ) -> tuple[Checklist, Journey]:
+        """The site's readiness checklist and its journey, computed once (the Readiness tab)."""
+        today = today or _today()
+        checklist = self.helpdesk.readiness(site, today=today)
+        return checklist, self._build(checklist, today)
+
     def all(self, *, today: date | None = None) -> list[SiteJourney]:
         """Every site's journey (the partner view), by company and site name."""
         today = today or _today()
