@@ -49,6 +49,8 @@ class TimelineModel(RowTableModel):
         return ""  # the view puts the step's button there
 
     def extra(self, row: JourneyStep, column: int, role: int) -> Any:
+        if column == self.COL_DATE and role == Qt.ItemDataRole.ToolTipRole and row.by:
+            return f"Recorded by {row.by}"
         if column != self.COL_STEP:
             return None
         if role == Qt.ItemDataRole.DecorationRole:

@@ -77,9 +77,11 @@ class JourneyTimeline(QWidget):
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TimelineModel.COL_NOTE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((TimelineModel.COL_STEP, 300), (TimelineModel.COL_DATE, 90),
-                              (TimelineModel.COL_BY, 90), (TimelineModel.COL_ACTION, 120)):
+        for column, width in ((TimelineModel.COL_STEP, 220), (TimelineModel.COL_DATE, 85),
+                              (TimelineModel.COL_BY, 70), (TimelineModel.COL_ACTION, 105)):
             header.resizeSection(column, width)
+        # The site pane is narrow: who recorded a step shows in its date's tooltip.
+        self.table.setColumnHidden(TimelineModel.COL_BY, True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)

@@ -202,7 +202,8 @@ def journey(checklist: Checklist, records: Mapping[str, StepRecord], *,
     for d in STEPS:
         if d.computed:
             fails = tuple(i for i in items_of_step(checklist, d.id) if i.status is Status.FAIL)
-            note = "; ".join(f"{i.title}: {i.why}" for i in fails)
+            note = ("Fails in the readiness checklist: " + ", ".join(i.title for i in fails)
+                    if fails else "")
             steps.append(JourneyStep(d.id, d.title, StepStatus.OPEN if fails else StepStatus.DONE,
                                      "data", note=note, blockers=fails, optional=d.optional))
             continue

@@ -85,7 +85,8 @@ def test_data_steps_follow_the_checklist_and_say_what_fails() -> None:
     sources = {s.id: s.source for s in j.steps}
     assert {k for k, v in sources.items() if v == "data"} == set(STEP_CHECKS)
     assert j.step("helpdesk-tab").status is StepStatus.OPEN
-    assert "basic-info is wrong" in j.step("helpdesk-tab").note
+    assert j.step("helpdesk-tab").note == "Fails in the readiness checklist: Basic information"
+    assert j.step("helpdesk-tab").blockers[0].why == "basic-info is wrong"
     assert j.step("support-access").status is StepStatus.OPEN
     assert j.step("notification-rules").status is StepStatus.DONE
     assert j.step("site-settings").status is StepStatus.DONE
@@ -98,7 +99,8 @@ def test_a_readiness_item_added_later_counts_under_the_unmapped_step(
     new = CheckItem("escalation-matrix", Status.FAIL, "no escalation matrix", "site:s1/x")
     j = journey(checklist(extra=(new,)), {}, start_date=None, today=TODAY)
     assert j.step(UNMAPPED_STEP).status is StepStatus.OPEN
-    assert "no escalation matrix" in j.step(UNMAPPED_STEP).note
+    assert "Escalation matrix" in j.step(UNMAPPED_STEP).note
+    assert new in j.step(UNMAPPED_STEP).blockers
 
 
 def test_next_is_the_first_open_required_step_and_comes_first_in_the_timeline() -> None:
