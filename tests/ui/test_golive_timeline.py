@@ -124,3 +124,17 @@ def test_the_partner_view_shows_every_site_and_opens_one(qtbot, window: MainWind
     assert tab.timeline is not None
     assert tab.timeline.journey is not None
     assert tab.timeline.journey.site_name == "Northside Clinic"
+
+
+def test_ctrl_d_marks_the_selected_step_done_today(qtbot, window: MainWindow) -> None:
+    _tab, timeline = timeline_of(qtbot, window, "Lab")
+    rows = [timeline.model.row_at(r).id for r in range(timeline.model.rowCount())]
+    timeline.table.setFocus()
+    timeline.table.selectRow(rows.index("workbook"))
+    with qtbot.waitSignal(timeline.recorded, timeout=10_000):
+        qtbot.keyClick(timeline.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot)
+    ws = window.workspace
+    assert ws is not None
+    workbook = ws.golive.journey("Lab").step("workbook")
+    assert (workbook.status, workbook.date) == (StepStatus.DONE, date.today())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import PreflightError
@@ -22,6 +22,7 @@ from ui.helpdesk.journey_model import TimelineModel
 from ui.widgets.policy_common import NoticeBar, as_sentence
 from ui.widgets.row_table import row_table
 
+DONE_SHORTCUT = "Ctrl+D"
 _VERBS = {StepStatus.DONE: "done", StepStatus.OPEN: "reopened", StepStatus.NA: "not applicable"}
 
 
@@ -86,6 +87,10 @@ class JourneyTimeline(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         layout.addWidget(self.table, 1)
+        # Ctrl+D: the selected step done today, without reaching for its button.
+        done = QShortcut(QKeySequence(DONE_SHORTCUT), self.table)
+        done.setContext(Qt.ShortcutContext.WidgetShortcut)
+        done.activated.connect(self.done_selected)
 
     # showing
     def show_journey(self, journey: Journey | None) -> None:
@@ -120,7 +125,9 @@ class JourneyTimeline(QWidget):
         button = QPushButton(text, self.table)
         button.setObjectName(f"{'done' if status is StepStatus.DONE else 'reopen'}:{step.id}")
         button.setToolTip(f"{text}: {step.title}" + (" (for every site: partner-wide)"
-                                                      if step.partner_wide else ""))
+                                                      if step.partner_wide else "")
+                          + (f" ({DONE_SHORTCUT} on the selected step)"
+                             if status is StepStatus.DONE else ""))
         button.clicked.connect(lambda _c=False, s=step, st=status: self.record(s, st))
         return button
 
@@ -138,6 +145,12 @@ class JourneyTimeline(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # recording
+    def done_selected(self) -> None:
+        """The selected step done today, when it is an open step the admin records."""
+        step = self.model.row_or_none(self.table.currentIndex().row())
+        if step is not None and step.source == "manual" and step.status is StepStatus.OPEN:
+            self.record(step, StepStatus.DONE)
+
     def record(self, step: JourneyStep, status: StepStatus) -> None:
         """Record `status` for `step` today (off the GUI thread), undoably."""
         site_id = self.site_id
