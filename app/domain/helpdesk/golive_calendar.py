@@ -36,6 +36,7 @@ def journey_calendar(journey: Journey, *, stamp: datetime) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")  # Outlook imports a published calendar's events as they are
     cal.add("x-wr-calname", f"Go-live: {journey.company_name} / {journey.site_name}")
     where = f"{journey.company_name} / {journey.site_name}"
     kickoff = journey.step("kickoff")

@@ -26,6 +26,7 @@ def test_the_kickoff_and_the_four_reviews_event_by_event() -> None:
     cal = _calendar(date(2026, 3, 2), {"kickoff": kickoff, "escalation-reviews": reviews})
     assert str(cal["PRODID"]) == PRODID
     assert str(cal["VERSION"]) == "2.0"
+    assert str(cal["METHOD"]) == "PUBLISH"
     events = list(cal.walk("VEVENT"))
     expected = [
         ("s1-kickoff@preflight", date(2026, 2, 26),
