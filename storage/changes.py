@@ -43,6 +43,11 @@ def _actor() -> str:
         return "unknown"
 
 
+def actor() -> str:
+    """Who makes the changes of this process: the audit's actor, and the "by" of a record."""
+    return _actor()
+
+
 def _dump(payload: Payload | None) -> str | None:
     return None if payload is None else json.dumps(payload, sort_keys=True, ensure_ascii=False)
 

@@ -241,6 +241,21 @@ class HelpDeskSectionRow(SyncedMixin, Base):
     )
 
 
+class GoLiveStepRow(SyncedMixin, Base):
+    """One recorded step of the go-live journey (issue 19; `app.domain.helpdesk.journey`): a
+    site's, or the partner's when `site_id` is NULL (`interest`, `course`). `reviews_json`: the
+    dates the escalation reviews were held (a JSON list of YYYY-MM-DD)."""
+
+    __tablename__ = "golive_steps"
+    site_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), index=True, default=None)
+    step: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(8))
+    date: Mapped[str | None] = mapped_column(String(10), default=None)
+    by: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviews_json: Mapped[str] = mapped_column(Text, default="[]")
+
+
 class AttachmentRow(Base):
     """The bytes of a file attached to a Help Desk reference, stored once per content: the key
     is their SHA-256 (64 lowercase hex digits), so attaching the same file twice stores it once

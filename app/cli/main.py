@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
-from app.cli import helpdesk_commands, profiles_commands, sync_commands, vault_commands
+from app.cli import (
+    golive_commands,
+    helpdesk_commands,
+    profiles_commands,
+    sync_commands,
+    vault_commands,
+)
 from app.cli.output import Output
 from app.domain.errors import PreflightError, RuleViolation
 from app.logs import setup_logging
@@ -83,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     vault_commands.add_actions(actions(command(
         "vault", "the encrypted password vault: init, unlock, add, list, reveal")))
     sync_commands.register(command)
+    golive_commands.register(actions(command(
+        "golive", "the go-live journey of each site: show, set, list, ics")))
     return parser
 
 
@@ -218,7 +226,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         # each sub-command (company, policy, package, site, device) is a function there
         handler: Callable[[Workspace, argparse.Namespace, Output], int] = (
-            vault_commands.vault if command == "vault" else getattr(commands, command))
+            vault_commands.vault if command == "vault"
+            else golive_commands.golive if command == "golive" else getattr(commands, command))
         ws = Workspace.open(getattr(args, "workspace", None))
         try:
             return handler(ws, args, out)

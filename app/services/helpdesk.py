@@ -48,12 +48,14 @@ from app.domain.helpdesk import (
     validate_references,
     validate_security_requests,
 )
+from app.domain.helpdesk.journey import PARTNER_WIDE, StepRecord, journey
 from app.domain.helpdesk.psa import PRIVATE_KEY, PUBLIC_KEY, psa_key_secret_name
 from app.domain.model import Site
 from app.profiles import FIELDS, HEADERS, Row, Sheet, validate_rows
 from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
 from storage.database import Database
+from storage.golive_repository import GoLiveRepository
 from storage.helpdesk_repository import HelpDeskRepository
 from storage.profile_repository import PROFILE_FIELDS, ProfileRepository, StoredProfile
 from storage.repository import Repository
@@ -221,7 +223,13 @@ class HelpDeskService:
         site_input = self.readiness_input(site)
         with self.db.read() as s:
             partner = Repository(s).partner()
+            recorded = GoLiveRepository(s).records(site_input.site_id, PARTNER_WIDE)
+        checklist = readiness(site_input)
+        product = site_input.setup.product
+        path = journey(checklist, {k: StepRecord.from_payload(v) for k, v in recorded.items()},
+                       start_date=product.start_date if product else None,
+                       today=site_input.today or datetime.now(UTC).date())
         return render_golive_report(
-            readiness(site_input), site_input.setup, profiles=site_input.profiles,
+            checklist, site_input.setup, profiles=site_input.profiles,
             generated_at=generated_at or datetime.now(UTC),
-            partner_name=partner_name or (partner.name if partner else ""))
+            partner_name=partner_name or (partner.name if partner else ""), journey=path)

@@ -41,6 +41,7 @@ from app.domain.helpdesk import (
     UnlicensedSoftware,
     parse_slots,
 )
+from app.domain.helpdesk.journey import StepStatus
 from app.domain.model import Company, Device, Site, new_id
 from app.domain.settings import SettingValue
 from app.profiles import Profile
@@ -172,6 +173,7 @@ def populate_sample(workspace: Workspace, devices: int = 40, seed: int = 7) -> N
             record = workspace.profiles.add(site_name, Profile.from_values(values))
             profile_ids[f"{values['first_name']} {values['last_name']}"] = record.id
     populate_helpdesk(workspace, HELPDESK_SITE, profile_ids)
+    populate_golive(workspace, HELPDESK_SITE)
 
 
 # --- Help Desk setup of Northside Clinic (seed 004) ---------------------------------------------
@@ -315,3 +317,19 @@ def populate_helpdesk(workspace: Workspace, site: str, profile_ids: dict[str, st
     workspace.helpdesk.save(site, "security-requests", helpdesk_security(profile_ids))
     workspace.helpdesk.save(site, "network-info", helpdesk_network())
     workspace.helpdesk.save(site, "references", helpdesk_references(workspace))
+
+
+def populate_golive(workspace: Workspace, site: str, *, today: date | None = None) -> None:
+    """The sample site mid-journey (issue 19): the partner is interested and certified, the
+    kickoff call and the workbook are done, chat does not apply; the rest is ahead."""
+    day = today or date.today()
+    golive = workspace.golive
+    for step, days_ago, note in (
+            ("interest", 40, "I'm Interested selected; Priya Raman is the Help Desk contact"),
+            ("course", 30, "Priya Raman completed Getting Started with Help Desk Services"),
+            ("kickoff", 12, "Kickoff call with Maria Garcia (practice manager)"),
+            ("workbook", 10, "Activation Workbook filled in for internal tracking")):
+        golive.set(site, step, StepStatus.DONE, when=day - timedelta(days=days_ago), note=note,
+                   today=day)
+    golive.set(site, "chat", StepStatus.NA, note="The clinic calls; no chat icon wanted",
+               today=day)

@@ -17,6 +17,7 @@ from storage.repository import Repository
 
 if TYPE_CHECKING:
     from app.services.attachments import AttachmentService
+    from app.services.golive import GoLiveService
     from app.services.helpdesk import HelpDeskService
     from app.services.vault import VaultService
 
@@ -94,6 +95,13 @@ class Workspace:
 
             self._helpdesk = HelpDeskService(self.db, self.effective)
         return self._helpdesk
+
+    @property
+    def golive(self) -> GoLiveService:
+        """The go-live journey of each site (issue 19), over the Help Desk service."""
+        from app.services.golive import GoLiveService
+
+        return GoLiveService(self.db, self.helpdesk)
 
     @property
     def attachments(self) -> AttachmentService:

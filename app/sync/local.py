@@ -27,6 +27,7 @@ from storage.tables import (
     CompanyRow,
     DeviceOverrideRow,
     DeviceRow,
+    GoLiveStepRow,
     HelpDeskSectionRow,
     OutboxRow,
     PackagePolicyRow,
@@ -121,6 +122,14 @@ def _helpdesk(p: Row, _partner: str) -> Row:
             "document_json": json.dumps(p.get("document"), sort_keys=True, ensure_ascii=False)}
 
 
+def _golive(p: Row, _partner: str) -> Row:
+    reviews = p.get("reviews") or []
+    return {"site_id": p.get("site_id") or None, "step": _s(p.get("step")),
+            "status": _s(p.get("status"), "open"), "date": p.get("date") or None,
+            "by": _s(p.get("by")), "note": _s(p.get("note")),
+            "reviews_json": reviews if isinstance(reviews, str) else json.dumps(reviews)}
+
+
 @dataclass(frozen=True)
 class Mapping:
     entity: str
@@ -140,6 +149,7 @@ MAPPINGS: dict[str, Mapping] = {m.entity: m for m in (
     Mapping("vault", _table(VaultRow), _vault),
     Mapping("vault_item", _table(VaultItemRow), _vault_item),
     Mapping("helpdesk_section", _table(HelpDeskSectionRow), _helpdesk),
+    Mapping("golive_step", _table(GoLiveStepRow), _golive),
 )}
 RANK = {entity: i for i, entity in enumerate(MAPPINGS)}
 OUTBOX = _table(OutboxRow)

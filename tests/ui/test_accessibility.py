@@ -26,6 +26,7 @@ MAIN_CONTROLS: dict[str, list[str]] = {
     "assignments": ["companyFilter", "siteSearch", "sitesTable", "checkAll"],
     "effective": ["effectiveSite", "effectiveDevice", "effectiveSearch", "effectiveTable"],
     "readiness": ["refreshOverview", "readinessTable"],
+    "golive": ["refreshJourneys", "journeysTable"],
     "pending-changes": ["pendingTable"],
     "conflicts": ["conflictsTable"],
 }

@@ -13,7 +13,7 @@ from ui.pages.registry import PAGE_NAMES
 
 
 @pytest.mark.usefixtures("qapp", "sample_workspace")
-@pytest.mark.parametrize("page", ["readiness", "site-readiness", "basic-info",
+@pytest.mark.parametrize("page", ["readiness", "site-readiness", "golive", "basic-info",
                                   "notification-rules"])
 def test_screenshot(tmp_path: Path, workspace_path: Path, page: str) -> None:
     shot = tmp_path / f"{page}.png"

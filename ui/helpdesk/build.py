@@ -33,7 +33,7 @@ def add_helpdesk_tabs(tabs: SiteTabs, workspace: Any, undo_stack: QUndoStack) ->
     for cls in AFTER:
         tabs.add_tab(cls(workspace, undo_stack), cls.TITLE, group=HELP_DESK)
     tabs.groups[HELP_DESK].setCurrentIndex(0)
-    readiness = ReadinessTab(workspace)
+    readiness = ReadinessTab(workspace, undo_stack)
     readiness.open_place.connect(lambda site_id, place: open_place(tabs, site_id, place))
     tabs.add_tab(readiness, READINESS)
     return readiness

@@ -1,18 +1,20 @@
 """A site's Readiness tab: the go-live checklist (pass / warning / fail, why, and a button to
-the tab that fixes each item), Refresh, and Export go-live report… (HTML, via the service)."""
+the tab that fixes each item), the go-live journey's timeline under it (next step first, a step
+recorded in one click), Refresh, and Export go-live report… (HTML, via the service)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QStyle,
     QTableView,
     QVBoxLayout,
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import PreflightError
 from app.domain.helpdesk import Checklist
+from app.domain.helpdesk.journey import Journey
 from app.services.views import SiteView
 from ui.background import report_error, run_blocking
 from ui.helpdesk.dialogs import HelpDeskDialogs
+from ui.helpdesk.journey_timeline import JourneyTimeline
 from ui.helpdesk.places import button_text, open_text
 from ui.helpdesk.readiness_model import ChecklistModel, place_of
 from ui.widgets.policy_common import NoticeBar, as_sentence, section_title
@@ -40,7 +44,8 @@ class ReadinessTab(QWidget):
     exported = Signal(str)  # the report's path
     open_place = Signal(str, str)  # site id, place (`app.domain.helpdesk.PLACES`)
 
-    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Any, undo_stack: QUndoStack | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("siteReadiness")
         self.workspace = workspace
@@ -81,13 +86,30 @@ class ReadinessTab(QWidget):
         self.table.setColumnHidden(ChecklistModel.COL_STATUS, True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
-        layout.addWidget(self.table, 1)
+        self.timeline = self._add_tables(layout, undo_stack)
         self.hint = QLabel("Double-click an item, or use its button, to open the place that "
                            "fixes it. Warnings are advice; failing items block go-live.", self)
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         self.buttons: list[QPushButton] = []
         self._set_enabled(False)
+
+    def _add_tables(self, layout: QVBoxLayout, undo_stack: QUndoStack | None
+                    ) -> JourneyTimeline | None:
+        """The checklist, and under it the journey's timeline (issue 19) when the workspace has
+        one, in a splitter."""
+        if not hasattr(type(self.workspace), "golive"):
+            layout.addWidget(self.table, 1)
+            return None
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        timeline = JourneyTimeline(self.workspace, undo_stack, split)
+        timeline.recorded.connect(lambda _step: self.refresh())
+        split.addWidget(timeline)
+        split.setSizes([300, 360])
+        layout.addWidget(split, 1)
+        return timeline
 
     def _set_enabled(self, on: bool) -> None:
         self.refresh_button.setEnabled(on)
@@ -115,10 +137,19 @@ class ReadinessTab(QWidget):
             self.loaded.emit()
             return
         helpdesk = self.workspace.helpdesk
+        timeline = self.timeline
 
-        def shown(checklist: Checklist) -> None:
+        def load() -> tuple[Checklist, Journey | None]:
+            if timeline is None:
+                return helpdesk.readiness(site.id), None
+            return self.workspace.golive.with_checklist(site.id)  # type: ignore[no-any-return]
+
+        def shown(result: tuple[Checklist, Journey | None]) -> None:
             if request == self._request:
+                checklist, journey = result
                 self._show(checklist)
+                if timeline is not None:
+                    timeline.show_journey(journey)
                 self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
@@ -130,10 +161,12 @@ class ReadinessTab(QWidget):
             else:
                 report_error(exc)
 
-        run_blocking(self, lambda: helpdesk.readiness(site.id), shown, failed)
+        run_blocking(self, load, shown, failed)
 
     def _show(self, checklist: Checklist | None) -> None:
         self.checklist = checklist
+        if checklist is None and self.timeline is not None:
+            self.timeline.show_journey(None)
         items = list(checklist.items) if checklist else []
         self.model.set_rows(items, in_order=True)
         self.buttons = []

@@ -38,6 +38,9 @@ PAGES = (
              "What a site or device really gets, and from where"),
     PageSpec("readiness", "Readiness", QStyle.StandardPixmap.SP_DialogApplyButton,
              "Which sites are ready for go-live, and what blocks the others"),
+    # issue 19: every site's go-live journey (ui/helpdesk/golive_page.py)
+    PageSpec("golive", "Go-Live Journeys", QStyle.StandardPixmap.SP_MediaSeekForward,
+             "Where each site stands in the activation process, what comes next"),
     # issue 7: what the next sync sends, and the conflicts it left (ui/sync)
     PageSpec("pending-changes", "Pending Changes", QStyle.StandardPixmap.SP_ArrowUp,
              "What the next sync sends to the server"),
@@ -65,6 +68,7 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
     # The page modules (and the services they import) load here, once the workspace is open,
     # not when the window's sidebar and menus import this module: the window paints first.
     # Import a new page here too, not at the top of the module.
+    from ui.helpdesk.golive_page import GoLivePage
     from ui.helpdesk.overview_page import ReadinessPage
     from ui.pages.assignments_page import AssignmentsPage
     from ui.pages.companies_page import CompaniesPage
@@ -83,5 +87,6 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
         "assignments": AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack),
         "effective": EffectivePage(ws.sites, ws.devices, ws.effective),
         "readiness": ReadinessPage(ws),
+        "golive": GoLivePage(ws),
         **build_sync_pages(ws),
     }

@@ -14,6 +14,7 @@ from html import escape
 
 from app.domain.helpdesk.basic_info import DESKTOP_AGENT_FEE_NOTICE
 from app.domain.helpdesk.coverage import coverage_gaps, describe_slots
+from app.domain.helpdesk.journey import Journey, StepStatus
 from app.domain.helpdesk.links import parse_link, place_label
 from app.domain.helpdesk.network import SECTION_LABELS, NetworkInfo
 from app.domain.helpdesk.notifications import NotificationRule, PathKind
@@ -59,8 +60,10 @@ def _yes(flag: bool) -> str:
 
 def render_golive_report(checklist: Checklist, setup: SiteSetup, *,
                          profiles: Sequence[ProfileSummary] = (),
-                         generated_at: datetime, partner_name: str = "") -> str:
-    """The whole HTML document (UTF-8 text)."""
+                         generated_at: datetime, partner_name: str = "",
+                         journey: Journey | None = None) -> str:
+    """The whole HTML document (UTF-8 text); with `journey`, the go-live journey after the
+    checklist."""
     title = f"Go-live report: {checklist.company_name} / {checklist.site_name}"
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -68,7 +71,7 @@ def render_golive_report(checklist: Checklist, setup: SiteSetup, *,
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(partner_name) + " · " if partner_name else ""}'
         f"Generated {_e(generated_at.strftime('%Y-%m-%d %H:%M %Z').strip())}</p>",
-        _banner(checklist), _checklist(checklist),
+        _banner(checklist), _checklist(checklist), _journey(journey) if journey else "",
         _product(setup), _basic(setup), _security(setup, profiles), _rules(setup.rules),
         _network(setup.network), _references(setup), "</body></html>",
     ]
@@ -93,6 +96,27 @@ def _checklist(checklist: Checklist) -> str:
         rows.append([f'<span class="status {status}">{_STATUS_TEXT[item.status]}</span>',
                      _e(item.title), _e(item.why), _e(place_label(place))])
     return "<h2>Checklist</h2>" + _table(["Status", "Check", "Why / what to do", "Where"], rows)
+
+
+_STEP_CLASS = {StepStatus.DONE: "pass", StepStatus.OPEN: "warning", StepStatus.NA: "na"}
+
+
+def _journey(journey: Journey) -> str:
+    rows = []
+    for step in journey.steps:
+        mark = ("NEXT" if step.id == journey.next
+                else {"done": "DONE", "open": "OPEN", "n/a": "N/A"}[step.status.value])
+        rows.append([f'<span class="status {_STEP_CLASS[step.status]}">{mark}</span>',
+                     _e(step.title), _e(step.date.isoformat() if step.date else "—"),
+                     _e(step.by or "—"), _e(step.note or "—")])
+    parts = ["<h2>Go-live journey</h2>",
+             _table(["Status", "Step", "Date", "By", "Note"], rows)]
+    if journey.reviews:
+        parts.append(_table(["Escalation review", "Due", "Held"], [
+            [_e(str(r.number)), _e(r.due.isoformat()),
+             _e(r.held.isoformat() if r.held else "—")] for r in journey.reviews]))
+    parts += [f'<p class="fail">Overdue: {_e(o.message)}.</p>' for o in journey.overdue]
+    return "".join(parts)
 
 
 def _product(setup: SiteSetup) -> str:
