@@ -92,7 +92,8 @@ def _company_actions(company: Factory) -> None:
     rename = company("rename", "rename a company")
     rename.add_argument("company")
     rename.add_argument("--name", required=True)
-    company("delete", "delete a company with its sites").add_argument("company")
+    company("delete", "delete a company with its sites and everything of them"
+            ).add_argument("company")
 
 
 def _policy_actions(policy: Factory) -> None:
@@ -124,7 +125,11 @@ def _package_actions(package: Factory) -> None:
     default = package("default", "make a package the partner-wide default")
     default.add_argument("package")
     default.add_argument("--off", action="store_true", help="stop it being the default")
-    package("delete", "delete a package no site uses").add_argument("package")
+    delete = package("delete", "delete a package (refused when sites' settings would change)")
+    delete.add_argument("package")
+    delete.add_argument("--force", action="store_true",
+                        help="delete the default package or one assigned to sites anyway; "
+                             "its sites lose its settings")
 
 
 def _site_actions(site: Factory) -> None:
@@ -135,7 +140,8 @@ def _site_actions(site: Factory) -> None:
     rename = site("rename", "rename a site")
     rename.add_argument("site")
     rename.add_argument("--name", required=True)
-    site("delete", "delete a site with its devices").add_argument("site")
+    site("delete", "delete a site with its devices, profiles, Help Desk setup and vault items"
+         ).add_argument("site")
     assign = site("assign", "assign a package to sites (replacing theirs)")
     assign.add_argument("package")
     assign.add_argument("sites", nargs="+", metavar="SITE")
