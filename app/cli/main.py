@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
-from app.cli import helpdesk_commands, profiles_commands, sync_commands, vault_commands
+from app.cli import (
+    helpdesk_commands,
+    helpdesk_setup_commands,
+    profiles_commands,
+    sync_commands,
+    vault_commands,
+)
 from app.cli.output import Output
 from app.domain.errors import PreflightError, RuleViolation
 from app.logs import setup_logging
@@ -80,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     _device_actions(actions(command("device", "devices and their overrides")))
     profiles_commands.register(actions(command(
         "profiles", "Help Desk client profiles: validate, import, export")))
+    helpdesk_setup_commands.register(actions(command(
+        "helpdesk", "a site's Help Desk setup as JSON: sections, show, set")))
     vault_commands.add_actions(actions(command(
         "vault", "the encrypted password vault: init, unlock, add, list, reveal")))
     sync_commands.register(command)
@@ -223,8 +231,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         from app.services.workspace import Workspace
 
         # each sub-command (company, policy, package, site, device) is a function there
-        handler: Callable[[Workspace, argparse.Namespace, Output], int] = (
-            vault_commands.vault if command == "vault" else getattr(commands, command))
+        handlers: dict[str, Callable[[Workspace, argparse.Namespace, Output], int]] = {
+            "vault": vault_commands.vault, "helpdesk": helpdesk_setup_commands.run}
+        handler = handlers.get(command) or getattr(commands, command)
         ws = Workspace.open(getattr(args, "workspace", None))
         try:
             return handler(ws, args, out)
