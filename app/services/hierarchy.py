@@ -111,7 +111,7 @@ class CompanyService:
             repo = Repository(s)
             company = resolve_company(repo, ref)
             return _removal("company", (company.id, company.name, ""),
-                            removal.plan(s, company_ids=[company.id]))
+                            removal.counts(s, company_ids=[company.id]))
 
     def delete(self, ref: str) -> Removal:
         """Tombstone a company with its sites and everything of them, in one transaction
@@ -135,11 +135,13 @@ class CompanyService:
 
 
 def _removal(kind: str, target: tuple[str, str, str],
-             planned: Mapping[str, Sequence[object]],
+             planned: Mapping[str, Sequence[object] | int],
              removed: removal.Removed | None = None) -> Removal:
-    """`target`: (id, name, owner: the company of a site)."""
+    """`target`: (id, name, owner: the company of a site); `planned`: the rows (or counts)
+    per entity."""
     def n(entity: str) -> int:
-        return len(planned.get(entity, ()))
+        found = planned.get(entity, 0)
+        return found if isinstance(found, int) else len(found)
 
     return Removal(kind, *target, n("site"), n("device"), n("device_override"),
                    n("client_profile"), n("helpdesk_section"), n("vault_item"),
@@ -209,7 +211,7 @@ class SiteService:
             repo = Repository(s)
             site = resolve_site(repo, ref)
             return _removal("site", (site.id, site.name, _company_name(repo, site)),
-                            removal.plan(s, site_ids=[site.id]))
+                            removal.counts(s, site_ids=[site.id]))
 
     def delete(self, ref: str) -> Removal:
         """Tombstone a site with its devices, their overrides, its client profiles, Help Desk

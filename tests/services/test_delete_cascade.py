@@ -44,6 +44,7 @@ def test_site_delete_takes_everything_of_the_site_and_counts_it(ws: Workspace) -
     assert preview.to_dict() == {"removed": {"devices": 5, "client_profiles": 7,
                                              "helpdesk_sections": 6, "vault_items": 1}}
     assert preview.removed_ids == {}, "a preview writes and keeps nothing"
+    assert preview.device_overrides == 1
     assert live_counts(ws.path, [site.id]) == before
 
     gone = ws.sites.delete(SITE)
