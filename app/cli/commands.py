@@ -174,7 +174,9 @@ def package(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
         if impact.is_default:
             lines.append("no default package now; these sites no longer inherit it: "
                          + (", ".join(s.label for s in impact.inheriting) or "none"))
-        out.data(deleted.to_dict(), "\n".join(lines))
+        body = package_json(deleted.view)
+        body.update({k: v for k, v in impact.to_dict().items() if k.endswith("_sites")})
+        out.data(body, "\n".join(lines))
     return 0
 
 

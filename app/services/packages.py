@@ -143,11 +143,12 @@ class PackageService:
             impact = _impact(repo, package)
             if (impact.affected or package.is_default) and not force:
                 raise PackageInUse(impact)
+            view = package_view(repo, package)
             assigned = [x for x in repo.sites() if x.package_id == package.id]
             repo.set_site_packages(assigned, None, "package.delete.unassign")
             repo.tombstone("package", package.id, package_payload(package), package.version,
                            "package.delete")
-            return PackageDeleted(impact, package)
+            return PackageDeleted(impact, package, view)
 
     def restore(self, deleted: PackageDeleted) -> PackageView:
         """Undo of `delete`: the package again (same id, policies and default flag), and the

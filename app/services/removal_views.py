@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.packages import Package
+from app.services.views import PackageView
 
 
 def _count(count: int, one: str, many: str | None = None) -> str:
@@ -117,6 +118,4 @@ class PackageDeleted:
 
     impact: PackageImpact
     package: Package  # as it was: name, policies, default flag
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"deleted": self.impact.to_dict()}
+    view: PackageView  # as it was, for the CLI's answer

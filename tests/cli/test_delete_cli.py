@@ -69,8 +69,10 @@ def test_deleting_an_assigned_package_is_refused_naming_its_sites(fresh_ws: Path
 
 
 def test_force_deletes_the_default_and_says_who_no_longer_inherits_it(fresh_ws: Path) -> None:
-    deleted = ok_json(fresh_ws, "package", "delete", "Baseline", "--force")["deleted"]
+    deleted = ok_json(fresh_ws, "package", "delete", "Baseline", "--force")
     assert (deleted["name"], deleted["is_default"]) == ("Baseline", True)
+    assert deleted["id"]
+    assert len(deleted["policies"]) == 3
     assert {"Lab", "Main Office"} <= {s["name"] for s in deleted["inheriting_sites"]}
     assert "Baseline" not in [p["name"] for p in ok_json(fresh_ws, "package", "list")]
 
@@ -87,5 +89,5 @@ def test_force_deletes_an_assigned_package_and_unassigns_its_sites(fresh_ws: Pat
 
 def test_an_unused_package_goes_without_force(fresh_ws: Path) -> None:
     ok_json(fresh_ws, "package", "create", "--name", "Spare", "--policy", "RMM Standard")
-    deleted = ok_json(fresh_ws, "package", "delete", "Spare")["deleted"]
+    deleted = ok_json(fresh_ws, "package", "delete", "Spare")
     assert (deleted["assigned_sites"], deleted["inheriting_sites"]) == ([], [])
