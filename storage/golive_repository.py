@@ -23,7 +23,8 @@ STEPS_TABLE: Table = GoLiveStepRow.__table__  # type: ignore[assignment]
 Payload = dict[str, Any]
 
 
-def _payload(row: Any) -> Payload:
+def step_payload(row: Any) -> Payload:
+    """A recorded step as it syncs (also what a site delete tombstones)."""
     return {"id": str(row.id), "site_id": row.site_id, "step": row.step, "status": row.status,
             "date": row.date, "by": row.by, "note": row.note,
             "reviews": json.loads(row.reviews_json or "[]")}
@@ -45,7 +46,7 @@ class GoLiveRepository:
         out: dict[str, Payload] = {}
         for row in rows:
             if (row.site_id is None) == (row.step in partner_wide):
-                out[row.step] = _payload(row)
+                out[row.step] = step_payload(row)
         return out
 
     def save(self, site_id: str | None, payload: Payload, action: str) -> bool:
@@ -66,7 +67,7 @@ class GoLiveRepository:
             self.s.execute(insert(t).values(id=step_id, version=0, updated_at=at,
                                             site_id=site_id, step=payload["step"], **values))
         else:
-            step_id, version, before = str(row.id), int(row.version), _payload(row)
+            step_id, version, before = str(row.id), int(row.version), step_payload(row)
             self.s.execute(update(t).where(t.c.id == step_id).values(updated_at=at, **values))
         after = {**payload, "id": step_id, "site_id": site_id}
         record(self.s, [Change(ENTITY, step_id, action, before, after, version)])

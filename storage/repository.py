@@ -398,6 +398,16 @@ class Repository:
 
     # --- tombstones ---------------------------------------------------------------------------
 
+    def restore_row(self, entity: str, entity_id: str) -> None:
+        """Clear a tombstone (undo of a delete); the caller saves the row, which records it."""
+        table: Any = {"package": PackageRow}[entity]
+        self.s.execute(
+            update(table).where(table.id == entity_id)
+            .values(deleted_at=None, updated_at=now_iso())
+            .execution_options(synchronize_session=False)
+        )
+        self.s.expire_all()
+
     def tombstone(self, entity: str, entity_id: str, before: Payload, version: int,
                   action: str) -> None:
         table: Any = {

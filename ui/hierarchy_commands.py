@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from app.domain.errors import PreflightError
 from app.services.hierarchy import CompanyService, SiteService
+from app.services.removal_views import Removal
 from ui.background import SerialQueue, report_error
 
 Done = Callable[[str | None], None]  # the id to select afterwards, if any
@@ -148,3 +149,23 @@ class AssignPackagesCommand(QueuedCommand):
             else:
                 self.sites.assign(package_id, ids)
         return None
+
+
+class DeleteCommand(QueuedCommand):
+    """A company or site deleted with everything of it (its devices, client profiles, Help
+    Desk sections, vault items); undo brings all of that back, redo deletes it again."""
+
+    def __init__(self, service: CompanyService | SiteService, removal: Removal, *,
+                 queue: SerialQueue, on_done: Done, on_error: ErrorSink,
+                 select_after: str | None = None) -> None:
+        super().__init__(f"Delete {removal.kind} '{removal.name}'", queue, on_done, on_error)
+        self.service = service
+        self.removal = removal
+        self.select_after = select_after
+
+    def do_undo(self) -> str | None:
+        return self.service.restore(self.removal).id
+
+    def do_redo(self) -> str | None:
+        self.removal = self.service.delete(self.removal.id)
+        return self.select_after

@@ -10,6 +10,7 @@ from app.cli import helpdesk_commands
 from app.cli.output import Output, table
 from app.domain.errors import RuleViolation
 from app.domain.policy_types import policy_type
+from app.services.packages import PackageInUse
 from app.services.views import AssignmentResult, PackageSaved, PackageView, PolicyView, SiteView
 from app.services.workspace import Workspace
 
@@ -68,7 +69,7 @@ def company(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
         out.data(asdict(renamed), f"renamed company to '{renamed.name}'")
     elif args.action == "delete":
         gone = ws.companies.delete(args.company)
-        out.data(asdict(gone), f"deleted company '{gone.name}' and its {gone.site_count} site(s)")
+        out.data(gone.to_dict(), f"deleted {gone.title} with {gone.summary()}")
     return 0
 
 
@@ -162,8 +163,20 @@ def package(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
         state = "is no longer" if args.off else "is now"
         out.data(saved_json(saved), f"'{saved.package.name}' {state} the default package")
     elif action == "delete":
-        gone = ws.packages.delete(args.package)
-        out.data(package_json(gone), f"deleted package '{gone.name}'")
+        try:
+            deleted = ws.packages.delete(args.package, force=args.force)
+        except PackageInUse as exc:
+            raise RuleViolation(f"{exc}, or give --force to delete it anyway") from None
+        impact = deleted.impact
+        lines = [f"deleted package '{impact.name}'"]
+        if impact.assigned:
+            lines.append("removed it from: " + ", ".join(s.label for s in impact.assigned))
+        if impact.is_default:
+            lines.append("no default package now; these sites no longer inherit it: "
+                         + (", ".join(s.label for s in impact.inheriting) or "none"))
+        body = package_json(deleted.view)
+        body.update({k: v for k, v in impact.to_dict().items() if k.endswith("_sites")})
+        out.data(body, "\n".join(lines))
     return 0
 
 
@@ -215,7 +228,7 @@ def site(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
         out.data(site_json(renamed), f"renamed site to '{renamed.name}'")
     elif action == "delete":
         gone = ws.sites.delete(args.site)
-        out.data(site_json(gone), f"deleted site '{gone.name}'")
+        out.data(gone.to_dict(), f"deleted {gone.title} with {gone.summary()}")
     elif action == "assign":
         result = ws.sites.assign(args.package, args.sites)
         out.data(assignment_json(result), _assignment_text(result))

@@ -14,6 +14,7 @@ from app import __version__
 from app.cli import (
     golive_commands,
     helpdesk_commands,
+    helpdesk_setup_commands,
     profiles_commands,
     sync_commands,
     vault_commands,
@@ -86,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     _device_actions(actions(command("device", "devices and their overrides")))
     profiles_commands.register(actions(command(
         "profiles", "Help Desk client profiles: validate, import, export")))
+    helpdesk_setup_commands.register(actions(command(
+        "helpdesk", "a site's Help Desk setup as JSON: sections, show, set")))
     vault_commands.add_actions(actions(command(
         "vault", "the encrypted password vault: init, unlock, add, list, reveal")))
     sync_commands.register(command)
@@ -100,7 +103,8 @@ def _company_actions(company: Factory) -> None:
     rename = company("rename", "rename a company")
     rename.add_argument("company")
     rename.add_argument("--name", required=True)
-    company("delete", "delete a company with its sites").add_argument("company")
+    company("delete", "delete a company with its sites and everything of them"
+            ).add_argument("company")
 
 
 def _policy_actions(policy: Factory) -> None:
@@ -132,7 +136,11 @@ def _package_actions(package: Factory) -> None:
     default = package("default", "make a package the partner-wide default")
     default.add_argument("package")
     default.add_argument("--off", action="store_true", help="stop it being the default")
-    package("delete", "delete a package no site uses").add_argument("package")
+    delete = package("delete", "delete a package (refused when sites' settings would change)")
+    delete.add_argument("package")
+    delete.add_argument("--force", action="store_true",
+                        help="delete the default package or one assigned to sites anyway; "
+                             "its sites lose its settings")
 
 
 def _site_actions(site: Factory) -> None:
@@ -143,7 +151,8 @@ def _site_actions(site: Factory) -> None:
     rename = site("rename", "rename a site")
     rename.add_argument("site")
     rename.add_argument("--name", required=True)
-    site("delete", "delete a site with its devices").add_argument("site")
+    site("delete", "delete a site with its devices, profiles, Help Desk setup and vault items"
+         ).add_argument("site")
     assign = site("assign", "assign a package to sites (replacing theirs)")
     assign.add_argument("package")
     assign.add_argument("sites", nargs="+", metavar="SITE")
@@ -225,9 +234,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         from app.services.workspace import Workspace
 
         # each sub-command (company, policy, package, site, device) is a function there
-        handler: Callable[[Workspace, argparse.Namespace, Output], int] = (
-            vault_commands.vault if command == "vault"
-            else golive_commands.golive if command == "golive" else getattr(commands, command))
+        handlers: dict[str, Callable[[Workspace, argparse.Namespace, Output], int]] = {
+            "vault": vault_commands.vault, "helpdesk": helpdesk_setup_commands.run,
+            "golive": golive_commands.golive}
+        handler = handlers.get(command) or getattr(commands, command)
         ws = Workspace.open(getattr(args, "workspace", None))
         try:
             return handler(ws, args, out)

@@ -31,6 +31,7 @@ from app.domain.helpdesk import (
     SiteIdentity,
     SiteReadinessInput,
     SiteSetup,
+    has_errors,
     identity_conflicts,
     identity_of,
     lint_notification_rules,
@@ -103,6 +104,19 @@ class _WorkspaceFacts:
                    for which in (PUBLIC_KEY, PRIVATE_KEY))
 
 
+class SectionRefused(RuleViolation):
+    """A section's findings hold errors; `findings` are all of them (warnings too)."""
+
+    def __init__(self, section: str, findings: Sequence[Finding]) -> None:
+        errors = [f for f in findings if f.severity == "error"]
+        first = errors[0]
+        where = f"{first.section}.{first.field}" if first.field else first.section
+        more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
+        super().__init__(f"{section} not saved: {where}: {first.message}{more}")
+        self.section = section
+        self.findings = tuple(findings)
+
+
 class HelpDeskService:
     def __init__(self, db: Database, effective: EffectiveService | None = None) -> None:
         self.db = db
@@ -132,6 +146,30 @@ class HelpDeskService:
             target = resolve_site(Repository(s), site)
             HelpDeskRepository(s).save(target.id, section, document, f"helpdesk.{section}")
         return self.validate(site, section, value)
+
+    def documents(self, site: str) -> dict[str, Any]:
+        """The site's whole setup as JSON documents, every section (in `SECTIONS` order; a
+        form never saved is its empty document): what `save_document` takes, per section."""
+        setup = self.setup(site)
+        return {name: section_document(setup, name) for name in SECTIONS}
+
+    def save_document(self, site: str, section: str, document: Any) -> list[Finding]:
+        """Save one section given as its JSON document (as `documents` shows it), after the
+        checks the forms run. Refused, nothing saved: an unknown section, or field, or a value
+        of the wrong type (RuleViolation naming the field), or findings with an error
+        (SectionRefused, carrying them). Saved: the warnings, if any."""
+        if section not in SECTIONS:
+            raise RuleViolation(f"unknown Help Desk section '{section}'; known: "
+                                f"{', '.join(SECTIONS)}")
+        try:
+            value = section_from_document(section, document, strict=True)
+        except (ValueError, TypeError) as exc:
+            raise RuleViolation(str(exc)) from None
+        findings = self.validate(site, section, value)
+        if has_errors(findings):
+            raise SectionRefused(section, findings)
+        self.save(site, section, value)
+        return findings
 
     def validate(self, site: str, section: str, value: Any) -> list[Finding]:
         """The findings of a section's value in the context of the site (its rules, profiles,

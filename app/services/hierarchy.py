@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from app.domain.errors import NotFound, RuleViolation, SettingError
 from app.domain.model import Company, Device, DeviceOverride, Site, new_id
@@ -11,6 +12,7 @@ from app.domain.names import clean_name
 from app.domain.policy_types import Category, device_kind_problem, policy_type
 from app.domain.settings import SettingValue, check_value, parse_value
 from app.services.lookup import find_one
+from app.services.removal_views import Removal
 from app.services.views import (
     AssignmentResult,
     CompanyView,
@@ -18,8 +20,10 @@ from app.services.views import (
     SiteAssignmentChange,
     SiteView,
 )
+from storage import removal
 from storage.database import Database
-from storage.repository import Repository, company_payload, device_payload, site_payload
+from storage.repository import Repository
+from storage.tables import SiteRow
 
 
 def resolve_company(repo: Repository, ref: str) -> Company:
@@ -40,6 +44,11 @@ def resolve_device(repo: Repository, ref: str) -> Device:
         return f"at {site.name}" if site else ""
 
     return find_one("device", ref, repo.device, repo.devices_named, where)
+
+
+def _company_name(repo: Repository, site: Site) -> str:
+    company = repo.company(site.company_id)
+    return company.name if company else ""
 
 
 def site_view(repo: Repository, site: Site, device_counts: dict[str, int] | None = None,
@@ -96,25 +105,60 @@ class CompanyService:
                 repo.save_company(renamed, "company.rename")
             return CompanyView(renamed.id, renamed.name, repo.site_counts().get(company.id, 0))
 
-    def delete(self, ref: str) -> CompanyView:
-        """Tombstone a company with its sites and their devices (they travel to the server)."""
+    def preview_delete(self, ref: str) -> Removal:
+        """What `delete` would take with the company, counted; nothing is written."""
+        with self.db.read() as s:
+            repo = Repository(s)
+            company = resolve_company(repo, ref)
+            return _removal("company", (company.id, company.name, ""),
+                            removal.counts(s, company_ids=[company.id]))
+
+    def delete(self, ref: str) -> Removal:
+        """Tombstone a company with its sites and everything of them, in one transaction
+        (each delete travels to the server); the result counts what went."""
         with self.db.write() as s:
             repo = Repository(s)
             company = resolve_company(repo, ref)
-            partner_id = repo.partner_id()
-            sites = repo.sites(company.id)
-            for site in sites:
-                _delete_site(repo, site)
-            repo.tombstone("company", company.id, company_payload(company, partner_id),
-                           company.version, "company.delete")
-            return CompanyView(company.id, company.name, len(sites))
+            planned = removal.plan(s, company_ids=[company.id])
+            removed = removal.remove(s, planned, repo.partner_id())
+            return _removal("company", (company.id, company.name, ""), planned, removed)
+
+    def restore(self, deleted: Removal) -> CompanyView:
+        """Undo of `delete`: everything it tombstoned is live again and queued for sync."""
+        with self.db.write() as s:
+            repo = Repository(s)
+            _restore(repo, deleted)
+            company = repo.company(deleted.id)
+            if company is None:
+                raise NotFound(f"company '{deleted.name}' is gone for good; it cannot come back")
+            return CompanyView(company.id, company.name, repo.site_counts().get(company.id, 0))
 
 
-def _delete_site(repo: Repository, site: Site) -> None:
-    for device in repo.devices(site.id):
-        repo.tombstone("device", device.id, device_payload(device), device.version,
-                       "device.delete")
-    repo.tombstone("site", site.id, site_payload(site), site.version, "site.delete")
+def _removal(kind: str, target: tuple[str, str, str],
+             planned: Mapping[str, Sequence[object] | int],
+             removed: removal.Removed | None = None) -> Removal:
+    """`target`: (id, name, owner: the company of a site); `planned`: the rows (or counts)
+    per entity."""
+    def n(entity: str) -> int:
+        found = planned.get(entity, 0)
+        return found if isinstance(found, int) else len(found)
+
+    return Removal(kind, *target, n("site"), n("device"), n("device_override"),
+                   n("client_profile"), n("helpdesk_section"), n("vault_item"),
+                   dict(removed.ids) if removed is not None else {})
+
+
+def _restore(repo: Repository, deleted: Removal) -> None:
+    if not deleted.removed_ids:
+        raise RuleViolation(f"nothing to bring back of {deleted.title}")
+    live_packages = {p.id for p in repo.packages()}
+
+    def package_of(site: Any) -> str | None:
+        # a package deleted since cannot be the site's again: it inherits the default then
+        return site.package_id if site.package_id in live_packages else None
+
+    removal.restore(repo.s, removal.Removed(deleted.removed_ids), repo.partner_id(),
+                    fix_site=package_of)
 
 
 class SiteService:
@@ -161,13 +205,39 @@ class SiteService:
                 repo.save_sites([renamed], "site.rename")
             return site_view(repo, renamed)
 
-    def delete(self, ref: str) -> SiteView:
+    def preview_delete(self, ref: str) -> Removal:
+        """What `delete` would take with the site, counted; nothing is written."""
+        with self.db.read() as s:
+            repo = Repository(s)
+            site = resolve_site(repo, ref)
+            return _removal("site", (site.id, site.name, _company_name(repo, site)),
+                            removal.counts(s, site_ids=[site.id]))
+
+    def delete(self, ref: str) -> Removal:
+        """Tombstone a site with its devices, their overrides, its client profiles, Help Desk
+        sections and vault items, in one transaction; the result counts what went."""
         with self.db.write() as s:
             repo = Repository(s)
             site = resolve_site(repo, ref)
-            view = site_view(repo, site)
-            _delete_site(repo, site)
-            return view
+            planned = removal.plan(s, site_ids=[site.id])
+            removed = removal.remove(s, planned, repo.partner_id())
+            return _removal("site", (site.id, site.name, _company_name(repo, site)), planned,
+                            removed)
+
+    def restore(self, deleted: Removal) -> SiteView:
+        """Undo of `delete`: everything it tombstoned is live again and queued for sync.
+        Refused when its company is deleted meanwhile (bring that back first)."""
+        with self.db.write() as s:
+            repo = Repository(s)
+            row = s.get(SiteRow, deleted.id)
+            if row is not None and repo.company(row.company_id) is None:
+                raise RuleViolation(f"the company of site '{deleted.name}' was deleted; "
+                                    "undo that delete first")
+            _restore(repo, deleted)
+            site = repo.site(deleted.id)
+            if site is None:
+                raise NotFound(f"site '{deleted.name}' is gone for good; it cannot come back")
+            return site_view(repo, site)
 
     def preview_assign(self, package: str | None, sites: Sequence[str]) -> AssignmentResult:
         """What `assign` (or `unassign`, package None) would change; nothing is written."""

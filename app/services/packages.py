@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from app.domain.errors import RuleViolation
-from app.domain.model import Policy, new_id
+from app.domain.model import Policy, Site, new_id
 from app.domain.packages import Package, add_policy, make_package, remove_policy
 from app.domain.policy_types import policy_type
 from app.services.lookup import find_one
 from app.services.policies import resolve_policy
+from app.services.removal_views import PackageDeleted, PackageImpact, SiteRef
 from app.services.views import PackageSaved, PackageView, PolicyRef
 from storage.database import Database
 from storage.repository import Repository, package_payload
@@ -126,17 +127,86 @@ class PackageService:
             repo.save_package(package, "package.set_default")
             return PackageSaved(package_view(repo, package), (), previous)
 
-    def delete(self, ref: str) -> PackageView:
+    def impact(self, ref: str) -> PackageImpact:
+        """Whose settings deleting the package would change; nothing is written."""
+        with self.db.read() as s:
+            repo = Repository(s)
+            return _impact(repo, resolve_package(repo, ref))
+
+    def delete(self, ref: str, *, force: bool = False) -> PackageDeleted:
+        """Delete a package. The default package, or one assigned to sites, changes the
+        settings of sites: refused (naming them) unless `force`, which also removes its
+        assignments in the same transaction."""
         with self.db.write() as s:
             repo = Repository(s)
             package = resolve_package(repo, ref)
-            assigned = [x for x in repo.sites() if x.package_id == package.id]
-            if assigned:
-                raise RuleViolation(
-                    f"package '{package.name}' is assigned to {len(assigned)} site(s); "
-                    "remove those assignments first"
-                )
+            impact = _impact(repo, package)
+            if (impact.affected or package.is_default) and not force:
+                raise PackageInUse(impact)
             view = package_view(repo, package)
+            assigned = [x for x in repo.sites() if x.package_id == package.id]
+            repo.set_site_packages(assigned, None, "package.delete.unassign")
             repo.tombstone("package", package.id, package_payload(package), package.version,
                            "package.delete")
-            return view
+            return PackageDeleted(impact, package, view)
+
+    def restore(self, deleted: PackageDeleted) -> PackageView:
+        """Undo of `delete`: the package again (same id, policies and default flag), and the
+        sites it was assigned to get it back. Refused when its name was taken since, when
+        another package became the default meanwhile, or when none of its policies is left."""
+        with self.db.write() as s:
+            repo = Repository(s)
+            old = deleted.package
+            if repo.package(old.id) is not None:
+                raise RuleViolation(f"package '{old.name}' is not deleted")
+            if repo.same_name("package", old.name):
+                raise RuleViolation(f"a package named '{old.name}' exists again; rename it "
+                                    f"to bring '{old.name}' back")
+            current = repo.default_package()
+            if old.is_default and current is not None:
+                raise RuleViolation(f"'{current.name}' is the default package now; "
+                                    f"'{old.name}' cannot be brought back as the default")
+            live = {p.id for p in repo.policies(old.policy_ids)}
+            policies = tuple((t, p) for t, p in old.policies if p in live)
+            if not policies:
+                raise RuleViolation(f"the policies of package '{old.name}' were deleted; "
+                                    "it cannot come back")
+            restored = replace(old, policies=policies)
+            repo.save_package(restored, "package.restore")  # recorded as a delete's undo
+            repo.restore_row("package", old.id)
+            sites = [x for x in repo.sites()
+                     if x.id in {r.id for r in deleted.impact.assigned} and x.package_id is None]
+            repo.set_site_packages(sites, old.id, "package.restore.assign")
+            return package_view(repo, restored)
+
+
+class PackageInUse(RuleViolation):
+    """Deleting the package would change the settings of sites (`impact` names them)."""
+
+    def __init__(self, impact: PackageImpact) -> None:
+        first = ("remove those assignments" if impact.assigned else "")
+        if impact.is_default:
+            first += (" and " if first else "") + "make another package the default"
+        super().__init__(f"{impact.reason()}; deleting it changes their settings: "
+                         f"{first} first")
+        self.impact = impact
+
+
+def _impact(repo: Repository, package: Package) -> PackageImpact:
+    companies = {c.id: c.name for c in repo.companies()}
+    sites = repo.sites()
+
+    def refs(chosen: list[Site]) -> tuple[SiteRef, ...]:
+        found = [SiteRef(x.id, x.name, companies.get(x.company_id, "")) for x in chosen]
+        return tuple(sorted(found, key=lambda r: (r.company.casefold(), r.name.casefold())))
+
+    assigned = refs([x for x in sites if x.package_id == package.id])
+    inheriting: tuple[SiteRef, ...] = ()
+    if package.is_default:
+        # Resolution is per policy type: a site inherits the default's policy of every type
+        # its own package lacks, so those sites change too, not only the ones without a package.
+        types = {t for t, _ in package.policies}
+        own = {p.id: {t for t, _ in p.policies} for p in repo.packages()}
+        inheriting = refs([x for x in sites if x.package_id != package.id
+                           and not types <= own.get(x.package_id or "", set())])
+    return PackageImpact(package.id, package.name, package.is_default, assigned, inheriting)

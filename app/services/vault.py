@@ -88,6 +88,8 @@ from storage.changes import Change, Payload, record
 from storage.database import Database, now_iso
 from storage.repository import Repository
 from storage.tables import VaultItemRow, VaultRow
+from storage.vault_items import properties_of as _props
+from storage.vault_items import vault_item_payload as _payload
 
 log = logging.getLogger(__name__)
 
@@ -136,13 +138,6 @@ def _check_secret(name: str, value: str) -> None:
         raise RuleViolation(f"{name} is longer than {MAX_SECRET_CHARS} characters")
 
 
-def _props(row_json: str) -> list[dict[str, Any]]:
-    if not row_json or row_json == "[]":
-        return []
-    data = json.loads(row_json)
-    return data if isinstance(data, list) else []
-
-
 def _view(row: Any) -> ItemView:
     """A row (ORM object or Core row with has_password/has_notes or the *_ct columns)."""
     props = tuple(
@@ -159,19 +154,6 @@ def _view(row: Any) -> ItemView:
     return ItemView(row.id, row.site_id, row.kind, row.title, row.username, row.url,
                     row.application, bool(has_password), bool(has_notes), props,
                     row.updated_at, row.version)
-
-
-def _payload(row: Any) -> Payload:
-    """What the outbox, the audit trail and the server see: ciphertexts, never plaintext. The
-    encrypted fields keep their `_ct` names (the server refuses a field named `password`).
-    `row` is a VaultItemRow or a dict of its columns (the bulk path)."""
-    def get(name: str) -> Any:
-        return row[name] if isinstance(row, dict) else getattr(row, name)
-
-    return {"id": get("id"), "siteId": get("site_id"), "kind": get("kind"),
-            "title": get("title"), "username": get("username"), "url": get("url"),
-            "application": get("application"), "password_ct": get("password_ct"),
-            "notes_ct": get("notes_ct"), "properties": _props(get("properties_json"))}
 
 
 def _vault_payload(row: VaultRow) -> Payload:

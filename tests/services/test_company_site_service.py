@@ -105,7 +105,7 @@ def test_delete_company_leaves_tombstones(workspace: Workspace) -> None:
     kept_site = workspace.sites.create(keep.id, "HQ")
     pc = workspace.devices.create(hq.id, "PC-1")
     gone = workspace.companies.delete("Acme")
-    assert (gone.id, gone.site_count) == (acme.id, 1)
+    assert (gone.id, gone.sites) == (acme.id, 1)
     for table, row_id in (("companies", acme.id), ("sites", hq.id), ("devices", pc.id)):
         _, deleted_at = _row(workspace, table, row_id)
         assert deleted_at is not None
@@ -239,7 +239,7 @@ def test_delete_site_leaves_tombstones(workspace: Workspace) -> None:
     pc = workspace.devices.create(hq.id, "PC-1")
     other = workspace.devices.create(lab.id, "PC-2")
     deleted = workspace.sites.delete("HQ")
-    assert (deleted.id, deleted.device_count) == (hq.id, 1)
+    assert (deleted.id, deleted.devices) == (hq.id, 1)
     assert _row(workspace, "sites", hq.id)[1] is not None
     assert _row(workspace, "devices", pc.id)[1] is not None
     assert [x.id for x in workspace.sites.all()] == [lab.id]

@@ -163,7 +163,10 @@ def test_set_default_moves_it_and_reports_the_previous(
 def test_deleting_the_default_leaves_no_default(workspace: Workspace,
                                                 pol: dict[str, str]) -> None:
     a = workspace.packages.save("A", [pol["ra1"]], is_default=True).package
-    workspace.packages.delete(a.id)
+    with pytest.raises(RuleViolation, match="'A' is the default package"):
+        workspace.packages.delete(a.id)
+    assert _default_names(workspace) == ["A"]
+    workspace.packages.delete(a.id, force=True)
     assert _default_names(workspace) == []
     b = workspace.packages.save("B", [pol["ra1"]], is_default=True)
     assert b.previous_default is None
@@ -189,7 +192,7 @@ def test_deleting_an_unassigned_package(workspace: Workspace, pol: dict[str, str
     pkg = workspace.packages.save("Pkg", [pol["ra1"]]).package
     keep = workspace.packages.save("Keep", [pol["ra1"]]).package
     gone = workspace.packages.delete("Pkg")
-    assert gone.id == pkg.id
+    assert gone.package.id == pkg.id
     assert _deleted_at(workspace, "packages", pkg.id) is not None
     assert [p.id for p in workspace.packages.all()] == [keep.id]
     with pytest.raises(NotFound):
@@ -206,7 +209,7 @@ def test_assigned_package_deletable_after_unassign(workspace: Workspace,
     workspace.sites.create("Acme", "HQ")
     workspace.sites.assign("Pkg", ["HQ"])
     workspace.sites.unassign(["HQ"])
-    assert workspace.packages.delete("Pkg").name == "Pkg"
+    assert workspace.packages.delete("Pkg").package.name == "Pkg"
 
 
 # --- policies ------------------------------------------------------------------------------

@@ -155,17 +155,20 @@ def test_rename_button_opens_the_editor_and_a_refused_name_reverts(qtbot, page: 
     assert sample_workspace.sites.get(site.id).name == "Lab"
 
 
-def test_delete_company_says_how_many_sites_and_devices_go(qtbot, page: CompaniesPage,
-                                                           sample_workspace: Workspace,
-                                                           dialogs: ScriptedDialogs) -> None:
+def test_delete_company_says_everything_that_goes(qtbot, page: CompaniesPage,
+                                                   sample_workspace: Workspace,
+                                                   dialogs: ScriptedDialogs) -> None:
     ws = sample_workspace
     company = next(c for c in ws.companies.all() if c.name == "Fabrikam Logistics")
     devices = sum(s.device_count for s in ws.sites.all() if s.company_id == company.id)
     page.select(company.id)
     dialogs.confirms.append(False)
     page.delete_button.click()
-    assert f"Its 3 sites and {devices} devices will be removed" in dialogs.asked[-1][1]
+    qtbot.waitUntil(lambda: not dialogs.confirms)
+    wait_idle(qtbot)
+    assert f"With it go 3 sites, {devices} devices" in dialogs.asked[-1][1]
     assert "Fabrikam Logistics" in names(ws)  # declined: nothing changed
+    assert page.undo_stack.count() == 0
 
     dialogs.confirms.append(True)
     with qtbot.waitSignal(page.refreshed):
@@ -186,7 +189,7 @@ def test_delete_site_with_the_delete_key(qtbot, page: CompaniesPage,
     with qtbot.waitSignal(page.refreshed):
         qtbot.keyClick(page.tree, Qt.Key.Key_Delete)
     wait_idle(qtbot)
-    assert f"Its {site.device_count} devices will be removed" in dialogs.asked[-1][1]
+    assert f"With it go {site.device_count} devices" in dialogs.asked[-1][1]
     assert all(s.id != site.id for s in sample_workspace.sites.all())
     current = page.current_item()
     assert current is not None

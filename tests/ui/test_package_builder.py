@@ -363,14 +363,6 @@ def test_leaving_an_unsaved_new_package_asks_first(qtbot, page: PackagesPage) ->
     assert page.current_draft().package_id is not None
 
 
-def test_a_package_assigned_to_sites_cannot_be_deleted(qtbot, page: PackagesPage,
-                                                       sample_workspace: Workspace) -> None:
-    select_package(page, "Managed Servers")
-    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
-    assert "assigned to 2 site(s)" in page.builder.notice.text()
-    assert sample_workspace.packages.get("Managed Servers")
-
-
 def test_new_package_can_be_deleted(qtbot, page: PackagesPage,
                                     sample_workspace: Workspace) -> None:
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)

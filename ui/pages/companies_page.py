@@ -1,8 +1,9 @@
 """Companies & Sites: the client hierarchy as a tree, with the devices of the selected site.
 
 Companies and sites are created (New Company, New Site), renamed in place (F2, double-click or
-Rename) and removed after a confirmation that says how many sites and devices go with them.
-Creating and renaming are undoable on the shared stack; every service call runs off the GUI
+Rename) and removed after a confirmation that counts everything that goes with them (sites,
+devices, client profiles, Help Desk sections, vault items). Creating, renaming and deleting are
+undoable on the shared stack; every service call runs off the GUI
 thread and the tree reloads afterwards.
 """
 
@@ -30,10 +31,17 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import PreflightError
 from app.services.hierarchy import CompanyService, DeviceService, SiteService
+from app.services.removal_views import Removal
 from app.services.views import CompanyView, DeviceView, SiteView
 from ui.background import SerialQueue, report_error, run_blocking
 from ui.dialogs import DialogService
-from ui.hierarchy_commands import CreateCompanyCommand, CreateSiteCommand, Handle, RenameCommand
+from ui.hierarchy_commands import (
+    CreateCompanyCommand,
+    CreateSiteCommand,
+    DeleteCommand,
+    Handle,
+    RenameCommand,
+)
 from ui.models.device_model import DeviceTableModel
 from ui.models.hierarchy_model import COMPANY, SITE, HierarchyModel
 from ui.site.site_tabs import SiteTabs
@@ -435,34 +443,36 @@ class CompaniesPage(QWidget):
         self.rename(kind, item_id, name)
 
     def delete_selected(self) -> None:
+        """Count what goes with the company or site, say it, and delete it all when the user
+        agrees; undo (Ctrl+Z) brings everything back."""
         item = self.current_item()
         if item is None:
             return
+        service: CompanyService | SiteService
         if isinstance(item, CompanyView):
-            sites = self.model.sites(item.id) if not self.search.text() else \
-                [s for s in self._sites if s.company_id == item.id]
-            devices = sum(s.device_count for s in sites)
-            question = f"Delete the company '{item.name}'?"
-            details = (f"Its {plural(len(sites), 'site')} and {plural(devices, 'device')} "
-                       "will be removed with it. This cannot be undone.")
-            kind, service = COMPANY, self.companies
-            select_after = None
+            kind, service, select_after = COMPANY, self.companies, None
         else:
-            question = f"Delete the site '{item.name}' of {item.company}?"
-            details = (f"Its {plural(item.device_count, 'device')} will be removed with it. "
-                       "This cannot be undone.")
-            kind, service = SITE, self.sites
-            select_after = item.company_id
-        if not self.dialogs.confirm(f"Delete {kind.capitalize()}", question,
-                                    f"Delete {kind.capitalize()}", destructive=True,
-                                    details=details):
-            return
+            kind, service, select_after = SITE, self.sites, item.company_id
         item_id, name = item.id, item.name
 
-        def deleted(_view: object) -> None:
-            self.notice.show_message(f"Deleted the {kind} '{name}'.", "success")
+        def ask(preview: Removal) -> None:
+            question = f"Delete {preview.title}?"
+            details = (f"With it go {preview.summary()}. Undo (Ctrl+Z) brings all of it "
+                       "back.")
+            if self.dialogs.confirm(f"Delete {kind.capitalize()}", question,
+                                    f"Delete {kind.capitalize()}", destructive=True,
+                                    details=details):
+                self.writes.submit(lambda: service.delete(item_id), deleted,
+                                   lambda exc: self._report(exc, f"Could not delete '{name}'"))
+
+        def deleted(removal: Removal) -> None:
+            self.undo_stack.push(DeleteCommand(service, removal, select_after=select_after,
+                                               **self._command_hooks()))
+            self.notice.show_message(
+                f"Deleted {removal.title} with {removal.summary()}. Undo brings it back.",
+                "success")
             self._select_after = select_after
             self.refresh()
 
-        self.writes.submit(lambda: service.delete(item_id), deleted,
+        self.writes.submit(lambda: service.preview_delete(item_id), ask,
                            lambda exc: self._report(exc, f"Could not delete '{name}'"))

@@ -29,10 +29,12 @@ from app.domain.errors import PreflightError
 from app.domain.names import MAX_NAME_LENGTH, name_length
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
+from app.services.removal_views import PackageImpact
 from app.services.views import PackageView, PolicyView
 from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.models.policy_models import PackageTableModel
+from ui.package_commands import DeletePackageCommand
 from ui.undo_commands import (
     AddPoliciesCommand,
     DraftState,
@@ -394,30 +396,72 @@ class PackagesPage(QWidget):
         return True
 
     def delete_package(self) -> None:
+        """Say whose settings change (the sites it is assigned to; for the default package,
+        the sites that inherit it), delete it when the user agrees; undo brings it back."""
         draft = self._draft
         if draft.package_id is None:
             if self._may_leave_new_draft():
                 self._show_draft(self._new_draft())
             return
-        view = next((p for p in self.package_model.rows() if p.id == draft.package_id), None)
-        name = view.name if view else draft.state.name
-        details = (f"It is assigned to {view.site_count} site(s); remove those assignments "
-                   "first." if view and view.site_count else "This cannot be undone.")
-        if not self.dialogs.confirm("Delete package", f"Delete package '{name}'?", "Delete",
-                                    destructive=True, details=details):
-            return
+        package_id = draft.package_id
         try:
-            self.packages.delete(draft.package_id)
+            impact = self.packages.impact(package_id)
         except PreflightError as exc:
             self.builder.notice.show_message(as_sentence(str(exc)), "error")
             return
-        self._drafts.pop(draft.package_id, None)
+        name = impact.name
+        if not self.dialogs.confirm("Delete package", f"Delete package '{name}'?", "Delete",
+                                    destructive=True, details=impact_details(impact)):
+            return
+        try:
+            deleted = self.packages.delete(package_id, force=True)
+        except PreflightError as exc:
+            self.builder.notice.show_message(as_sentence(str(exc)), "error")
+            return
+        self.undo_stack.push(DeletePackageCommand(
+            self.packages, deleted, on_change=self._after_package_undo,
+            on_error=lambda message: self.builder.notice.show_message(as_sentence(message),
+                                                                      "error")))
+        self._drafts.pop(package_id, None)
         draft.package_id = None
         draft.saved = None
-        remaining = [p for p in self.package_model.rows() if p.id != (view.id if view else "")]
+        remaining = [p for p in self.package_model.rows() if p.id != package_id]
         self._show_draft(self._draft_for(remaining[0]) if remaining else self._new_draft())
-        self.builder.notice.show_message(f"Deleted package '{name}'.", "success")
+        changed = len(impact.affected)
+        self.builder.notice.show_message(
+            f"Deleted package '{name}'"
+            + (f"; the settings of {changed} site(s) changed" if changed else "")
+            + ". Undo brings it back.", "success")
         self.refresh()
+
+    def _after_package_undo(self, package_id: str | None) -> None:
+        """After undo/redo of a delete: reload, and show the package brought back."""
+        def shown() -> None:
+            self.refreshed.disconnect(shown)
+            view = next((p for p in self.package_model.rows() if p.id == package_id), None)
+            if view is not None:
+                self._show_draft(self._draft_for(view))
+
+        self.refreshed.connect(shown)
+        self.refresh()
+
+
+def impact_details(impact: PackageImpact) -> str:
+    """The confirmation's details: the sites whose settings change, by name."""
+    lines = []
+    if impact.assigned:
+        lines.append(f"It is assigned to {len(impact.assigned)} site(s), which lose its "
+                     "settings: " + ", ".join(s.label for s in impact.assigned) + ".")
+    if impact.is_default and impact.inheriting:
+        lines.append("It is the default package: these sites take settings from it and "
+                     "lose them: " + ", ".join(s.label for s in impact.inheriting) + ".")
+    elif impact.is_default:
+        lines.append("It is the default package: no site takes settings from it today, but "
+                     "new sites would.")
+    if not lines:
+        lines.append("No site uses it.")
+    lines.append("Undo (Ctrl+Z) brings it back with its assignments.")
+    return "\n".join(lines)
 
 
 __all__ = ["PackagesPage"]

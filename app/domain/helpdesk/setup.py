@@ -53,13 +53,14 @@ def section_document(setup: SiteSetup, section: str) -> Any:
     return to_json(getattr(setup, SECTIONS[section]))
 
 
-def section_from_document(section: str, data: Any) -> Any:
-    """The value of one section from its JSON document. Raises ValueError naming the path."""
+def section_from_document(section: str, data: Any, *, strict: bool = False) -> Any:
+    """The value of one section from its JSON document. Raises ValueError naming the path;
+    `strict`: unknown fields too (see `codec`)."""
     if section not in SECTION_TYPES:
         raise ValueError(f"unknown Help Desk section {section!r}")
     if data is None:
         return getattr(SiteSetup(), SECTIONS[section])
-    return from_json(SECTION_TYPES[section], data, section)
+    return from_json(SECTION_TYPES[section], data, section, strict=strict)
 
 
 def setup_from_documents(documents: Mapping[str, Any]) -> SiteSetup:

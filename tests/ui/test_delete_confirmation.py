@@ -1,0 +1,103 @@
+"""Deleting a site or company from Companies & Sites (issue 14): the confirmation counts
+everything that goes, the delete takes all of it, and undo brings all of it back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QUndoStack
+
+from app.services.workspace import Workspace
+from tests.services.cascade_helpers import live_counts
+from tests.ui.conftest import ScriptedDialogs, wait_idle
+from ui.pages.companies_page import CompaniesPage
+
+CLINIC = "Northside Clinic"
+
+
+@pytest.fixture
+def page(qtbot, sample_workspace: Workspace, dialogs: ScriptedDialogs) -> Iterator[CompaniesPage]:
+    ws = sample_workspace
+    widget = CompaniesPage(ws.companies, ws.sites, ws.devices, QUndoStack())
+    qtbot.addWidget(widget)
+    widget.dialogs = dialogs  # type: ignore[assignment]
+    widget.resize(1100, 700)
+    widget.show()
+    with qtbot.waitSignal(widget.refreshed):
+        widget.refresh()
+    wait_idle(qtbot)
+    yield widget
+    wait_idle(qtbot)
+
+
+def test_the_confirmation_counts_what_goes_and_undo_brings_it_all_back(
+        qtbot, page: CompaniesPage, sample_workspace: Workspace,
+        dialogs: ScriptedDialogs) -> None:
+    ws = sample_workspace
+    site = ws.sites.get(CLINIC)
+    before = live_counts(ws.path, [site.id])
+    page.select(site.id)
+    dialogs.confirms.append(True)
+    with qtbot.waitSignal(page.refreshed):
+        page.delete_button.click()
+    wait_idle(qtbot)
+    title, asked = dialogs.asked[-1]
+    assert title == "Delete Site"
+    assert "Northside Clinic" in asked
+    assert ("5 devices, 7 client profiles, 6 Help Desk sections and 0 vault items" in asked)
+    assert set(live_counts(ws.path, [site.id]).values()) == {0}
+    assert "7 client profiles" in page.notice.text()
+    assert page.undo_stack.count() == 1
+    assert page.undo_stack.undoText() == "Delete site 'Northside Clinic'"
+
+    with qtbot.waitSignal(page.refreshed):
+        page.undo_stack.undo()
+    wait_idle(qtbot)
+    assert live_counts(ws.path, [site.id]) == before
+    assert page.model.site_index(site.id).isValid()
+
+    with qtbot.waitSignal(page.refreshed):
+        page.undo_stack.redo()
+    wait_idle(qtbot)
+    assert set(live_counts(ws.path, [site.id]).values()) == {0}
+
+
+def test_a_company_delete_is_undone_with_its_sites(qtbot, page: CompaniesPage,
+                                                  sample_workspace: Workspace,
+                                                  dialogs: ScriptedDialogs) -> None:
+    ws = sample_workspace
+    company = next(c for c in ws.companies.all() if c.name == "Contoso Dental")
+    sites = [s.id for s in ws.sites.all("Contoso Dental")]
+    before = live_counts(ws.path, sites)
+    page.select(company.id)
+    dialogs.confirms.append(True)
+    with qtbot.waitSignal(page.refreshed):
+        page.delete_button.click()
+    wait_idle(qtbot)
+    asked = dialogs.asked[-1][1]
+    assert f"3 sites, {before['devices']} devices" in asked
+    assert "7 client profiles, 6 Help Desk sections and 0 vault items" in asked
+    assert set(live_counts(ws.path, sites).values()) == {0}
+    with qtbot.waitSignal(page.refreshed):
+        page.undo_stack.undo()
+    wait_idle(qtbot)
+    assert live_counts(ws.path, sites) == before
+    assert page.model.company_index(company.id).isValid()
+
+
+def test_declining_deletes_nothing_and_pushes_no_undo(qtbot, page: CompaniesPage,
+                                                     sample_workspace: Workspace,
+                                                     dialogs: ScriptedDialogs) -> None:
+    ws = sample_workspace
+    site = ws.sites.get(CLINIC)
+    before = live_counts(ws.path, [site.id])
+    pending = ws.pending_changes()
+    page.select(site.id)
+    dialogs.confirms.append(False)
+    page.delete_button.click()
+    qtbot.waitUntil(lambda: not dialogs.confirms)
+    wait_idle(qtbot)
+    assert live_counts(ws.path, [site.id]) == before
+    assert ws.pending_changes() == pending
+    assert page.undo_stack.count() == 0
