@@ -51,6 +51,8 @@ INSERT_COLUMNS = ("site_id", "match_key", *PROFILE_FIELDS, "id", "version", "upd
 _UPDATE_COLUMNS = ("match_key", *PROFILE_FIELDS, "updated_at")
 _SELECT = (PROFILES.c.id, PROFILES.c.site_id, PROFILES.c.version, PROFILES.c.match_key,
            PROFILES.c.deleted_at, *(PROFILES.c[f] for f in PROFILE_FIELDS))
+_STATES_SQL = (f"SELECT id, site_id, version, match_key, deleted_at, {', '.join(PROFILE_FIELDS)}, "
+               "updated_at FROM client_profiles WHERE id IN ")
 _IN_CHUNK = 5_000  # ids per `IN (…)` query (SQLite allows 32,766 parameters a statement)
 _FETCH_ROWS = 2_000  # rows per fetch when reading a whole site (see `live`)
 _BULK_CACHE_KIB = 65_536  # SQLite page cache while a bulk import runs (default is 2 MB)
@@ -146,11 +148,16 @@ class ProfileRepository:
         """The profiles with these ids, deleted or not, with their `updated_at`, by id; unknown
         ids are left out. One query per `_IN_CHUNK` ids (SQLite's limit on parameters)."""
         found: dict[str, tuple[StoredProfile, str]] = {}
-        columns = (*_SELECT, PROFILES.c.updated_at)
+        connection = self.s.connection()
+        # Plain SQL through the driver: SQLAlchemy's IN (…) of 5,000 literals costs ~10 µs
+        # an id to compile, more than SQLite needs to find the rows.
         for start in range(0, len(ids), _IN_CHUNK):
-            chunk = list(ids[start:start + _IN_CHUNK])
-            for row in self.s.execute(select(*columns).where(PROFILES.c.id.in_(chunk))).all():
-                found[row[0]] = (_stored(row[:-1]), row[-1])
+            chunk = tuple(ids[start:start + _IN_CHUNK])
+            sql = f"{_STATES_SQL}({','.join('?' * len(chunk))})"
+            for row in connection.exec_driver_sql(sql, chunk).fetchall():
+                values = (*row[5:5 + VIP], bool(row[5 + VIP]), *row[6 + VIP:-1])
+                found[row[0]] = (StoredProfile(row[0], row[1], int(row[2]), row[3], values,
+                                               row[4] is not None), row[-1])
         return found
 
     def payloads(self, ids: Sequence[str]) -> dict[str, dict[str, Any] | None]:
