@@ -17,6 +17,7 @@ from server.store import object_versions
 from tests.profiles.conftest import row, write_csv
 from tests.server.live import LiveServer, sync
 from tests.sync.helpers import open_ws, outbox
+from ui.sync.models import PlanRow
 
 SITE = "Main Office"
 PROFILES = 1_234  # three batches of 500
@@ -117,5 +118,29 @@ def test_an_undone_import_deletes_each_profile_once(server: LiveServer, tmp_path
         stored = versions(server, "client_profile")
         assert all(v == [(1, False), (2, True)] for v in stored.values())
         assert a.profiles.list(SITE) == []
+    finally:
+        a.close()
+
+
+def test_pending_changes_name_the_fields_a_reimport_changes(server: LiveServer,
+                                                            tmp_path: Path) -> None:
+    """The before-state of a profile a re-import updated comes from the import's one audit
+    row: Pending Changes shows the field it changes, not every field sent."""
+    a = open_ws(tmp_path, "a")
+    try:
+        a.companies.create("Contoso")
+        a.sites.create("Contoso", SITE)
+        data = [row(n) for n in range(3)]
+        a.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "a.csv", data)))
+        sync(a, server)
+        data[1] = row(1, title="Chief Engineer")
+        a.profiles.import_sheet(SITE, read_sheet(write_csv(tmp_path / "b.csv", data)))
+        (item,) = SyncEngine(a.db, None).plan()  # type: ignore[arg-type]
+        assert (item.op, item.base_version, item.changes) == ("upsert", 1, 1)
+        assert item.payload["title"] == "Chief Engineer"
+        assert item.before is not None
+        assert item.before["title"] == "Engineer"
+        assert PlanRow.of(item).fields == "title"
+        assert PlanRow.of(item).operation == "Update"
     finally:
         a.close()
