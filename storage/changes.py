@@ -162,7 +162,7 @@ def record_outbox(session: Session, entity: str, ops: Sequence[OutboxOp], at: st
 
 def record_batch(session: Session, action: str, what: Payload, before: dict[str, str],
                  at: str) -> str:
-    """One audit row for a bulk change (DESIGN: a batch may stand for its records): `what`
+    """One audit row for a whole bulk change, standing for its records: `what`
     says what it was and the ids it touched (lists under "created", "updated", "deleted",
     "restored", with "entity"); `before` maps the id of each record it updated to that
     record's state before, as JSON text. Returns the batch's id (the row's `entity_id`)."""
