@@ -1,14 +1,21 @@
-"""Client-profile import figures (issue 5): validate + import a 100k-row template, XLSX and CSV,
-into a fresh workspace (one transaction, outbox and audit rows included) beside the raw reads
-of python-calamine, the stdlib csv module and pandas + openpyxl; peak memory; and export of the
+"""Client-profile import figures (issues 5 and 20): validate + import a 100k-row template, XLSX
+and CSV, into a fresh workspace (one transaction; an outbox row per profile without a payload
+and one audit row for the import) beside the raw reads of python-calamine, the stdlib csv module
+and pandas + openpyxl; peak memory; undo of the import beside the import; and export of the
 100k imported profiles to XLSX beside a bare xlsxwriter write of the same cells.
 
-Also two floors, measured the same way: the peer's raw read followed by the least any import
-must write (the rows as text into an unindexed SQLite table, one transaction, as durable as a
-workspace), first alone, then with one outbox and one audit row per profile. Neither validates
-anything, so a goal below a floor cannot be met by any validating import into the workspace.
+Each import figure twice: in-process (the read + validate + import call in a warm process) and
+as a whole process (`preflight profiles import FILE --site S --skip-invalid`, start-up to exit,
+beside a whole `python -c` process of each peer that imports its library and reads the file).
 
-    .venv/bin/python benchmarks/bench_profiles_import.py [--rows 100000] [--seed 5] [--runs 1]
+Also floors, measured the same way: the peer's raw read followed by the least any import must
+write (the rows as text into an unindexed SQLite table, one transaction, as durable as a
+workspace), alone, then with one outbox row per profile without a payload and one audit row
+(what the import writes now), then with an outbox and an audit row per profile each carrying
+the row as JSON (what it wrote before issue 20). None validates anything, so a goal below a
+floor cannot be met by any validating import into the workspace.
+
+    .venv/bin/python benchmarks/bench_profiles_import.py [--rows 100000] [--seed 5] [--runs 3]
 
 The input files come from bench_profiles_validate's seeded generator (about 2% of the rows
 carry a customer's mistake, so the import runs with skip_invalid and those rows are rejected).
@@ -44,7 +51,8 @@ if TYPE_CHECKING:
     from app.services.workspace import Workspace
 
 SITE = "Main Office"
-GOALS = {"xlsx": 1.5, "csv": 5.0, "pandas": 1 / 8, "peak_mb": 400.0}
+GOALS = {"xlsx": 2.5, "csv": 12.0, "pandas": 1 / 6, "peak_mb": 300.0, "undo": 1.5,
+         "export": 1.2}  # issue 20
 
 
 def _peak_mb() -> float:
@@ -79,6 +87,24 @@ def _ours(path: Path) -> dict[str, float]:
     ws.close()
     return {"time": done - start, "cpu": cpu, "read": read - start, "import": done - read,
             "created": result.created, "rejected": result.rejected, "outbox": stored}
+
+
+def _undo(path: Path) -> dict[str, float]:
+    """The import (read + validate + import), then its undo: both timed."""
+    from app.profiles import read_sheet
+
+    ws = _fresh_workspace(path.parent, "undo")
+    start = time.perf_counter()
+    result = ws.profiles.import_sheet(SITE, read_sheet(path), skip_invalid=True)
+    imported = time.perf_counter()
+    cpu = time.process_time()
+    undone = ws.profiles.undo_import(result)
+    done = time.perf_counter()
+    cpu = time.process_time() - cpu
+    live = len(ws.profiles.list(SITE))
+    ws.close()
+    return {"time": done - imported, "cpu": cpu, "import": imported - start,
+            "undone": float(undone.undone), "live_after": live}
 
 
 def _export(path: Path) -> dict[str, float]:
@@ -150,11 +176,13 @@ def _pandas(path: Path) -> dict[str, float]:
     return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu}
 
 
-def _bare_insert(folder: Path, rows: list[list[str]], *, with_changes: bool) -> None:
+def _bare_insert(folder: Path, rows: list[list[str]], *, with_changes: bool,
+                 bare_outbox: bool = False) -> None:
     """The least any import must write: the rows as text into an SQLite file set up as a
     workspace is (WAL, synchronous=FULL), no index, one transaction, no automatic checkpoint;
     with `with_changes`, also one outbox-like and one audit-like row per profile carrying the
-    row as JSON (DESIGN.md §3 asks for both)."""
+    row as JSON (the design before issue 20); with `bare_outbox`, one outbox-like row per
+    profile without a payload (its id and a key) and one audit row for the batch (the ids)."""
     import sqlite3
 
     db = sqlite3.connect(folder / f"floor-{os.getpid()}.db", isolation_level=None)
@@ -171,11 +199,16 @@ def _bare_insert(folder: Path, rows: list[list[str]], *, with_changes: bool) -> 
         payloads = [(str(i), json.dumps(r, ensure_ascii=False)) for i, r in enumerate(padded)]
         db.executemany("INSERT INTO outbox VALUES (?, ?)", payloads)
         db.executemany("INSERT INTO audit VALUES (?, ?)", payloads)
+    if bare_outbox:
+        ids = [f"{i:036d}" for i in range(len(padded))]
+        db.executemany("INSERT INTO outbox VALUES (?, NULL)", [(i,) for i in ids])
+        db.execute("INSERT INTO audit VALUES (?, ?)", ("batch", json.dumps(ids)))
     db.execute("COMMIT")
     db.close()
 
 
-def _floor(path: Path, *, with_changes: bool) -> dict[str, float]:
+def _floor(path: Path, *, with_changes: bool, bare_outbox: bool = False
+           ) -> dict[str, float]:
     """The raw read of the peer, then `_bare_insert`: no validation at all."""
     from python_calamine import CalamineWorkbook
 
@@ -188,7 +221,7 @@ def _floor(path: Path, *, with_changes: bool) -> dict[str, float]:
     else:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             rows = list(csv.reader(stream))[1:]
-    _bare_insert(path.parent, rows, with_changes=with_changes)
+    _bare_insert(path.parent, rows, with_changes=with_changes, bare_outbox=bare_outbox)
     return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu}
 
 
@@ -200,9 +233,79 @@ def _floor_changes(path: Path) -> dict[str, float]:
     return _floor(path, with_changes=True)
 
 
+def _floor_batch(path: Path) -> dict[str, float]:
+    return _floor(path, with_changes=False, bare_outbox=True)
+
+
 PATHS = {"ours": _ours, "floor-rows": _floor_rows, "floor-changes": _floor_changes,
-         "export": _export, "bare-export": _bare_export, "calamine": _calamine, "csv": _csv,
-         "pandas": _pandas}
+         "floor-batch": _floor_batch, "undo": _undo, "export": _export,
+         "bare-export": _bare_export, "calamine": _calamine, "csv": _csv, "pandas": _pandas}
+
+# Whole processes: start-up to exit, as a user runs them (the CLI) or as a script would (peers).
+_PEER_SCRIPTS = {
+    "calamine": "import sys; from python_calamine import CalamineWorkbook\n"
+                "with CalamineWorkbook.from_path(sys.argv[1]) as book:\n"
+                "    book.get_sheet_by_name('Client Profiles').to_python()",
+    "csv": "import csv, sys\n"
+           "with open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n"
+           "    list(csv.reader(f))",
+    "pandas": "import sys, pandas\n"
+              "pandas.read_excel(sys.argv[1], sheet_name='Client Profiles', engine='openpyxl',"
+              " dtype=str)",
+}
+
+
+# Started from a small process of its own: a process made by fork or posix_spawn inherits the
+# peak resident size (ru_maxrss) of the process it was made from, here the benchmark's, which
+# holds the generated rows. This launcher is small; it times the measured process alone.
+_LAUNCHER = """
+import json, os, sys, tempfile, time
+with tempfile.TemporaryFile() as err:
+    actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+               (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
+    start = time.perf_counter()
+    pid = os.posix_spawn(sys.argv[1], sys.argv[1:], dict(os.environ), file_actions=actions)
+    _pid, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    err.seek(0)
+    message = err.read().decode(errors="replace")
+print(json.dumps({"time": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                  "maxrss": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status),
+                  "stderr": message[-2000:]}))
+"""
+
+
+def _run_process(argv: list[str]) -> dict[str, float]:
+    """Wall and CPU time and peak memory (its own ru_maxrss) of one whole process."""
+    done = subprocess.run([sys.executable, "-c", _LAUNCHER, *argv], capture_output=True,
+                          text=True, check=True)
+    figures = json.loads(done.stdout)
+    if figures["code"] != 0:
+        if "ModuleNotFoundError" in figures["stderr"]:
+            raise ModuleNotFoundError(figures["stderr"])
+        raise RuntimeError(f"{argv}: exit {figures['code']}: {figures['stderr']}")
+    scale = 1 if sys.platform == "darwin" else 1024
+    return {"time": figures["time"], "cpu": figures["cpu"],
+            "peak_mb": figures["maxrss"] * scale / 2**20}
+
+
+def measure_process(kind: str, path: Path, runs: int) -> dict[str, float] | None:
+    """Median figures of `runs` whole processes: "cli" imports `path` into a fresh workspace
+    (made beforehand, not timed); a peer name runs its script."""
+    results = []
+    for n in range(runs):
+        if kind == "cli":
+            ws = _fresh_workspace(path.parent, f"cli-{path.suffix[1:]}-{n}")
+            ws.close()
+            argv = [sys.executable, "-m", "app.cli", "profiles", "import", str(path),
+                    "--site", SITE, "--skip-invalid", "--workspace", str(ws.path)]
+        else:
+            argv = [sys.executable, "-c", _PEER_SCRIPTS[kind], str(path)]
+        try:
+            results.append(_run_process(argv))
+        except ModuleNotFoundError:
+            return None
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
 
 
 def child(kind: str, path: Path) -> None:
@@ -244,16 +347,69 @@ def _cpu(ours: dict[str, float], peer: dict[str, float]) -> tuple[float, float]:
     return ours["cpu"], peer["cpu"]
 
 
+def _floor_lines(floors: dict[tuple[str, str], dict[str, float] | None],
+                 calamine: dict[str, float], raw_csv: dict[str, float]) -> list[str]:
+    """The floors: the peer's read, then the least any import must write."""
+    rows: list[str] = []
+    for fmt, peer, peer_name in (("xlsx", calamine, "python-calamine raw read"),
+                                 ("csv", raw_csv, "stdlib csv raw read")):
+        rows_only, changes = floors[("floor-rows", fmt)], floors[("floor-changes", fmt)]
+        batch = floors[("floor-batch", fmt)]
+        assert rows_only is not None
+        assert changes is not None
+        assert batch is not None
+        rows += [
+            _line(f"floor: {fmt.upper()} read + bare insert", rows_only["time"], peer["time"],
+                  "s", peer_name, goal="(no validation, outbox, audit or index)"),
+            _line("  + bare outbox rows, 1 audit row", batch["time"], peer["time"], "s",
+                  peer_name, goal="(what we write now; no validation or index)"),
+            _line("  + outbox and audit rows", changes["time"], peer["time"], "s", peer_name,
+                  goal="(with JSON copies, as before issue 20)"),
+        ]
+    return rows
+
+
+def _process_rows(whole: dict[str, dict[str, float] | None]) -> list[str]:
+    """The whole-process figures: the CLI import beside a `python -c` process of each peer."""
+    rows = ["whole processes (start-up to exit; `preflight profiles import --skip-invalid`"
+                " beside `python -c` of the peer):"]
+    for fmt, peer_key, peer_name, goal in (
+            ("xlsx", "calamine", "python-calamine raw read", f"(goal ≤ {GOALS['xlsx']}×)"),
+            ("csv", "csv", "stdlib csv raw read", f"(goal ≤ {GOALS['csv']}×)"),
+            ("xlsx", "pandas", "pandas + openpyxl read_excel",
+             f"(goal ≤ {GOALS['pandas']:.3f}×, i.e. 6× faster)")):
+        cli, peer_process = whole[f"cli-{fmt}"], whole[peer_key]
+        assert cli is not None
+        if peer_process is None:
+            rows.append(f"{'CLI ' + fmt.upper() + ' import':<34} {cli['time']:>9.2f}s  "
+                        f"{'not installed':>10} {'':>7}  {peer_name}")
+            continue
+        rows.append(_line(f"CLI {fmt.upper()} import (process)", cli["time"],
+                          peer_process["time"], "s", peer_name, goal=goal,
+                          cpu=_cpu(cli, peer_process)))
+    for fmt, peer_key in (("xlsx", "calamine"), ("csv", "csv")):
+        cli, peer_process = whole[f"cli-{fmt}"], whole[peer_key]
+        assert cli is not None
+        assert peer_process is not None
+        rows.append(_line(f"CLI {fmt.upper()} import peak memory", cli["peak_mb"],
+                          peer_process["peak_mb"], "MB", f"{peer_key} raw read process",
+                          goal=f"(goal ≤ {GOALS['peak_mb']:.0f} MB)"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--no-export", action="store_true", help="skip the export figures")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
         return
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) on "
+          f"{os.cpu_count()} CPUs at the start: figures taken on a busy machine are noisy")
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         xlsx, csv_path = write_inputs(Path(folder), args.rows, args.seed)
@@ -270,18 +426,24 @@ def main() -> None:
         ours_c, raw_csv = measure("ours", csv_path, args.runs), measure("csv", csv_path,
                                                                          args.runs)
         floors = {(kind, fmt): measure(kind, source, args.runs)
-                  for kind in ("floor-rows", "floor-changes")
+                  for kind in ("floor-rows", "floor-batch", "floor-changes")
                   for fmt, source in (("xlsx", xlsx), ("csv", csv_path))}
         pandas = measure("pandas", xlsx, 1)
-        export = measure("export", xlsx, args.runs)
-        bare = measure("bare-export", xlsx, args.runs)
+        undo = measure("undo", xlsx, args.runs)
+        export = None if args.no_export else measure("export", xlsx, args.runs)
+        bare = None if args.no_export else measure("bare-export", xlsx, args.runs)
+        # whole processes, ours and the peer's alternating
+        whole: dict[str, dict[str, float] | None] = {}
+        for name, kind, source in (("cli-xlsx", "cli", xlsx), ("calamine", "calamine", xlsx),
+                                   ("cli-csv", "cli", csv_path), ("csv", "csv", csv_path)):
+            whole[name] = measure_process(kind, source, args.runs)
+        whole["pandas"] = measure_process("pandas", xlsx, 1)
         load_after = os.getloadavg()[0]
     assert ours_x is not None
     assert calamine is not None
     assert ours_c is not None
     assert raw_csv is not None
-    assert export is not None
-    assert bare is not None
+    assert undo is not None
     print()
     print(f"{'figure':<34} {'ours':>11} {'peer':>10} {'ratio':>7} {'CPU ratio':>9}  "
           "peer (goal)")
@@ -297,37 +459,36 @@ def main() -> None:
         _line("  of which read", ours_c["read"], None, "s", ""),
         _line("  of which validate + import", ours_c["import"], None, "s", ""),
     ]
-    for fmt, peer, peer_name in (("xlsx", calamine, "python-calamine raw read"),
-                                 ("csv", raw_csv, "stdlib csv raw read")):
-        rows_only, changes = floors[("floor-rows", fmt)], floors[("floor-changes", fmt)]
-        assert rows_only is not None
-        assert changes is not None
-        rows += [
-            _line(f"floor: {fmt.upper()} read + bare insert", rows_only["time"], peer["time"],
-                  "s", peer_name, goal="(no validation, outbox, audit or index)"),
-            _line("  + outbox and audit rows", changes["time"], peer["time"], "s", peer_name,
-                  goal="(still no validation or index)"),
-        ]
+    rows += _floor_lines(floors, calamine, raw_csv)
     if pandas is None:
         rows.append(f"{'XLSX read + validate + import':<34} {ours_x['time']:>9.2f}s  "
                     f"{'not installed':>10} {'':>7}  pandas + openpyxl read_excel")
     else:
         rows.append(_line("XLSX read + validate + import", ours_x["time"], pandas["time"], "s",
-                          "pandas + openpyxl read_excel", goal="(goal ≤ 0.125×, i.e. 8× faster)",
+                          "pandas + openpyxl read_excel",
+                          goal=f"(goal ≤ {GOALS['pandas']:.3f}×, i.e. 6× faster)",
                           cpu=_cpu(ours_x, pandas)))
     rows += [
         _line("XLSX import peak memory", ours_x["peak_mb"], calamine["peak_mb"], "MB",
               "calamine raw read (whole process)", goal=f"(goal ≤ {GOALS['peak_mb']:.0f} MB)"),
         _line("CSV import peak memory", ours_c["peak_mb"], raw_csv["peak_mb"], "MB",
               "csv raw read (whole process)", goal=f"(goal ≤ {GOALS['peak_mb']:.0f} MB)"),
-        _line("XLSX export of the profiles", export["time"], bare["time"], "s",
-              "bare xlsxwriter write_string", cpu=_cpu(export, bare)),
-        _line("  loading them first (list)", export["load"], None, "s", ""),
+        _line("undo of the XLSX import", undo["time"], undo["import"], "s",
+              "the import itself (same process)", goal=f"(goal ≤ {GOALS['undo']}×)"),
     ]
+    if export is not None and bare is not None:
+        rows += [
+            _line("XLSX export of the profiles", export["time"], bare["time"], "s",
+                  "bare xlsxwriter write_string", cpu=_cpu(export, bare),
+                  goal=f"(goal ≤ {GOALS['export']}×)"),
+            _line("  loading them first (list)", export["load"], None, "s", ""),
+        ]
+    rows += _process_rows(whole)
     print("\n".join(rows))
     print(f"\nimported {ours_x['created']:,.0f} profiles, rejected {ours_x['rejected']:,.0f} "
           f"(CSV: {ours_c['created']:,.0f} / {ours_c['rejected']:,.0f}); outbox rows "
-          f"{ours_x['outbox']:,.0f}; exported {export['profiles']:,.0f}; load at the end "
+          f"{ours_x['outbox']:,.0f}; undo left {undo['live_after']:,.0f} live profiles; "
+          f"exported {export['profiles'] if export else 0:,.0f}; load at the end "
           f"{load_after:.1f}")
 
 

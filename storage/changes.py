@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from storage.database import now_iso
@@ -144,3 +144,79 @@ def record_bulk(session: Session, entity: str, action: str,
              for entity_id, before, after, _base in changes]
     insert_many(session, OUTBOX, OUTBOX_COLUMNS, outbox)
     insert_many(session, AUDIT, AUDIT_COLUMNS, audit)
+
+
+# --- the batch path (imports, their undo and redo): no copies of the records ------------------
+
+OutboxOp = tuple[str, str, int]  # entity id, "upsert" | "delete", base version
+_BARE_OUTBOX_COLUMNS = ("entity", "entity_id", "op", "base_version", "idempotency_key",
+                        "created_at")
+BATCH = "batch"  # the audit `entity` of a row that records a whole bulk change
+
+
+def record_outbox(session: Session, entity: str, ops: Sequence[OutboxOp], at: str) -> None:
+    """Outbox rows without a payload, one executemany: the push reads each record as it is
+    then (the outbox is folded per record, so only the newest state is sent anyway)."""
+    if not ops:
+        return
+    keys = time_ordered_ids(len(ops))
+    insert_many(session, OUTBOX, _BARE_OUTBOX_COLUMNS, [
+        (entity, entity_id, op, base, key, at)
+        for (entity_id, op, base), key in zip(ops, keys, strict=True)])
+
+
+def record_batch(session: Session, action: str, what: Payload, before: dict[str, str],
+                 at: str) -> str:
+    """One audit row for a whole bulk change, standing for its records: `what`
+    says what it was and the ids it touched (lists under "created", "updated", "deleted",
+    "restored", with "entity"); `before` maps the id of each record it updated to that
+    record's state before, as JSON text. Returns the batch's id (the row's `entity_id`)."""
+    batch_id = str(uuid.uuid4())
+    before_json = "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in before.items()) + "}"
+    insert_many(session, AUDIT, AUDIT_COLUMNS, [
+        (at, _actor(), action, BATCH, batch_id, before_json,
+         json.dumps(what, ensure_ascii=False, separators=(",", ":")))])
+    return batch_id
+
+
+_BATCH_KINDS = ("created", "updated", "deleted", "restored")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of one record, from its own audit row or from a batch's: a batch entry has
+    `batch` (its id) and the record's state before (for an update), not the state after."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    before: Payload | None
+    after: Payload | None
+    batch: str | None = None
+
+
+def record_history(session: Session, entity: str, entity_id: str) -> list[HistoryEntry]:
+    """Every audit entry of one record, oldest first: its own rows and the batches that name
+    it (the audit view shows each record's history whichever way it was written)."""
+    own = session.execute(
+        select(AUDIT.c.seq, AUDIT.c.at, AUDIT.c.actor, AUDIT.c.action, AUDIT.c.before_json,
+               AUDIT.c.after_json)
+        .where(AUDIT.c.entity == entity, AUDIT.c.entity_id == entity_id))
+    entries = [HistoryEntry(int(seq), at, actor, action, _load(before), _load(after))
+               for seq, at, actor, action, before, after in own]
+    named = " OR ".join(
+        f"EXISTS (SELECT 1 FROM json_each(audit.after_json, '$.{kind}') WHERE value = :id)"
+        for kind in _BATCH_KINDS)
+    batches = session.execute(text(
+        "SELECT seq, at, actor, action, entity_id, json_extract(before_json, :path) FROM audit "
+        f"WHERE entity = :batch AND json_extract(after_json, '$.entity') = :entity "
+        f"AND ({named})"),
+        {"batch": BATCH, "entity": entity, "id": entity_id, "path": f'$."{entity_id}"'})
+    entries += [HistoryEntry(int(seq), at, actor, action, _load(before), None, batch_id)
+                for seq, at, actor, action, batch_id, before in batches]
+    return sorted(entries, key=lambda e: e.seq)
+
+
+def _load(text_: str | None) -> Payload | None:
+    return None if text_ is None else dict(json.loads(text_))

@@ -145,21 +145,26 @@ class ClientProfileRow(SyncedMixin, Base):
 
 
 class OutboxRow(Base):
-    """A change waiting to be pushed to the server, written in the change's own transaction."""
+    """A change waiting to be pushed to the server, written in the change's own transaction.
+    `payload_json` NULL: the push sends the record as it is then (bulk changes write no copy;
+    the outbox is folded per record, so only the newest state is ever sent)."""
 
     __tablename__ = "outbox"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     op: Mapped[str] = mapped_column(String(10))  # upsert | delete
-    payload_json: Mapped[str] = mapped_column(Text)
+    payload_json: Mapped[str | None] = mapped_column(Text)
     base_version: Mapped[int] = mapped_column(Integer)
     idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
     created_at: Mapped[str] = mapped_column(String(32))
 
 
 class AuditRow(Base):
-    """Who did what and when, with the object before and after. Undo adds rows; never edits."""
+    """Who did what and when, with the object before and after. Undo adds rows; never edits.
+    A bulk change writes one row for the batch: `entity` "batch", `entity_id` the batch's id,
+    `after_json` what it was and the ids it touched, `before_json` the before-state of the
+    records it updated, by id (storage.changes.record_batch)."""
 
     __tablename__ = "audit"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -9,7 +9,9 @@ binary formats (images, PDF, archives) are refused; anything else is read as CSV
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -88,5 +90,9 @@ def read_sheet(path: str | os.PathLike[str], *, sheet_name: str | None = None,
     kind = detect_format(head)
     with paused_gc():
         if kind == "zip":
-            return read_workbook(file, limits, sheet_name)
-        return read_csv(file, limits, encoding, delimiter)
+            sheet = read_workbook(file, limits, sheet_name)
+        else:
+            sheet = read_csv(file, limits, encoding, delimiter)
+    with file.open("rb") as stream:  # an import's audit row names the file and its hash
+        digest = hashlib.file_digest(stream, "sha256").hexdigest()
+    return replace(sheet, file=file.name, sha256=digest)

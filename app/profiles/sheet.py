@@ -71,6 +71,8 @@ class Sheet:
     rows: list[Row] = field(repr=False)
     encoding: str | None = None  # CSV only: the encoding used
     delimiter: str | None = None  # CSV only: the delimiter used
+    file: str | None = None  # the name of the file read (read_sheet), for the audit trail
+    sha256: str | None = None  # and the SHA-256 of its bytes, hex
 
     @classmethod
     def build(cls, source: SourceFormat, name: str, header_row: int, headers: list[str],

@@ -11,8 +11,8 @@ is left alone ("unchanged": no outbox or audit row). With any error and without 
 the import is refused (`ImportRefused`, carrying the report) and nothing is written. With
 `skip_invalid` only rows without errors are imported and the others go to the rejects file.
 Warnings never block. Everything lands in one transaction: all accepted rows with their outbox
-and audit rows, or nothing (a failure or a cancel anywhere rolls it all back). A dry run
-computes the same counts and writes nothing at all, not even the rejects file.
+rows and the import's audit row, or nothing (a failure or a cancel anywhere rolls it all
+back). A dry run computes the same counts and writes nothing at all, not even the rejects file.
 
 Order: the whole sheet is validated and planned first (progress and Cancel per 5,000 rows),
 then one write transaction inserts and updates the accepted rows 5,000 at a time (Cancel is
@@ -20,24 +20,27 @@ checked between them too; it rolls back) and writes the rejects file before it c
 Overlapping the SQLite writes with validation on a second thread was measured and dropped: the
 GIL hand-offs around each sqlite3 step cost what the overlap saved.
 
-Undo (DESIGN.md §3: a new change, not a rewrite of history): a real import's result carries
-`changes` — the created ids (the list the import built anyway) and the updated profiles as they
-were before (objects it read anyway), the one `updated_at` it gave every row and the range of
-its audit rows; no copy of the imported rows is kept. `undo_import(result)` tombstones the
-created profiles and puts the updated ones back, with outbox and audit rows
-("profile.import_undo"), in one bulk transaction; `redo_import(undone)` restores the same
-tombstones and applies the same values again ("profile.import_redo"). Both first check that
-every profile involved is still as the previous step left it — live or deleted, the same
-values — and refuse otherwise, changing nothing. A profile still carrying the step's
-`updated_at` is untouched; for one written since (edited, edited back, or only synced: a pull
-rewrites `updated_at` and `version`) the step's own audit row says which values it left. So a
-later edit blocks the undo until it is undone, and a sync alone does not. The outbox rows carry
-the version stored now.
+Undo (DESIGN.md §3: a new change, not a rewrite of history): an import writes an outbox row per
+profile without a payload (the push sends the profile as it is then) and one audit row for the
+whole batch — the file and its SHA-256, the created ids, the updated profiles as they were
+before. A real import's result carries `changes` — the created ids and the updated profiles as
+they were before (the lists the import built anyway), the one `updated_at` it gave every row,
+its audit row and `hash()` digests of the values it wrote; no copy of the imported rows is
+kept. `undo_import(result)` tombstones the created profiles and puts the updated ones back
+("profile.import_undo"), in one bulk transaction with one audit row; `redo_import(undone)`
+restores the same tombstones and applies the same values again ("profile.import_redo"). Both
+first check that every profile involved is still as the previous step left it — live or
+deleted, the same values — and refuse otherwise, changing nothing. A profile still carrying the
+step's `updated_at` is untouched; for one written since (edited, edited back, or only synced: a
+pull rewrites `updated_at` and `version`) the digest says whether it holds the values the step
+left. So a later edit blocks the undo until it is undone, and a sync alone does not. The outbox
+rows carry the version stored now.
 """
 
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring
@@ -73,7 +76,6 @@ from storage.profile_repository import (
     StoredProfile,
     Values,
     match_key_json,
-    payload_json,
 )
 from storage.repository import Repository
 
@@ -99,8 +101,8 @@ class ImportChanges:
     the profiles it created (the list the import built anyway) and the profiles it updated as
     they were before it (the objects it read anyway). Every row a step (the import, its undo,
     its redo) writes gets the same `updated_at`, `stamp`; its audit rows are those with
-    `audit_after < seq <= audit_upto`. After an undo, `updated_after` holds the updated
-    profiles as the import had left them, which a redo applies again."""
+    `audit_after < seq <= audit_upto` (one row: the batch's). After an undo, `updated_after`
+    holds the updated profiles as the import had left them, which a redo applies again."""
 
     site_id: str
     created_ids: Sequence[str]
@@ -110,6 +112,8 @@ class ImportChanges:
     audit_upto: int
     undone: bool = False
     updated_after: Sequence[StoredProfile] = ()
+    digests: Sequence[int] = ()  # hash() of the imported values: created, then updated
+    batch: str = ""  # the id of the step's audit row (storage.changes.record_batch)
 
     @property
     def created(self) -> int:
@@ -357,6 +361,7 @@ class ProfileService:
                                 True, report, None)
         written = False
         created_ids: list[str] = []
+        created_digests, updated_digests = array("q"), array("q")
         try:
             with self.db.bulk_write() as s:
                 repo = ProfileRepository(s)
@@ -365,8 +370,15 @@ class ProfileService:
                     for creates, updates in planner.chunks(CHUNK_ROWS):
                         if cancelled is not None and cancelled():
                             raise ImportCancelled(run.done, run.total)
-                        created_ids += repo.import_rows(target.id, creates, updates,
-                                                        "profile.import", at=at)
+                        created_ids += repo.import_rows(target.id, creates, updates, at)
+                        created_digests.extend([hash(v) for _k, v in creates])
+                        updated_digests.extend([hash(v) for _b, _k, v in updates])
+                befores = [u[0] for u in planner.updates]
+                batch = "" if not (created_ids or befores) else repo.audit_batch(
+                    "profile.import", {
+                        "site_id": target.id, "file": sheet.file or sheet.name,
+                        "sha256": sheet.sha256, "created": created_ids,
+                        "updated": [p.id for p in befores]}, befores, at)
                 upto = repo.audit_mark()
                 if rejects is not None:  # inside the transaction: no file, no import
                     write_rejects(sheet, report, rejects)
@@ -375,8 +387,8 @@ class ProfileService:
             if written and rejects is not None:  # the commit failed: take the file back
                 rejects.unlink(missing_ok=True)
             raise
-        changes = ImportChanges(target.id, created_ids, [u[0] for u in planner.updates], at,
-                                mark, upto)
+        changes = ImportChanges(target.id, created_ids, befores, at, mark, upto,
+                                digests=created_digests + updated_digests, batch=batch)
         return ImportResult(planner.created, planner.updated, planner.unchanged, rejected,
                             False, report, rejects, changes)
 
@@ -411,12 +423,16 @@ class ProfileService:
             after = [now[p.id][0] for p in changes.updated_before]
             at, mark = now_iso(), repo.audit_mark()
             with repo.bulk_mode():
-                repo.tombstone_many(created, "profile.import_undo", at)
-                repo.update_many([(a, b.match_key, b.values) for a, b in
-                                  zip(after, changes.updated_before, strict=True)],
-                                 "profile.import_undo", at)
+                repo.tombstone_many(created, at)
+                repo.apply_updates([(a, b.match_key, b.values) for a, b in
+                                    zip(after, changes.updated_before, strict=True)], at)
+            batch = "" if not (created or changes.updated_before) else repo.audit_batch(
+                "profile.import_undo", {
+                    "site_id": changes.site_id, "undoes": changes.batch,
+                    "deleted": list(changes.created_ids), "updated": [p.id for p in after]},
+                after, at)
             moved = replace(changes, stamp=at, audit_after=mark, audit_upto=repo.audit_mark(),
-                            undone=True, updated_after=after)
+                            undone=True, updated_after=after, batch=batch)
         return replace(result, changes=moved)
 
     def redo_import(self, result: ImportResult) -> ImportResult:
@@ -461,13 +477,18 @@ class ProfileService:
                     "changed. Delete or undo those profiles first, or import the file again "
                     "(it updates them).", [p.id for p in clash])
             at, mark = now_iso(), repo.audit_mark()
+            before = [now[b.id][0] for b in changes.updated_before]
             with repo.bulk_mode():
-                repo.restore_many(created, "profile.import_redo", at)
-                repo.update_many([(now[b.id][0], a.match_key, a.values) for b, a in
-                                  zip(changes.updated_before, changes.updated_after,
-                                      strict=True)], "profile.import_redo", at)
+                repo.restore_many(created, at)
+                repo.apply_updates([(b, a.match_key, a.values) for b, a in
+                                    zip(before, changes.updated_after, strict=True)], at)
+            batch = "" if not (created or changes.updated_before) else repo.audit_batch(
+                "profile.import_redo", {
+                    "site_id": changes.site_id, "redoes": changes.batch,
+                    "restored": list(changes.created_ids), "updated": [p.id for p in before]},
+                before, at)
             moved = replace(changes, stamp=at, audit_after=mark, audit_upto=repo.audit_mark(),
-                            undone=False, updated_after=())
+                            undone=False, updated_after=(), batch=batch)
         return replace(result, changes=moved)
 
 
@@ -488,9 +509,12 @@ def _stale(repo: ProfileRepository, changes: ImportChanges, now: State, *,
     A profile still carrying the step's `updated_at` is untouched. One with another was
     written since — edited (and maybe edited back), or only synced (a pull rewrites
     `updated_at` without a change): it counts as unchanged when it holds the values the
-    step's own audit row recorded for it (after an upsert, before a tombstone)."""
+    step left in it: the step's `digests` (`hash()` of the values, kept in memory, since
+    neither the batch's audit row nor the outbox holds a copy of the imported rows); a later
+    audit row of the profile tells an edit from a sync."""
     stale: list[tuple[str, str]] = []
     suspects: list[StoredProfile] = []
+    left = _left_digests(changes)
     for profile_id, gone in deleted.items():
         state = now.get(profile_id)
         if state is None:
@@ -502,15 +526,23 @@ def _stale(repo: ProfileRepository, changes: ImportChanges, now: State, *,
         elif updated_at != changes.stamp:
             suspects.append(stored)
     if suspects:
-        history = repo.audit_since([p.id for p in suspects], changes.audit_after)
+        later = repo.audit_since([p.id for p in suspects], changes.audit_upto)
         for p in suspects:
-            rows = history.get(p.id, [])
-            own = [r for r in rows if r[0] <= changes.audit_upto]
-            left = (own[0][2] if own[0][2] is not None else own[0][1]) if own else None
-            if left != payload_json(p.id, p.site_id, p.values):
-                later = any(r[0] > changes.audit_upto for r in rows)
-                stale.append((p.id, "was edited" if later else "was changed by a sync"))
+            if hash(p.values) != left[p.id]:
+                stale.append((p.id, "was edited" if p.id in later else "was changed by a sync"))
     return stale
+
+
+def _left_digests(changes: ImportChanges) -> dict[str, int]:
+    """`hash()` of the values the last step left in each profile, by id: the imported ones,
+    but after an undo the updated profiles hold their values from before the import."""
+    left = dict(zip(changes.created_ids, changes.digests, strict=False))
+    if changes.undone:
+        left.update((p.id, hash(p.values)) for p in changes.updated_before)
+    else:
+        left.update(zip((p.id for p in changes.updated_before),
+                        changes.digests[len(changes.created_ids):], strict=True))
+    return left
 
 
 def _already(now: State, created_ids: Sequence[str], created_deleted: bool,

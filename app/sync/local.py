@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Table, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.sync.transport import Op, RemoteChange
-from storage.changes import Change, record
+from storage.changes import BATCH, Change, record
 from storage.database import now_iso
+from storage.profile_repository import ProfileRepository
 from storage.tables import (
     AuditRow,
     ClientProfileRow,
@@ -208,16 +209,36 @@ def plan(s: Session, *, exclude: set[tuple[str, str]] | None = None) -> list[Pla
         key = (row.entity, row.entity_id)
         if key not in held:
             groups.setdefault(key, []).append(row)
+    bare: dict[str, list[str]] = {}  # the records whose newest change carries no payload
+    for (entity, entity_id), rows in groups.items():
+        if rows[-1].payload_json is None and rows[-1].op != "delete":
+            bare.setdefault(entity, []).append(entity_id)
+    current = {(entity, obj_id): payload for entity, ids in bare.items()
+               for obj_id, payload in _current(s, entity, ids).items()}
     out = []
     for (entity, entity_id), rows in groups.items():
         last = rows[-1]
-        payload = json.loads(last.payload_json)
-        op = Op(entity, entity_id, "delete" if last.op == "delete" else "upsert",
-                int(rows[0].base_version), payload, str(last.idempotency_key))
+        kind: Literal["upsert", "delete"] = "delete" if last.op == "delete" else "upsert"
+        if last.payload_json is not None:
+            payload = json.loads(last.payload_json)
+        elif kind == "upsert" and current.get((entity, entity_id)) is not None:
+            payload = current[(entity, entity_id)]
+        else:  # a delete, or a record no longer there: its current state is "deleted"
+            kind, payload = "delete", {"id": entity_id}
+        op = Op(entity, entity_id, kind, int(rows[0].base_version), payload,
+                str(last.idempotency_key))
         out.append(PlannedOp(op, tuple(r.seq for r in rows),
                              tuple(str(r.idempotency_key) for r in rows)))
     out.sort(key=lambda p: p.first_seq)
     return out
+
+
+def _current(s: Session, entity: str, ids: Sequence[str]) -> dict[str, Row | None]:
+    """The records as the push sends them now (None: deleted), for outbox rows written
+    without a payload (bulk changes: storage.changes.record_outbox)."""
+    if entity != "client_profile":  # the only records written so
+        raise ValueError(f"outbox rows of {entity} records must carry their payload")
+    return ProfileRepository(s).payloads(ids)
 
 
 def states_before(s: Session, planned: Sequence[PlannedOp]) -> dict[tuple[str, str], Any]:
@@ -234,15 +255,35 @@ def states_before(s: Session, planned: Sequence[PlannedOp]) -> dict[tuple[str, s
               .where(AUDIT.c.entity == first.c.entity, AUDIT.c.entity_id == first.c.entity_id,
                      AUDIT.c.at >= first.c.created_at)
               .order_by(AUDIT.c.seq).limit(1).scalar_subquery())
+    own_seq = (select(AUDIT.c.seq)
+               .where(AUDIT.c.entity == first.c.entity, AUDIT.c.entity_id == first.c.entity_id,
+                      AUDIT.c.at >= first.c.created_at)
+               .order_by(AUDIT.c.seq).limit(1).scalar_subquery())
     seqs = sorted(updates.values())
-    out: dict[tuple[str, str], Any] = {}
+    found: dict[tuple[str, str], tuple[int, str | None, str]] = {}
     for start in range(0, len(seqs), 900):  # SQLite's bound-parameter limit
-        rows = s.execute(select(first.c.entity, first.c.entity_id, before)
+        rows = s.execute(select(first.c.entity, first.c.entity_id, own_seq, before,
+                                first.c.created_at)
                          .where(first.c.seq.in_(seqs[start:start + 900])))
-        for entity, entity_id, before_json in rows:
-            if before_json is not None:
-                out[(entity, entity_id)] = json.loads(before_json)
-    return out
+        for entity, entity_id, seq, before_json, created_at in rows:
+            found[(entity, entity_id)] = (2**62 if seq is None else int(seq), before_json,
+                                          created_at)
+    # A bulk change wrote one audit row for the batch, with the before-states of what it
+    # updated: the first change of a record may be in one (the oldest entry wins).
+    since = min((created_at for _seq, _before, created_at in found.values()), default="")
+    batches = s.execute(select(AUDIT.c.seq, AUDIT.c.at, AUDIT.c.before_json,
+                               func.json_extract(AUDIT.c.after_json, "$.entity"))
+                        .where(AUDIT.c.entity == BATCH, AUDIT.c.at >= since)
+                        .order_by(AUDIT.c.seq))
+    for seq, at, before_map, entity in batches:
+        if not before_map or before_map == "{}":
+            continue
+        for obj_id, state in json.loads(before_map).items():
+            mine = found.get((entity, obj_id))
+            if mine is not None and seq < mine[0] and at >= mine[2]:
+                found[(entity, obj_id)] = (seq, json.dumps(state), mine[2])
+    return {key: json.loads(before_json) for key, (_seq, before_json, _at) in found.items()
+            if before_json is not None}
 
 
 def batch_key(ops: Sequence[PlannedOp]) -> str:

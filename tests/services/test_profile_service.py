@@ -4,6 +4,7 @@ on real workspace files."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import uuid
@@ -33,7 +34,8 @@ from app.services.profiles import (
     ProfileRecord,
 )
 from app.services.workspace import Workspace
-from storage.changes import time_ordered_ids
+from app.sync import SyncEngine
+from storage.changes import record_history, time_ordered_ids
 from storage.profile_repository import (
     PROFILE_FIELDS,
     match_key_json,
@@ -60,18 +62,35 @@ def counts(path: Path) -> dict[str, int]:
                 for t in ("client_profiles", "outbox", "audit")}
 
 
-def outbox(path: Path, entity_id: str) -> list[tuple[str, str, int]]:
+def outbox(path: Path, entity_id: str) -> list[tuple[str, Any, int]]:
+    """The record's outbox rows: (op, payload, base version); payload None: the push sends
+    the record as it is then (bulk changes)."""
     with closing(sqlite3.connect(path)) as db:
-        return [(r[0], json.loads(r[1]), r[2]) for r in db.execute(
+        return [(r[0], r[1] and json.loads(r[1]), r[2]) for r in db.execute(
             "SELECT op, payload_json, base_version FROM outbox WHERE entity_id = ? "
             "ORDER BY seq", (entity_id,))]
 
 
-def audit(path: Path, entity_id: str) -> list[tuple[str, Any, Any]]:
+def audit(ws: Workspace, entity_id: str) -> list[tuple[str, Any, Any]]:
+    """The profile's history as the audit view shows it: (action, before, after), from its own
+    audit rows and from the batches (imports, their undo and redo) that name it."""
+    with ws.db.read() as s:
+        return [(e.action, e.before, e.after)
+                for e in record_history(s, "client_profile", entity_id)]
+
+
+def pushed(ws: Workspace) -> dict[str, tuple[str, Any, int]]:
+    """What a push would send now, by record id: (op, payload, base version)."""
+    return {i.id: (i.op, i.payload, i.base_version)
+            for i in SyncEngine(ws.db, None).plan()}  # type: ignore[arg-type]
+
+
+def batches(path: Path, after: int = 0) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The audit rows of bulk changes newer than seq `after`: (action, what, before)."""
     with closing(sqlite3.connect(path)) as db:
-        return [(r[0], r[1] and json.loads(r[1]), r[2] and json.loads(r[2])) for r in db.execute(
-            "SELECT action, before_json, after_json FROM audit WHERE entity_id = ? "
-            "ORDER BY seq", (entity_id,))]
+        return [(r[0], json.loads(r[1]), json.loads(r[2])) for r in db.execute(
+            "SELECT action, after_json, before_json FROM audit WHERE entity = 'batch' AND "
+            "seq > ? ORDER BY seq", (after,))]
 
 
 def profile(n: int = 0, **changes: str) -> Profile:
@@ -217,7 +236,7 @@ def test_import_writes_profiles_outbox_and_audit(ws: Workspace, tmp_path: Path) 
     assert not result.dry_run
     assert result.rejects_path is None
     assert counts(ws.path) == {"client_profiles": 3, "outbox": before["outbox"] + 3,
-                               "audit": before["audit"] + 3}
+                               "audit": before["audit"] + 1}  # one audit row: the batch
     records = ws.profiles.list(SITE)
     assert [r.profile for r in records] == [profile(n) for n in range(3)]
     site_id = ws.sites.get(SITE).id
@@ -226,8 +245,16 @@ def test_import_writes_profiles_outbox_and_audit(ws: Workspace, tmp_path: Path) 
     assert first.version == 0
     assert uuid.UUID(first.id).version == 7
     expected = {"id": first.id, "site_id": site_id, **first.profile.values(), "vip": False}
-    assert outbox(ws.path, first.id) == [("upsert", expected, 0)]
-    assert audit(ws.path, first.id) == [("profile.import", None, expected)]
+    assert outbox(ws.path, first.id) == [("upsert", None, 0)]  # no copy: the push reads it
+    assert pushed(ws)[first.id] == ("upsert", expected, 0)
+    assert audit(ws, first.id) == [("profile.import", None, None)]
+    ((action, what, befores),) = batches(ws.path)
+    assert action == "profile.import"
+    assert what == {"entity": "client_profile", "site_id": site_id, "file": "p.csv",
+                    "sha256": hashlib.sha256((tmp_path / "p.csv").read_bytes()).hexdigest(),
+                    "created": [r.id for r in sorted(records, key=lambda r: r.id)],
+                    "updated": []}
+    assert befores == {}
 
 
 def test_result_to_dict(ws: Workspace, tmp_path: Path) -> None:
@@ -343,13 +370,13 @@ def test_reimport_updates_instead_of_duplicating(ws: Workspace, tmp_path: Path) 
     assert by_id[ids["ada2@contoso.com"]].profile.title == "Chief Engineer"
     updated = by_id[ids["ada4@contoso.com"]].profile
     assert (updated.email, updated.vip) == ("ADA4@Contoso.com", True)
-    assert counts(ws.path) == {k: v + 3 if k != "client_profiles" else 6
-                               for k, v in after_first.items()}
-    history = audit(ws.path, ids["ada2@contoso.com"])
+    assert counts(ws.path) == {"client_profiles": 6, "outbox": after_first["outbox"] + 3,
+                               "audit": after_first["audit"] + 1}
+    history = audit(ws, ids["ada2@contoso.com"])
     assert [a[0] for a in history] == ["profile.import", "profile.import"]
-    assert history[1][1]["title"] == "Engineer"
-    assert history[1][2]["title"] == "Chief Engineer"
+    assert history[1][1]["title"] == "Engineer"  # the state before, from the batch
     assert outbox(ws.path, ids["ada2@contoso.com"])[1][0] == "upsert"
+    assert pushed(ws)[ids["ada2@contoso.com"]][1]["title"] == "Chief Engineer"
 
 
 def test_reimport_matches_by_name_and_phone_without_email(ws: Workspace, tmp_path: Path
@@ -435,9 +462,9 @@ def test_add_update_delete_restore(ws: Workspace) -> None:
     ops = [(op, payload.get("title"), base) for op, payload, base in outbox(ws.path, added.id)]
     assert ops == [("upsert", "Engineer", 0), ("upsert", "CTO", 0),
                    ("delete", None, 0), ("upsert", "CTO", 0)]
-    actions = [a[0] for a in audit(ws.path, added.id)]
+    actions = [a[0] for a in audit(ws, added.id)]
     assert actions == ["profile.create", "profile.update", "profile.delete", "profile.restore"]
-    deleted = audit(ws.path, added.id)[2]
+    deleted = audit(ws, added.id)[2]
     assert deleted[1]["title"] == "CTO"
     assert deleted[2] is None
 
@@ -650,7 +677,7 @@ def test_a_real_import_carries_what_undo_needs(mixed: tuple[Workspace, ImportRes
         actions = [r[0] for r in db.execute("SELECT action FROM audit WHERE seq > ? AND "
                                             "seq <= ?", (changes.audit_after,
                                                          changes.audit_upto))]
-        assert actions == ["profile.import"] * 5
+        assert actions == ["profile.import"]  # one row for the batch
     assert "created=3" in repr(changes)
     assert "changes" not in repr(result)  # no 100k rows in a log line
     assert not result.undone
@@ -681,19 +708,20 @@ def test_undo_import_puts_the_site_back_exactly(mixed: tuple[Workspace, ImportRe
     assert sorted((r["entity_id"], r["op"]) for r in out) == sorted(
         [(i, "delete") for i in created] + [(i, "upsert") for i in updated])
     assert all(r["entity"] == "client_profile" and r["base_version"] == 0 for r in out)
-    upserts = {r["entity_id"]: json.loads(r["payload_json"]) for r in out if r["op"] == "upsert"}
-    assert {p["title"] for p in upserts.values()} == {"Engineer"}
+    assert all(r["payload_json"] is None for r in out)  # the push reads the records
+    plan = pushed(ws)
+    upserts = {i: payload for i, (op, payload, _v) in plan.items() if op == "upsert"}
+    assert {upserts[i]["title"] for i in updated} == {"Engineer"}
     assert upserts[updated[1]]["vip"] is False
-    trail = new_rows(ws.path, "audit", audit_seq)
-    assert {r["action"] for r in trail} == {"profile.import_undo"}
-    assert len(trail) == 5
-    by_id = {r["entity_id"]: r for r in trail}
-    assert by_id[created[0]]["after_json"] is None
-    assert json.loads(by_id[created[0]]["before_json"])["email"] == "ada5@contoso.com"
-    assert json.loads(by_id[updated[0]]["before_json"])["title"] == "Chief Engineer"
-    assert json.loads(by_id[updated[0]]["after_json"])["title"] == "Engineer"
+    assert [plan[i] for i in created] == [("delete", {"id": i}, 0) for i in created]
+    ((action, what, befores),) = batches(ws.path, audit_seq)  # one audit row for the undo
+    assert action == "profile.import_undo"
+    assert (what["deleted"], what["updated"]) == (list(created), updated)
+    assert what["undoes"] == result.changes.batch
+    assert set(befores) == set(updated)
+    assert befores[updated[0]]["title"] == "Chief Engineer"
     # the history is kept: each created profile's audit reads import, then import_undo
-    assert [a[0] for a in audit(ws.path, created[0])] == ["profile.import",
+    assert [a[0] for a in audit(ws, created[0])] == ["profile.import",
                                                           "profile.import_undo"]
 
 
@@ -779,18 +807,18 @@ def test_redo_import_applies_the_same_rows_again(mixed: tuple[Workspace, ImportR
     assert sorted(r["entity_id"] for r in out) == sorted(
         [*result.changes.created_ids, *(p.id for p in result.changes.updated_before)])
     assert {r["op"] for r in out} == {"upsert"}
-    trail = new_rows(ws.path, "audit", audit_seq)
-    assert {r["action"] for r in trail} == {"profile.import_redo"}
-    by_id = {r["entity_id"]: r for r in trail}
+    ((action, what, befores),) = batches(ws.path, audit_seq)  # one audit row for the redo
+    assert action == "profile.import_redo"
     updated = result.changes.updated_before[0].id
-    assert json.loads(by_id[updated]["before_json"])["title"] == "Engineer"
-    assert json.loads(by_id[updated]["after_json"])["title"] == "Chief Engineer"
+    assert befores[updated]["title"] == "Engineer"
+    assert pushed(ws)[updated][1]["title"] == "Chief Engineer"
     created = result.changes.created_ids[0]
-    assert by_id[created]["before_json"] is None
+    assert created in what["restored"]
+    assert created not in befores
     # and again: undo, redo — each a new change in the history
     again = ws.profiles.redo_import(ws.profiles.undo_import(redone))
     assert live_state(ws.path, site_id) == after_import
-    assert [a[0] for a in audit(ws.path, created)] == [
+    assert [a[0] for a in audit(ws, created)] == [
         "profile.import", "profile.import_undo", "profile.import_redo", "profile.import_undo",
         "profile.import_redo"]
     with pytest.raises(ImportChanged, match="already applied"):
