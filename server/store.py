@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import threading
 import time
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Engine,
@@ -41,18 +43,22 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from server.entities import ENTITIES, validate_payload
 
 metadata = MetaData()
+Cursor = BigInteger().with_variant(Integer, "sqlite")
+MAX_INT64 = 2**63 - 1  # counters and versions are 64-bit on both databases
+MAX_OP_KEY = 64
 
 partners = Table(
     "partners", metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
-    Column("horizon", Integer, nullable=False, default=0),  # feed cursors below this expired
+    Column("horizon", BigInteger, nullable=False, default=0),  # feed cursors below this expired
 )
 clients = Table(
     "api_clients", metadata,
@@ -73,10 +79,10 @@ objects = Table(
     Column("partner_id", String(64), primary_key=True),
     Column("entity", String(40), primary_key=True),
     Column("id", String(64), primary_key=True),
-    Column("version", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
     Column("updated_at", String(32), nullable=False),
     Column("deleted_at", String(32), nullable=True),
-    Column("last_op_key", String(64), nullable=True),
+    Column("last_op_key", String(MAX_OP_KEY), nullable=True),
     Column("payload", Text, nullable=False),
 )
 object_versions = Table(
@@ -84,13 +90,15 @@ object_versions = Table(
     Column("partner_id", String(64), primary_key=True),
     Column("entity", String(40), primary_key=True),
     Column("id", String(64), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("version", BigInteger, primary_key=True),
     Column("deleted", Integer, nullable=False),
     Column("payload", Text, nullable=False),
 )
 changes = Table(
     "changes", metadata,
-    Column("cursor", Integer, primary_key=True, autoincrement=True),
+    # 64-bit on PostgreSQL (BIGSERIAL); SQLite's INTEGER PRIMARY KEY is 64-bit already and must
+    # stay spelled INTEGER to be the rowid (AUTOINCREMENT needs it).
+    Column("cursor", Cursor, primary_key=True, autoincrement=True),
     Column("partner_id", String(64), nullable=False),
     Column("entity", String(40), nullable=False),
     Column("obj_id", String(64), nullable=False),
@@ -102,7 +110,7 @@ changes = Table(
 applied_ops = Table(
     "applied_ops", metadata,
     Column("partner_id", String(64), primary_key=True),
-    Column("op_key", String(64), primary_key=True),
+    Column("op_key", String(MAX_OP_KEY), primary_key=True),
     Column("result", Text, nullable=False),
 )
 idempotency = Table(
@@ -121,7 +129,7 @@ attachments = Table(
     "attachments", metadata,
     Column("partner_id", String(64), primary_key=True),
     Column("sha256", String(64), primary_key=True),
-    Column("size", Integer, nullable=False),
+    Column("size", BigInteger, nullable=False),
     Column("data", LargeBinary, nullable=False),
     Column("created_at", String(32), nullable=False),
 )
@@ -204,8 +212,23 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create the database file readable by its owner only (0600), like the app's workspaces;
+    SQLite gives its -wal and -shm files the database file's mode."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    fd = os.open(database, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.name == "posix" and os.fstat(fd).st_uid == os.getuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
@@ -371,10 +394,22 @@ class Store:
         conn.execute(insert(changes).values(partner_id=partner_id, entity=entity, obj_id=obj_id))
         return StoredObject(entity, obj_id, version, at, deleted, payload)
 
+    @staticmethod
+    def _hold_feed(conn: Connection, partner_id: str) -> None:
+        """Serialise the partner's feed writes until this transaction ends. Cursors come from
+        one sequence, and on PostgreSQL concurrent transactions commit out of order: without
+        this a reader could see cursor 11 committed while 10 is still open, move past it, and
+        never see 10. Under the partner's row lock a transaction takes its cursors only after
+        the previous writer committed, so cursors become visible in order. (SQLite has one
+        writer at a time already.)"""
+        conn.execute(select(partners.c.id).where(partners.c.id == partner_id)
+                     .with_for_update())
+
     def create(self, partner_id: str, entity: str, obj_id: str, payload: dict[str, Any]
                ) -> StoredObject:
         """A write through an Asio-shaped path (no base version: creation only)."""
         with self.tx() as conn:
+            self._hold_feed(conn, partner_id)
             current = self._current(conn, partner_id, entity, obj_id)
             if current is not None:
                 raise IdempotencyConflict(409, f"{entity} {obj_id} already exists",
@@ -402,6 +437,7 @@ class Store:
         """Each op → applied / conflict / rejected, in the batch's transaction. Reads the
         records and op keys of the whole batch in a few queries and writes with executemany
         (one statement per table, not per op)."""
+        self._hold_feed(conn, partner_id)
         done = self._applied(conn, partner_id, ops)
         new_keys: list[tuple[str, dict[str, Any]]] = []
         current = self._currents(conn, partner_id, ops)  # (entity, id) -> state, kept current
@@ -637,6 +673,7 @@ class Store:
         """Forget tombstones and their feed entries; a cursor older than the newest purged
         tombstone has expired (it may have missed one): its holder must resync from 0."""
         with self.tx() as conn:
+            self._hold_feed(conn, partner_id)
             dead = conn.execute(
                 select(changes.c.cursor, changes.c.entity, changes.c.obj_id)
                 .join(objects, (objects.c.partner_id == changes.c.partner_id)
@@ -668,8 +705,11 @@ def validate_op(op: Mapping[str, Any]) -> list[str]:
     if kind not in ("upsert", "delete"):
         reasons.append("op must be 'upsert' or 'delete'")
     base = op.get("base_version", 0)
-    if not isinstance(base, int) or isinstance(base, bool) or base < 0:
-        reasons.append("base_version must be a non-negative integer")
+    if not isinstance(base, int) or isinstance(base, bool) or not 0 <= base <= MAX_INT64:
+        reasons.append(f"base_version must be an integer from 0 to {MAX_INT64}")
+    op_key = op.get("op_key")
+    if op_key is not None and (not isinstance(op_key, str) or len(op_key) > MAX_OP_KEY):
+        reasons.append(f"op_key must be a string of at most {MAX_OP_KEY} characters")
     if kind == "upsert" and isinstance(entity, str) and entity in ENTITIES:
         payload = op.get("payload")
         if not isinstance(payload, dict):
