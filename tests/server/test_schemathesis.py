@@ -28,6 +28,7 @@ from server.app import create_app
 from server.schemas import BatchResponse, ChangePage, ContactOut, SiteOut
 from tests.server import st_hooks
 from tests.server.live import LiveServer
+from tests.server.postgres import DATABASES, database_url
 
 assert st_hooks.before_call  # importing it registered the hook: a fresh Idempotency-Key per call
 
@@ -69,11 +70,14 @@ def seeded(server: LiveServer) -> LiveServer:
     return server
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path_factory.mktemp("schemathesis") / "server.db").start()
-    yield seeded(server)
-    server.stop()
+@pytest.fixture(scope="module", params=DATABASES)
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[LiveServer]:
+    """One seeded server per database for the module's tests (SQLite, then PostgreSQL)."""
+    with database_url(request.param, tmp_path_factory.mktemp("schemathesis")) as url:
+        server = LiveServer(url).start()
+        yield seeded(server)
+        server.stop()
 
 
 @pytest.fixture(scope="module")
