@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 CLIENTS_ENV = "PREFLIGHT_SERVER_CLIENTS"
 
@@ -58,11 +62,28 @@ def serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         sys.stderr.write(f"preflight server: {exc}\n")
         return 2
-    app = create_app(args.db, clients, token_ttl=args.token_ttl, rate_limit=args.rate_limit,
-                     faults=args.faults)
+    shown = redact(args.db)
+    try:
+        app = create_app(args.db, clients, token_ttl=args.token_ttl,
+                         rate_limit=args.rate_limit, faults=args.faults)
+    except SQLAlchemyError as exc:
+        # The driver's own words (they never hold the password), not the statement.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        sys.stderr.write(f"preflight server: cannot open the database {shown}: {reason}\n")
+        return 2
+    sys.stderr.write(f"preflight server: listening on http://{args.host}:{args.port} "
+                     f"({shown})\n")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws="none",
                 lifespan="off")
     return 0
+
+
+def redact(url: str) -> str:
+    """The database URL as it may be shown: its password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -70,7 +70,7 @@ def _server(args: argparse.Namespace, out: Output) -> int:
         out.note(f"preflight: error: the server needs the [server] extra ({exc.name} is "
                  "missing): pip install 'preflight[server]'")
         return 2
-    out.note(f"preflight server: listening on http://{args.host}:{args.port} ({args.db})")
+    # The server prints where it listens itself, with the database password hidden.
     result: int = module.serve(args)
     return result
 

@@ -94,14 +94,13 @@ class Cluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-_cluster: Cluster | None = None
+_clusters: list[Cluster] = []  # at most one: this process's
 
 
 def cluster() -> Cluster:
     """This process's cluster, started on first use and stopped at exit (session-scoped for
     every test folder that uses it)."""
-    global _cluster
-    if _cluster is None:
+    if not _clusters:
         binaries = bin_dir()
         if binaries is None or not (binaries / "pg_ctl").exists():
             reason = ("no PostgreSQL binaries (initdb, pg_ctl) found; install Debian's "
@@ -109,9 +108,10 @@ def cluster() -> Cluster:
             if os.environ.get("CI"):
                 pytest.fail(f"CI is set and {reason}", pytrace=False)
             pytest.skip(reason)
-        _cluster = Cluster(binaries)
-        atexit.register(_cluster.stop)
-    return _cluster
+        started = Cluster(binaries)
+        atexit.register(started.stop)
+        _clusters.append(started)
+    return _clusters[0]
 
 
 @contextlib.contextmanager

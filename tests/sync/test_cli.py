@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.cli.helpers import REPO_ROOT, cli_env
 from tests.server.live import CLIENTS, LiveServer, free_port
@@ -22,6 +23,13 @@ def preflight(*args: str, env: dict[str, str] | None = None,
                           cwd=REPO_ROOT, input=stdin, check=False)
     assert "Traceback" not in done.stdout + done.stderr, done.stderr
     return done
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """SQLite only: these drive the CLI, which is the same on either database (each test is
+    20-60 s of subprocesses); the engine-level sync tests run on both."""
+    return f"sqlite:///{tmp_path / 'server.db'}"
 
 
 def test_sync_dry_run_then_sync_then_another_workspace(server: LiveServer,
@@ -95,6 +103,21 @@ def test_preflight_server_serves(tmp_path: Path) -> None:
         process.terminate()
         process.wait(10)
     assert os.path.exists(tmp_path / "srv.db")
+    for name in ("srv.db", "srv.db-wal", "srv.db-shm"):  # like a workspace: the owner's only
+        if (tmp_path / name).exists():
+            assert (tmp_path / name).stat().st_mode & 0o777 == 0o600, name
+
+
+def test_preflight_server_prints_no_database_password(tmp_path: Path) -> None:
+    """The URL of a database it cannot reach: the password appears nowhere, and exit 2."""
+    url = "postgresql+psycopg://admin:S3cret-Passw0rd@127.0.0.1:1/preflight"
+    done = preflight("server", "--port", str(free_port()), "--db", url,
+                     env={"PREFLIGHT_SERVER_CLIENTS": "cli:cli-secret:partner-x"})
+    assert done.returncode == 2
+    assert "S3cret-Passw0rd" not in done.stdout + done.stderr
+    assert "cli-secret" not in done.stdout + done.stderr
+    assert "postgresql+psycopg://admin:***@127.0.0.1:1/preflight" in done.stderr
+    assert "cannot open the database" in done.stderr
 
 
 def test_conflicts_are_listed_and_resolved_from_the_command_line(server: LiveServer,
