@@ -262,6 +262,16 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[Connection]:
+        """A read-only connection whose statements all see one snapshot (SQLite's transaction
+        does already)."""
+        with self.engine.connect() as plain:
+            conn = plain if self.sqlite else plain.execution_options(
+                isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
     # --- clients, partners, tokens ------------------------------------------------------------
 
     def register_client(self, client_id: str, secret: str, partner_id: str,
@@ -640,8 +650,11 @@ class Store:
     def feed(self, partner_id: str, since: int, limit: int
              ) -> tuple[list[RawJSON], int, bool, dict[str, int] | None]:
         """A page of changes after `since`; on the last page also the live counts per entity,
-        read in the same transaction (the client's count check costs no extra request)."""
-        with self.engine.connect() as conn:
+        read in the same transaction (the client's count check costs no extra request).
+        On PostgreSQL the page, the newest cursor and the counts come from one snapshot
+        (REPEATABLE READ): read by separate statements under READ COMMITTED, a commit between
+        them would move the cursor past changes the page did not carry."""
+        with self._snapshot() as conn:
             horizon = conn.execute(select(partners.c.horizon).where(
                 partners.c.id == partner_id)).scalar()
             if since and horizon and since < horizon:
