@@ -42,7 +42,8 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
                       help="settle a conflict (with --take or --field) and exit; the next "
                            "sync sends the result")
     sync.add_argument("--take", choices=("mine", "theirs"), default=None,
-                      help="with --resolve: keep this side of the whole record")
+                      help="with --resolve: this side for every disputed field "
+                           "(edits nobody disputed are kept from both sides)")
     sync.add_argument("--field", action="append", default=[], metavar="FIELD=mine|theirs",
                       help="with --resolve: the side to keep for one conflicting field")
     server = command("server", "run the reference backend")
