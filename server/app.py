@@ -34,7 +34,13 @@ from app.domain.helpdesk.references import MAX_ATTACHMENT_BYTES, SHA256_HEX
 from server.entities import COLLECTIONS, ENTITIES, VISIBLE_PATTERN, validate_payload
 from server.errors import error, error_responses, http_error, validation_error
 from server.faults import FaultInjector
-from server.guard import MAX_BODY_BYTES, MAX_TOKEN_BODY_BYTES, InputGuard, StrictRoute
+from server.guard import (
+    MAX_BODY_BYTES,
+    MAX_TOKEN_BODY_BYTES,
+    BadInput,
+    InputGuard,
+    StrictRoute,
+)
 from server.schemas import (
     Assignment,
     AttachmentOut,
@@ -257,8 +263,8 @@ def _create(request: Request, who: TokenInfo, entity: str, obj_id: str | None,
     try:
         return _store(request).create(who.partner_id, entity, obj_id or str(uuid.uuid4()),
                                       payload)
-    except IdempotencyConflict as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    except IdempotencyConflict as exc:  # already_exists, name_taken
+        raise BadInput(exc.status, str(exc), exc.code) from None
 
 
 def _live(request: Request, who: TokenInfo, entity: str, obj_id: str) -> StoredObject:

@@ -40,6 +40,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     update,
 )
@@ -47,7 +48,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
+from server import names
 from server.entities import ENTITIES, validate_payload
+from server.names import Names, names_metadata, object_names
 
 metadata = MetaData()
 Cursor = BigInteger().with_variant(Integer, "sqlite")
@@ -248,7 +251,16 @@ class Store:
         # SQLite has one writer anyway; serialising here avoids busy retries in the pool.
         self._write_lock = threading.Lock() if self.sqlite else None
         self._purged_at = 0.0
+        had_names = inspect(self.engine).has_table(object_names.name)
         metadata.create_all(self.engine)
+        names_metadata.create_all(self.engine)
+        if not had_names:
+            with self.tx() as conn:
+                names.backfill(conn, (
+                    (r.partner_id, r.entity, r.id, json.loads(r.payload))
+                    for r in conn.execute(select(objects).where(
+                        objects.c.entity.in_(sorted(names.UNIQUE_NAMES)),
+                        objects.c.deleted_at.is_(None)))))
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
@@ -424,6 +436,12 @@ class Store:
             if current is not None:
                 raise IdempotencyConflict(409, f"{entity} {obj_id} already exists",
                                           "already_exists")
+            taken = Names(conn, partner_id, [(entity, obj_id, payload)])
+            clash = taken.clash(entity, obj_id, payload)
+            if clash:
+                raise IdempotencyConflict(409, clash, "name_taken")
+            taken.take(entity, obj_id, payload)
+            taken.flush(conn)
             return self._write(conn, partner_id, entity, obj_id, current=None, payload=payload,
                                deleted=False, op_key=None)
 
@@ -451,6 +469,7 @@ class Store:
         done = self._applied(conn, partner_id, ops)
         new_keys: list[tuple[str, dict[str, Any]]] = []
         current = self._currents(conn, partner_id, ops)  # (entity, id) -> state, kept current
+        taken = Names(conn, partner_id, names.upserts(ops))
         writes: list[tuple[str, str, int, str, str | None, str, str | None, bool]] = []
         results: list[dict[str, Any]] = []
         at = now_iso()
@@ -482,6 +501,12 @@ class Store:
                     "base": self._base(conn, partner_id, entity, obj_id, base) if base else None})
                 continue
             deleted = op["op"] == "delete"
+            clash = None if deleted else taken.clash(entity, obj_id, op["payload"])
+            if clash:
+                results.append({"entity": entity, "id": obj_id, "status": "rejected",
+                                "reasons": [clash]})
+                continue
+            taken.take(entity, obj_id, None if deleted else op["payload"])
             if deleted:
                 payload_text = state[3] if state is not None else canonical({"id": obj_id})
             else:
@@ -498,6 +523,7 @@ class Store:
                 new_keys.append((key, answer))
             results.append(answer)
         self._flush(conn, partner_id, writes, new_keys)
+        taken.flush(conn)
         return results
 
     def _applied(self, conn: Connection, partner_id: str, ops: Sequence[Mapping[str, Any]]
