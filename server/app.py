@@ -145,32 +145,28 @@ class ContactCreateRequest(Strict):
 
 
 class RateLimiter:
-    """A fixed one-minute window per partner and resource (Asio's `limit/remaining/reset`)."""
+    """A fixed one-minute window per partner and resource (Asio's `limit/remaining/reset`),
+    counted in the database: every worker process shares it."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, store: Store, per_minute: int) -> None:
+        self.store = store
         self.per_minute = per_minute
-        self.windows: dict[tuple[str, str], tuple[int, int]] = {}
 
     def hit(self, partner: str, resource: str) -> int | None:
         """Count a call; the seconds to wait when over the limit, else None."""
-        window = int(time.time() // 60)
-        start, used = self.windows.get((partner, resource), (window, 0))
-        if start != window:
-            start, used = window, 0
-        if used >= self.per_minute:
-            return max(1, (start + 1) * 60 - int(time.time()))
-        self.windows[(partner, resource)] = (start, used + 1)
-        return None
+        now = time.time()
+        window = int(now // 60)
+        if self.store.hit_rate(partner, resource, self.per_minute, window):
+            return None
+        return max(1, (window + 1) * 60 - int(now))
 
     def state(self, partner: str) -> dict[str, dict[str, int]]:
         window = int(time.time() // 60)
-        out = {}
-        for resource in ("batch", "changes", "read"):
-            start, used = self.windows.get((partner, resource), (window, 0))
-            used = used if start == window else 0
-            out[resource] = {"limit": self.per_minute, "remaining": self.per_minute - used,
-                             "reset": (window + 1) * 60}
-        return out
+        used = self.store.rate_usage(partner, window)
+        return {resource: {"limit": self.per_minute,
+                           "remaining": max(0, self.per_minute - used.get(resource, 0)),
+                           "reset": (window + 1) * 60}
+                for resource in ("batch", "changes", "read")}
 
 
 def _asio_company(obj: StoredObject, partner_id: str) -> dict[str, Any]:
@@ -582,7 +578,7 @@ def create_app(db_url: str = "sqlite:///preflight-server.db", clients: Clients |
     )
     app.state.store = store
     app.state.body_limit = body_limit
-    app.state.limiter = RateLimiter(rate_limit)
+    app.state.limiter = RateLimiter(store, rate_limit)
     app.state.token_ttl = token_ttl
     app.state.attachment_limit = attachment_limit
     app.middleware("http")(_request_id)

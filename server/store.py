@@ -35,6 +35,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    case,
     create_engine,
     delete,
     event,
@@ -126,6 +127,16 @@ idempotency = Table(
     Column("status_code", Integer, nullable=True),
     Column("response", Text, nullable=True),
 )
+rate_windows = Table(
+    # Asio's fixed one-minute windows, per partner and resource: in the database, so that every
+    # worker process counts against the same limit.
+    "rate_windows", metadata,
+    Column("partner_id", String(64), primary_key=True),
+    Column("resource", String(20), primary_key=True),
+    Column("window", BigInteger, nullable=False),
+    Column("used", BigInteger, nullable=False),
+)
+RATE_RESOURCES = ("batch", "changes", "read")
 attachments = Table(
     # Files attached to Help Desk references, by the SHA-256 of their bytes, per partner: one
     # partner knowing a hash reads nothing of another's.
@@ -293,6 +304,11 @@ class Store:
                     is None:
                 conn.execute(insert(partners).values(id=partner_id,
                                                      name=partner_name or partner_id, horizon=0))
+            known = set(conn.execute(select(rate_windows.c.resource).where(
+                rate_windows.c.partner_id == partner_id)).scalars())
+            for resource in sorted(set(RATE_RESOURCES) - known):
+                conn.execute(insert(rate_windows).values(partner_id=partner_id,
+                                                         resource=resource, window=0, used=0))
             conn.execute(delete(clients).where(clients.c.client_id == client_id))
             conn.execute(insert(clients).values(client_id=client_id, secret_hash=_sha(secret),
                                                 partner_id=partner_id))
@@ -320,6 +336,41 @@ class Store:
         if row is None or row.expires_at <= time.time():
             return None
         return TokenInfo(row.partner_id, row.client_id, row.scope)
+
+    # --- rate limits --------------------------------------------------------------------------
+
+    def hit_rate(self, partner_id: str, resource: str, per_minute: int, window: int) -> bool:
+        """Count a call in the partner's current one-minute window; False when over the limit.
+        One statement: atomic across worker processes on either database."""
+        with self.tx() as conn:
+            counted = conn.execute(
+                update(rate_windows).where(
+                    rate_windows.c.partner_id == partner_id,
+                    rate_windows.c.resource == resource,
+                    ~((rate_windows.c.window == window) & (rate_windows.c.used >= per_minute)))
+                .values(used=case((rate_windows.c.window == window, rate_windows.c.used + 1),
+                                  else_=1), window=window)).rowcount
+            if counted:
+                return True
+            if conn.execute(select(rate_windows.c.used).where(
+                    rate_windows.c.partner_id == partner_id,
+                    rate_windows.c.resource == resource)).first() is not None:
+                return False  # over the limit
+            try:  # a partner registered before the table existed: its first call
+                with conn.begin_nested():
+                    conn.execute(insert(rate_windows).values(
+                        partner_id=partner_id, resource=resource, window=window, used=1))
+            except IntegrityError:  # another worker's first call got there first
+                pass
+            return True
+
+    def rate_usage(self, partner_id: str, window: int) -> dict[str, int]:
+        """Calls counted per resource in this window."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(rate_windows.c.resource, rate_windows.c.window,
+                                       rate_windows.c.used).where(
+                rate_windows.c.partner_id == partner_id))
+            return {r.resource: int(r.used) if r.window == window else 0 for r in rows}
 
     # --- objects ------------------------------------------------------------------------------
 

@@ -56,6 +56,10 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     server.add_argument("--token-ttl", type=float, default=3600.0, help=argparse.SUPPRESS)
     server.add_argument("--rate-limit", type=int, default=100_000, help=argparse.SUPPRESS)
     server.add_argument("--faults", action="store_true", help=argparse.SUPPRESS)
+    server.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="worker processes (several need PostgreSQL to scale)")
+    server.add_argument("--max-body", type=int, default=None, metavar="BYTES",
+                        help="largest request body (default 32 MiB)")
 
 
 def run(command: str, args: argparse.Namespace, out: Output) -> int:
