@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes (several need PostgreSQL to scale; all state "
                              "is in the database)")
     parser.add_argument("--max-body", type=int, default=None, metavar="BYTES",
-                        help="largest request body (default 32 MiB; attachments have theirs)")
+                        help="largest request body (default 48 MiB; attachments have theirs)")
 
 
 def serve(args: argparse.Namespace) -> int:

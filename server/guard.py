@@ -18,7 +18,7 @@ from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_BODY_BYTES = 32 * 1024 * 1024  # a batch of 500 ops of 64 KiB each fits
+MAX_BODY_BYTES = 48 * 1024 * 1024  # the client's batch of 500 ops of up to 64 KiB each fits
 MAX_TOKEN_BODY_BYTES = 16 * 1024  # client credentials are a few hundred bytes
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -59,7 +59,7 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     server.add_argument("--workers", type=int, default=1, metavar="N",
                         help="worker processes (several need PostgreSQL to scale)")
     server.add_argument("--max-body", type=int, default=None, metavar="BYTES",
-                        help="largest request body (default 32 MiB)")
+                        help="largest request body (default 48 MiB)")
 
 
 def run(command: str, args: argparse.Namespace, out: Output) -> int:
