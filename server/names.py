@@ -10,7 +10,7 @@ on PostgreSQL); the partner's feed lock (`Store._hold_feed`) serialises check an
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -62,21 +62,21 @@ def slot(entity: str, payload: Mapping[str, Any] | None) -> Slot | None:
 
 
 class Names:
-    """The name slots one batch touches: the database's, with the batch's own writes on top."""
+    """The name slots one batch touches: the database's, with the batch's own writes on top.
+    `wanted`: (entity, id, slot) of each op, computed once (`slots`)."""
 
     def __init__(self, conn: Connection, partner_id: str,
-                 wanted: Iterable[tuple[str, str, Mapping[str, Any] | None]]) -> None:
+                 wanted: Sequence[tuple[str, str, Slot | None]]) -> None:
         self.partner_id = partner_id
         self.holders: dict[tuple[str, Slot], set[str]] = {}
         self.slot_of: dict[tuple[str, str], Slot | None] = {}
-        self.touched: set[tuple[str, str]] = set()
+        self.stored: dict[tuple[str, str], Slot] = {}  # as the table has them
         hashes: dict[str, set[str]] = {}
         ids: dict[str, set[str]] = {}
-        for entity, obj_id, payload in wanted:
+        for entity, obj_id, taken in wanted:
             if entity not in UNIQUE_NAMES:
                 continue
             ids.setdefault(entity, set()).add(obj_id)
-            taken = slot(entity, payload)
             if taken is not None:
                 hashes.setdefault(entity, set()).add(taken[1])
         for entity, id_set in ids.items():
@@ -94,61 +94,62 @@ class Names:
             column.in_(values)))
         for obj_id, scope, name_hash in rows:
             self.holders.setdefault((entity, (scope, name_hash)), set()).add(obj_id)
-            self.slot_of[(entity, obj_id)] = (scope, name_hash)
+            self.slot_of[(entity, obj_id)] = self.stored[(entity, obj_id)] = (scope, name_hash)
 
-    def clash(self, entity: str, obj_id: str, payload: Mapping[str, Any]) -> str | None:
+    def clash(self, entity: str, obj_id: str, wanted: Slot | None, name: Any) -> str | None:
         """Why this upsert may not take its name (another live object has it), or None. An
         object keeping the name it has is never refused (duplicates stored before this rule
         stay editable)."""
-        wanted = slot(entity, payload)
         if wanted is None or self.slot_of.get((entity, obj_id)) == wanted:
             return None
         others = sorted(self.holders.get((entity, wanted), set()) - {obj_id})
         if not others:
             return None
         where = f" in company {wanted[0]}" if UNIQUE_NAMES[entity] else ""
-        return (f"a {LABEL[entity]} named {payload.get('name')!r} already exists{where} "
+        return (f"a {LABEL[entity]} named {name!r} already exists{where} "
                 f"(id {others[0]}); names are compared ignoring case, width and invisible "
                 "characters: rename one")
 
-    def take(self, entity: str, obj_id: str, payload: Mapping[str, Any] | None) -> None:
-        """Record a write (payload None: deleted)."""
+    def take(self, entity: str, obj_id: str, new: Slot | None) -> None:
+        """Record a write: the object's slot now (None: deleted, or no name)."""
         if entity not in UNIQUE_NAMES:
             return
         old = self.slot_of.get((entity, obj_id))
         if old is not None:
             self.holders.get((entity, old), set()).discard(obj_id)
-        new = slot(entity, payload)
         self.slot_of[(entity, obj_id)] = new
         if new is not None:
             self.holders.setdefault((entity, new), set()).add(obj_id)
-        self.touched.add((entity, obj_id))
 
     def flush(self, conn: Connection) -> None:
-        if not self.touched:
-            return
-        touched = sorted(self.touched)
-        conn.execute(delete(object_names).where(
-            object_names.c.partner_id == self.partner_id,
-            object_names.c.entity == bindparam("b_entity"),
-            object_names.c.obj_id == bindparam("b_id")),
-            [{"b_entity": e, "b_id": i} for e, i in touched])
-        rows = [{"partner_id": self.partner_id, "entity": e, "obj_id": i,
-                 "scope": taken[0], "name_hash": taken[1]}
-                for e, i in touched if (taken := self.slot_of.get((e, i))) is not None]
+        """Write the slots that changed (most writes keep their name: nothing to write)."""
+        changed = [(key, taken) for key, taken in self.slot_of.items()
+                   if self.stored.get(key) != taken]
+        gone = [{"b_entity": e, "b_id": i} for (e, i), _ in changed if (e, i) in self.stored]
+        if gone:
+            conn.execute(delete(object_names).where(
+                object_names.c.partner_id == self.partner_id,
+                object_names.c.entity == bindparam("b_entity"),
+                object_names.c.obj_id == bindparam("b_id")), gone)
+        rows = [{"partner_id": self.partner_id, "entity": e, "obj_id": i, "scope": taken[0],
+                 "name_hash": taken[1]} for (e, i), taken in changed if taken is not None]
         if rows:
             conn.execute(insert(object_names), rows)
-        self.touched.clear()
+        self.stored = {key: taken for key, taken in self.slot_of.items() if taken is not None}
 
 
-def upserts(ops: Iterable[Mapping[str, Any]]
-            ) -> Iterator[tuple[str, str, Mapping[str, Any] | None]]:
-    """(entity, id, payload or None for a delete) of a batch's well-formed ops."""
+def slots(ops: Iterable[Mapping[str, Any]]) -> list[tuple[str, str, Slot | None]]:
+    """(entity, id, the slot its upsert takes; None for a delete or an unnamed entity) of each
+    well-formed op, in order; ("", "", None) for the others."""
+    out: list[tuple[str, str, Slot | None]] = []
     for op in ops:
         entity, obj_id, payload = op.get("entity"), op.get("id"), op.get("payload")
-        if isinstance(entity, str) and isinstance(obj_id, str):
-            yield entity, obj_id, payload if op.get("op") == "upsert" and isinstance(
-                payload, dict) else None
+        if not isinstance(entity, str) or not isinstance(obj_id, str):
+            out.append(("", "", None))
+            continue
+        upsert = op.get("op") == "upsert" and isinstance(payload, dict)
+        out.append((entity, obj_id, slot(entity, payload) if upsert else None))
+    return out
 
 
 def backfill(conn: Connection, live: Iterable[tuple[str, str, str, Mapping[str, Any]]]) -> None:

@@ -487,11 +487,12 @@ class Store:
             if current is not None:
                 raise IdempotencyConflict(409, f"{entity} {obj_id} already exists",
                                           "already_exists")
-            taken = Names(conn, partner_id, [(entity, obj_id, payload)])
-            clash = taken.clash(entity, obj_id, payload)
+            name_slot = names.slot(entity, payload)
+            taken = Names(conn, partner_id, [(entity, obj_id, name_slot)])
+            clash = taken.clash(entity, obj_id, name_slot, payload.get("name"))
             if clash:
                 raise IdempotencyConflict(409, clash, "name_taken")
-            taken.take(entity, obj_id, payload)
+            taken.take(entity, obj_id, name_slot)
             taken.flush(conn)
             return self._write(conn, partner_id, entity, obj_id, current=None, payload=payload,
                                deleted=False, op_key=None)
@@ -520,11 +521,12 @@ class Store:
         done = self._applied(conn, partner_id, ops)
         new_keys: list[tuple[str, dict[str, Any]]] = []
         current = self._currents(conn, partner_id, ops)  # (entity, id) -> state, kept current
-        taken = Names(conn, partner_id, names.upserts(ops))
+        wanted = names.slots(ops)
+        taken = Names(conn, partner_id, wanted)
         writes: list[tuple[str, str, int, str, str | None, str, str | None, bool]] = []
         results: list[dict[str, Any]] = []
         at = now_iso()
-        for op in ops:
+        for op, (_, _, name_slot) in zip(ops, wanted, strict=True):
             entity, obj_id, op_key = op.get("entity"), op.get("id"), op.get("op_key")
             key = op_key if isinstance(op_key, str) and op_key else None
             if key is not None and key in done:  # applied before (a lost answer): same result
@@ -552,12 +554,13 @@ class Store:
                     "base": self._base(conn, partner_id, entity, obj_id, base) if base else None})
                 continue
             deleted = op["op"] == "delete"
-            clash = None if deleted else taken.clash(entity, obj_id, op["payload"])
+            clash = None if deleted else taken.clash(entity, obj_id, name_slot,
+                                                     op["payload"].get("name"))
             if clash:
                 results.append({"entity": entity, "id": obj_id, "status": "rejected",
                                 "reasons": [clash]})
                 continue
-            taken.take(entity, obj_id, None if deleted else op["payload"])
+            taken.take(entity, obj_id, name_slot)
             if deleted:
                 payload_text = state[3] if state is not None else canonical({"id": obj_id})
             else:
