@@ -34,6 +34,13 @@ from app.domain.helpdesk.references import MAX_ATTACHMENT_BYTES, SHA256_HEX
 from server.entities import COLLECTIONS, ENTITIES, VISIBLE_PATTERN, validate_payload
 from server.errors import error, error_responses, http_error, validation_error
 from server.faults import FaultInjector
+from server.guard import (
+    MAX_BODY_BYTES,
+    MAX_TOKEN_BODY_BYTES,
+    BadInput,
+    InputGuard,
+    StrictRoute,
+)
 from server.schemas import (
     Assignment,
     AttachmentOut,
@@ -74,9 +81,9 @@ class Strict(BaseModel):
 
 class TokenRequest(Strict):
     grant_type: Literal["client_credentials"] = "client_credentials"
-    client_id: str = ""
-    client_secret: str = ""
-    scope: str = ""
+    client_id: str = Field("", max_length=100)
+    client_secret: str = Field("", max_length=1000)
+    scope: str = Field("", max_length=200)
 
 
 class TokenResponse(BaseModel):
@@ -138,32 +145,28 @@ class ContactCreateRequest(Strict):
 
 
 class RateLimiter:
-    """A fixed one-minute window per partner and resource (Asio's `limit/remaining/reset`)."""
+    """A fixed one-minute window per partner and resource (Asio's `limit/remaining/reset`),
+    counted in the database: every worker process shares it."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, store: Store, per_minute: int) -> None:
+        self.store = store
         self.per_minute = per_minute
-        self.windows: dict[tuple[str, str], tuple[int, int]] = {}
 
     def hit(self, partner: str, resource: str) -> int | None:
         """Count a call; the seconds to wait when over the limit, else None."""
-        window = int(time.time() // 60)
-        start, used = self.windows.get((partner, resource), (window, 0))
-        if start != window:
-            start, used = window, 0
-        if used >= self.per_minute:
-            return max(1, (start + 1) * 60 - int(time.time()))
-        self.windows[(partner, resource)] = (start, used + 1)
-        return None
+        now = time.time()
+        window = int(now // 60)
+        if self.store.hit_rate(partner, resource, self.per_minute, window):
+            return None
+        return max(1, (window + 1) * 60 - int(now))
 
     def state(self, partner: str) -> dict[str, dict[str, int]]:
         window = int(time.time() // 60)
-        out = {}
-        for resource in ("batch", "changes", "read"):
-            start, used = self.windows.get((partner, resource), (window, 0))
-            used = used if start == window else 0
-            out[resource] = {"limit": self.per_minute, "remaining": self.per_minute - used,
-                             "reset": (window + 1) * 60}
-        return out
+        used = self.store.rate_usage(partner, window)
+        return {resource: {"limit": self.per_minute,
+                           "remaining": max(0, self.per_minute - used.get(resource, 0)),
+                           "reset": (window + 1) * 60}
+                for resource in ("batch", "changes", "read")}
 
 
 def _asio_company(obj: StoredObject, partner_id: str) -> dict[str, Any]:
@@ -256,8 +259,8 @@ def _create(request: Request, who: TokenInfo, entity: str, obj_id: str | None,
     try:
         return _store(request).create(who.partner_id, entity, obj_id or str(uuid.uuid4()),
                                       payload)
-    except IdempotencyConflict as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    except IdempotencyConflict as exc:  # already_exists, name_taken
+        raise BadInput(exc.status, str(exc), exc.code) from None
 
 
 def _live(request: Request, who: TokenInfo, entity: str, obj_id: str) -> StoredObject:
@@ -278,15 +281,15 @@ def _ok(model: Any, **more: Any) -> dict[int | str, dict[str, Any]]:
 # particular to one operation are declared on it.
 NEXT_LINK = {"Link": {"description": 'the next page: `<url>; rel="next"`',
                       "schema": {"type": "string"}}}
-auth_routes = APIRouter(responses=_doc(422))
-asio = APIRouter(responses=_doc(401, 422, 429))
-extensions = APIRouter(tags=[EXT_TAG], responses=_doc(401, 422, 429))
+auth_routes = APIRouter(responses=_doc(422), route_class=StrictRoute)
+asio = APIRouter(responses=_doc(401, 422, 429), route_class=StrictRoute)
+extensions = APIRouter(tags=[EXT_TAG], responses=_doc(401, 422, 429), route_class=StrictRoute)
 
 
 # --- authorization ----------------------------------------------------------------------------
 
 @auth_routes.post("/v1/token", tags=["Authorization"], response_model=TokenResponse,
-                  responses=_doc(400, 401))
+                  responses=_doc(400, 401, 413))
 def token(request: Request, body: TokenRequest) -> Any:
     ttl: float = request.app.state.token_ttl
     issued = _store(request).issue_token(body.client_id, body.client_secret, body.scope, ttl)
@@ -315,7 +318,7 @@ def companies(who: Auth, request: Request, response: Response, *, limit: Limit =
 
 
 @asio.post("/api/platform/v1/company/companies", tags=["Company"], response_model=None,
-           responses={**_ok(CompanyOut), **_doc(400, 409)})
+           responses={**_ok(CompanyOut), **_doc(400, 409, 413)})
 def create_company(who: Auth, request: Request, body: CompanyCreateRequest) -> dict[str, Any]:
     obj = _create(request, who, "company", body.id, {"name": body.name})
     return _asio_company(obj, who.partner_id)
@@ -341,7 +344,7 @@ def company_sites(who: Auth, companyId: str, request: Request, response: Respons
 @asio.post("/api/platform/v1/company/companies/{companyId}/sites", tags=["Company"],
            status_code=201, response_model=None,
            responses={201: {"model": SiteOut, "description": "Created"},
-                      **_doc(400, 404, 409)})
+                      **_doc(400, 404, 409, 413)})
 def create_site(who: Auth, request: Request, companyId: str,
                 body: SiteCreateRequest) -> dict[str, Any]:
     _live(request, who, "company", companyId)
@@ -371,7 +374,7 @@ def contacts(who: Auth, request: Request, response: Response, *, limit: Limit = 
 @asio.post("/api/platform/v1/contact/contacts", tags=["Company"], status_code=201,
            response_model=None,
            responses={201: {"model": ContactOut, "description": "Created"},
-                      **_doc(400, 404, 409, text={404: "No such site for this partner"})})
+                      **_doc(400, 404, 409, 413, text={404: "No such site for this partner"})})
 def create_contact(who: Auth, request: Request, body: ContactCreateRequest) -> dict[str, Any]:
     _live(request, who, "site", body.site.id)
     payload: dict[str, Any] = {"site_id": body.site.id, "first_name": body.firstName,
@@ -559,9 +562,11 @@ async def _request_id(request: Request,
 
 def create_app(db_url: str = "sqlite:///preflight-server.db", clients: Clients | None = None,
                *, token_ttl: float = 3600.0, rate_limit: int = 100_000,
-               faults: bool = False, attachment_limit: int = MAX_ATTACHMENT_BYTES) -> FastAPI:
+               faults: bool = False, attachment_limit: int = MAX_ATTACHMENT_BYTES,
+               body_limit: int = MAX_BODY_BYTES) -> FastAPI:
     """The app over the database at `db_url`; `clients` maps client id → (secret, partner);
-    `attachment_limit`: the largest file `PUT /v1/attachments/{sha256}` takes, in bytes."""
+    `attachment_limit`: the largest file `PUT /v1/attachments/{sha256}` takes, in bytes;
+    `body_limit`: the largest body of any other request."""
     store = Store(db_url)
     for client_id, (secret, partner_id) in (clients or {}).items():
         store.register_client(client_id, secret, partner_id)
@@ -572,7 +577,8 @@ def create_app(db_url: str = "sqlite:///preflight-server.db", clients: Clients |
                     "(marked `x-preflight-extension: true`) for sync.",
     )
     app.state.store = store
-    app.state.limiter = RateLimiter(rate_limit)
+    app.state.body_limit = body_limit
+    app.state.limiter = RateLimiter(store, rate_limit)
     app.state.token_ttl = token_ttl
     app.state.attachment_limit = attachment_limit
     app.middleware("http")(_request_id)
@@ -584,6 +590,10 @@ def create_app(db_url: str = "sqlite:///preflight-server.db", clients: Clients |
         injector.install(app)
     for router in (auth_routes, asio, extensions):
         app.include_router(router)
+    # Outermost: refused before anything else runs (authentication included).
+    app.add_middleware(InputGuard, default_cap=body_limit, caps=(
+        ("/v1/token", MAX_TOKEN_BODY_BYTES, "body_too_large"),
+        ("/v1/attachments/", attachment_limit, "attachment_too_large")))
     return app
 
 

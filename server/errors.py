@@ -44,7 +44,7 @@ _TEXT = {
     404: "No such object for this partner",
     409: "Already exists / a request with this Idempotency-Key is still being processed",
     410: "The cursor expired: resync from 0",
-    413: "Too many ops in one batch",
+    413: "The body is over the size cap (or, on /v1/batch, too many ops)",
     422: "The request does not match its schema (or, on /v1/batch, the Idempotency-Key was "
          "used with another request body)",
     429: "Rate limited: wait `Retry-After` seconds",
@@ -92,7 +92,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
-    return error(exc.status_code, str(exc.detail), headers=headers)
+    return error(exc.status_code, str(exc.detail), getattr(exc, "code", None), headers=headers)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:

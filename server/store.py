@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import threading
 import time
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Engine,
@@ -33,26 +35,34 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    case,
     create_engine,
     delete,
     event,
     func,
     insert,
+    inspect,
     select,
     update,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
+from server import names
 from server.entities import ENTITIES, validate_payload
+from server.names import Names, names_metadata, object_names
 
 metadata = MetaData()
+Cursor = BigInteger().with_variant(Integer, "sqlite")
+MAX_INT64 = 2**63 - 1  # counters and versions are 64-bit on both databases
+MAX_OP_KEY = 64
 
 partners = Table(
     "partners", metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
-    Column("horizon", Integer, nullable=False, default=0),  # feed cursors below this expired
+    Column("horizon", BigInteger, nullable=False, default=0),  # feed cursors below this expired
 )
 clients = Table(
     "api_clients", metadata,
@@ -73,10 +83,10 @@ objects = Table(
     Column("partner_id", String(64), primary_key=True),
     Column("entity", String(40), primary_key=True),
     Column("id", String(64), primary_key=True),
-    Column("version", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
     Column("updated_at", String(32), nullable=False),
     Column("deleted_at", String(32), nullable=True),
-    Column("last_op_key", String(64), nullable=True),
+    Column("last_op_key", String(MAX_OP_KEY), nullable=True),
     Column("payload", Text, nullable=False),
 )
 object_versions = Table(
@@ -84,13 +94,15 @@ object_versions = Table(
     Column("partner_id", String(64), primary_key=True),
     Column("entity", String(40), primary_key=True),
     Column("id", String(64), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("version", BigInteger, primary_key=True),
     Column("deleted", Integer, nullable=False),
     Column("payload", Text, nullable=False),
 )
 changes = Table(
     "changes", metadata,
-    Column("cursor", Integer, primary_key=True, autoincrement=True),
+    # 64-bit on PostgreSQL (BIGSERIAL); SQLite's INTEGER PRIMARY KEY is 64-bit already and must
+    # stay spelled INTEGER to be the rowid (AUTOINCREMENT needs it).
+    Column("cursor", Cursor, primary_key=True, autoincrement=True),
     Column("partner_id", String(64), nullable=False),
     Column("entity", String(40), nullable=False),
     Column("obj_id", String(64), nullable=False),
@@ -102,7 +114,7 @@ changes = Table(
 applied_ops = Table(
     "applied_ops", metadata,
     Column("partner_id", String(64), primary_key=True),
-    Column("op_key", String(64), primary_key=True),
+    Column("op_key", String(MAX_OP_KEY), primary_key=True),
     Column("result", Text, nullable=False),
 )
 idempotency = Table(
@@ -115,13 +127,23 @@ idempotency = Table(
     Column("status_code", Integer, nullable=True),
     Column("response", Text, nullable=True),
 )
+rate_windows = Table(
+    # Asio's fixed one-minute windows, per partner and resource: in the database, so that every
+    # worker process counts against the same limit.
+    "rate_windows", metadata,
+    Column("partner_id", String(64), primary_key=True),
+    Column("resource", String(20), primary_key=True),
+    Column("window", BigInteger, nullable=False),
+    Column("used", BigInteger, nullable=False),
+)
+RATE_RESOURCES = ("batch", "changes", "read")
 attachments = Table(
     # Files attached to Help Desk references, by the SHA-256 of their bytes, per partner: one
     # partner knowing a hash reads nothing of another's.
     "attachments", metadata,
     Column("partner_id", String(64), primary_key=True),
     Column("sha256", String(64), primary_key=True),
-    Column("size", Integer, nullable=False),
+    Column("size", BigInteger, nullable=False),
     Column("data", LargeBinary, nullable=False),
     Column("created_at", String(32), nullable=False),
 )
@@ -204,8 +226,23 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create the database file readable by its owner only (0600), like the app's workspaces;
+    SQLite gives its -wal and -shm files the database file's mode."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    fd = os.open(database, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.name == "posix" and os.fstat(fd).st_uid == os.getuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
@@ -225,7 +262,16 @@ class Store:
         # SQLite has one writer anyway; serialising here avoids busy retries in the pool.
         self._write_lock = threading.Lock() if self.sqlite else None
         self._purged_at = 0.0
+        had_names = inspect(self.engine).has_table(object_names.name)
         metadata.create_all(self.engine)
+        names_metadata.create_all(self.engine)
+        if not had_names:
+            with self.tx() as conn:
+                names.backfill(conn, (
+                    (r.partner_id, r.entity, r.id, json.loads(r.payload))
+                    for r in conn.execute(select(objects).where(
+                        objects.c.entity.in_(sorted(names.UNIQUE_NAMES)),
+                        objects.c.deleted_at.is_(None)))))
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
@@ -239,6 +285,16 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[Connection]:
+        """A read-only connection whose statements all see one snapshot (SQLite's transaction
+        does already)."""
+        with self.engine.connect() as plain:
+            conn = plain if self.sqlite else plain.execution_options(
+                isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
     # --- clients, partners, tokens ------------------------------------------------------------
 
     def register_client(self, client_id: str, secret: str, partner_id: str,
@@ -248,6 +304,11 @@ class Store:
                     is None:
                 conn.execute(insert(partners).values(id=partner_id,
                                                      name=partner_name or partner_id, horizon=0))
+            known = set(conn.execute(select(rate_windows.c.resource).where(
+                rate_windows.c.partner_id == partner_id)).scalars())
+            for resource in sorted(set(RATE_RESOURCES) - known):
+                conn.execute(insert(rate_windows).values(partner_id=partner_id,
+                                                         resource=resource, window=0, used=0))
             conn.execute(delete(clients).where(clients.c.client_id == client_id))
             conn.execute(insert(clients).values(client_id=client_id, secret_hash=_sha(secret),
                                                 partner_id=partner_id))
@@ -275,6 +336,41 @@ class Store:
         if row is None or row.expires_at <= time.time():
             return None
         return TokenInfo(row.partner_id, row.client_id, row.scope)
+
+    # --- rate limits --------------------------------------------------------------------------
+
+    def hit_rate(self, partner_id: str, resource: str, per_minute: int, window: int) -> bool:
+        """Count a call in the partner's current one-minute window; False when over the limit.
+        One statement: atomic across worker processes on either database."""
+        with self.tx() as conn:
+            counted = conn.execute(
+                update(rate_windows).where(
+                    rate_windows.c.partner_id == partner_id,
+                    rate_windows.c.resource == resource,
+                    ~((rate_windows.c.window == window) & (rate_windows.c.used >= per_minute)))
+                .values(used=case((rate_windows.c.window == window, rate_windows.c.used + 1),
+                                  else_=1), window=window)).rowcount
+            if counted:
+                return True
+            if conn.execute(select(rate_windows.c.used).where(
+                    rate_windows.c.partner_id == partner_id,
+                    rate_windows.c.resource == resource)).first() is not None:
+                return False  # over the limit
+            try:  # a partner registered before the table existed: its first call
+                with conn.begin_nested():
+                    conn.execute(insert(rate_windows).values(
+                        partner_id=partner_id, resource=resource, window=window, used=1))
+            except IntegrityError:  # another worker's first call got there first
+                pass
+            return True
+
+    def rate_usage(self, partner_id: str, window: int) -> dict[str, int]:
+        """Calls counted per resource in this window."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(rate_windows.c.resource, rate_windows.c.window,
+                                       rate_windows.c.used).where(
+                rate_windows.c.partner_id == partner_id))
+            return {r.resource: int(r.used) if r.window == window else 0 for r in rows}
 
     # --- objects ------------------------------------------------------------------------------
 
@@ -371,14 +467,33 @@ class Store:
         conn.execute(insert(changes).values(partner_id=partner_id, entity=entity, obj_id=obj_id))
         return StoredObject(entity, obj_id, version, at, deleted, payload)
 
+    @staticmethod
+    def _hold_feed(conn: Connection, partner_id: str) -> None:
+        """Serialise the partner's feed writes until this transaction ends. Cursors come from
+        one sequence, and on PostgreSQL concurrent transactions commit out of order: without
+        this a reader could see cursor 11 committed while 10 is still open, move past it, and
+        never see 10. Under the partner's row lock a transaction takes its cursors only after
+        the previous writer committed, so cursors become visible in order. (SQLite has one
+        writer at a time already.)"""
+        conn.execute(select(partners.c.id).where(partners.c.id == partner_id)
+                     .with_for_update())
+
     def create(self, partner_id: str, entity: str, obj_id: str, payload: dict[str, Any]
                ) -> StoredObject:
         """A write through an Asio-shaped path (no base version: creation only)."""
         with self.tx() as conn:
+            self._hold_feed(conn, partner_id)
             current = self._current(conn, partner_id, entity, obj_id)
             if current is not None:
                 raise IdempotencyConflict(409, f"{entity} {obj_id} already exists",
                                           "already_exists")
+            name_slot = names.slot(entity, payload)
+            taken = Names(conn, partner_id, [(entity, obj_id, name_slot)])
+            clash = taken.clash(entity, obj_id, name_slot, payload.get("name"))
+            if clash:
+                raise IdempotencyConflict(409, clash, "name_taken")
+            taken.take(entity, obj_id, name_slot)
+            taken.flush(conn)
             return self._write(conn, partner_id, entity, obj_id, current=None, payload=payload,
                                deleted=False, op_key=None)
 
@@ -402,13 +517,16 @@ class Store:
         """Each op → applied / conflict / rejected, in the batch's transaction. Reads the
         records and op keys of the whole batch in a few queries and writes with executemany
         (one statement per table, not per op)."""
+        self._hold_feed(conn, partner_id)
         done = self._applied(conn, partner_id, ops)
         new_keys: list[tuple[str, dict[str, Any]]] = []
         current = self._currents(conn, partner_id, ops)  # (entity, id) -> state, kept current
+        wanted = names.slots(ops)
+        taken = Names(conn, partner_id, wanted)
         writes: list[tuple[str, str, int, str, str | None, str, str | None, bool]] = []
         results: list[dict[str, Any]] = []
         at = now_iso()
-        for op in ops:
+        for op, (_, _, name_slot) in zip(ops, wanted, strict=True):
             entity, obj_id, op_key = op.get("entity"), op.get("id"), op.get("op_key")
             key = op_key if isinstance(op_key, str) and op_key else None
             if key is not None and key in done:  # applied before (a lost answer): same result
@@ -436,6 +554,13 @@ class Store:
                     "base": self._base(conn, partner_id, entity, obj_id, base) if base else None})
                 continue
             deleted = op["op"] == "delete"
+            clash = None if deleted else taken.clash(entity, obj_id, name_slot,
+                                                     op["payload"].get("name"))
+            if clash:
+                results.append({"entity": entity, "id": obj_id, "status": "rejected",
+                                "reasons": [clash]})
+                continue
+            taken.take(entity, obj_id, name_slot)
             if deleted:
                 payload_text = state[3] if state is not None else canonical({"id": obj_id})
             else:
@@ -452,6 +577,7 @@ class Store:
                 new_keys.append((key, answer))
             results.append(answer)
         self._flush(conn, partner_id, writes, new_keys)
+        taken.flush(conn)
         return results
 
     def _applied(self, conn: Connection, partner_id: str, ops: Sequence[Mapping[str, Any]]
@@ -604,8 +730,11 @@ class Store:
     def feed(self, partner_id: str, since: int, limit: int
              ) -> tuple[list[RawJSON], int, bool, dict[str, int] | None]:
         """A page of changes after `since`; on the last page also the live counts per entity,
-        read in the same transaction (the client's count check costs no extra request)."""
-        with self.engine.connect() as conn:
+        read in the same transaction (the client's count check costs no extra request).
+        On PostgreSQL the page, the newest cursor and the counts come from one snapshot
+        (REPEATABLE READ): read by separate statements under READ COMMITTED, a commit between
+        them would move the cursor past changes the page did not carry."""
+        with self._snapshot() as conn:
             horizon = conn.execute(select(partners.c.horizon).where(
                 partners.c.id == partner_id)).scalar()
             if since and horizon and since < horizon:
@@ -637,6 +766,7 @@ class Store:
         """Forget tombstones and their feed entries; a cursor older than the newest purged
         tombstone has expired (it may have missed one): its holder must resync from 0."""
         with self.tx() as conn:
+            self._hold_feed(conn, partner_id)
             dead = conn.execute(
                 select(changes.c.cursor, changes.c.entity, changes.c.obj_id)
                 .join(objects, (objects.c.partner_id == changes.c.partner_id)
@@ -668,8 +798,11 @@ def validate_op(op: Mapping[str, Any]) -> list[str]:
     if kind not in ("upsert", "delete"):
         reasons.append("op must be 'upsert' or 'delete'")
     base = op.get("base_version", 0)
-    if not isinstance(base, int) or isinstance(base, bool) or base < 0:
-        reasons.append("base_version must be a non-negative integer")
+    if not isinstance(base, int) or isinstance(base, bool) or not 0 <= base <= MAX_INT64:
+        reasons.append(f"base_version must be an integer from 0 to {MAX_INT64}")
+    op_key = op.get("op_key")
+    if op_key is not None and (not isinstance(op_key, str) or len(op_key) > MAX_OP_KEY):
+        reasons.append(f"op_key must be a string of at most {MAX_OP_KEY} characters")
     if kind == "upsert" and isinstance(entity, str) and entity in ENTITIES:
         payload = op.get("payload")
         if not isinstance(payload, dict):

@@ -42,7 +42,8 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
                       help="settle a conflict (with --take or --field) and exit; the next "
                            "sync sends the result")
     sync.add_argument("--take", choices=("mine", "theirs"), default=None,
-                      help="with --resolve: keep this side of the whole record")
+                      help="with --resolve: this side for every disputed field "
+                           "(edits nobody disputed are kept from both sides)")
     sync.add_argument("--field", action="append", default=[], metavar="FIELD=mine|theirs",
                       help="with --resolve: the side to keep for one conflicting field")
     server = command("server", "run the reference backend")
@@ -55,6 +56,10 @@ def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     server.add_argument("--token-ttl", type=float, default=3600.0, help=argparse.SUPPRESS)
     server.add_argument("--rate-limit", type=int, default=100_000, help=argparse.SUPPRESS)
     server.add_argument("--faults", action="store_true", help=argparse.SUPPRESS)
+    server.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="worker processes (several need PostgreSQL to scale)")
+    server.add_argument("--max-body", type=int, default=None, metavar="BYTES",
+                        help="largest request body (default 48 MiB)")
 
 
 def run(command: str, args: argparse.Namespace, out: Output) -> int:
@@ -70,7 +75,7 @@ def _server(args: argparse.Namespace, out: Output) -> int:
         out.note(f"preflight: error: the server needs the [server] extra ({exc.name} is "
                  "missing): pip install 'preflight[server]'")
         return 2
-    out.note(f"preflight server: listening on http://{args.host}:{args.port} ({args.db})")
+    # The server prints where it listens itself, with the database password hidden.
     result: int = module.serve(args)
     return result
 

@@ -428,11 +428,12 @@ class SyncEngine:
     # --- resolving conflicts ----------------------------------------------------------------------
 
     def resolve(self, seq: int, choice: Literal["mine", "theirs"] | dict[str, str]) -> None:
-        """Settle a conflict: keep mine (sent on the next sync over the server's version),
-        take theirs (the local record becomes the server's), or per field
-        ({field: "mine"|"theirs"}, unnamed fields merge as usual). A change the server
-        rejected: "theirs" drops it, "mine" sends it again. A server record this workspace
-        refused: "theirs" tries it again, "mine" leaves it out."""
+        """Settle a conflict: keep mine or take theirs for every disputed field (fields only
+        one side changed keep that change either way; what differs from the server's version
+        is sent on the next sync), or per field ({field: "mine"|"theirs"}, unnamed fields
+        merge as usual). An edit against a delete: "mine"/"theirs" keeps that side's record.
+        A change the server rejected: "theirs" drops it, "mine" sends it again. A server
+        record this workspace refused: "theirs" tries it again, "mine" leaves it out."""
         from app.domain.errors import NotFound
 
         with self.db.write() as s:
@@ -450,6 +451,23 @@ class SyncEngine:
                     local.write_local(s, row.entity, row.entity_id, theirs, version)
             elif row.kind == "rejected" and choice != "theirs":
                 label = "mine"  # send it again as it is (after the cause was fixed)
+            elif isinstance(choice, str) and mine is not None and theirs is not None:
+                # An edit against an edit: the side chosen for the record settles the disputed
+                # fields only; a field only one side changed keeps that change (another admin's
+                # undisputed edit is never reverted, nor is ours dropped).
+                disputed = merge(base, mine, theirs).conflicts
+                chosen = choose(base, mine, theirs, dict.fromkeys(disputed, choice))
+                kept = {**(chosen or {}), "id": row.entity_id}
+                label = choice
+                if kept == {**theirs, "id": row.entity_id}:
+                    s.execute(local.OUTBOX.delete().where(
+                        local.OUTBOX.c.entity == row.entity,
+                        local.OUTBOX.c.entity_id == row.entity_id))
+                    local.write_local(s, row.entity, row.entity_id, theirs, version)
+                else:
+                    local.replace_pending(s, row.entity, row.entity_id, kept,
+                                          base_version=version,
+                                          action=f"sync.resolve.{label}", before=theirs)
             elif choice == "theirs":
                 s.execute(local.OUTBOX.delete().where(
                     local.OUTBOX.c.entity == row.entity,

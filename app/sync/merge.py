@@ -9,6 +9,7 @@ of the whole record (field `_deleted`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,15 @@ def unflatten(flat: dict[str, Any], shape: Payload | None = None) -> Payload:
     return out
 
 
+def _same(left: Any, right: Any) -> bool:
+    """Equal as JSON: `true` is not `1` (Python's True == 1 would merge one into the other)."""
+    if left is _MISSING or right is _MISSING:
+        return left is right
+    if type(left) is type(right) and isinstance(left, str | int | float | type(None)):
+        return bool(left == right)
+    return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
+
+
 @dataclass(frozen=True)
 class MergeResult:
     merged: Payload | None  # None: the merged record is deleted
@@ -69,11 +79,11 @@ def merge(base: Payload | None, mine: Payload | None, theirs: Payload | None, *,
     for key in sorted(set(m) | set(t)):
         mv, tv = m.get(key, _MISSING), t.get(key, _MISSING)
         bv = b.get(key, _MISSING) if base is not None else _MISSING
-        if mv == tv:
+        if _same(mv, tv):
             value = mv
-        elif base is not None and mv == bv:
+        elif base is not None and _same(mv, bv):
             value = tv
-        elif base is not None and tv == bv:
+        elif base is not None and _same(tv, bv):
             value = mv
         else:
             conflicts.append(key)

@@ -58,11 +58,12 @@ def test_requests_without_a_valid_token_are_refused(server: LiveServer) -> None:
 
 
 def test_a_token_expires(tmp_path: Path) -> None:
-    live = LiveServer(tmp_path / "s.db", token_ttl=0.3).start()
+    # 2 s: long enough for the first call on a busy CI machine, short enough to wait out.
+    live = LiveServer(tmp_path / "s.db", token_ttl=2.0).start()
     try:
         with live.client() as client:
             assert client.get("/v1/counts").status_code == 200
-            time.sleep(0.4)
+            time.sleep(2.1)
             assert client.get("/v1/counts").status_code == 401
     finally:
         live.stop()

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.cli.helpers import REPO_ROOT, cli_env
 from tests.server.live import CLIENTS, LiveServer, free_port
@@ -22,6 +23,13 @@ def preflight(*args: str, env: dict[str, str] | None = None,
                           cwd=REPO_ROOT, input=stdin, check=False)
     assert "Traceback" not in done.stdout + done.stderr, done.stderr
     return done
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """SQLite only: these drive the CLI, which is the same on either database (each test is
+    20-60 s of subprocesses); the engine-level sync tests run on both."""
+    return f"sqlite:///{tmp_path / 'server.db'}"
 
 
 def test_sync_dry_run_then_sync_then_another_workspace(server: LiveServer,
@@ -95,6 +103,21 @@ def test_preflight_server_serves(tmp_path: Path) -> None:
         process.terminate()
         process.wait(10)
     assert os.path.exists(tmp_path / "srv.db")
+    for name in ("srv.db", "srv.db-wal", "srv.db-shm"):  # like a workspace: the owner's only
+        if (tmp_path / name).exists():
+            assert (tmp_path / name).stat().st_mode & 0o777 == 0o600, name
+
+
+def test_preflight_server_prints_no_database_password(tmp_path: Path) -> None:
+    """The URL of a database it cannot reach: the password appears nowhere, and exit 2."""
+    url = "postgresql+psycopg://admin:S3cret-Passw0rd@127.0.0.1:1/preflight"
+    done = preflight("server", "--port", str(free_port()), "--db", url,
+                     env={"PREFLIGHT_SERVER_CLIENTS": "cli:cli-secret:partner-x"})
+    assert done.returncode == 2
+    assert "S3cret-Passw0rd" not in done.stdout + done.stderr
+    assert "cli-secret" not in done.stdout + done.stderr
+    assert "postgresql+psycopg://admin:***@127.0.0.1:1/preflight" in done.stderr
+    assert "cannot open the database" in done.stderr
 
 
 def test_conflicts_are_listed_and_resolved_from_the_command_line(server: LiveServer,
@@ -154,3 +177,40 @@ def test_sync_summary_counts_the_files_it_moved(server: LiveServer, tmp_path: Pa
     assert pulled.returncode == 0, pulled.stderr
     assert "files: uploaded 0, downloaded 2" in pulled.stdout
     assert "file not synced" not in pulled.stdout
+
+
+def test_take_mine_keeps_the_other_admins_undisputed_edit(server: LiveServer,
+                                                          tmp_path: Path) -> None:
+    """Two admins edit one patching policy: A one classification, B another, both the install
+    window. B keeps mine: the window is B's, and both classification edits survive."""
+    a, b = str(tmp_path / "a.preflight"), str(tmp_path / "b.preflight")
+    env = {"PREFLIGHT_SYNC_SECRET": "alpha-secret", "PREFLIGHT_SYNC_SERVER": server.url,
+           "PREFLIGHT_SYNC_CLIENT_ID": "alpha"}
+    for ws in (a, b):
+        assert preflight("init", "--workspace", ws).returncode == 0
+    created = preflight("policy", "create", "--type", "os-patching-server", "--name", "Patch",
+                        "--set", "automation=true", "--set", "install_window=22:00-04:00",
+                        "--workspace", a)
+    assert created.returncode == 0, created.stderr
+    for ws in (a, b):
+        assert preflight("sync", "--workspace", ws, env=env).returncode == 0
+    for ws, edits in ((a, ["classification.driver=do-not-deploy", "install_window=21:00-03:00"]),
+                      (b, ["classification.tools=deploy-all", "install_window=23:00-05:00"])):
+        done = preflight("policy", "set", "Patch", *edits, "--workspace", ws)
+        assert done.returncode == 0, done.stderr
+    assert preflight("sync", "--workspace", a, env=env).returncode == 0
+    synced = json.loads(preflight("sync", "--json", "--workspace", b, env=env).stdout)
+    assert synced["conflicts"] == 1
+    [listed] = json.loads(preflight("sync", "--conflicts", "--json", "--workspace", b).stdout)
+    assert listed["fields"] == ["settings.install_window"]
+    done = preflight("sync", "--resolve", str(listed["id"]), "--take", "mine", "--workspace", b)
+    assert done.returncode == 0, done.stderr
+    for ws in (b, a):
+        assert preflight("sync", "--workspace", ws, env=env).returncode == 0
+    for ws in (a, b):
+        shown = json.loads(preflight("policy", "show", "Patch", "--json", "--workspace", ws
+                                     ).stdout)
+        settings = shown["settings"]
+        assert settings["install_window"] == "23:00-05:00", ws  # B's, the one disputed
+        assert settings["classification.driver"] == "do-not-deploy", ws  # A's, undisputed
+        assert settings["classification.tools"] == "deploy-all", ws  # B's, undisputed

@@ -123,14 +123,51 @@ def test_resolving_with_theirs_takes_the_server_copy(pair: tuple[Workspace, Work
     [conflict] = conflicts(b, server)
     assert conflict.fields == ("settings.notification_rule",)
     resolve(b, server, conflict.seq, "theirs")
+    report = sync(b, server)
+    assert report.applied == 1  # b's undisputed edit, on top of the server's copy
+    assert report.count_check == "ok"
+    sync(a, server)
+    for ws in pair:
+        settings = ws.policies.get("RMM").settings
+        assert settings["notification_rule"] == "North"  # theirs: the disputed field
+        assert settings["noc_access_level"] == 2  # nobody disputed b's edit: kept
+    assert snapshot(a) == snapshot(b)
+
+
+def test_taking_theirs_when_nothing_of_mine_is_undisputed_sends_nothing(
+        pair: tuple[Workspace, Workspace], server: LiveServer) -> None:
+    a, b = pair
+    a.policies.update("RMM", {"notification_rule": "North", "auto_credentials_servers": True})
+    b.policies.update("RMM", {"notification_rule": "South"})
+    sync(a, server)
+    assert sync(b, server).conflicts == 1
+    [conflict] = conflicts(b, server)
+    resolve(b, server, conflict.seq, "theirs")
     assert outbox(b) == 0
     report = sync(b, server)
     assert report.pushed == 0
-    assert report.count_check == "ok"
     settings = b.policies.get("RMM").settings
-    assert settings["notification_rule"] == "North"
-    assert settings["noc_access_level"] == 0  # all theirs: b's other edits are dropped too
-    assert settings["noc_enabled"] is False
+    assert (settings["notification_rule"], settings["auto_credentials_servers"]) == ("North", True)
+    assert snapshot(a) == snapshot(b)
+
+
+def test_keeping_mine_keeps_the_other_admins_undisputed_edits(
+        pair: tuple[Workspace, Workspace], server: LiveServer) -> None:
+    a, b = pair
+    a.policies.update("RMM", {"notification_rule": "North", "auto_credentials_servers": True})
+    b.policies.update("RMM", {"notification_rule": "South", "noc_enabled": True})
+    sync(a, server)
+    assert sync(b, server).conflicts == 1
+    [conflict] = conflicts(b, server)
+    assert conflict.fields == ("settings.notification_rule",)
+    resolve(b, server, conflict.seq, "mine")
+    assert sync(b, server).applied == 1
+    sync(a, server)
+    for ws in pair:
+        settings = ws.policies.get("RMM").settings
+        assert settings["notification_rule"] == "South"  # mine: the disputed field
+        assert settings["auto_credentials_servers"] is True  # a's undisputed edit: kept
+        assert settings["noc_enabled"] is True  # b's own
     assert snapshot(a) == snapshot(b)
 
 

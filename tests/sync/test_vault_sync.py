@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from app.vault.errors import WrongPassword
 from tests.server.live import LiveServer, sync
@@ -37,8 +38,14 @@ def test_a_vault_pulled_into_another_workspace_opens_with_the_same_password(
         sync(b, server)
         sync(a, server)
         assert a.vault.reveal(added.id) == CANARY + "-b"
+        # What the server stored, on either database: every version of every object.
+        with server.app.state.store.engine.connect() as conn:
+            stored = " ".join(conn.execute(text("SELECT payload FROM object_versions")).scalars())
+        assert "password_ct" in stored
+        assert CANARY not in stored
     finally:
         a.close()
         b.close()
     for path in (tmp_path / "a.preflight", tmp_path / "b.preflight", tmp_path / "server.db"):
-        assert CANARY.encode() not in path.read_bytes()
+        if path.exists():  # the server's file, on SQLite
+            assert CANARY.encode() not in path.read_bytes()

@@ -92,8 +92,10 @@ class ConflictsPage(QWidget):
         self.keep_theirs.clicked.connect(lambda _c=False: self.resolve_current(THEIRS))
         self.keep_fields.clicked.connect(
             lambda _c=False: self.resolve_current(dict(self.fields.choices)))
-        self.keep_mine.setToolTip("Keep this workspace's version of the whole record")
-        self.keep_theirs.setToolTip("Take the server's version of the whole record")
+        self.keep_mine.setToolTip("Keep this workspace's value of every disputed field; "
+                                  "edits nobody disputed are kept from both sides")
+        self.keep_theirs.setToolTip("Take the server's value of every disputed field; "
+                                    "edits nobody disputed are kept from both sides")
         self.keep_fields.setToolTip("Keep the side chosen for each conflicting field; other "
                                     "fields merge")
         return buttons
