@@ -1,0 +1,602 @@
+"""Pull from and push to ConnectWise Asio (docs/asio.md). The GUI and the CLI call this.
+
+Pull: every read first, then one local transaction — a failed pull changes nothing. Push:
+reads and the plan first (the mapping lookup finds what an earlier, cut-off run created), then
+writes in order (companies, sites, contacts); each confirmed object's link is saved at once,
+so a run that stops half-way resumes where it stopped and creates nothing twice. Nothing on
+the platform is ever deleted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from app.asio.client import AsioClient
+from app.asio.contacts import contact_request
+from app.asio.drift import compare
+from app.asio.errors import AsioError
+from app.asio.matching import Match, match
+from app.asio.models import (
+    LOOKUP_KINDS,
+    RemoteCompany,
+    RemoteEndpoint,
+    RemoteSite,
+    company_create,
+    site_create,
+    site_rename,
+)
+from app.domain.model import Company, Device, Site, new_id
+from app.services.effective import EffectiveService
+from app.services.hierarchy import resolve_site
+from storage.asio_repository import AsioRepository, DriftRecord, Link
+from storage.bulk import insert_devices
+from storage.database import Database, now_iso
+from storage.profile_repository import PROFILE_FIELDS, ProfileRepository, StoredProfile
+from storage.repository import Repository
+
+QUOTA_REQUESTS, QUOTA_SECONDS = 500, 300  # the documented rate: about 500 requests / 5 min
+Progress = Callable[[int, int, str], None]  # done, total, what
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    entity: str  # company | site | contact
+    id: str
+    name: str
+    action: str  # create | update | skip
+    reason: str
+    remote_id: str | None = None
+    parent: str | None = None  # our id of the company (site) or site (contact)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    entity: str
+    id: str
+    name: str
+    candidates: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "candidates": list(self.candidates)}
+
+
+@dataclass
+class Plan:
+    items: list[PlanItem]
+    links_found: list[Link]  # matches found by our id or by name, saved when the push runs
+    reads: int  # requests the plan needed
+
+    def count(self, action: str, entity: str | None = None) -> int:
+        return sum(1 for i in self.items
+                   if i.action == action and (entity is None or i.entity == entity))
+
+    @property
+    def writes(self) -> int:
+        return self.count("create") + self.count("update")
+
+    def estimate_seconds(self) -> float:
+        """At the documented quota: what exceeds one window waits for the next ones."""
+        total = self.writes + self.reads
+        return max(0.0, (total - QUOTA_REQUESTS) * QUOTA_SECONDS / QUOTA_REQUESTS)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"items": [i.to_json() for i in self.items],
+                "summary": {a: {e: self.count(a, e) for e in ("company", "site", "contact")}
+                            for a in ("create", "update", "skip")},
+                "writes": self.writes, "estimated_seconds": round(self.estimate_seconds())}
+
+
+@dataclass
+class PushReport:
+    plan: Plan
+    created: dict[str, int] = field(default_factory=lambda: {"company": 0, "site": 0,
+                                                               "contact": 0})
+    updated: int = 0
+    requests: int = 0
+    writes: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"created": self.created, "updated_sites": self.updated,
+                "skipped": self.plan.count("skip"), "requests": self.requests,
+                "writes": self.writes, "plan": self.plan.to_json()}
+
+
+@dataclass
+class PullReport:
+    companies_linked: int = 0
+    sites_linked: int = 0
+    companies_remote_only: list[str] = field(default_factory=list)
+    sites_remote_only: list[str] = field(default_factory=list)
+    devices_added: int = 0
+    devices_linked: int = 0
+    devices_vanished: int = 0
+    lookups: dict[str, int] = field(default_factory=dict)
+    drift: int = 0
+    settings_in_agreement: int = 0
+    ambiguous: list[Ambiguity] = field(default_factory=list)
+    requests: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ambiguous"] = [a.to_json() for a in self.ambiguous]
+        return data
+
+
+@dataclass(frozen=True)
+class _Scope:
+    companies: list[Company]
+    sites: list[Site]
+
+
+class AsioService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- local reads --------------------------------------------------------------------------
+
+    def instance_id(self) -> str:
+        """Our productInstanceId: the workspace's id (made here for a workspace without one)."""
+        with self.db.write() as s:
+            repo = Repository(s)
+            value = repo.get_info("workspace_id")
+            if not value:
+                value = new_id()
+                repo.set_info("workspace_id", value)
+            return value
+
+    def _scope(self, site_refs: Sequence[str]) -> _Scope:
+        with self.db.read() as s:
+            repo = Repository(s)
+            if not site_refs:
+                return _Scope(repo.companies(), repo.sites())
+            sites: dict[str, Site] = {}
+            for ref in site_refs:
+                site = resolve_site(repo, ref)
+                sites[site.id] = site
+            company_ids = {s.company_id for s in sites.values()}
+            return _Scope([c for c in repo.companies() if c.id in company_ids],
+                          sorted(sites.values(), key=lambda x: x.name))
+
+    def status(self) -> dict[str, Any]:
+        """What the workspace holds of the platform (no request)."""
+        with self.db.read() as s:
+            asio, repo = AsioRepository(s), Repository(s)
+            counts = {e: len(asio.links(e)) for e in ("company", "site", "device", "contact")}
+            vanished = sum(1 for x in asio.links("device").values() if x.state == "vanished")
+            lookups = {k: len(v) for k, v in asio.lookups().items()}
+            return {"linked": counts, "devices_vanished": vanished,
+                    "companies": len(repo.companies()), "sites": len(repo.sites()),
+                    "lookups": lookups, "lookups_fetched_at": asio.lookups_fetched_at(),
+                    "last_pull": repo.get_info("asio.last_pull"),
+                    "last_push": repo.get_info("asio.last_push")}
+
+    def lookups(self) -> dict[str, list[tuple[str, str]]]:
+        """The PSA Integration policy's pick lists, as last pulled (offline)."""
+        with self.db.read() as s:
+            return AsioRepository(s).lookups()
+
+    def drift(self, site_ref: str) -> list[DriftRecord]:
+        with self.db.read() as s:
+            site = resolve_site(Repository(s), site_ref)
+            return AsioRepository(s).drift(site.id)
+
+    # --- pull ---------------------------------------------------------------------------------
+
+    async def pull(self, client: AsioClient, site_refs: Sequence[str] = (), *,
+                   with_drift: bool = True, progress: Progress | None = None) -> PullReport:
+        report = PullReport()
+        scope = self._scope(site_refs)
+        step = _Stepper(progress, 5)
+        step("companies and sites")
+        remote_companies = await client.companies()
+        remote_sites = await client.sites()
+        with self.db.read() as s:
+            asio = AsioRepository(s)
+            company_links = {k: v.remote_id for k, v in asio.links("company").items()}
+            site_links = {k: v.remote_id for k, v in asio.links("site").items()}
+            device_links = asio.links("device")
+            local_devices = {site.id: Repository(s).devices(site.id) for site in scope.sites}
+        companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
+                          company_links)
+        sites = self._match_sites(scope, companies, remote_sites, site_links)
+        new_links = self._pull_links(scope, companies, sites, remote_companies, remote_sites,
+                                     report=report, whole=not site_refs)
+
+        step("endpoints")
+        site_by_remote = {x.remote_id: x.local_id for x in new_links if x.entity == "site"}
+        endpoints = await client.endpoints(sorted(site_by_remote)) if site_by_remote else []
+        devices_new, device_links_new = self._match_devices(
+            endpoints, site_by_remote, device_links, local_devices, report)
+
+        step("ticketing lookups")
+        lookups = await client.lookups()
+        report.lookups = {k: len(v) for k, v in lookups.items()}
+
+        step("effective policies")
+        drift: list[DriftRecord] = []
+        if with_drift:
+            drift = await self._drift(client, endpoints, site_by_remote, device_links_new,
+                                      report)
+        report.drift = len(drift)
+
+        step("saving")
+        with self.db.write() as s:
+            repo, asio = Repository(s), AsioRepository(s)
+            if devices_new:
+                insert_devices(s, devices_new)
+            asio.save_links(new_links + device_links_new)
+            asio.replace_lookups({k: [(i.id, i.name) for i in lookups.get(k, [])]
+                                  for k in LOOKUP_KINDS})
+            if with_drift:
+                asio.replace_drift(site_by_remote.values(), drift)
+            repo.set_info("asio.last_pull", now_iso())
+        report.requests = client.requests
+        return report
+
+    @staticmethod
+    def _pull_links(scope: _Scope, companies: dict[str, Match], sites: dict[str, Match],
+                    remote_companies: list[RemoteCompany], remote_sites: list[RemoteSite], *,
+                    report: PullReport, whole: bool) -> list[Link]:
+        """The links a pull confirms; ambiguous names and platform-only objects reported."""
+        names = {**{c.id: c.name for c in scope.companies}, **{s.id: s.name for s in scope.sites}}
+        for entity, matches in (("company", companies), ("site", sites)):
+            report.ambiguous += [Ambiguity(entity, m.local_id, names[m.local_id], m.candidates)
+                                 for m in matches.values() if m.how == "ambiguous"]
+        company_names = {r.id: r.name for r in remote_companies}
+        remote_site_by_id = {r.id: r for r in remote_sites}
+        links = [Link("company", m.local_id, m.remote_id, "", company_names[m.remote_id])
+                 for m in companies.values()
+                 if m.remote_id and m.how != "gone" and m.remote_id in company_names]
+        links += [Link("site", m.local_id, m.remote_id,
+                       remote_site_by_id[m.remote_id].company_id,
+                       remote_site_by_id[m.remote_id].name)
+                  for m in sites.values()
+                  if m.remote_id and m.how != "gone" and m.remote_id in remote_site_by_id]
+        report.companies_linked = sum(1 for x in links if x.entity == "company")
+        report.sites_linked = sum(1 for x in links if x.entity == "site")
+        if whole:
+            linked = {x.remote_id for x in links}
+            report.companies_remote_only = sorted(r.name for r in remote_companies
+                                                  if r.id not in linked)
+            report.sites_remote_only = sorted(r.name for r in remote_sites if r.id not in linked)
+        return links
+
+    @staticmethod
+    def _match_sites(scope: _Scope, companies: dict[str, Match], remote_sites: list[RemoteSite],
+                     site_links: dict[str, str]) -> dict[str, Match]:
+        """Sites are matched within their company's platform company."""
+        result: dict[str, Match] = {}
+        by_company: dict[str, list[Site]] = {}
+        for site in scope.sites:
+            by_company.setdefault(site.company_id, []).append(site)
+        for company_id, sites in by_company.items():
+            parent = companies.get(company_id)
+            remote_parent = parent.remote_id if parent else None
+            candidates = [r for r in remote_sites if r.company_id == remote_parent]
+            linked = {s.id: site_links[s.id] for s in sites if s.id in site_links}
+            # a linked site or one carrying our id may have moved: look at all sites for those
+            ours = [r for r in remote_sites if r.id in linked.values()
+                    or any(s.id in r.our_ids for s in sites)]
+            pool = {r.id: r for r in [*candidates, *ours]}
+            result.update(match([(s.id, s.name) for s in sites], list(pool.values()), linked))
+        return result
+
+    @staticmethod
+    def _match_devices(endpoints: list[RemoteEndpoint], site_by_remote: dict[str, str],
+                       device_links: dict[str, Link], local_devices: dict[str, list[Device]],
+                       report: PullReport) -> tuple[list[Device], list[Link]]:
+        """New endpoints become devices; known ones stay linked; devices whose endpoint the
+        platform no longer reports are marked vanished (kept, with their overrides)."""
+        by_remote = {x.remote_id: x for x in device_links.values()}
+        seen: set[str] = set()
+        new_devices: list[Device] = []
+        links: list[Link] = []
+        unlinked_by_site: dict[str, dict[str, list[Device]]] = {}
+        for site_id, devices in local_devices.items():
+            for d in devices:
+                if d.id not in device_links:
+                    unlinked_by_site.setdefault(site_id, {}).setdefault(
+                        " ".join(d.name.casefold().split()), []).append(d)
+        for e in endpoints:
+            local_site = site_by_remote.get(e.site_id)
+            if local_site is None or e.id in seen:
+                continue
+            seen.add(e.id)
+            known = by_remote.get(e.id)
+            if known is not None:
+                links.append(Link("device", known.local_id, e.id, e.site_id, e.name))
+                report.devices_linked += 1
+                continue
+            same_name = unlinked_by_site.get(local_site, {}).get(
+                " ".join(e.name.casefold().split()), [])
+            if len(same_name) == 1:  # planned here before the agent was installed
+                links.append(Link("device", same_name.pop().id, e.id, e.site_id, e.name))
+                report.devices_linked += 1
+                continue
+            device = Device(new_id(), local_site, e.name[:200], e.kind, e.os[:100])
+            new_devices.append(device)
+            links.append(Link("device", device.id, e.id, e.site_id, e.name))
+            report.devices_added += 1
+        in_scope = set(site_by_remote)
+        for link in device_links.values():
+            if link.remote_id not in seen and link.remote_parent_id in in_scope:
+                if link.state != "vanished":
+                    report.devices_vanished += 1
+                links.append(Link(link.entity, link.local_id, link.remote_id,
+                                  link.remote_parent_id, link.remote_name, "vanished"))
+        return new_devices, links
+
+    async def _drift(self, client: AsioClient, endpoints: list[RemoteEndpoint],
+                     site_by_remote: dict[str, str], device_links: list[Link],
+                     report: PullReport) -> list[DriftRecord]:
+        local_of = {x.remote_id: x.local_id for x in device_links if x.state == "linked"}
+        effective = EffectiveService(self.db)
+        planned_site: dict[str, dict[str, dict[str, Any]]] = {}
+        records: list[DriftRecord] = []
+        with self.db.read() as s:
+            existing = {d.id for site_id in set(site_by_remote.values())
+                        for d in Repository(s).devices(site_id)}
+        for e in endpoints:
+            site_id, device_id = site_by_remote.get(e.site_id), local_of.get(e.id)
+            if site_id is None or device_id is None:
+                continue
+            applied = await client.effective_policy(e.company_id, e.site_id, e.id)
+            if applied is None:
+                continue
+            if device_id in existing:  # its overrides count
+                planned = effective.for_site(site_id, device_id).document["settings"]
+            else:  # added by this pull: the site's settings
+                if site_id not in planned_site:
+                    planned_site[site_id] = effective.for_site(site_id).document["settings"]
+                planned = planned_site[site_id]
+            found, same = compare(site_id, device_id, planned, applied)
+            records += found
+            report.settings_in_agreement += same
+        return records
+
+    # --- push ---------------------------------------------------------------------------------
+
+    async def plan(self, client: AsioClient, site_refs: Sequence[str] = ()) -> Plan:
+        """What a push would do, per object, and why. Sends only reads."""
+        start = client.requests
+        scope = self._scope(site_refs)
+        remote_companies = await client.companies()
+        remote_sites = await client.sites()
+        with self.db.read() as s:
+            asio = AsioRepository(s)
+            company_links = {k: v.remote_id for k, v in asio.links("company").items()}
+            site_links = asio.links("site")
+            contact_links = asio.links("contact")
+            prof = ProfileRepository(s)
+            profiles = {site.id: sorted(prof.live(site.id), key=lambda p: p.id)
+                        for site in scope.sites}
+        unlinked = [c.id for c in scope.companies if c.id not in company_links]
+        unlinked += [s.id for s in scope.sites if s.id not in site_links]
+        unlinked += [p.id for ps in profiles.values() for p in ps if p.id not in contact_links]
+        found = await client.find_ours(unlinked) if unlinked else {}
+        planner = _Planner(found)
+        companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
+                          company_links, found)
+        planner.companies(scope.companies, companies, {r.id: r.name for r in remote_companies})
+        sites = self._match_sites(scope, companies, remote_sites,
+                                  {k: v.remote_id for k, v in site_links.items()})
+        planner.sites(scope.sites, sites, site_links, {r.id: r for r in remote_sites})
+        planner.contacts(scope.sites, profiles, contact_links)
+        return Plan(planner.items, planner.links, client.requests - start)
+
+    async def push(self, client: AsioClient, site_refs: Sequence[str] = (), *,
+                   dry_run: bool = False, progress: Progress | None = None,
+                   plan: Plan | None = None) -> PushReport:
+        plan = plan or await self.plan(client, site_refs)
+        report = PushReport(plan)
+        if not dry_run:
+            if plan.links_found:
+                self._save(plan.links_found)
+            state = self._push_state(plan)
+            todo = [i for i in plan.items if i.action != "skip"]
+            for done, item in enumerate(todo):
+                if progress is not None:
+                    progress(done, len(todo), f"{item.action} {item.entity} '{item.name}'")
+                await asyncio.sleep(0)  # a Cancel lands between two objects
+                await self._push_one(client, item, state, report)
+            if progress is not None:
+                progress(len(todo), len(todo), "done")
+            with self.db.write() as s:
+                Repository(s).set_info("asio.last_push", now_iso())
+        report.requests, report.writes = client.requests, client.writes
+        return report
+
+    def _push_state(self, plan: Plan) -> _PushState:
+        with self.db.read() as s:
+            asio, repo = AsioRepository(s), Repository(s)
+            return _PushState(
+                {k: v.remote_id for k, v in asio.links("company").items()},
+                {k: (v.remote_id, v.remote_parent_id) for k, v in asio.links("site").items()},
+                {site.id: site.name for site in repo.sites()},
+                {k: dict(zip(PROFILE_FIELDS, v[0].values, strict=True))
+                 for k, v in ProfileRepository(s).states(
+                     [i.id for i in plan.items
+                      if i.entity == "contact" and i.action == "create"]).items()})
+
+    async def _push_one(self, client: AsioClient, item: PlanItem, state: _PushState,
+                        report: PushReport) -> None:
+        instance = client.instance
+        if item.entity == "company":
+            company = await client.create_company(company_create(item.name, item.id, instance))
+            state.companies[item.id] = company.id
+            self._save([Link("company", item.id, company.id, "", company.name)])
+            report.created["company"] += 1
+            return
+        if item.entity == "site":
+            parent = state.companies.get(item.parent or "")
+            if not parent:
+                raise AsioError(f"site '{item.name}': its company has no platform id")
+            if item.action == "create":
+                site = await client.create_site(parent, site_create(item.name, item.id,
+                                                                    instance))
+                state.sites[item.id] = (site.id, parent)
+                self._save([Link("site", item.id, site.id, parent, site.name)])
+                report.created["site"] += 1
+                return
+            remote_id, remote_parent = state.sites[item.id]
+            name = state.site_names[item.id]
+            changed = await client.patch_site(remote_parent or parent, remote_id,
+                                              site_rename(name))
+            self._save([Link("site", item.id, remote_id, remote_parent or parent,
+                             changed.name or name)])
+            report.updated += 1
+            return
+        remote_site, remote_company = state.sites.get(item.parent or "", ("", ""))
+        values = state.profiles.get(item.id)
+        if not remote_site or values is None:
+            raise AsioError(f"contact '{item.name}': its site has no platform id")
+        contact_id = await client.create_contact(contact_request(
+            values, item.id, instance, remote_company, remote_site))
+        self._save([Link("contact", item.id, contact_id, remote_site, item.name)])
+        report.created["contact"] += 1
+
+    def _save(self, links: list[Link]) -> None:
+        with self.db.write() as s:
+            AsioRepository(s).save_links(links)
+
+
+@dataclass
+class _PushState:
+    companies: dict[str, str]  # our id → platform id
+    sites: dict[str, tuple[str, str]]  # our id → (platform id, platform company id)
+    site_names: dict[str, str]
+    profiles: dict[str, dict[str, Any]]  # our id → values by field id
+
+
+class _Planner:
+    """Builds the plan object by object: companies, then sites, then contacts."""
+
+    def __init__(self, found: dict[str, str]) -> None:
+        self.found = found
+        self.items: list[PlanItem] = []
+        self.links: list[Link] = []
+        self.company_ready: dict[str, bool] = {}
+        self.site_ready: dict[str, bool] = {}
+
+    def companies(self, companies: Sequence[Company], matches: dict[str, Match],
+                  remote_names: dict[str, str]) -> None:
+        for c in companies:
+            m = matches[c.id]
+            item = _decide("company", c.id, c.name, m, None)
+            self.items.append(item)
+            self.company_ready[c.id] = item.action == "create" or (
+                bool(m.remote_id) and m.how != "gone")
+            if m.remote_id and m.how in ("external-id", "lookup", "name"):
+                self.links.append(Link("company", c.id, m.remote_id, "",
+                                       remote_names.get(m.remote_id, c.name)))
+
+    def sites(self, sites: Sequence[Site], matches: dict[str, Match],
+              links: dict[str, Link], remotes: dict[str, RemoteSite]) -> None:
+        for site in sites:
+            m = matches[site.id]
+            if m.how == "none" and site.id in self.found:
+                m = Match(site.id, self.found[site.id], "lookup")
+            if not self.company_ready.get(site.company_id):
+                self.items.append(PlanItem("site", site.id, site.name, "skip",
+                                           "its company is not on the platform yet (see the "
+                                           "company)", None, site.company_id))
+                continue
+            if m.how == "linked":
+                self.items.append(_linked_site(site, remotes.get(m.remote_id or ""),
+                                               links[site.id]))
+                self.site_ready[site.id] = True
+                continue
+            item = _decide("site", site.id, site.name, m, site.company_id)
+            self.items.append(item)
+            self.site_ready[site.id] = item.action == "create" or (
+                bool(m.remote_id) and m.how != "gone")
+            if m.remote_id and m.how in ("external-id", "lookup", "name"):
+                remote = remotes.get(m.remote_id)
+                self.links.append(Link("site", site.id, m.remote_id,
+                                       remote.company_id if remote else "",
+                                       remote.name if remote else site.name))
+
+    def contacts(self, sites: Sequence[Site], profiles: dict[str, list[StoredProfile]],
+                 links: dict[str, Link]) -> None:
+        for site in sites:
+            for p in profiles[site.id]:
+                values = dict(zip(PROFILE_FIELDS, p.values, strict=True))
+                name = f"{values['first_name']} {values['last_name']}".strip()
+                if p.id in links:
+                    item = PlanItem("contact", p.id, name, "skip",
+                                    "already a contact on the platform (the API cannot "
+                                    "update contacts)", links[p.id].remote_id, site.id)
+                elif p.id in self.found:
+                    item = PlanItem("contact", p.id, name, "skip",
+                                    "already a contact (found by our id); linked",
+                                    self.found[p.id], site.id)
+                    self.links.append(Link("contact", p.id, self.found[p.id], "", name))
+                elif not self.site_ready.get(site.id):
+                    item = PlanItem("contact", p.id, name, "skip",
+                                    "its site is not on the platform yet (see the site)",
+                                    None, site.id)
+                else:
+                    item = PlanItem("contact", p.id, name, "create",
+                                    "a client profile not on the platform", None, site.id)
+                self.items.append(item)
+
+
+def _linked_site(site: Site, remote: RemoteSite | None, link: Link) -> PlanItem:
+    if remote is None:
+        return PlanItem("site", site.id, site.name, "skip",
+                        f"linked to {link.remote_id}, which the platform no longer lists; "
+                        "nothing is recreated", link.remote_id, site.company_id)
+    if remote.name not in (site.name, link.remote_name):
+        # renamed on the platform since we last saw it: theirs is not overwritten
+        return PlanItem("site", site.id, site.name, "skip",
+                        f"renamed on the platform to '{remote.name}'; not overwritten",
+                        remote.id, site.company_id)
+    if remote.name != site.name:
+        return PlanItem("site", site.id, site.name, "update",
+                        f"renamed here: '{remote.name}' → '{site.name}'", remote.id,
+                        site.company_id)
+    return PlanItem("site", site.id, site.name, "skip", "on the platform, unchanged",
+                    remote.id, site.company_id)
+
+
+def _decide(entity: str, local_id: str, name: str, m: Match, parent: str | None) -> PlanItem:
+    if m.how == "linked":
+        return PlanItem(entity, local_id, name, "skip", "on the platform", m.remote_id, parent)
+    if m.how == "gone":
+        return PlanItem(entity, local_id, name, "skip",
+                        f"linked to {m.remote_id}, which the platform no longer lists; "
+                        "nothing is recreated", m.remote_id, parent)
+    if m.how in ("external-id", "lookup"):
+        return PlanItem(entity, local_id, name, "skip",
+                        "already on the platform (found by our id); linked", m.remote_id,
+                        parent)
+    if m.how == "name":
+        return PlanItem(entity, local_id, name, "skip",
+                        "a same-named object is on the platform; linked", m.remote_id, parent)
+    if m.how == "ambiguous":
+        return PlanItem(entity, local_id, name, "skip",
+                        f"{len(m.candidates)} objects on the platform have this name "
+                        f"({', '.join(m.candidates)}); link one in Sync → ConnectWise…",
+                        None, parent)
+    return PlanItem(entity, local_id, name, "create", "only here", None, parent)
+
+
+class _Stepper:
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, what: str) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total, what)
+        self.done += 1
+
+
+def plan_rows(plan: Plan) -> list[tuple[str, str, str, str, str]]:
+    return [(i.entity, i.name, i.action, i.reason, i.remote_id or "-") for i in plan.items]
+
