@@ -228,9 +228,15 @@ def company_create(name: str, our_id: str, instance: str) -> dict[str, Any]:
     return {"name": name, "friendlyName": name, "externalIds": external_ids(our_id, instance)}
 
 
-def site_create(name: str, our_id: str, instance: str) -> dict[str, Any]:
-    """`SiteCreateRequest`."""
-    return {"name": name, "friendlyName": name, "activeFlag": True,
+# `SiteCreateRequest` requires a time zone, which our sites do not have: this one unless the
+# workspace names another (workspace info `asio.time_zone`); the admin corrects it on the site.
+DEFAULT_TIME_ZONE = "(UTC) Coordinated Universal Time"
+
+
+def site_create(name: str, our_id: str, instance: str,
+                time_zone: str = DEFAULT_TIME_ZONE) -> dict[str, Any]:
+    """`SiteCreateRequest` (name and timeZone are required)."""
+    return {"name": name, "friendlyName": name, "activeFlag": True, "timeZone": time_zone,
             "externalIds": external_ids(our_id, instance)}
 
 

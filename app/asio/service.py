@@ -20,6 +20,7 @@ from app.asio.drift import compare
 from app.asio.errors import AsioError
 from app.asio.matching import Match, match
 from app.asio.models import (
+    DEFAULT_TIME_ZONE,
     LOOKUP_KINDS,
     RemoteCompany,
     RemoteEndpoint,
@@ -422,7 +423,8 @@ class AsioService:
                 {k: dict(zip(PROFILE_FIELDS, v[0].values, strict=True))
                  for k, v in ProfileRepository(s).states(
                      [i.id for i in plan.items
-                      if i.entity == "contact" and i.action == "create"]).items()})
+                      if i.entity == "contact" and i.action == "create"]).items()},
+                repo.get_info("asio.time_zone") or DEFAULT_TIME_ZONE)
 
     async def _push_one(self, client: AsioClient, item: PlanItem, state: _PushState,
                         report: PushReport) -> None:
@@ -438,8 +440,8 @@ class AsioService:
             if not parent:
                 raise AsioError(f"site '{item.name}': its company has no platform id")
             if item.action == "create":
-                site = await client.create_site(parent, site_create(item.name, item.id,
-                                                                    instance))
+                site = await client.create_site(parent, site_create(
+                    item.name, item.id, instance, state.time_zone))
                 state.sites[item.id] = (site.id, parent)
                 self._save([Link("site", item.id, site.id, parent, site.name)])
                 report.created["site"] += 1
@@ -472,6 +474,7 @@ class _PushState:
     sites: dict[str, tuple[str, str]]  # our id → (platform id, platform company id)
     site_names: dict[str, str]
     profiles: dict[str, dict[str, Any]]  # our id → values by field id
+    time_zone: str = DEFAULT_TIME_ZONE
 
 
 class _Planner:
