@@ -190,7 +190,9 @@ class AsioService:
     # --- pull ---------------------------------------------------------------------------------
 
     async def pull(self, client: AsioClient, site_refs: Sequence[str] = (), *,
-                   with_drift: bool = True, progress: Progress | None = None) -> PullReport:
+                   with_drift: bool = True, save: bool = True,
+                   progress: Progress | None = None) -> PullReport:
+        """Read everything, then (unless `save` is False) keep it in one transaction."""
         report = PullReport()
         scope = self._scope(site_refs)
         step = _Stepper(progress, 5)
@@ -227,6 +229,9 @@ class AsioService:
         report.drift = len(drift)
 
         step("saving")
+        report.requests = client.requests
+        if not save:
+            return report
         with self.db.write() as s:
             repo, asio = Repository(s), AsioRepository(s)
             if devices_new:

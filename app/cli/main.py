@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
-from app.cli import helpdesk_commands, profiles_commands, sync_commands, vault_commands
+from app.cli import (
+    asio_commands,
+    helpdesk_commands,
+    profiles_commands,
+    sync_commands,
+    vault_commands,
+)
 from app.cli.output import Output
 from app.domain.errors import PreflightError, RuleViolation
 from app.logs import setup_logging
@@ -83,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     vault_commands.add_actions(actions(command(
         "vault", "the encrypted password vault: init, unlock, add, list, reveal")))
     sync_commands.register(command)
+    asio_commands.register(actions(command(
+        "asio", "ConnectWise Asio: status, pull from and push to the platform")))
     return parser
 
 
@@ -211,6 +219,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             return _init(args, out)
         if command == "profiles":  # opens the workspace itself (validate may need none)
             return profiles_commands.run(args, out)
+        if command == "asio":  # opens the workspace itself
+            return asio_commands.run(args, out)
         if command in sync_commands.COMMANDS:  # sync opens the workspace; server needs none
             return sync_commands.run(command, args, out)
         from app.cli import commands
