@@ -31,8 +31,8 @@ def _valid(body: dict[str, object]) -> list[str]:
        email=st.emails().map(str) | st.just(""), region=st.sampled_from(REGIONS),
        style=st.sampled_from(FORMATS), designation=st.sampled_from(("mobile", "office",
                                                                    "home")))
-def test_any_profile_maps_to_a_valid_contact(first: str, last: str, title: str, email: str,
-                                             region: str, style: int,
+def test_any_profile_maps_to_a_valid_contact(*, first: str, last: str, title: str,
+                                             email: str, region: str, style: int,
                                              designation: str) -> None:
     example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
     written = phonenumbers.format_number(example, style)
