@@ -8,11 +8,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from storage.database import now_iso
-from storage.tables import AsioDriftRow, AsioLinkRow, AsioLookupRow
+from storage.tables import AsioDriftRow, AsioLinkRow, AsioLookupRow, DeviceRow
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ class DriftRecord:
     mapping: dict[str, Any]
 
 
-def _link(row: AsioLinkRow) -> Link:
-    return Link(row.entity, row.local_id, row.remote_id, row.remote_parent_id, row.remote_name,
-                row.state)
+LINKS: Table = AsioLinkRow.__table__  # type: ignore[assignment]  # Core: no ORM bookkeeping
+_LINK_COLUMNS = (AsioLinkRow.entity, AsioLinkRow.local_id, AsioLinkRow.remote_id,
+                 AsioLinkRow.remote_parent_id, AsioLinkRow.remote_name, AsioLinkRow.state)
 
 
 class AsioRepository:
@@ -50,9 +50,25 @@ class AsioRepository:
     # --- links --------------------------------------------------------------------------------
 
     def links(self, entity: str) -> dict[str, Link]:
-        """Our id → its link, for one kind of object."""
-        rows = self.s.scalars(select(AsioLinkRow).where(AsioLinkRow.entity == entity))
-        return {r.local_id: _link(r) for r in rows}
+        """Our id → its link, for one kind of object (Core: a pull reads tens of thousands)."""
+        rows = self.s.execute(select(*_LINK_COLUMNS).where(AsioLinkRow.entity == entity))
+        return {r[1]: Link(*r) for r in rows}
+
+    def live_devices(self, site_ids: Sequence[str] | None) -> dict[str, list[tuple[str, str]]]:
+        """(id, name) of the live devices of these sites (None: of every site), by site."""
+        query = select(DeviceRow.site_id, DeviceRow.id, DeviceRow.name).where(
+            DeviceRow.deleted_at.is_(None))
+        out: dict[str, list[tuple[str, str]]] = {}
+        if site_ids is None:
+            chunks: list[Sequence[str] | None] = [None]
+        else:
+            ids = list(site_ids)
+            chunks = [ids[i:i + 900] for i in range(0, len(ids), 900)]
+        for chunk in chunks:
+            part = query if chunk is None else query.where(DeviceRow.site_id.in_(chunk))
+            for site_id, device_id, name in self.s.execute(part):
+                out.setdefault(site_id, []).append((device_id, name))
+        return out
 
     def save_links(self, links: Iterable[Link]) -> None:
         at = now_iso()
@@ -60,7 +76,7 @@ class AsioRepository:
                  "remote_parent_id": x.remote_parent_id, "remote_name": x.remote_name,
                  "state": x.state, "linked_at": at} for x in links]
         if rows:  # one executemany: a pull may link tens of thousands of endpoints
-            self.s.execute(insert(AsioLinkRow).prefix_with("OR REPLACE"), rows)
+            self.s.execute(insert(LINKS).prefix_with("OR REPLACE"), rows)
 
     # --- lookups ------------------------------------------------------------------------------
 

@@ -34,10 +34,14 @@ from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
 from storage.asio_repository import AsioRepository, DriftRecord, Link
 from storage.bulk import insert_devices
+from storage.changes import time_ordered_ids
 from storage.database import Database, now_iso
 from storage.profile_repository import PROFILE_FIELDS, ProfileRepository, StoredProfile
 from storage.repository import Repository
 
+# Links are saved in batches: a run killed before a save loses none of them for good, since
+# the next run's mapping lookup finds our ids on what it made.
+LINKS_PER_SAVE = 100
 QUOTA_REQUESTS, QUOTA_SECONDS = 500, 300  # the documented rate: about 500 requests / 5 min
 Progress = Callable[[int, int, str], None]  # done, total, what
 
@@ -201,10 +205,13 @@ class AsioService:
         remote_sites = await client.sites()
         with self.db.read() as s:
             asio = AsioRepository(s)
-            company_links = {k: v.remote_id for k, v in asio.links("company").items()}
-            site_links = {k: v.remote_id for k, v in asio.links("site").items()}
+            known = {(e, k): v for e in ("company", "site") for k, v in asio.links(e).items()}
+            company_links = {k: v.remote_id for (e, k), v in known.items() if e == "company"}
+            site_links = {k: v.remote_id for (e, k), v in known.items() if e == "site"}
             device_links = asio.links("device")
-            local_devices = {site.id: Repository(s).devices(site.id) for site in scope.sites}
+            known.update({("device", k): v for k, v in device_links.items()})
+            found = asio.live_devices(None if not site_refs else [x.id for x in scope.sites])
+            local_devices = {site.id: found.get(site.id, []) for site in scope.sites}
         companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
                           company_links)
         sites = self._match_sites(scope, companies, remote_sites, site_links)
@@ -236,7 +243,8 @@ class AsioService:
             repo, asio = Repository(s), AsioRepository(s)
             if devices_new:
                 insert_devices(s, devices_new)
-            asio.save_links(new_links + device_links_new)
+            asio.save_links([x for x in new_links + device_links_new  # only what changed
+                             if known.get((x.entity, x.local_id)) != x])
             asio.replace_lookups({k: [(i.id, i.name) for i in lookups.get(k, [])]
                                   for k in LOOKUP_KINDS})
             if with_drift:
@@ -276,26 +284,37 @@ class AsioService:
     @staticmethod
     def _match_sites(scope: _Scope, companies: dict[str, Match], remote_sites: list[RemoteSite],
                      site_links: dict[str, str]) -> dict[str, Match]:
-        """Sites are matched within their company's platform company."""
-        result: dict[str, Match] = {}
+        """Sites are matched within their company's platform company (a linked site, or one
+        carrying our id, wherever it is now)."""
         by_company: dict[str, list[Site]] = {}
         for site in scope.sites:
             by_company.setdefault(site.company_id, []).append(site)
+        remote_by_company: dict[str, list[RemoteSite]] = {}
+        remote_by_id: dict[str, RemoteSite] = {}
+        remote_by_ours: dict[str, list[RemoteSite]] = {}
+        for r in remote_sites:
+            remote_by_company.setdefault(r.company_id, []).append(r)
+            remote_by_id[r.id] = r
+            for ours in r.our_ids:
+                remote_by_ours.setdefault(ours, []).append(r)
+        result: dict[str, Match] = {}
         for company_id, sites in by_company.items():
             parent = companies.get(company_id)
-            remote_parent = parent.remote_id if parent else None
-            candidates = [r for r in remote_sites if r.company_id == remote_parent]
+            pool = {r.id: r for r in remote_by_company.get(
+                parent.remote_id if parent and parent.remote_id else "", [])}
             linked = {s.id: site_links[s.id] for s in sites if s.id in site_links}
-            # a linked site or one carrying our id may have moved: look at all sites for those
-            ours = [r for r in remote_sites if r.id in linked.values()
-                    or any(s.id in r.our_ids for s in sites)]
-            pool = {r.id: r for r in [*candidates, *ours]}
+            for remote_id in linked.values():
+                if remote_id in remote_by_id:
+                    pool[remote_id] = remote_by_id[remote_id]
+            for s in sites:
+                pool.update({r.id: r for r in remote_by_ours.get(s.id, [])})
             result.update(match([(s.id, s.name) for s in sites], list(pool.values()), linked))
         return result
 
     @staticmethod
     def _match_devices(endpoints: list[RemoteEndpoint], site_by_remote: dict[str, str],
-                       device_links: dict[str, Link], local_devices: dict[str, list[Device]],
+                       device_links: dict[str, Link],
+                       local_devices: dict[str, list[tuple[str, str]]],
                        report: PullReport) -> tuple[list[Device], list[Link]]:
         """New endpoints become devices; known ones stay linked; devices whose endpoint the
         platform no longer reports are marked vanished (kept, with their overrides)."""
@@ -303,12 +322,13 @@ class AsioService:
         seen: set[str] = set()
         new_devices: list[Device] = []
         links: list[Link] = []
-        unlinked_by_site: dict[str, dict[str, list[Device]]] = {}
+        unlinked_by_site: dict[str, dict[str, list[str]]] = {}
         for site_id, devices in local_devices.items():
-            for d in devices:
-                if d.id not in device_links:
+            for device_id, name in devices:
+                if device_id not in device_links:
                     unlinked_by_site.setdefault(site_id, {}).setdefault(
-                        " ".join(d.name.casefold().split()), []).append(d)
+                        " ".join(name.casefold().split()), []).append(device_id)
+        fresh = iter(time_ordered_ids(len(endpoints)))  # one call: uuid4 each is slow
         for e in endpoints:
             local_site = site_by_remote.get(e.site_id)
             if local_site is None or e.id in seen:
@@ -322,10 +342,10 @@ class AsioService:
             same_name = unlinked_by_site.get(local_site, {}).get(
                 " ".join(e.name.casefold().split()), [])
             if len(same_name) == 1:  # planned here before the agent was installed
-                links.append(Link("device", same_name.pop().id, e.id, e.site_id, e.name))
+                links.append(Link("device", same_name.pop(), e.id, e.site_id, e.name))
                 report.devices_linked += 1
                 continue
-            device = Device(new_id(), local_site, e.name[:200], e.kind, e.os[:100])
+            device = Device(next(fresh), local_site, e.name[:200], e.kind, e.os[:100])
             new_devices.append(device)
             links.append(Link("device", device.id, e.id, e.site_id, e.name))
             report.devices_added += 1
@@ -406,11 +426,19 @@ class AsioService:
                 self._save(plan.links_found)
             state = self._push_state(plan)
             todo = [i for i in plan.items if i.action != "skip"]
-            for done, item in enumerate(todo):
-                if progress is not None:
-                    progress(done, len(todo), f"{item.action} {item.entity} '{item.name}'")
-                await asyncio.sleep(0)  # a Cancel lands between two objects
-                await self._push_one(client, item, state, report)
+            confirmed: list[Link] = []
+            try:
+                for done, item in enumerate(todo):
+                    if progress is not None:
+                        progress(done, len(todo), f"{item.action} {item.entity} '{item.name}'")
+                    await asyncio.sleep(0)  # a Cancel lands between two objects
+                    confirmed.append(await self._push_one(client, item, state, report))
+                    if len(confirmed) >= LINKS_PER_SAVE:
+                        self._save(confirmed)
+                        confirmed = []
+            finally:  # a failure, a Cancel: what the platform confirmed is kept
+                if confirmed:
+                    self._save(confirmed)
             if progress is not None:
                 progress(len(todo), len(todo), "done")
             with self.db.write() as s:
@@ -432,14 +460,14 @@ class AsioService:
                 repo.get_info("asio.time_zone") or DEFAULT_TIME_ZONE)
 
     async def _push_one(self, client: AsioClient, item: PlanItem, state: _PushState,
-                        report: PushReport) -> None:
+                        report: PushReport) -> Link:
+        """Create or change one object; the link the platform confirmed."""
         instance = client.instance
         if item.entity == "company":
             company = await client.create_company(company_create(item.name, item.id, instance))
             state.companies[item.id] = company.id
-            self._save([Link("company", item.id, company.id, "", company.name)])
             report.created["company"] += 1
-            return
+            return Link("company", item.id, company.id, "", company.name)
         if item.entity == "site":
             parent = state.companies.get(item.parent or "")
             if not parent:
@@ -448,25 +476,22 @@ class AsioService:
                 site = await client.create_site(parent, site_create(
                     item.name, item.id, instance, state.time_zone))
                 state.sites[item.id] = (site.id, parent)
-                self._save([Link("site", item.id, site.id, parent, site.name)])
                 report.created["site"] += 1
-                return
+                return Link("site", item.id, site.id, parent, site.name)
             remote_id, remote_parent = state.sites[item.id]
             name = state.site_names[item.id]
             changed = await client.patch_site(remote_parent or parent, remote_id,
                                               site_rename(name))
-            self._save([Link("site", item.id, remote_id, remote_parent or parent,
-                             changed.name or name)])
             report.updated += 1
-            return
+            return Link("site", item.id, remote_id, remote_parent or parent, changed.name or name)
         remote_site, remote_company = state.sites.get(item.parent or "", ("", ""))
         values = state.profiles.get(item.id)
         if not remote_site or values is None:
             raise AsioError(f"contact '{item.name}': its site has no platform id")
         contact_id = await client.create_contact(contact_request(
             values, item.id, instance, remote_company, remote_site))
-        self._save([Link("contact", item.id, contact_id, remote_site, item.name)])
         report.created["contact"] += 1
+        return Link("contact", item.id, contact_id, remote_site, item.name)
 
     def _save(self, links: list[Link]) -> None:
         with self.db.write() as s:
