@@ -42,6 +42,7 @@ from storage.repository import Repository
 # Links are saved in batches: a run killed before a save loses none of them for good, since
 # the next run's mapping lookup finds our ids on what it made.
 LINKS_PER_SAVE = 100
+URL_KEY, CLIENT_KEY = "asio.url", "asio.client_id"  # workspace info
 QUOTA_REQUESTS, QUOTA_SECONDS = 500, 300  # the documented rate: about 500 requests / 5 min
 Progress = Callable[[int, int, str], None]  # done, total, what
 
@@ -167,6 +168,18 @@ class AsioService:
             company_ids = {s.company_id for s in sites.values()}
             return _Scope([c for c in repo.companies() if c.id in company_ids],
                           sorted(sites.values(), key=lambda x: x.name))
+
+    def remembered(self) -> tuple[str | None, str | None]:
+        """The platform URL and client id last accepted (the CLI and the GUI share them)."""
+        with self.db.read() as s:
+            repo = Repository(s)
+            return repo.get_info(URL_KEY), repo.get_info(CLIENT_KEY)
+
+    def remember(self, url: str, client_id: str) -> None:
+        with self.db.write() as s:
+            repo = Repository(s)
+            repo.set_info(URL_KEY, url)
+            repo.set_info(CLIENT_KEY, client_id)
 
     def status(self) -> dict[str, Any]:
         """What the workspace holds of the platform (no request)."""
@@ -633,3 +646,7 @@ class _Stepper:
 def plan_rows(plan: Plan) -> list[tuple[str, str, str, str, str]]:
     return [(i.entity, i.name, i.action, i.reason, i.remote_id or "-") for i in plan.items]
 
+
+
+__all__ = ["Ambiguity", "AsioService", "DriftRecord", "Plan", "PlanItem", "PullReport",
+           "PushReport"]

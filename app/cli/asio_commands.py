@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from app.asio.service import AsioService
 
 SECRET_ENV, CLIENT_ENV = "PREFLIGHT_ASIO_SECRET", "PREFLIGHT_ASIO_CLIENT_ID"
-URL_KEY, CLIENT_KEY = "asio.url", "asio.client_id"
 Factory = Callable[[str, str], argparse.ArgumentParser]
 
 
@@ -65,11 +64,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     ws = Workspace.open(getattr(args, "workspace", None))
     try:
         service = AsioService(ws.db)
-        with ws.db.read() as s:
-            from storage.repository import Repository
-
-            repo = Repository(s)
-            remembered_url, remembered_client = repo.get_info(URL_KEY), repo.get_info(CLIENT_KEY)
+        remembered_url, remembered_client = service.remembered()
         url = resolve_base_url(args.region, args.url) if (args.region or args.url) else (
             remembered_url or resolve_base_url(None, None))
         client_id = args.client_id or os.environ.get(CLIENT_ENV) or remembered_client
@@ -99,10 +94,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
             payload = asyncio.run(go())
         finally:
             if accepted and not args.dry_run:  # the platform took the credentials: remember
-                with ws.db.write() as s:
-                    repo = Repository(s)
-                    repo.set_info(URL_KEY, url)
-                    repo.set_info(CLIENT_KEY, client_id)
+                service.remember(url, client_id)
         human = payload.pop("_human", "")
         out.data({"url": url, **payload}, human)
         return 0

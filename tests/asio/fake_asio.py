@@ -67,6 +67,9 @@ class FakeAsio:
     writes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     _index: tuple[int, dict[str, list[str]]] | None = None
+    # a gate on contact creation: requests wait on it (and say so) until a test opens it
+    gate: threading.Event | None = None
+    waiting: threading.Event = field(default_factory=threading.Event)
 
     # --- seeding --------------------------------------------------------------------------
 
@@ -114,6 +117,10 @@ class FakeAsio:
         return httpx.MockTransport(self.handle)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
+        if self.gate is not None and request.method == "POST" and \
+                request.url.path == "/api/platform/v1/contact/contacts":
+            self.waiting.set()
+            self.gate.wait(10)
         with self.lock:
             response = self._handle(request)
         self.log.append((request.method, request.url.path, response.status_code))
