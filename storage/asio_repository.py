@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
@@ -15,8 +15,7 @@ from storage.database import now_iso
 from storage.tables import AsioDriftRow, AsioLinkRow, AsioLookupRow, DeviceRow
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):  # a tuple: a pull makes tens of thousands
     entity: str
     local_id: str
     remote_id: str
@@ -52,7 +51,7 @@ class AsioRepository:
     def links(self, entity: str) -> dict[str, Link]:
         """Our id → its link, for one kind of object (Core: a pull reads tens of thousands)."""
         rows = self.s.execute(select(*_LINK_COLUMNS).where(AsioLinkRow.entity == entity))
-        return {r[1]: Link(*r) for r in rows}
+        return {r[1]: Link._make(r) for r in rows}
 
     def live_devices(self, site_ids: Sequence[str] | None) -> dict[str, list[tuple[str, str]]]:
         """(id, name) of the live devices of these sites (None: of every site), by site."""

@@ -119,8 +119,16 @@ class RemoteEndpoint:
     @classmethod
     def parse(cls, value: Any, where: str, company_id: str, site_id: str) -> RemoteEndpoint:
         obj = _object(value, where)
-        endpoint_id = _first_text(obj, ENDPOINT_ID_KEYS, where)
-        name = _first_text(obj, ENDPOINT_NAME_KEYS, where, required=False) or endpoint_id
+        endpoint_id = obj.get("endpointID")  # the document's names first: the common case
+        if isinstance(endpoint_id, str) and endpoint_id.strip():
+            endpoint_id = endpoint_id.strip()
+        else:
+            endpoint_id = _first_text(obj, ENDPOINT_ID_KEYS, where)
+        name = obj.get("friendlyName")
+        if isinstance(name, str) and name.strip():
+            name = name.strip()
+        else:
+            name = _first_text(obj, ENDPOINT_NAME_KEYS, where, required=False) or endpoint_id
         kind_text = " ".join(str(obj.get(k) or "") for k in ("type", "endpointType",
                                                               "resourceType")).casefold()
         os_value = obj.get("os")
