@@ -117,28 +117,48 @@ def push_figures(contacts: int, tmp: Path) -> list[str]:
 
 # --- pull --------------------------------------------------------------------------------
 
-def pull_fixture(sites: int, endpoints: int, tmp: Path) -> tuple[Workspace, FakeAsio]:
+def fake_for(sites: int, endpoints: int) -> FakeAsio:
+    """The platform of the pull: sites // 20 companies, `endpoints` spread over the sites."""
     rng = random.Random(16)
     fake = FakeAsio(validate=False)
     fake.seed_lookups()
-    ws = Workspace.open(tmp / "pull.preflight", create=True)
-    companies = max(1, sites // 20)
-    local_companies = [Company(str(uuid.uuid4()), f"Company {c:05d}") for c in range(companies)]
-    local_sites = []
     remote_sites = []
-    for c, company in enumerate(local_companies):
-        remote_company = fake.add_company(company.name)
-        for s in range(c * sites // companies, (c + 1) * sites // companies):
-            name = f"Site {s:06d}"
-            local_sites.append(Site(str(uuid.uuid4()), company.id, name))
-            remote_sites.append(fake.add_site(remote_company, name))
+    companies = max(1, sites // 20)
+    for c in range(companies):
+        remote_company = fake.add_company(f"Company {c:05d}")
+        remote_sites += [fake.add_site(remote_company, f"Site {s:06d}")
+                         for s in range(c * sites // companies, (c + 1) * sites // companies)]
     for e in range(endpoints):
         fake.add_endpoint(remote_sites[e % len(remote_sites)], f"EP-{e:07d}",
                           rng.choice(("Desktop", "Server")))
+    return fake
+
+
+def workspace_for(sites: int, path: Path) -> Workspace:
+    """A workspace holding the same companies and sites (by name) as `fake_for`."""
+    ws = Workspace.open(path, create=True)
+    companies = max(1, sites // 20)
+    local_companies = [Company(str(uuid.uuid4()), f"Company {c:05d}") for c in range(companies)]
+    local_sites = [Site(str(uuid.uuid4()), company.id, f"Site {s:06d}")
+                   for c, company in enumerate(local_companies)
+                   for s in range(c * sites // companies, (c + 1) * sites // companies)]
     with ws.db.write() as s:
         insert_companies(s, local_companies, Repository(s).partner_id())
         insert_sites(s, local_sites)
-    return ws, fake
+    return ws
+
+
+def pull_fixture(sites: int, endpoints: int, tmp: Path) -> tuple[Workspace, FakeAsio]:
+    return workspace_for(sites, tmp / "pull.preflight"), fake_for(sites, endpoints)
+
+
+def serve_fake(sites: int, endpoints: int) -> None:
+    """`--serve`: the fake on 127.0.0.1 (its URL on stdout) until stdin closes."""
+    from tests.asio.fake_asio import serve
+
+    with serve(fake_for(sites, endpoints)) as url:
+        print(url, flush=True)
+        sys.stdin.read()
 
 
 async def raw_pull(fake: FakeAsio, site_ids: list[str]) -> tuple[float, int]:
@@ -206,7 +226,11 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=5000)
     parser.add_argument("--endpoints", type=int, default=50000)
     parser.add_argument("--contacts", type=int, default=2000)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve_fake(args.sites, args.endpoints)
+        return
     print(f"Python {platform.python_version()} on {platform.platform()}")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)

@@ -131,7 +131,9 @@ async def _pull(service: AsioService, client: AsioClient,
              f"companies and {report.sites_linked} sites; devices: {report.devices_added} "
              f"added, {report.devices_linked} linked, {report.devices_vanished} vanished",
              f"ticketing lookups: {report.lookups}",
-             f"drift: {report.drift} setting(s) differ, {report.settings_in_agreement} agree"]
+             f"drift: {report.drift} setting(s) differ, {report.settings_in_agreement} agree"
+             + (f" (not fetched for {report.drift_skipped} endpoints: one request each; "
+                "name sites with --site)" if report.drift_skipped else "")]
     if report.companies_remote_only or report.sites_remote_only:
         lines.append(f"only on the platform: {len(report.companies_remote_only)} companies, "
                      f"{len(report.sites_remote_only)} sites")

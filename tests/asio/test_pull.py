@@ -248,3 +248,20 @@ def test_drift_setting_by_setting_with_the_platforms_mapping(
     fake.effective.clear()
     run(asio.pull(make_client(fake, asio)))
     assert AsioService(workspace.db).drift("Main Office") == []
+
+
+def test_drift_of_many_endpoints_waits_for_a_named_site(workspace: Workspace, fake: FakeAsio,
+                                                        asio: AsioService) -> None:
+    """One request per endpoint: a pull of every site fetches drift only up to 200
+    endpoints; naming the site fetches it whatever the count."""
+    home = _home(workspace, fake)
+    for i in range(200):
+        fake.add_endpoint(home.remote_site, f"EXTRA-{i:03}")
+    effective = "/api/platform/v1/policy/clients/.+/sites/.+/endpoints/.+/effective-policy"
+    report = run(asio.pull(make_client(fake, asio)))
+    assert report.drift_skipped == 203
+    assert fake.requests_to("GET", effective) == 0
+    report = run(asio.pull(make_client(fake, asio), ["Main Office"]))
+    assert report.drift_skipped == 0
+    assert fake.requests_to("GET", effective) == 203
+    assert fake.invalid == []

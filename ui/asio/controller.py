@@ -152,6 +152,9 @@ def _summary(action: str, result: Any) -> str:
         text = (f"Pulled: {result.companies_linked} companies and {result.sites_linked} sites "
                 f"linked; devices {result.devices_added} added, {result.devices_vanished} "
                 f"vanished; {result.drift} setting(s) drift.")
+        if result.drift_skipped:
+            text += (f" Drift not fetched for {result.drift_skipped} endpoints (one request "
+                     "each): pull a site from the Drift tab.")
         if result.ambiguous:
             text += (f" {len(result.ambiguous)} name(s) match several platform objects and "
                      "were not linked: " + ", ".join(a.name for a in result.ambiguous))

@@ -153,7 +153,14 @@ class AsioDialog(QDialog):
         self.drift_site.currentIndexChanged.connect(lambda _i: self.load_drift())
         drift = QWidget()
         drift_layout = QVBoxLayout(drift)
-        drift_layout.addWidget(self.drift_site)
+        self.drift_pull = _named(QPushButton("Pull This &Site"), "asioDriftPull")
+        self.drift_pull.setToolTip("Pull this site with the effective policy of each of its "
+                                   "endpoints (one request per endpoint)")
+        self.drift_pull.clicked.connect(self.pull_site)
+        row = QHBoxLayout()
+        row.addWidget(self.drift_site, 1)
+        row.addWidget(self.drift_pull)
+        drift_layout.addLayout(row)
         drift_layout.addWidget(_table(self.drift_model, "asioDriftTable"))
         self.lookups = _named(QTreeWidget(), "asioLookups")
         self.lookups.setHeaderLabels(["PSA pick list", "Platform id"])
@@ -205,7 +212,12 @@ class AsioDialog(QDialog):
 
     # --- runs -------------------------------------------------------------------------------
 
-    def start(self, action: str) -> bool:
+    def pull_site(self) -> bool:
+        """Pull the site shown in the Drift tab, its drift included."""
+        site_id = self.drift_site.currentData()
+        return bool(site_id) and self.start(PULL, [site_id])
+
+    def start(self, action: str, sites: list[str] | None = None) -> bool:
         if self.controller.running:
             return False
         try:
@@ -215,7 +227,7 @@ class AsioDialog(QDialog):
             return False
         if action == PUSH and self.controller.plan is None:
             return False
-        self.controller.start(action, connection)
+        self.controller.start(action, connection, sites)
         self._running(True)
         self.progress.setRange(0, 0)  # busy until the first step says how many
         self.status.setText({PULL: "Pulling…", PLAN: "Reading the platform…",
@@ -223,7 +235,7 @@ class AsioDialog(QDialog):
         return True
 
     def _running(self, on: bool) -> None:
-        for button in (self.pull_button, self.plan_button):
+        for button in (self.pull_button, self.plan_button, self.drift_pull):
             button.setEnabled(not on)
         self.push_button.setEnabled(not on and self.controller.plan is not None
                                     and self.controller.plan.writes > 0)
