@@ -1,11 +1,13 @@
-"""Asio connector figures (issue 16), against the tests' fake Asio in process (httpx
-MockTransport; request validation off: it is the fake's cost, not ours):
+"""Asio connector figures (issue 16), against the tests' fake Asio (request validation off:
+it is the fake's cost, not ours):
 
-- requests per pushed contact (goal: 1, plus one mapping lookup per 500), and a push with
-  nothing left to do (goal: no write), beside raw httpx POSTs of the same contact bodies;
+- (in process, httpx MockTransport) requests per pushed contact (goal: 1, plus one mapping
+  lookup per 500), and a push with nothing left to do (goal: no write), beside raw httpx
+  POSTs of the same contact bodies;
 - a pull of S sites and E endpoints (companies, sites, endpoints of every site, ticketing
   lookups; drift off: it is one request per endpoint) into a workspace holding the same sites,
-  beside raw httpx requests of the same pages (JSON read, nothing matched or saved).
+  beside raw httpx requests of the same pages (JSON read, nothing matched or saved); for this
+  one the fake runs in a separate process on 127.0.0.1, as the platform would.
 
     .venv/bin/python benchmarks/bench_asio.py [--sites 5000] [--endpoints 50000] [--contacts 2000]
 
@@ -18,10 +20,13 @@ import argparse
 import asyncio
 import platform
 import random
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,8 +167,8 @@ def serve_fake(sites: int, endpoints: int) -> None:
 
 
 async def raw_pull(fake: FakeAsio, site_ids: list[str]) -> tuple[float, int]:
-    """The same pages, fetched and parsed as JSON, nothing else."""
-    async with httpx.AsyncClient(transport=fake.transport()) as http:
+    """The same pages, fetched and parsed as JSON, nothing else (over loopback)."""
+    async with httpx.AsyncClient(timeout=60) as http:
         t0 = time.perf_counter()
         headers = await raw_token(http, fake.base_url)
         count = 1
@@ -195,27 +200,60 @@ async def raw_pull(fake: FakeAsio, site_ids: list[str]) -> tuple[float, int]:
         return time.perf_counter() - t0, count
 
 
-def pull_figures(sites: int, endpoints: int, tmp: Path) -> list[str]:
-    ws, fake = pull_fixture(sites, endpoints, tmp)
+@contextmanager
+def fake_process(sites: int, endpoints: int) -> Iterator[str]:
+    """The fake in a separate process on 127.0.0.1, as the platform would be: in this one,
+    its own work would compete with ours for the GIL and count as ours."""
+    server = subprocess.Popen([sys.executable, __file__, "--serve", "--sites", str(sites),
+                               "--endpoints", str(endpoints)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        service = AsioService(ws.db)
-        client = client_for(fake, service)
-        peer_s, peer_requests = asyncio.run(raw_pull(fake, sorted(fake.sites)))
-        started = time.perf_counter()
-        report = asyncio.run(service.pull(client, with_drift=False))
-        ours_s = time.perf_counter() - started
-        again = client_for(fake, service)
-        started = time.perf_counter()
-        asyncio.run(service.pull(again, with_drift=False))
-        second_s = time.perf_counter() - started
+        assert server.stdout is not None
+        yield server.stdout.readline().strip()
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()
+        server.wait(60)
+
+
+async def remote_site_ids(url: str) -> list[str]:
+    async with httpx.AsyncClient() as http:
+        headers = await raw_token(http, url)
+        ids: list[str] = []
+        target: str | None = f"{url}/api/platform/v1/company/sites?limit=500"
+        while target:
+            answer = await http.get(target, headers=headers)
+            ids += [site["id"] for site in answer.json()]
+            following = answer.links.get("next", {}).get("url")
+            target = str(answer.url.join(following)) if following else None
+        return sorted(ids)
+
+
+def pull_figures(sites: int, endpoints: int, tmp: Path) -> list[str]:
+    ws = workspace_for(sites, tmp / "pull.preflight")
+    try:
+        with fake_process(sites, endpoints) as url:
+            fake = FakeAsio(base_url=url)  # only its address: the one serving is elsewhere
+            service = AsioService(ws.db)
+            site_ids = asyncio.run(remote_site_ids(url))
+            peer_s, peer_requests = asyncio.run(raw_pull(fake, site_ids))
+            client = AsioClient(url, "cid", "secret", instance=service.instance_id())
+            started = time.perf_counter()
+            report = asyncio.run(service.pull(client, with_drift=False))
+            ours_s = time.perf_counter() - started
+            again = AsioClient(url, "cid", "secret", instance=service.instance_id())
+            started = time.perf_counter()
+            asyncio.run(service.pull(again, with_drift=False))
+            second_s = time.perf_counter() - started
+            peer2_s, _ = asyncio.run(raw_pull(fake, site_ids))
         return [
             row(f"pull {sites} sites + {endpoints} endpoints (first)", f"{ours_s:.2f} s",
                 f"{peer_s:.2f} s", f"{ours_s / peer_s:.2f}x"),
             row("  requests", str(client.requests), str(peer_requests), ""),
             row("  devices added / sites linked",
                 f"{report.devices_added}/{report.sites_linked}", "-", ""),
-            row("pull again (all linked, nothing new)", f"{second_s:.2f} s", f"{peer_s:.2f} s",
-                f"{second_s / peer_s:.2f}x"),
+            row("pull again (all linked, nothing new)", f"{second_s:.2f} s", f"{peer2_s:.2f} s",
+                f"{second_s / peer2_s:.2f}x"),
         ]
     finally:
         ws.close()

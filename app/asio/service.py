@@ -30,6 +30,7 @@ from app.asio.models import (
     site_rename,
 )
 from app.domain.model import Company, Device, Site, new_id
+from app.profiles.gcpause import paused_gc
 from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
 from storage.asio_repository import AsioRepository, DriftRecord, Link
@@ -215,7 +216,17 @@ class AsioService:
 
         The drift report costs one request per endpoint; `with_drift` None (the default)
         fetches it for the sites named, or for all when they have at most DRIFT_AUTO_LIMIT
-        endpoints (at the platform's quota, 50,000 endpoints would take over eight hours)."""
+        endpoints (at the platform's quota, 50,000 endpoints would take over eight hours).
+
+        The cyclic GC is paused meanwhile (`gcpause`): tens of thousands of parsed endpoints
+        and links make no cycles, and full passes over them would run again and again."""
+        with paused_gc():
+            return await self._pull(client, site_refs, with_drift=with_drift, save=save,
+                                    progress=progress)
+
+    async def _pull(self, client: AsioClient, site_refs: Sequence[str], *,
+                    with_drift: bool | None, save: bool,
+                    progress: Progress | None) -> PullReport:
         report = PullReport()
         scope = self._scope(site_refs)
         step = _Stepper(progress, 5)
