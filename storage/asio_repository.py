@@ -35,6 +35,9 @@ class DriftRecord:
     mapping: dict[str, Any]
 
 
+# Rows per fetch: one fetchall of 50k rows is one C call holding the GIL for ~0.3 s, which
+# the GUI thread would wait out (the dialog pulls in a worker thread).
+_FETCH_ROWS = 2_000
 LINKS: Table = AsioLinkRow.__table__  # type: ignore[assignment]  # Core: no ORM bookkeeping
 _LINK_COLUMNS = (AsioLinkRow.entity, AsioLinkRow.local_id, AsioLinkRow.remote_id,
                  AsioLinkRow.remote_parent_id, AsioLinkRow.remote_name, AsioLinkRow.state)
@@ -51,7 +54,7 @@ class AsioRepository:
     def links(self, entity: str) -> dict[str, Link]:
         """Our id → its link, for one kind of object (Core: a pull reads tens of thousands)."""
         rows = self.s.execute(select(*_LINK_COLUMNS).where(AsioLinkRow.entity == entity))
-        return {r[1]: Link._make(r) for r in rows}
+        return {r[1]: Link._make(r) for part in rows.partitions(_FETCH_ROWS) for r in part}
 
     def live_devices(self, site_ids: Sequence[str] | None) -> dict[str, list[tuple[str, str]]]:
         """(id, name) of the live devices of these sites (None: of every site), by site."""
@@ -65,8 +68,9 @@ class AsioRepository:
             chunks = [ids[i:i + 900] for i in range(0, len(ids), 900)]
         for chunk in chunks:
             part = query if chunk is None else query.where(DeviceRow.site_id.in_(chunk))
-            for site_id, device_id, name in self.s.execute(part):
-                out.setdefault(site_id, []).append((device_id, name))
+            for rows in self.s.execute(part).partitions(_FETCH_ROWS):
+                for site_id, device_id, name in rows:
+                    out.setdefault(site_id, []).append((device_id, name))
         return out
 
     def save_links(self, links: Iterable[Link]) -> None:

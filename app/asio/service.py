@@ -231,17 +231,18 @@ class AsioService:
         scope = self._scope(site_refs)
         step = _Stepper(progress, 5)
         step("companies and sites")
-        remote_companies = await client.companies()
-        remote_sites = await client.sites()
-        with self.db.read() as s:
-            asio = AsioRepository(s)
-            known = {(e, k): v for e in ("company", "site") for k, v in asio.links(e).items()}
-            company_links = {k: v.remote_id for (e, k), v in known.items() if e == "company"}
-            site_links = {k: v.remote_id for (e, k), v in known.items() if e == "site"}
-            device_links = asio.links("device")
-            known.update({("device", k): v for k, v in device_links.items()})
-            found = asio.live_devices(None if not site_refs else [x.id for x in scope.sites])
-            local_devices = {site.id: found.get(site.id, []) for site in scope.sites}
+        # what we hold is read in a thread while the platform answers (SQLite lets go of the
+        # GIL while it reads): the two waits overlap
+        local = asyncio.create_task(asyncio.to_thread(self._held, scope, bool(site_refs)))
+        try:
+            remote_companies = await client.companies()
+            remote_sites = await client.sites()
+        finally:
+            held = await local
+        known, local_devices = held
+        company_links = {k: v.remote_id for (e, k), v in known.items() if e == "company"}
+        site_links = {k: v.remote_id for (e, k), v in known.items() if e == "site"}
+        device_links = {k: v for (e, k), v in known.items() if e == "device"}
         companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
                           company_links)
         sites = self._match_sites(scope, companies, remote_sites, site_links)
@@ -286,6 +287,16 @@ class AsioService:
             repo.set_info("asio.last_pull", now_iso())
         report.requests = client.requests
         return report
+
+    def _held(self, scope: _Scope, named: bool) -> tuple[dict[tuple[str, str], Link],
+                                                          dict[str, list[tuple[str, str]]]]:
+        """Our links (by entity and our id) and the live devices of the sites in scope."""
+        with self.db.read() as s:
+            asio = AsioRepository(s)
+            known = {(e, k): v for e in ("company", "site", "device")
+                     for k, v in asio.links(e).items()}
+            found = asio.live_devices([x.id for x in scope.sites] if named else None)
+        return known, {site.id: found.get(site.id, []) for site in scope.sites}
 
     @staticmethod
     def _pull_links(scope: _Scope, companies: dict[str, Match], sites: dict[str, Match],
