@@ -11,7 +11,7 @@ it is the fake's cost, not ours):
 
     .venv/bin/python benchmarks/bench_asio.py [--sites 5000] [--endpoints 50000] [--contacts 2000]
 
-Nothing is asserted (DESIGN.md §11).
+Nothing is asserted (benchmarks/README.md).
 """
 
 from __future__ import annotations

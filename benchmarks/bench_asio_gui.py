@@ -6,7 +6,7 @@ idle dialog (the baseline jitter). Full GC passes are owned by ui.collector, as 
 
     .venv/bin/python benchmarks/bench_asio_gui.py [--sites 5000] [--endpoints 50000]
 
-Nothing is asserted (DESIGN.md §11).
+Nothing is asserted (benchmarks/README.md).
 """
 
 from __future__ import annotations

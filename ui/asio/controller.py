@@ -6,6 +6,7 @@ link the platform confirmed; the next run's mapping lookup finds the rest."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from app.domain.errors import PreflightError
 from app.vault.errors import VaultLocked
 from ui.sync import settings as secrets
 
+log = logging.getLogger("preflight.asio")
 SECRET_NAME = "asio.client_secret"  # the vault's application secret
 KEYCHAIN_SERVICE = "Preflight ConnectWise Asio"
 PULL, PLAN, PUSH = "pull", "plan", "push"
@@ -95,8 +97,15 @@ class AsioController(QObject):
         except Cancelled:
             outcome = Outcome(CANCELLED, action, "Cancelled: what the platform confirmed is "
                                                  "kept; the next push goes on from there.")
-        except (PreflightError, VaultLocked) as exc:
+        except VaultLocked:
+            outcome = Outcome(FAILED, action, "The vault is locked: unlock it (the lock in the "
+                                              "status bar) — the client secret is kept there.")
+        except PreflightError as exc:
             outcome = Outcome(FAILED, action, str(exc))
+        except Exception as exc:  # a bug: logged whole; the dialog says so and stays usable
+            log.exception("ConnectWise %s failed", action)
+            outcome = Outcome(FAILED, action, f"Unexpected error ({type(exc).__name__}: {exc}); "
+                                              "details are in the log.")
         self.finished.emit(outcome)
 
     async def _run(self, action: str, connection: Connection,
