@@ -10,6 +10,7 @@ the platform is ever deleted.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ from storage.repository import Repository
 # the next run's mapping lookup finds our ids on what it made.
 LINKS_PER_SAVE = 100
 URL_KEY, CLIENT_KEY = "asio.url", "asio.client_id"  # workspace info
+SAVE_CHUNK = 1_000  # rows per insert (a window waiting for the GIL gets it in between)
 DRIFT_AUTO_LIMIT = 200  # endpoints whose drift a pull of every site fetches by itself
 QUOTA_REQUESTS, QUOTA_SECONDS = 500, 300  # the documented rate: about 500 requests / 5 min
 Progress = Callable[[int, int, str], None]  # done, total, what
@@ -276,10 +278,14 @@ class AsioService:
             return report
         with self.db.write() as s:
             repo, asio = Repository(s), AsioRepository(s)
-            if devices_new:
-                insert_devices(s, devices_new)
-            asio.save_links([x for x in new_links + device_links_new  # only what changed
-                             if known.get((x.entity, x.local_id)) != x])
+            for start in range(0, len(devices_new), SAVE_CHUNK):
+                insert_devices(s, devices_new[start:start + SAVE_CHUNK])
+                time.sleep(0)  # one transaction, but the GIL is let go between pieces
+            changed = [x for x in new_links + device_links_new  # only what changed
+                       if known.get((x.entity, x.local_id)) != x]
+            for start in range(0, len(changed), SAVE_CHUNK):
+                asio.save_links(changed[start:start + SAVE_CHUNK])
+                time.sleep(0)
             asio.replace_lookups({k: [(i.id, i.name) for i in lookups.get(k, [])]
                                   for k in LOOKUP_KINDS})
             if with_drift:
