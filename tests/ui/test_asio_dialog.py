@@ -194,3 +194,42 @@ def test_the_secret_goes_to_the_vault_and_a_locked_vault_is_said_plainly(
     assert dialog.status.text().startswith("The vault is locked: unlock it")
     prepared.vault.unlock("correct horse battery staple")
     assert _click(qtbot, dialog, dialog.plan_button).kind == DONE
+
+
+def test_the_psa_policy_picks_from_the_pulled_lists(
+        qtbot: Any, sample_workspace: Workspace, undo_stack: Any, dialogs: Any,
+        fake: FakeAsio) -> None:
+    """After a pull, the PSA Integration policy's Service Board, Ticket Type, Ticket Source and
+    priority fields complete from the platform's lists (kept offline in the workspace)."""
+    import asyncio
+
+    from app.asio.client import AsioClient
+    from app.asio.service import AsioService
+    from tests.ui.conftest import shown_page
+    from tests.ui.test_policy_psa_keys import PSA, open_policy
+    from ui.pages.policies_page import PoliciesPage
+    from ui.widgets.policy_editor import TextField
+
+    service = AsioService(sample_workspace.db)
+    client = AsioClient(fake.base_url, "cid", "secret", instance=service.instance_id(),
+                        client=httpx.AsyncClient(transport=fake.transport()))
+    asyncio.run(service.pull(client))
+    for page in shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs):
+        open_policy(qtbot, page, PSA)
+        qtbot.waitUntil(lambda p=page: background.pending() == 0)
+        editor = page.editor
+
+        def choices(key: str, e: Any = editor) -> list[str]:
+            field = e.field(key)
+            assert isinstance(field, TextField)
+            model = field.edit.completer().model()
+            return [model.index(i, 0).data() for i in range(model.rowCount())]
+
+        assert choices("service_board") == ["Help Desk", "NOC Escalations"]
+        assert choices("ticket_type") == ["Incident", "Service Request"]
+        assert choices("ticket_source") == ["Email", "Phone", "RMM Alert"]
+        assert choices("priority_map.critical") == ["Priority 1 - Critical",
+                                                    "Priority 3 - Normal"]
+        url = editor.field("psa_url")
+        assert isinstance(url, TextField)
+        assert url.edit.completer() is None  # not a lookup: nothing to pick
