@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -174,3 +175,36 @@ def test_the_secret_is_never_an_argument() -> None:
     assert "--secret" not in result.stdout
     assert "PREFLIGHT_ASIO_SECRET" in result.stdout
     assert os.environ.get("PREFLIGHT_ASIO_SECRET") is None
+
+
+def test_a_push_killed_mid_run_and_run_again_creates_nothing_twice(
+        prepared: Path, fake: FakeAsio, live: str) -> None:
+    """The process is killed (SIGKILL) while the platform makes a contact; the platform
+    finishes it anyway. The next run finds it by our id and creates only the other one."""
+    import threading
+
+    fake.gate = threading.Event()
+    env = cli_env()
+    env["PREFLIGHT_ASIO_SECRET"] = "secret"
+    run = subprocess.Popen([sys.executable, "-m", "app.cli", "asio", "push", "--url", live,
+                            "--client-id", "cid", "--workspace", str(prepared)],
+                           cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    try:
+        assert fake.waiting.wait(TIMEOUT)
+    finally:
+        run.kill()
+        run.wait(TIMEOUT)
+    fake.gate.set()  # the platform completes the contact nobody is waiting for any more
+    fake.gate = None
+    deadline = time.monotonic() + TIMEOUT
+    while len(fake.contacts) < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(fake.contacts) == 1
+    assert len(fake.companies) == len(fake.sites) == 1
+    again = ok(prepared, "push", "--url", live, "--client-id", "cid")
+    assert len(fake.companies) == len(fake.sites) == 1
+    assert len(fake.contacts) == 2
+    assert sorted(c["firstName"] for c in fake.contacts.values()) == ["Ann", "Омар"]
+    assert again["created"]["contact"] == 1
+    assert fake.invalid == []
