@@ -233,3 +233,40 @@ def test_the_psa_policy_picks_from_the_pulled_lists(
         url = editor.field("psa_url")
         assert isinstance(url, TextField)
         assert url.edit.completer() is None  # not a lookup: nothing to pick
+
+
+def test_the_site_shows_its_connectwise_drift(qtbot: Any, window: Any, fake: FakeAsio) -> None:
+    """Companies → a site → ConnectWise Drift: the drift report as last pulled."""
+    import asyncio
+
+    from app.asio.client import AsioClient
+    from app.asio.service import AsioService
+    from tests.ui.conftest import wait_idle
+    from tests.ui.helpdesk_support import site_named
+    from ui.asio.drift_tab import DriftTab
+
+    ws = window.workspace
+    site = site_named(ws, "Downtown")
+    device = ws.devices.all(site.id)[0]
+    company = fake.add_company(site.company)
+    remote_site = fake.add_site(company, "Downtown")
+    endpoint = fake.add_endpoint(remote_site, device.name)
+    fake.effective[endpoint] = {"settings": {"communicator": {"news_feeds": {"value": False}}},
+                                "mapping": {}}
+    service = AsioService(ws.db)
+    client = AsioClient(fake.base_url, "cid", "secret", instance=service.instance_id(),
+                        client=httpx.AsyncClient(transport=fake.transport()))
+    asyncio.run(service.pull(client, ["Downtown"]))
+    page = window.pages["companies"]
+    assert page.select(site.id)
+    tab = page.site_tabs.show_tab("ConnectWise Drift")
+    assert isinstance(tab, DriftTab)
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0)
+    settings = {tab.model.index(r, 1).data(): (tab.model.index(r, 0).data(),
+                                               tab.model.index(r, 3).data())
+                for r in range(tab.model.rowCount())}
+    assert settings["communicator · news_feeds"] == (device.name, "false")
+    assert tab.summary.text().endswith("where the platform applies something other than what "
+                                       "we planned.")
+    assert fake.invalid == []
