@@ -182,6 +182,7 @@ def _decide(entity: str, local_id: str, name: str, m: Match, parent: str | None)
     if m.how == "ambiguous":
         return PlanItem(entity, local_id, name, "skip",
                         f"{len(m.candidates)} objects on the platform have this name "
-                        f"({', '.join(m.candidates)}); link one in Sync → ConnectWise…",
+                        f"({', '.join(m.candidates)}); not guessed: give the one that is ours "
+                        "a distinct name there or here, then run again",
                         None, parent)
     return PlanItem(entity, local_id, name, "create", "only here", None, parent)

@@ -139,8 +139,8 @@ async def _pull(service: AsioService, client: AsioClient,
                      f"{len(report.sites_remote_only)} sites")
     for a in report.ambiguous:
         Output.note(f"preflight: {a.entity} '{a.name}' matches {len(a.candidates)} objects on "
-                    f"the platform ({', '.join(a.candidates)}): not linked; rename one or link "
-                    "it in Sync → ConnectWise…")
+                    f"the platform ({', '.join(a.candidates)}): not linked (never guessed); "
+                    "give the one that is ours a distinct name there or here, then pull again")
     return {"dry_run": bool(args.dry_run), **data, "_human": "\n".join(lines)}
 
 
