@@ -124,23 +124,39 @@ class ContactRef(Strict):
     id: str
 
 
+class ContactCompanyRef(Strict):
+    """The vendor's `ContactCompanyReference`: the company, and the site under it (which
+    this server requires: a contact is a site's client profile)."""
+
+    id: str = ""
+    site: ContactRef
+
+
 class ContactEmail(Strict):
-    email: str
+    """The vendor's `EmailCreateRequest`."""
+
+    emailAddress: str
 
 
 class ContactPhone(Strict):
-    countryCode: str = ""
-    number: str = ""
-    type: str = "mobile"  # mobile | office | home
+    """The vendor's `PhoneNumberCreateRequest`: ISO country code and national number."""
+
+    countryCode: str
+    nationalNumber: str
+    extension: str = ""
+    designation: str = "Mobile"  # Mobile | Office | Home (our profile's three numbers)
 
 
 class ContactCreateRequest(Strict):
+    """The vendor's `ContactCreateRequest`; `company.site`, optional there, is required here."""
+
     firstName: str
     lastName: str
     title: str = ""
     emails: list[ContactEmail] = []
     phoneNumbers: list[ContactPhone] = []
-    site: ContactRef = Field(description="Preflight extension: the site the contact belongs to")
+    company: ContactCompanyRef = Field(
+        description="Preflight extension: required, with the site the contact belongs to")
     id: ObjectId | None = None
 
 
@@ -192,9 +208,9 @@ def _asio_site(obj: StoredObject) -> dict[str, Any]:
             "version": obj.version, "updatedAt": obj.updated_at}
 
 
-_PHONES = (("mobile", "mobile_country_code", "mobile_phone"),
-           ("office", "office_country_code", "office_phone"),
-           ("home", "home_country_code", "home_phone"))
+_PHONES = (("Mobile", "mobile_country_code", "mobile_phone"),
+           ("Office", "office_country_code", "office_phone"),
+           ("Home", "home_country_code", "home_phone"))
 
 
 def _asio_contact(obj: StoredObject) -> dict[str, Any]:
@@ -202,8 +218,9 @@ def _asio_contact(obj: StoredObject) -> dict[str, Any]:
     return {
         "id": obj.id, "firstName": _text(p.get("first_name")),
         "lastName": _text(p.get("last_name")), "title": _text(p.get("title")),
-        "emails": [{"email": _text(p["email"])}] if p.get("email") else [],
-        "phoneNumbers": [{"type": kind, "countryCode": _text(p.get(cc)), "number": _text(p[num])}
+        "emails": [{"emailAddress": _text(p["email"])}] if p.get("email") else [],
+        "phoneNumbers": [{"designation": kind, "countryCode": _text(p.get(cc)),
+                          "nationalNumber": _text(p[num])}
                          for kind, cc, num in _PHONES if p.get(num)],
         "site": {"id": _text_or_none(p.get("site_id"))}, "version": obj.version,
         "updatedAt": obj.updated_at,
@@ -376,14 +393,17 @@ def contacts(who: Auth, request: Request, response: Response, *, limit: Limit = 
            responses={201: {"model": ContactOut, "description": "Created"},
                       **_doc(400, 404, 409, 413, text={404: "No such site for this partner"})})
 def create_contact(who: Auth, request: Request, body: ContactCreateRequest) -> dict[str, Any]:
-    _live(request, who, "site", body.site.id)
-    payload: dict[str, Any] = {"site_id": body.site.id, "first_name": body.firstName,
+    site_id = body.company.site.id
+    _live(request, who, "site", site_id)
+    payload: dict[str, Any] = {"site_id": site_id, "first_name": body.firstName,
                                "last_name": body.lastName, "title": body.title,
-                               "email": body.emails[0].email if body.emails else ""}
+                               "email": body.emails[0].emailAddress if body.emails else ""}
     for phone in body.phoneNumbers:
         for kind, cc, num in _PHONES:
-            if phone.type == kind:
-                payload[cc], payload[num] = phone.countryCode, phone.number
+            if phone.designation.casefold() == kind.casefold():
+                payload[cc], payload[num] = phone.countryCode, phone.nationalNumber
+                if kind == "Office" and phone.extension:
+                    payload["office_extension"] = phone.extension
     return _asio_contact(_create(request, who, "client_profile", body.id, payload))
 
 

@@ -38,13 +38,15 @@ class SiteOut(BaseModel):
 
 
 class EmailOut(BaseModel):
-    email: str
+    emailAddress: str
 
 
 class PhoneOut(BaseModel):
-    type: str
+    """The vendor's `PhoneNumberReference` (with the request's countryCode)."""
+
+    designation: str
     countryCode: str
-    number: str
+    nationalNumber: str
 
 
 class ContactOut(BaseModel):

@@ -275,3 +275,50 @@ class AttachmentRow(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[str] = mapped_column(String(32))
     uploaded_at: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class AsioLinkRow(Base):
+    """Which object on ConnectWise Asio one of ours is (docs/asio.md): local to this workspace,
+    never synced. `remote_parent_id`: the platform's company of a site, site of a device or
+    contact. `remote_name`: the name the platform last confirmed (a push PATCHes a site whose
+    name has changed here since). `state`: linked, or vanished (a device the platform no
+    longer reports; kept with its overrides)."""
+
+    __tablename__ = "asio_links"
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)  # company|site|device|contact
+    local_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    remote_id: Mapped[str] = mapped_column(String(64))
+    remote_parent_id: Mapped[str] = mapped_column(String(64), default="")
+    remote_name: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="linked")
+    linked_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (Index("ix_asio_links_entity_remote_id", "entity", "remote_id"),)
+
+
+class AsioLookupRow(Base):
+    """A ticketing lookup value of the platform (service board, priority, status, type,
+    source): the PSA Integration policy's pick lists, kept for offline use."""
+
+    __tablename__ = "asio_lookups"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    remote_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+    fetched_at: Mapped[str] = mapped_column(String(32))
+
+
+class AsioDriftRow(Base):
+    """One setting of one endpoint where what the platform applies differs from what we
+    planned (or that only one side has). Replaced per site at every pull. JSON columns:
+    the two values (NULL: that side has no such setting) and the platform's mapping link."""
+
+    __tablename__ = "asio_drift"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(36), index=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    domain: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    planned_json: Mapped[str | None] = mapped_column(Text, default=None)
+    applied_json: Mapped[str | None] = mapped_column(Text, default=None)
+    mapping_json: Mapped[str] = mapped_column(Text, default="{}")
+    pulled_at: Mapped[str] = mapped_column(String(32))

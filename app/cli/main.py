@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app import __version__
 from app.cli import (
+    asio_commands,
     golive_commands,
     helpdesk_commands,
     helpdesk_setup_commands,
@@ -94,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync_commands.register(command)
     golive_commands.register(actions(command(
         "golive", "the go-live journey of each site: show, set, list, ics")))
+    asio_commands.register(actions(command(
+        "asio", "ConnectWise Asio: status, pull from and push to the platform")))
     return parser
 
 
@@ -228,6 +231,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             return _init(args, out)
         if command == "profiles":  # opens the workspace itself (validate may need none)
             return profiles_commands.run(args, out)
+        if command == "asio":  # opens the workspace itself
+            return asio_commands.run(args, out)
         if command in sync_commands.COMMANDS:  # sync opens the workspace; server needs none
             return sync_commands.run(command, args, out)
         from app.cli import commands

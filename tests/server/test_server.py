@@ -310,14 +310,16 @@ def test_asio_contacts_are_client_profiles(server: LiveServer) -> None:
         sid = client.post(f"/api/platform/v1/company/companies/{cid}/sites",
                           json={"name": "HQ"}).json()["id"]
         created = client.post("/api/platform/v1/contact/contacts", json={
-            "firstName": "Ada", "lastName": "Lovelace", "emails": [{"email": "ada@ex.com"}],
-            "phoneNumbers": [{"type": "mobile", "countryCode": "GB", "number": "7700900123"}],
-            "site": {"id": sid}})
+            "firstName": "Ada", "lastName": "Lovelace",
+            "emails": [{"emailAddress": "ada@ex.com"}],
+            "phoneNumbers": [{"designation": "Mobile", "countryCode": "GB",
+                              "nationalNumber": "7700900123"}],
+            "company": {"id": cid, "site": {"id": sid}}})
         assert created.status_code == 201
         listed = client.get("/api/platform/v1/contact/contacts").json()
         assert listed[0]["firstName"] == "Ada"
-        assert listed[0]["phoneNumbers"] == [{"type": "mobile", "countryCode": "GB",
-                                              "number": "7700900123"}]
+        assert listed[0]["phoneNumbers"] == [{"designation": "Mobile", "countryCode": "GB",
+                                              "nationalNumber": "7700900123"}]
         profile = client.get("/api/preflight/v1/client-profiles").json()[0]["payload"]
         assert profile["site_id"] == sid
         assert profile["mobile_phone"] == "7700900123"

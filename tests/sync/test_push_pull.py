@@ -104,10 +104,10 @@ def test_contacts_made_on_the_server_arrive_as_client_profiles(server: LiveServe
         with server.client() as client:
             made = client.post("/api/platform/v1/contact/contacts", json={
                 "firstName": "Ada", "lastName": "Lovelace",
-                "emails": [{"email": "Ada@Example.com"}],
-                "phoneNumbers": [{"type": "mobile", "countryCode": "GB",
-                                  "number": "7700900123"}],
-                "site": {"id": site.id}})
+                "emails": [{"emailAddress": "Ada@Example.com"}],
+                "phoneNumbers": [{"designation": "Mobile", "countryCode": "GB",
+                                  "nationalNumber": "7700900123"}],
+                "company": {"site": {"id": site.id}}})
             assert made.status_code == 201
         report = sync(a, server)
         assert report.pulled == 1

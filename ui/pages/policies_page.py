@@ -212,6 +212,14 @@ class PoliciesPage(QWidget):
         """Reload the policies off the GUI thread; `refreshed` fires once they are shown."""
         self.loading = True
         run_blocking(self, self.policies.all, self._on_loaded, self._on_load_error)
+        run_blocking(self, self._pick_lists, self.editor.set_pick_lists, lambda _exc: None)
+
+    def _pick_lists(self) -> dict[str, list[str]]:
+        """The ticketing lookups last pulled from ConnectWise (none before a pull)."""
+        from app.asio.service import AsioService
+
+        lookups = AsioService(self.policies.db).lookups()
+        return {kind: [name for _, name in items] for kind, items in lookups.items()}
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.loading = False

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 HELP_DESK = "Help Desk"
 CLIENT_PROFILES = "Client Profiles"
 PASSWORDS = "Passwords"
+CONNECTWISE_DRIFT = "ConnectWise Drift"
 
 
 def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
@@ -35,4 +36,8 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
         from ui.helpdesk.build import add_helpdesk_tabs
 
         add_helpdesk_tabs(tabs, workspace, undo_stack)
+    if hasattr(workspace, "db"):  # issue 16: what ConnectWise applies vs what we planned
+        from ui.asio.drift_tab import DriftTab
+
+        tabs.add_tab(DriftTab(workspace), CONNECTWISE_DRIFT)
     return tabs

@@ -70,37 +70,40 @@ def _keychain_backend(workspace: Any) -> Any | None:
     return workspace.vault.keychain.secure_backend()
 
 
-def read_secret(workspace: Any, client_id: str) -> str | None:
+def read_secret(workspace: Any, client_id: str, *, name: str = SECRET_NAME,
+                service: str = KEYCHAIN_SERVICE) -> str | None:
     """The stored client secret, or None when none is stored. Raises `VaultLocked` when the
-    workspace has a vault and it is locked (the caller asks to unlock it)."""
+    workspace has a vault and it is locked (the caller asks to unlock it). `name`/`service`:
+    another client's secret kept the same way (the Asio connector's)."""
     vault = workspace.vault
     if vault.exists:
-        if secret_stored(workspace) is None:
+        if secret_stored(workspace, name=name) is None:
             return None  # nothing to unlock the vault for
-        found: str | None = vault.app_secret(SECRET_NAME)  # VaultLocked when locked
+        found: str | None = vault.app_secret(name)  # VaultLocked when locked
         return found
     backend = _keychain_backend(workspace)
     if backend is None:
         return None
     try:
-        text: str | None = backend.get_password(KEYCHAIN_SERVICE,
+        text: str | None = backend.get_password(service,
                                                 _keychain_account(workspace, client_id))
     except Exception:  # a broken keyring never blocks a sync: ask for the secret instead
         return None
     return text
 
 
-def store_secret(workspace: Any, client_id: str, secret: str) -> str:
+def store_secret(workspace: Any, client_id: str, secret: str, *, name: str = SECRET_NAME,
+                 service: str = KEYCHAIN_SERVICE) -> str:
     """Keep the client secret; returns where: VAULT, KEYCHAIN or SESSION (not stored: the
     caller keeps it in memory for this session). Raises `VaultLocked` when the vault is."""
     vault = workspace.vault
     if vault.exists:
-        vault.set_app_secret(SECRET_NAME, secret, username=client_id)
+        vault.set_app_secret(name, secret, username=client_id)
         return VAULT
     backend = _keychain_backend(workspace)
     if backend is not None:
         try:
-            backend.set_password(KEYCHAIN_SERVICE, _keychain_account(workspace, client_id),
+            backend.set_password(service, _keychain_account(workspace, client_id),
                                  secret)
             return KEYCHAIN
         except Exception:
@@ -115,11 +118,11 @@ def secret_home(workspace: Any) -> str:
     return KEYCHAIN if _keychain_backend(workspace) is not None else SESSION
 
 
-def secret_stored(workspace: Any) -> str | None:
+def secret_stored(workspace: Any, *, name: str = SECRET_NAME) -> str | None:
     """Where a secret is stored, without reading it (VAULT, KEYCHAIN) — or None."""
     vault = workspace.vault
     if vault.exists:
-        return VAULT if any(v.title == SECRET_NAME for v in vault.app_secrets()) else None
+        return VAULT if any(v.title == name for v in vault.app_secrets()) else None
     return None
 
 

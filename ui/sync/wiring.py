@@ -67,6 +67,12 @@ class SyncUi(QObject):
         for name, title in ((PENDING_PAGE, "&Pending Changes"), (CONFLICTS_PAGE, "C&onflicts")):
             action = menu.addAction(title)
             action.triggered.connect(lambda _c=False, n=name: self._go(n))
+        menu.addSeparator()
+        self.asio_action = menu.addAction("Conn&ectWise…")  # the Asio connector (issue 16)
+        self.asio_action.setObjectName("connectWiseAction")
+        self.asio_action.setStatusTip("Pull from and push to ConnectWise Asio")
+        self.asio_action.setEnabled(False)  # until a workspace is open
+        self.asio_action.triggered.connect(lambda _c=False: self.open_asio())
         help_menu = next((a for a in bar.actions() if a.text() == "&Help"), None)
         if help_menu is not None:
             bar.insertMenu(help_menu, menu)
@@ -104,8 +110,23 @@ class SyncUi(QObject):
         if pending is not None:
             pending.set_sync_action(self.sync_action)
         self._running(controller.running)
+        self.asio_action.setEnabled(True)
         controller.refresh()
         return controller
+
+    def open_asio(self) -> Any:
+        """Sync → ConnectWise…: the connector's dialog over the workspace shown."""
+        if self.controller is None:
+            return None
+        from PySide6.QtCore import Qt
+
+        from ui.asio.dialog import AsioDialog
+
+        dialog = AsioDialog(self.controller.workspace, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.asio_dialog = dialog
+        return dialog
 
     def _links(self, controller: SyncController) -> list[tuple[Any, Any]]:
         return [(controller.started, self._started), (controller.finished, self._finished)]

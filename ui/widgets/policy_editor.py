@@ -22,6 +22,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -327,6 +328,10 @@ class WindowField(SettingField):
         return self.scheduled
 
 
+# PSA Integration settings that name a ticketing lookup of the platform (and `priority_map.*`)
+PICK_LISTS = {"service_board": "service_boards", "ticket_type": "types",
+              "ticket_source": "sources"}
+
 FIELD_TYPES: dict[SettingKind, type[SettingField]] = {
     SettingKind.BOOL: BoolField,
     SettingKind.INT: IntField,
@@ -525,7 +530,32 @@ class PolicyEditor(QWidget):
             self._settings_layout.addWidget(box)
         for row in self._rows.values():
             row.field.changed.connect(self._on_edited)
+        self._attach_pick_lists()
         tab_in_tree_order(self)  # the new fields come before the footer, not after the window
+
+    def set_pick_lists(self, lists: dict[str, list[str]]) -> None:
+        """The platform's ticketing lookups (Sync → ConnectWise… → Pull), by kind: the PSA
+        Integration fields that name one complete from them (typing stays free: a value the
+        platform does not list yet is kept, not refused)."""
+        self._pick_lists = lists
+        self._attach_pick_lists()
+
+    def _attach_pick_lists(self) -> None:
+        lists: dict[str, list[str]] = getattr(self, "_pick_lists", {})
+        for key, row in self._rows.items():
+            kind = PICK_LISTS.get(key) or ("priorities" if key.startswith("priority_map.")
+                                           else None)
+            field = row.field
+            if kind is None or not isinstance(field, TextField):
+                continue
+            names = lists.get(kind, [])
+            completer = QCompleter(names, field.edit)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            field.edit.setCompleter(completer)
+            field.edit.setToolTip(
+                f"{len(names)} values from ConnectWise: type to pick one" if names else
+                "Pull from ConnectWise (Sync → ConnectWise…) to pick from the platform's list")
 
     def _add_row(self, form: QFormLayout, box: QWidget, spec: SettingSpec) -> None:
         field = FIELD_TYPES[spec.kind](spec, box)

@@ -1,7 +1,7 @@
 """golive_steps: the recorded steps of each site's go-live journey (issue 19)
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0006"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

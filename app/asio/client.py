@@ -1,0 +1,370 @@
+"""The Asio partner API over one `httpx.AsyncClient` (docs/asio.md).
+
+One token per run: fetched once, reused, refreshed shortly before it expires (a key that asks
+for many tokens at once is locked with 423, so every caller shares this one). Every request
+carries the headers the document requires (Authorization, Origin, User-Agent, X-Request-ID;
+httpx sets Host) and goes through the sync client's one `RetryPolicy` (429/423/5xx with
+Retry-After and full-jitter backoff). Lists are paged with `limit`/`cursor` and `Link:
+rel="next"`; a 404 "resource not found" for an empty device list or a cursor past the end is
+an empty page, as real tenants answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from app import __version__
+from app.asio.errors import AsioAuthError, AsioError, AsioShapeError
+from app.asio.models import (
+    LookupItem,
+    RemoteCompany,
+    RemoteEffectivePolicy,
+    RemoteEndpoint,
+    RemoteSite,
+    Token,
+    describe_shape,
+    endpoints_request,
+    mapping_lookup,
+    parse_endpoint_page,
+    parse_lookup,
+    token_request,
+)
+from app.sync.retry import RetryPolicy
+
+log = logging.getLogger("preflight.asio")
+
+# The document's three servers (a test holds them equal to resources/asio/asio-openapi.yaml).
+REGIONS = {
+    "na": "https://openapi.service.itsupport247.net",
+    "eu": "https://openapi.service.euplatform.connectwise.com",
+    "au": "https://openapi.service.auplatform.connectwise.com",
+}
+READ_SCOPES = ("platform.companies.read", "platform.sites.read", "platform.devices.read",
+               "platform.contacts.read", "platform.policies.read", "platform.tickets.read")
+WRITE_SCOPES = ("platform.companies.create", "platform.sites.create", "platform.sites.update",
+                "platform.contacts.create", "platform.mappings.read")
+PAGE_LIMIT = 500  # the document's maximum page
+SITES_PER_DEVICE_QUERY = 10  # the document allows 10 ids per `site` query
+QUERIES_IN_FLIGHT = 4  # endpoint queries sent at once (one token, the same request count)
+LOOKUP_BATCH = 500  # our ids per mapping lookup
+TOKEN_MARGIN_S = 60.0  # refresh this long before the token's stated expiry
+USER_AGENT = f"Preflight/{__version__} (+asio-connector)"
+
+COMPANIES = "/api/platform/v1/company/companies"
+SITES = "/api/platform/v1/company/sites"
+CONTACTS = "/api/platform/v1/contact/contacts"
+LOOKUP = "/api/platform/v1/mapping/mappings/lookup"
+ENDPOINTS = "/api/platform/v2/device/categories/platform/endpoints"
+TICKETING = {
+    "service_boards": "/api/platform/v1/service/ticketing/service-boards",
+    "priorities": "/api/platform/v1/service/ticketing/priorities",
+    "statuses": "/api/platform/v1/service/ticketing/statuses",
+    "types": "/api/platform/v1/service/ticketing/types",
+    "sources": "/api/platform/v1/service/ticketing/sources",
+}
+
+
+def resolve_base_url(region: str | None, url: str | None) -> str:
+    """The API's base URL from a region (na, eu, au) or a URL; refuse anything else."""
+    if url:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise AsioError(f"--url {url!r} is not an http(s) URL of the Asio API "
+                            "(e.g. https://openapi.service.itsupport247.net)")
+        if parts.path.strip("/") or parts.query:
+            raise AsioError(f"--url {url!r}: give the API's base URL only (no path); "
+                            "Preflight adds /v1/token and /api/platform/… itself")
+        return f"{parts.scheme}://{parts.netloc}"
+    key = (region or "na").strip().casefold()
+    if key not in REGIONS:
+        raise AsioError(f"--region {region!r} is not an Asio region: use "
+                        f"{', '.join(REGIONS)} or --url")
+    return REGIONS[key]
+
+
+def _is_not_found(response: httpx.Response) -> bool:
+    return response.status_code == 404
+
+
+class AsioClient:
+    def __init__(self, base_url: str, client_id: str, client_secret: str, *,
+                 instance: str, scopes: Sequence[str] = READ_SCOPES,
+                 client: httpx.AsyncClient | None = None, retry: RetryPolicy | None = None,
+                 timeout: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.instance = instance  # our workspace id: the productInstanceId of our externalIds
+        self._client_id = client_id
+        self._secret = client_secret
+        self._scope = " ".join(scopes)
+        self._own_client = client is None
+        self._client = client or httpx.AsyncClient(timeout=timeout)
+        self._timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self._clock = clock
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self.requests = 0  # every request sent, retries and token requests included
+        self.writes = 0  # creating or changing requests (POST/PATCH of companies, sites, …)
+        self.tokens_fetched = 0
+
+    def __repr__(self) -> str:  # never the secret
+        return f"AsioClient({self.base_url!r}, client_id={self._client_id!r})"
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self._client.aclose()
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    async def _token_value(self) -> str:
+        if self._token is not None and self._clock() < self._token_expires - TOKEN_MARGIN_S:
+            return self._token
+        response = await self._send("POST", "/v1/token", authorized=False,
+                                    json=token_request(self._client_id, self._secret,
+                                                       self._scope))
+        if response.status_code in (400, 401, 403):
+            raise AsioAuthError(
+                f"{self.base_url} refused client id '{self._client_id}' "
+                f"({response.status_code} to POST /v1/token): check the client id and secret, "
+                "and the region (--region na|eu|au) the account lives in")
+        if response.status_code != 200 or "json" not in response.headers.get(
+                "content-type", ""):
+            raise AsioError(
+                f"{self.base_url} does not look like the Asio partner API: POST /v1/token "
+                f"answered {response.status_code} "
+                f"({response.headers.get('content-type') or 'no content type'})")
+        token = Token.parse(self._json(response, "POST /v1/token"), "POST /v1/token")
+        self.tokens_fetched += 1
+        self._token = token.access_token
+        self._token_expires = self._clock() + token.expires_in
+        return self._token
+
+    def _headers(self) -> dict[str, str]:
+        return {"X-Request-ID": str(uuid.uuid4()), "Accept": "application/json",
+                "User-Agent": USER_AGENT, "Origin": self.base_url}
+
+    async def _send(self, method: str, target: str, *, authorized: bool = True,
+                    creates: bool = False, **kwargs: Any) -> httpx.Response:
+        """Send with the retry policy. `creates`: a POST that makes an object; after a
+        timeout it is not sent again (the platform may have made it), the next run's mapping
+        lookup finds it instead."""
+        url = target if target.startswith(("http://", "https://")) else self.base_url + target
+        where = f"{method} {urlsplit(url).path}"
+        attempt, refreshed = 0, False
+        while True:
+            headers = self._headers()
+            if authorized:
+                headers["Authorization"] = f"Bearer {await self._token_value()}"
+            self.requests += 1
+            try:
+                response = await self._client.request(method, url, headers=headers,
+                                                      timeout=self._timeout, **kwargs)
+            except httpx.TransportError as exc:
+                sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+                if creates and sent:
+                    raise AsioError(f"{where}: the answer was lost ({type(exc).__name__}); "
+                                    "run again — the push looks our ids up first and "
+                                    "creates nothing twice") from None
+                if await self.retry.wait(attempt, None):
+                    attempt += 1
+                    continue
+                raise AsioError(f"cannot reach {self.base_url} ({where}: "
+                                f"{type(exc).__name__}: {exc})") from None
+            if response.status_code == 401 and authorized and not refreshed:
+                self._token, refreshed = None, True  # revoked or expired early: one new token
+                continue
+            if self.retry.retryable(response.status_code):
+                log.info("asio %s answered %s (try %d)", where, response.status_code,
+                         attempt + 1)
+                if await self.retry.wait(attempt, response):
+                    attempt += 1
+                    continue
+                raise AsioError(f"{where} answered {response.status_code} after "
+                                f"{attempt + 1} tries ({_detail(response)}); nothing more was "
+                                "sent — run again to resume")
+            return response
+
+    @staticmethod
+    def _json(response: httpx.Response, where: str) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise AsioShapeError(f"{where}: the answer is not JSON "
+                                 f"({response.headers.get('content-type') or 'no type'}: "
+                                 f"{response.text[:80]!r})") from None
+
+    def _check(self, response: httpx.Response, where: str, ok: tuple[int, ...] = (200,)) -> Any:
+        if response.status_code in (401, 403):
+            raise AsioAuthError(f"{where} was refused ({response.status_code}: "
+                                f"{_detail(response)}); the client id may lack the scope")
+        if response.status_code not in ok:
+            raise AsioError(f"{where} answered {response.status_code}: {_detail(response)}")
+        return self._json(response, where)
+
+    async def _pages(self, method: str, path: str, *, json: Any = None,
+                     empty_on_404: bool = False) -> AsyncIterator[tuple[str, Any]]:
+        """Each page's JSON, following `Link: rel="next"`; a 404 past the first page (or on
+        the first when `empty_on_404`) ends the list."""
+        target: str | None = path
+        params: dict[str, Any] | None = {"limit": PAGE_LIMIT}
+        first, seen = True, set[str]()
+        while target is not None:
+            response = await self._send(method, target, params=params, json=json)
+            where = f"{method} {path}" + ("" if first else f" (page {len(seen) + 1})")
+            if _is_not_found(response) and (empty_on_404 or not first):
+                return
+            data = self._check(response, where)
+            yield where, data
+            following = response.links.get("next", {}).get("url")
+            if not following:
+                return
+            target = str(response.url.join(following))
+            if target in seen:  # a server that repeats its Link would loop forever
+                raise AsioShapeError(f"{where}: the Link header points back to a page "
+                                     "already read")
+            seen.add(target)
+            params, first = None, False
+
+    # --- reads --------------------------------------------------------------------------------
+
+    async def check(self) -> None:
+        """A token, to check the credentials and the URL (status)."""
+        await self._token_value()
+
+    async def companies(self) -> list[RemoteCompany]:
+        found: list[RemoteCompany] = []
+        async for where, data in self._pages("GET", COMPANIES):
+            found += [RemoteCompany.parse(item, f"{where}[{i}]", self.instance)
+                      for i, item in enumerate(_items(data, where))]
+        return found
+
+    async def sites(self) -> list[RemoteSite]:
+        found: list[RemoteSite] = []
+        async for where, data in self._pages("GET", SITES):
+            found += [RemoteSite.parse(item, f"{where}[{i}]", self.instance)
+                      for i, item in enumerate(_items(data, where))]
+        return found
+
+    async def endpoints(self, site_ids: Sequence[str]) -> list[RemoteEndpoint]:
+        """The platform endpoints of these sites (10 sites a query, as the document allows;
+        a few queries in flight at once, so parsing one page overlaps waiting for the next —
+        the request count, which the quota counts, is the same)."""
+        gate = asyncio.Semaphore(QUERIES_IN_FLIGHT)
+
+        async def query(ids: Sequence[str]) -> list[RemoteEndpoint]:
+            async with gate:
+                found: list[RemoteEndpoint] = []
+                async for where, data in self._pages("POST", ENDPOINTS,
+                                                     json=endpoints_request("site", ids),
+                                                     empty_on_404=True):
+                    found += parse_endpoint_page(data, where)
+                return found
+
+        chunks = [site_ids[i:i + SITES_PER_DEVICE_QUERY]
+                  for i in range(0, len(site_ids), SITES_PER_DEVICE_QUERY)]
+        parts = await asyncio.gather(*(query(chunk) for chunk in chunks))
+        return [endpoint for part in parts for endpoint in part]
+
+    async def lookups(self) -> dict[str, list[LookupItem]]:
+        """The ticketing lookups the PSA Integration policy picks from."""
+        result: dict[str, list[LookupItem]] = {}
+        for kind, path in TICKETING.items():
+            where = f"GET {path}"
+            data = self._check(await self._send("GET", path), where)
+            result[kind] = [LookupItem.parse(kind, item, f"{where}[{i}]")
+                            for i, item in enumerate(_items(data, where))]
+        return result
+
+    async def effective_policy(self, company_id: str, site_id: str,
+                               endpoint_id: str) -> RemoteEffectivePolicy | None:
+        path = (f"/api/platform/v1/policy/clients/{company_id}/sites/{site_id}/endpoints/"
+                f"{endpoint_id}/effective-policy")
+        response = await self._send("GET", path)
+        if _is_not_found(response):
+            return None
+        where = "GET …/effective-policy of endpoint " + endpoint_id
+        return RemoteEffectivePolicy.parse(self._check(response, where), where)
+
+    async def find_ours(self, our_ids: Sequence[str]) -> dict[str, str]:
+        """Our id → the platform's id, for the objects that carry our id in `externalIds`
+        (the mapping lookup, one request per batch)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(our_ids), LOOKUP_BATCH):
+            batch = list(our_ids[start:start + LOOKUP_BATCH])
+            response = await self._send("POST", LOOKUP, params={"all": "true"},
+                                        json=mapping_lookup(batch, self.instance))
+            if _is_not_found(response):
+                continue
+            where = f"POST {LOOKUP}"
+            wanted = set(batch)
+            found.update({k: v for k, v in parse_lookup(self._check(response, where),
+                                                        where).items() if k in wanted})
+        return found
+
+    # --- writes -------------------------------------------------------------------------------
+
+    async def create_company(self, body: dict[str, Any]) -> RemoteCompany:
+        self.writes += 1
+        where = f"POST {COMPANIES}"
+        response = await self._send("POST", COMPANIES, json=body, creates=True)
+        return RemoteCompany.parse(self._check(response, where, (200, 201)), where,
+                                   self.instance)
+
+    async def create_site(self, company_id: str, body: dict[str, Any]) -> RemoteSite:
+        self.writes += 1
+        path = f"{COMPANIES}/{company_id}/sites"
+        where = f"POST {path}"
+        response = await self._send("POST", path, json=body, creates=True)
+        return RemoteSite.parse(self._check(response, where, (200, 201)), where,
+                                self.instance, company_id)
+
+    async def patch_site(self, company_id: str, site_id: str,
+                         operations: list[dict[str, Any]]) -> RemoteSite:
+        self.writes += 1
+        path = f"{COMPANIES}/{company_id}/sites/{site_id}"
+        where = f"PATCH {path}"
+        response = await self._send("PATCH", path, json=operations)
+        return RemoteSite.parse(self._check(response, where), where, self.instance, company_id)
+
+    async def create_contact(self, body: dict[str, Any]) -> str:
+        self.writes += 1
+        where = f"POST {CONTACTS}"
+        data = self._check(await self._send("POST", CONTACTS, json=body, creates=True), where,
+                           (200, 201))
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+            raise AsioShapeError(f"{where}: no contact id in {describe_shape(data)}")
+        return str(data["id"])
+
+
+def _items(data: Any, where: str) -> list[Any]:
+    """A list answer; some endpoints wrap it ({"items"|"data"|"results": [...]})."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        for key in ("items", "data", "results"):
+            if isinstance(data.get(key), list):
+                return list(data[key])
+    raise AsioShapeError(f"{where}: expected a list, got {describe_shape(data)}")
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200] or "no body"
+    if isinstance(body, dict):
+        for key in ("message", "detail", "error"):
+            value = body.get(key)
+            if isinstance(value, dict):
+                value = value.get("message")
+            if value:
+                return str(value)[:200]
+    return str(body)[:200]

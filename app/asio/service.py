@@ -1,0 +1,522 @@
+"""Pull from and push to ConnectWise Asio (docs/asio.md). The GUI and the CLI call this.
+
+Pull: every read first, then one local transaction — a failed pull changes nothing. Push:
+reads and the plan first (the mapping lookup finds what an earlier, cut-off run created), then
+writes in order (companies, sites, contacts); the links the platform confirmed are saved every
+100 objects and whenever a run stops, and what a killed run could not save the next run's
+lookup finds, so a run that stops half-way resumes and creates nothing twice. Nothing on the
+platform is ever deleted. The plan itself is app.asio.plan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from app.asio.client import AsioClient
+from app.asio.contacts import contact_request
+from app.asio.drift import compare
+from app.asio.errors import AsioError
+from app.asio.matching import Match, match
+from app.asio.models import (
+    DEFAULT_TIME_ZONE,
+    LOOKUP_KINDS,
+    RemoteCompany,
+    RemoteEndpoint,
+    RemoteSite,
+    company_create,
+    site_create,
+    site_rename,
+)
+from app.asio.plan import Plan, PlanItem, Planner, PushReport
+from app.domain.model import Company, Device, Site, new_id
+from app.profiles.gcpause import paused_gc
+from app.services.effective import EffectiveService
+from app.services.hierarchy import resolve_site
+from storage.asio_repository import AsioRepository, DriftRecord, Link
+from storage.bulk import insert_devices
+from storage.changes import time_ordered_ids
+from storage.database import Database, now_iso
+from storage.profile_repository import PROFILE_FIELDS, ProfileRepository
+from storage.repository import Repository
+
+# Links are saved in batches: a run killed before a save loses none of them for good, since
+# the next run's mapping lookup finds our ids on what it made.
+LINKS_PER_SAVE = 100
+URL_KEY, CLIENT_KEY = "asio.url", "asio.client_id"  # workspace info
+SAVE_CHUNK = 1_000  # rows per insert (a window waiting for the GIL gets it in between)
+DRIFT_AUTO_LIMIT = 200  # endpoints whose drift a pull of every site fetches by itself
+Progress = Callable[[int, int, str], None]  # done, total, what
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    entity: str
+    id: str
+    name: str
+    candidates: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "candidates": list(self.candidates)}
+
+
+@dataclass
+class PullReport:
+    companies_linked: int = 0
+    sites_linked: int = 0
+    companies_remote_only: list[str] = field(default_factory=list)
+    sites_remote_only: list[str] = field(default_factory=list)
+    devices_added: int = 0
+    devices_linked: int = 0
+    devices_vanished: int = 0
+    lookups: dict[str, int] = field(default_factory=dict)
+    drift: int = 0
+    settings_in_agreement: int = 0
+    drift_skipped: int = 0  # endpoints whose effective policy was not fetched (see `pull`)
+    ambiguous: list[Ambiguity] = field(default_factory=list)
+    requests: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ambiguous"] = [a.to_json() for a in self.ambiguous]
+        return data
+
+
+@dataclass(frozen=True)
+class _Scope:
+    companies: list[Company]
+    sites: list[Site]
+
+
+class AsioService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- local reads --------------------------------------------------------------------------
+
+    def instance_id(self) -> str:
+        """Our productInstanceId: the workspace's id (made here for a workspace without one)."""
+        with self.db.write() as s:
+            repo = Repository(s)
+            value = repo.get_info("workspace_id")
+            if not value:
+                value = new_id()
+                repo.set_info("workspace_id", value)
+            return value
+
+    def _scope(self, site_refs: Sequence[str]) -> _Scope:
+        with self.db.read() as s:
+            repo = Repository(s)
+            if not site_refs:
+                return _Scope(repo.companies(), repo.sites())
+            sites: dict[str, Site] = {}
+            for ref in site_refs:
+                site = resolve_site(repo, ref)
+                sites[site.id] = site
+            company_ids = {s.company_id for s in sites.values()}
+            return _Scope([c for c in repo.companies() if c.id in company_ids],
+                          sorted(sites.values(), key=lambda x: x.name))
+
+    def remembered(self) -> tuple[str | None, str | None]:
+        """The platform URL and client id last accepted (the CLI and the GUI share them)."""
+        with self.db.read() as s:
+            repo = Repository(s)
+            return repo.get_info(URL_KEY), repo.get_info(CLIENT_KEY)
+
+    def remember(self, url: str, client_id: str) -> None:
+        with self.db.write() as s:
+            repo = Repository(s)
+            repo.set_info(URL_KEY, url)
+            repo.set_info(CLIENT_KEY, client_id)
+
+    def status(self) -> dict[str, Any]:
+        """What the workspace holds of the platform (no request)."""
+        with self.db.read() as s:
+            asio, repo = AsioRepository(s), Repository(s)
+            counts = {e: len(asio.links(e)) for e in ("company", "site", "device", "contact")}
+            vanished = sum(1 for x in asio.links("device").values() if x.state == "vanished")
+            lookups = {k: len(v) for k, v in asio.lookups().items()}
+            return {"linked": counts, "devices_vanished": vanished,
+                    "companies": len(repo.companies()), "sites": len(repo.sites()),
+                    "lookups": lookups, "lookups_fetched_at": asio.lookups_fetched_at(),
+                    "last_pull": repo.get_info("asio.last_pull"),
+                    "last_push": repo.get_info("asio.last_push")}
+
+    def lookups(self) -> dict[str, list[tuple[str, str]]]:
+        """The PSA Integration policy's pick lists, as last pulled (offline)."""
+        with self.db.read() as s:
+            return AsioRepository(s).lookups()
+
+    def drift(self, site_ref: str) -> list[DriftRecord]:
+        with self.db.read() as s:
+            site = resolve_site(Repository(s), site_ref)
+            return AsioRepository(s).drift(site.id)
+
+    # --- pull ---------------------------------------------------------------------------------
+
+    async def pull(self, client: AsioClient, site_refs: Sequence[str] = (), *,
+                   with_drift: bool | None = None, save: bool = True,
+                   progress: Progress | None = None) -> PullReport:
+        """Read everything, then (unless `save` is False) keep it in one transaction.
+
+        The drift report costs one request per endpoint; `with_drift` None (the default)
+        fetches it for the sites named, or for all when they have at most DRIFT_AUTO_LIMIT
+        endpoints (at the platform's quota, 50,000 endpoints would take over eight hours).
+
+        The cyclic GC is paused meanwhile (`gcpause`): tens of thousands of parsed endpoints
+        and links make no cycles, and full passes over them would run again and again."""
+        with paused_gc():
+            return await self._pull(client, site_refs, with_drift=with_drift, save=save,
+                                    progress=progress)
+
+    async def _pull(self, client: AsioClient, site_refs: Sequence[str], *,
+                    with_drift: bool | None, save: bool,
+                    progress: Progress | None) -> PullReport:
+        report = PullReport()
+        scope = self._scope(site_refs)
+        step = _Stepper(progress, 5)
+        step("companies and sites")
+        # what we hold is read in a thread while the platform answers (SQLite lets go of the
+        # GIL while it reads): the two waits overlap
+        local = asyncio.create_task(asyncio.to_thread(self._held, scope, bool(site_refs)))
+        try:
+            remote_companies = await client.companies()
+            remote_sites = await client.sites()
+        finally:
+            held = await local
+        known, local_devices = held
+        company_links = {k: v.remote_id for (e, k), v in known.items() if e == "company"}
+        site_links = {k: v.remote_id for (e, k), v in known.items() if e == "site"}
+        device_links = {k: v for (e, k), v in known.items() if e == "device"}
+        companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
+                          company_links)
+        sites = self._match_sites(scope, companies, remote_sites, site_links)
+        new_links = self._pull_links(scope, companies, sites, remote_companies, remote_sites,
+                                     report=report, whole=not site_refs)
+
+        step("endpoints")
+        site_by_remote = {x.remote_id: x.local_id for x in new_links if x.entity == "site"}
+        endpoints = await client.endpoints(sorted(site_by_remote)) if site_by_remote else []
+        devices_new, device_links_new = self._match_devices(
+            endpoints, site_by_remote, device_links, local_devices, report)
+
+        step("ticketing lookups")
+        lookups = await client.lookups()
+        report.lookups = {k: len(v) for k, v in lookups.items()}
+
+        step("effective policies")
+        drift: list[DriftRecord] = []
+        if with_drift is None:
+            with_drift = bool(site_refs) or len(endpoints) <= DRIFT_AUTO_LIMIT
+        if not with_drift:
+            report.drift_skipped = len(endpoints)
+        else:
+            drift = await self._drift(client, endpoints, site_by_remote, device_links_new,
+                                      report=report, progress=progress)
+        report.drift = len(drift)
+
+        step("saving")
+        report.requests = client.requests
+        if not save:
+            return report
+        with self.db.write() as s:
+            repo, asio = Repository(s), AsioRepository(s)
+            for start in range(0, len(devices_new), SAVE_CHUNK):
+                insert_devices(s, devices_new[start:start + SAVE_CHUNK])
+                time.sleep(0)  # one transaction, but the GIL is let go between pieces
+            changed = [x for x in new_links + device_links_new  # only what changed
+                       if known.get((x.entity, x.local_id)) != x]
+            for start in range(0, len(changed), SAVE_CHUNK):
+                asio.save_links(changed[start:start + SAVE_CHUNK])
+                time.sleep(0)
+            asio.replace_lookups({k: [(i.id, i.name) for i in lookups.get(k, [])]
+                                  for k in LOOKUP_KINDS})
+            if with_drift:
+                asio.replace_drift(site_by_remote.values(), drift)
+            repo.set_info("asio.last_pull", now_iso())
+        report.requests = client.requests
+        return report
+
+    def _held(self, scope: _Scope, named: bool) -> tuple[dict[tuple[str, str], Link],
+                                                          dict[str, list[tuple[str, str]]]]:
+        """Our links (by entity and our id) and the live devices of the sites in scope."""
+        with self.db.read() as s:
+            asio = AsioRepository(s)
+            known = {(e, k): v for e in ("company", "site", "device")
+                     for k, v in asio.links(e).items()}
+            found = asio.live_devices([x.id for x in scope.sites] if named else None)
+        return known, {site.id: found.get(site.id, []) for site in scope.sites}
+
+    @staticmethod
+    def _pull_links(scope: _Scope, companies: dict[str, Match], sites: dict[str, Match],
+                    remote_companies: list[RemoteCompany], remote_sites: list[RemoteSite], *,
+                    report: PullReport, whole: bool) -> list[Link]:
+        """The links a pull confirms; ambiguous names and platform-only objects reported."""
+        names = {**{c.id: c.name for c in scope.companies}, **{s.id: s.name for s in scope.sites}}
+        for entity, matches in (("company", companies), ("site", sites)):
+            report.ambiguous += [Ambiguity(entity, m.local_id, names[m.local_id], m.candidates)
+                                 for m in matches.values() if m.how == "ambiguous"]
+        company_names = {r.id: r.name for r in remote_companies}
+        remote_site_by_id = {r.id: r for r in remote_sites}
+        links = [Link("company", m.local_id, m.remote_id, "", company_names[m.remote_id])
+                 for m in companies.values()
+                 if m.remote_id and m.how != "gone" and m.remote_id in company_names]
+        links += [Link("site", m.local_id, m.remote_id,
+                       remote_site_by_id[m.remote_id].company_id,
+                       remote_site_by_id[m.remote_id].name)
+                  for m in sites.values()
+                  if m.remote_id and m.how != "gone" and m.remote_id in remote_site_by_id]
+        report.companies_linked = sum(1 for x in links if x.entity == "company")
+        report.sites_linked = sum(1 for x in links if x.entity == "site")
+        if whole:
+            linked = {x.remote_id for x in links}
+            report.companies_remote_only = sorted(r.name for r in remote_companies
+                                                  if r.id not in linked)
+            report.sites_remote_only = sorted(r.name for r in remote_sites if r.id not in linked)
+        return links
+
+    @staticmethod
+    def _match_sites(scope: _Scope, companies: dict[str, Match], remote_sites: list[RemoteSite],
+                     site_links: dict[str, str]) -> dict[str, Match]:
+        """Sites are matched within their company's platform company (a linked site, or one
+        carrying our id, wherever it is now)."""
+        by_company: dict[str, list[Site]] = {}
+        for site in scope.sites:
+            by_company.setdefault(site.company_id, []).append(site)
+        remote_by_company: dict[str, list[RemoteSite]] = {}
+        remote_by_id: dict[str, RemoteSite] = {}
+        remote_by_ours: dict[str, list[RemoteSite]] = {}
+        for r in remote_sites:
+            remote_by_company.setdefault(r.company_id, []).append(r)
+            remote_by_id[r.id] = r
+            for ours in r.our_ids:
+                remote_by_ours.setdefault(ours, []).append(r)
+        result: dict[str, Match] = {}
+        for company_id, sites in by_company.items():
+            parent = companies.get(company_id)
+            pool = {r.id: r for r in remote_by_company.get(
+                parent.remote_id if parent and parent.remote_id else "", [])}
+            linked = {s.id: site_links[s.id] for s in sites if s.id in site_links}
+            for remote_id in linked.values():
+                if remote_id in remote_by_id:
+                    pool[remote_id] = remote_by_id[remote_id]
+            for s in sites:
+                pool.update({r.id: r for r in remote_by_ours.get(s.id, [])})
+            result.update(match([(s.id, s.name) for s in sites], list(pool.values()), linked))
+        return result
+
+    @staticmethod
+    def _match_devices(endpoints: list[RemoteEndpoint], site_by_remote: dict[str, str],
+                       device_links: dict[str, Link],
+                       local_devices: dict[str, list[tuple[str, str]]],
+                       report: PullReport) -> tuple[list[Device], list[Link]]:
+        """New endpoints become devices; known ones stay linked; devices whose endpoint the
+        platform no longer reports are marked vanished (kept, with their overrides)."""
+        by_remote = {x.remote_id: x for x in device_links.values()}
+        seen: set[str] = set()
+        new_devices: list[Device] = []
+        links: list[Link] = []
+        unlinked_by_site: dict[str, dict[str, list[str]]] = {}
+        for site_id, devices in local_devices.items():
+            for device_id, name in devices:
+                if device_id not in device_links:
+                    unlinked_by_site.setdefault(site_id, {}).setdefault(
+                        " ".join(name.casefold().split()), []).append(device_id)
+        fresh = iter(time_ordered_ids(len(endpoints)))  # one call: uuid4 each is slow
+        for e in endpoints:
+            local_site = site_by_remote.get(e.site_id)
+            if local_site is None or e.id in seen:
+                continue
+            seen.add(e.id)
+            known = by_remote.get(e.id)
+            if known is not None:
+                links.append(Link("device", known.local_id, e.id, e.site_id, e.name))
+                report.devices_linked += 1
+                continue
+            same_name = unlinked_by_site.get(local_site, {}).get(
+                " ".join(e.name.casefold().split()), [])
+            if len(same_name) == 1:  # planned here before the agent was installed
+                links.append(Link("device", same_name.pop(), e.id, e.site_id, e.name))
+                report.devices_linked += 1
+                continue
+            device = Device(next(fresh), local_site, e.name[:200], e.kind, e.os[:100])
+            new_devices.append(device)
+            links.append(Link("device", device.id, e.id, e.site_id, e.name))
+            report.devices_added += 1
+        in_scope = set(site_by_remote)
+        for link in device_links.values():
+            if link.remote_id not in seen and link.remote_parent_id in in_scope:
+                if link.state != "vanished":
+                    report.devices_vanished += 1
+                links.append(Link(link.entity, link.local_id, link.remote_id,
+                                  link.remote_parent_id, link.remote_name, "vanished"))
+        return new_devices, links
+
+    async def _drift(self, client: AsioClient, endpoints: list[RemoteEndpoint],
+                     site_by_remote: dict[str, str], device_links: list[Link], *,
+                     report: PullReport, progress: Progress | None) -> list[DriftRecord]:
+        local_of = {x.remote_id: x.local_id for x in device_links if x.state == "linked"}
+        effective = EffectiveService(self.db)
+        planned_site: dict[str, dict[str, dict[str, Any]]] = {}
+        records: list[DriftRecord] = []
+        with self.db.read() as s:
+            existing = {d.id for site_id in set(site_by_remote.values())
+                        for d in Repository(s).devices(site_id)}
+        for done, e in enumerate(endpoints):
+            if progress is not None and done % 10 == 0:  # a Cancel lands here too
+                progress(done, len(endpoints), "effective policies of the endpoints")
+            site_id, device_id = site_by_remote.get(e.site_id), local_of.get(e.id)
+            if site_id is None or device_id is None:
+                continue
+            applied = await client.effective_policy(e.company_id, e.site_id, e.id)
+            if applied is None:
+                continue
+            if device_id in existing:  # its overrides count
+                planned = effective.for_site(site_id, device_id).document["settings"]
+            else:  # added by this pull: the site's settings
+                if site_id not in planned_site:
+                    planned_site[site_id] = effective.for_site(site_id).document["settings"]
+                planned = planned_site[site_id]
+            found, same = compare(site_id, device_id, planned, applied)
+            records += found
+            report.settings_in_agreement += same
+        return records
+
+    # --- push ---------------------------------------------------------------------------------
+
+    async def plan(self, client: AsioClient, site_refs: Sequence[str] = ()) -> Plan:
+        """What a push would do, per object, and why. Sends only reads."""
+        start = client.requests
+        scope = self._scope(site_refs)
+        remote_companies = await client.companies()
+        remote_sites = await client.sites()
+        with self.db.read() as s:
+            asio = AsioRepository(s)
+            company_links = {k: v.remote_id for k, v in asio.links("company").items()}
+            site_links = asio.links("site")
+            contact_links = asio.links("contact")
+            prof = ProfileRepository(s)
+            profiles = {site.id: sorted(prof.live(site.id), key=lambda p: p.id)
+                        for site in scope.sites}
+        unlinked = [c.id for c in scope.companies if c.id not in company_links]
+        unlinked += [s.id for s in scope.sites if s.id not in site_links]
+        unlinked += [p.id for ps in profiles.values() for p in ps if p.id not in contact_links]
+        found = await client.find_ours(unlinked) if unlinked else {}
+        planner = Planner(found)
+        companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
+                          company_links, found)
+        planner.companies(scope.companies, companies, {r.id: r.name for r in remote_companies})
+        sites = self._match_sites(scope, companies, remote_sites,
+                                  {k: v.remote_id for k, v in site_links.items()})
+        planner.sites(scope.sites, sites, site_links, {r.id: r for r in remote_sites})
+        planner.contacts(scope.sites, profiles, contact_links)
+        return Plan(planner.items, planner.links, client.requests - start)
+
+    async def push(self, client: AsioClient, site_refs: Sequence[str] = (), *,
+                   dry_run: bool = False, progress: Progress | None = None,
+                   plan: Plan | None = None) -> PushReport:
+        plan = plan or await self.plan(client, site_refs)
+        report = PushReport(plan)
+        if not dry_run:
+            if plan.links_found:
+                self._save(plan.links_found)
+            state = self._push_state(plan)
+            todo = [i for i in plan.items if i.action != "skip"]
+            confirmed: list[Link] = []
+            try:
+                for done, item in enumerate(todo):
+                    if progress is not None:
+                        progress(done, len(todo), f"{item.action} {item.entity} '{item.name}'")
+                    await asyncio.sleep(0)  # a Cancel lands between two objects
+                    confirmed.append(await self._push_one(client, item, state, report))
+                    if len(confirmed) >= LINKS_PER_SAVE:
+                        self._save(confirmed)
+                        confirmed = []
+            finally:  # a failure, a Cancel: what the platform confirmed is kept
+                if confirmed:
+                    self._save(confirmed)
+            if progress is not None:
+                progress(len(todo), len(todo), "done")
+            with self.db.write() as s:
+                Repository(s).set_info("asio.last_push", now_iso())
+        report.requests, report.writes = client.requests, client.writes
+        return report
+
+    def _push_state(self, plan: Plan) -> _PushState:
+        with self.db.read() as s:
+            asio, repo = AsioRepository(s), Repository(s)
+            return _PushState(
+                {k: v.remote_id for k, v in asio.links("company").items()},
+                {k: (v.remote_id, v.remote_parent_id) for k, v in asio.links("site").items()},
+                {site.id: site.name for site in repo.sites()},
+                {k: dict(zip(PROFILE_FIELDS, v[0].values, strict=True))
+                 for k, v in ProfileRepository(s).states(
+                     [i.id for i in plan.items
+                      if i.entity == "contact" and i.action == "create"]).items()},
+                repo.get_info("asio.time_zone") or DEFAULT_TIME_ZONE)
+
+    async def _push_one(self, client: AsioClient, item: PlanItem, state: _PushState,
+                        report: PushReport) -> Link:
+        """Create or change one object; the link the platform confirmed."""
+        instance = client.instance
+        if item.entity == "company":
+            company = await client.create_company(company_create(item.name, item.id, instance))
+            state.companies[item.id] = company.id
+            report.created["company"] += 1
+            return Link("company", item.id, company.id, "", company.name)
+        if item.entity == "site":
+            parent = state.companies.get(item.parent or "")
+            if not parent:
+                raise AsioError(f"site '{item.name}': its company has no platform id")
+            if item.action == "create":
+                site = await client.create_site(parent, site_create(
+                    item.name, item.id, instance, state.time_zone))
+                state.sites[item.id] = (site.id, parent)
+                report.created["site"] += 1
+                return Link("site", item.id, site.id, parent, site.name)
+            remote_id, remote_parent = state.sites[item.id]
+            name = state.site_names[item.id]
+            changed = await client.patch_site(remote_parent or parent, remote_id,
+                                              site_rename(name))
+            report.updated += 1
+            return Link("site", item.id, remote_id, remote_parent or parent, changed.name or name)
+        remote_site, remote_company = state.sites.get(item.parent or "", ("", ""))
+        values = state.profiles.get(item.id)
+        if not remote_site or values is None:
+            raise AsioError(f"contact '{item.name}': its site has no platform id")
+        contact_id = await client.create_contact(contact_request(
+            values, item.id, instance, remote_company, remote_site))
+        report.created["contact"] += 1
+        return Link("contact", item.id, contact_id, remote_site, item.name)
+
+    def _save(self, links: list[Link]) -> None:
+        with self.db.write() as s:
+            AsioRepository(s).save_links(links)
+
+
+@dataclass
+class _PushState:
+    companies: dict[str, str]  # our id → platform id
+    sites: dict[str, tuple[str, str]]  # our id → (platform id, platform company id)
+    site_names: dict[str, str]
+    profiles: dict[str, dict[str, Any]]  # our id → values by field id
+    time_zone: str = DEFAULT_TIME_ZONE
+
+
+class _Stepper:
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, what: str) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total, what)
+        self.done += 1
+
+
+
+
+__all__ = ["Ambiguity", "AsioService", "DriftRecord", "Plan", "PlanItem", "PullReport",
+           "PushReport"]

@@ -1,0 +1,282 @@
+"""Asio connector figures (issue 16), against the tests' fake Asio (request validation off:
+it is the fake's cost, not ours):
+
+- (in process, httpx MockTransport) requests per pushed contact (goal: 1, plus one mapping
+  lookup per 500), and a push with nothing left to do (goal: no write), beside raw httpx
+  POSTs of the same contact bodies;
+- a pull of S sites and E endpoints (companies, sites, endpoints of every site, ticketing
+  lookups; drift off: it is one request per endpoint) into a workspace holding the same sites,
+  beside raw httpx requests of the same pages (JSON read, nothing matched or saved); for this
+  one the fake runs in a separate process on 127.0.0.1, as the platform would.
+
+    .venv/bin/python benchmarks/bench_asio.py [--sites 5000] [--endpoints 50000] [--contacts 2000]
+
+Nothing is asserted (benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from app.asio.client import ENDPOINTS, LOOKUP, SITES_PER_DEVICE_QUERY, TICKETING, AsioClient  # noqa: E402
+from app.asio.contacts import contact_request  # noqa: E402
+from app.asio.service import AsioService  # noqa: E402
+from app.domain.model import Company, Site  # noqa: E402
+from app.services.workspace import Workspace  # noqa: E402
+from app.sync.retry import RetryPolicy  # noqa: E402
+from storage.bulk import insert_companies, insert_sites  # noqa: E402
+from storage.repository import Repository  # noqa: E402
+from tests.asio.fake_asio import FakeAsio  # noqa: E402
+
+CONTACTS = "/api/platform/v1/contact/contacts"
+
+
+def row(figure: str, ours: str, peer: str, ratio: str) -> str:
+    return f"{figure:<50} {ours:>14} {peer:>14} {ratio:>8}"
+
+
+def client_for(fake: FakeAsio, service: AsioService) -> AsioClient:
+    return AsioClient(fake.base_url, "cid", "secret", instance=service.instance_id(),
+                      client=httpx.AsyncClient(transport=fake.transport()),
+                      retry=RetryPolicy())
+
+
+async def raw_token(http: httpx.AsyncClient, base: str) -> dict[str, str]:
+    answer = await http.post(f"{base}/v1/token", json={
+        "grant_type": "client_credentials", "client_id": "cid", "client_secret": "secret"})
+    return {"Authorization": f"Bearer {answer.json()['access_token']}",
+            "X-Request-ID": "1", "User-Agent": "raw", "Origin": base}
+
+
+# --- push --------------------------------------------------------------------------------
+
+def push_figures(contacts: int, tmp: Path) -> list[str]:
+    from app.profiles.profile import Profile
+
+    ws = Workspace.open(tmp / "push.preflight", create=True)
+    try:
+        company = ws.companies.create("Contoso Dental")
+        site = ws.sites.create(company.id, "Main Office")
+        for i in range(contacts):
+            ws.profiles.add(site.id, Profile(f"First{i}", f"Last{i}",
+                                             email=f"p{i}@contoso.example",
+                                             mobile_country_code="GB",
+                                             mobile_phone=f"074{i:08d}"))
+        service = AsioService(ws.db)
+        fake = FakeAsio(validate=False)
+        fake.seed_lookups()
+        client = client_for(fake, service)
+        started = time.perf_counter()
+        report = asyncio.run(service.push(client))
+        ours_s = time.perf_counter() - started
+        contact_posts = fake.requests_to("POST", CONTACTS)
+        lookups = fake.requests_to("POST", LOOKUP)
+        per_contact = (contact_posts + lookups) / max(1, report.created["contact"])
+        again = client_for(fake, service)
+        asyncio.run(service.push(again))
+        bodies = [contact_request({"first_name": f"First{i}", "last_name": f"Last{i}",
+                                   "email": f"p{i}@contoso.example",
+                                   "mobile_country_code": "GB", "mobile_phone": f"074{i:08d}"},
+                                  str(uuid.uuid4()), "ws", "c", next(iter(fake.sites)))
+                  for i in range(contacts)]
+
+        async def raw() -> float:
+            async with httpx.AsyncClient(transport=fake.transport()) as http:
+                headers = await raw_token(http, fake.base_url)
+                t0 = time.perf_counter()
+                for body in bodies:
+                    (await http.post(f"{fake.base_url}{CONTACTS}", json=body,
+                                     headers=headers)).json()
+                return time.perf_counter() - t0
+
+        peer_s = asyncio.run(raw())
+        return [
+            row(f"push {contacts} contacts: requests per contact", f"{per_contact:.4f}",
+                "1", f"{per_contact:.3f}"),
+            row("  of which mapping lookups", str(lookups), "-", ""),
+            row(f"push {contacts} contacts: wall time", f"{ours_s:.2f} s", f"{peer_s:.2f} s",
+                f"{ours_s / peer_s:.2f}x"),
+            row("push with nothing to do: writes sent", str(again.writes), "0", ""),
+            row("push with nothing to do: requests (reads)", str(again.requests), "-", ""),
+        ]
+    finally:
+        ws.close()
+
+
+# --- pull --------------------------------------------------------------------------------
+
+def fake_for(sites: int, endpoints: int) -> FakeAsio:
+    """The platform of the pull: sites // 20 companies, `endpoints` spread over the sites."""
+    rng = random.Random(16)
+    fake = FakeAsio(validate=False)
+    fake.seed_lookups()
+    remote_sites = []
+    companies = max(1, sites // 20)
+    for c in range(companies):
+        remote_company = fake.add_company(f"Company {c:05d}")
+        remote_sites += [fake.add_site(remote_company, f"Site {s:06d}")
+                         for s in range(c * sites // companies, (c + 1) * sites // companies)]
+    for e in range(endpoints):
+        fake.add_endpoint(remote_sites[e % len(remote_sites)], f"EP-{e:07d}",
+                          rng.choice(("Desktop", "Server")))
+    return fake
+
+
+def workspace_for(sites: int, path: Path) -> Workspace:
+    """A workspace holding the same companies and sites (by name) as `fake_for`."""
+    ws = Workspace.open(path, create=True)
+    companies = max(1, sites // 20)
+    local_companies = [Company(str(uuid.uuid4()), f"Company {c:05d}") for c in range(companies)]
+    local_sites = [Site(str(uuid.uuid4()), company.id, f"Site {s:06d}")
+                   for c, company in enumerate(local_companies)
+                   for s in range(c * sites // companies, (c + 1) * sites // companies)]
+    with ws.db.write() as s:
+        insert_companies(s, local_companies, Repository(s).partner_id())
+        insert_sites(s, local_sites)
+    return ws
+
+
+def pull_fixture(sites: int, endpoints: int, tmp: Path) -> tuple[Workspace, FakeAsio]:
+    return workspace_for(sites, tmp / "pull.preflight"), fake_for(sites, endpoints)
+
+
+def serve_fake(sites: int, endpoints: int) -> None:
+    """`--serve`: the fake on 127.0.0.1 (its URL on stdout) until stdin closes."""
+    from tests.asio.fake_asio import serve
+
+    with serve(fake_for(sites, endpoints)) as url:
+        print(url, flush=True)
+        sys.stdin.read()
+
+
+async def raw_pull(fake: FakeAsio, site_ids: list[str]) -> tuple[float, int]:
+    """The same pages, fetched and parsed as JSON, nothing else (over loopback)."""
+    async with httpx.AsyncClient(timeout=60) as http:
+        t0 = time.perf_counter()
+        headers = await raw_token(http, fake.base_url)
+        count = 1
+
+        async def pages(method: str, url: str, body: object = None) -> None:
+            nonlocal count
+            target: str | None = url
+            params: dict[str, int] | None = {"limit": 500}
+            while target:
+                answer = await http.request(method, target, params=params, json=body,
+                                            headers=headers)
+                count += 1
+                if answer.status_code == 404:
+                    return
+                answer.json()
+                following = answer.links.get("next", {}).get("url")
+                target = str(answer.url.join(following)) if following else None
+                params = None
+
+        await pages("GET", f"{fake.base_url}/api/platform/v1/company/companies")
+        await pages("GET", f"{fake.base_url}/api/platform/v1/company/sites")
+        for start in range(0, len(site_ids), SITES_PER_DEVICE_QUERY):
+            await pages("POST", f"{fake.base_url}{ENDPOINTS}",
+                        {"resourceType": "site",
+                         "resources": site_ids[start:start + SITES_PER_DEVICE_QUERY]})
+        for path in TICKETING.values():
+            (await http.get(f"{fake.base_url}{path}", headers=headers)).json()
+            count += 1
+        return time.perf_counter() - t0, count
+
+
+@contextmanager
+def fake_process(sites: int, endpoints: int) -> Iterator[str]:
+    """The fake in a separate process on 127.0.0.1, as the platform would be: in this one,
+    its own work would compete with ours for the GIL and count as ours."""
+    server = subprocess.Popen([sys.executable, __file__, "--serve", "--sites", str(sites),
+                               "--endpoints", str(endpoints)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().strip()
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()
+        server.wait(60)
+
+
+async def remote_site_ids(url: str) -> list[str]:
+    async with httpx.AsyncClient() as http:
+        headers = await raw_token(http, url)
+        ids: list[str] = []
+        target: str | None = f"{url}/api/platform/v1/company/sites?limit=500"
+        while target:
+            answer = await http.get(target, headers=headers)
+            ids += [site["id"] for site in answer.json()]
+            following = answer.links.get("next", {}).get("url")
+            target = str(answer.url.join(following)) if following else None
+        return sorted(ids)
+
+
+def pull_figures(sites: int, endpoints: int, tmp: Path) -> list[str]:
+    ws = workspace_for(sites, tmp / "pull.preflight")
+    try:
+        with fake_process(sites, endpoints) as url:
+            fake = FakeAsio(base_url=url)  # only its address: the one serving is elsewhere
+            service = AsioService(ws.db)
+            site_ids = asyncio.run(remote_site_ids(url))
+            peer_s, peer_requests = asyncio.run(raw_pull(fake, site_ids))
+            client = AsioClient(url, "cid", "secret", instance=service.instance_id())
+            started = time.perf_counter()
+            report = asyncio.run(service.pull(client, with_drift=False))
+            ours_s = time.perf_counter() - started
+            again = AsioClient(url, "cid", "secret", instance=service.instance_id())
+            started = time.perf_counter()
+            asyncio.run(service.pull(again, with_drift=False))
+            second_s = time.perf_counter() - started
+            peer2_s, _ = asyncio.run(raw_pull(fake, site_ids))
+        return [
+            row(f"pull {sites} sites + {endpoints} endpoints (first)", f"{ours_s:.2f} s",
+                f"{peer_s:.2f} s", f"{ours_s / peer_s:.2f}x"),
+            row("  requests", str(client.requests), str(peer_requests), ""),
+            row("  devices added / sites linked",
+                f"{report.devices_added}/{report.sites_linked}", "-", ""),
+            row("pull again (all linked, nothing new)", f"{second_s:.2f} s", f"{peer2_s:.2f} s",
+                f"{second_s / peer2_s:.2f}x"),
+        ]
+    finally:
+        ws.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", type=int, default=5000)
+    parser.add_argument("--endpoints", type=int, default=50000)
+    parser.add_argument("--contacts", type=int, default=2000)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve_fake(args.sites, args.endpoints)
+        return
+    print(f"Python {platform.python_version()} on {platform.platform()}")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        lines = [row("figure", "ours", "raw httpx", "ratio")]
+        lines += push_figures(args.contacts, tmp)
+        lines += pull_figures(args.sites, args.endpoints, tmp)
+        print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

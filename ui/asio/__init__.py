@@ -1,0 +1,1 @@
+"""Sync → ConnectWise…: the Asio connector's dialog (docs/asio.md)."""
