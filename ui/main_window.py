@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from app.domain.errors import PreflightError
+from ui import background
 from ui.background import report_error, run_blocking
 from ui.dialogs import DialogService
 from ui.file_drop import install_file_drop
@@ -23,6 +24,7 @@ from ui.menus import build_menus
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, build_pages
 from ui.preferences import PreferencesDialog
 from ui.ui_settings import UiSettings
+from ui.unsaved import settle
 from ui.welcome import install_help
 from ui.widgets.sidebar import Sidebar
 from ui.widgets.status_bar import WorkspaceStatusBar
@@ -45,6 +47,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = workspace
         self.pages: dict[str, QWidget] = {}
         self._wanted_page: str | None = None  # asked for while the workspace was opening
+        self._closing_saved = False  # the quit guard ran; saves are finishing before closing
         self.resize(1280, 800)
 
         central = QWidget(self)
@@ -217,6 +220,8 @@ class MainWindow(QMainWindow):
         current = self.workspace
         if current is None or (path.exists() and path.resolve() == current.path.resolve()):
             return
+        if not settle(self, "opening another workspace", self.dialogs.ask_unsaved):
+            return
 
         def open_it() -> Workspace:
             from app.services.workspace import Workspace  # off the GUI thread, on first use
@@ -254,7 +259,24 @@ class MainWindow(QMainWindow):
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
 
+    def page_shown_by_stack(self) -> None:
+        """The quit guard turned the stack to a page: the sidebar follows."""
+        self.sidebar.blockSignals(True)
+        self.sidebar.select(self.current_name())
+        self.sidebar.blockSignals(False)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing_saved:
+            if not settle(self, "quitting", self.dialogs.ask_unsaved):
+                event.ignore()  # Cancel, or a save was refused (its page is shown)
+                return
+            if background.pending():  # saves under way: close once they are stored
+                self._closing_saved = True
+                self.statusBar().showMessage("Saving before closing…")
+                background.monitor().idle.connect(self.close,
+                                                  Qt.ConnectionType.SingleShotConnection)
+                event.ignore()
+                return
         sync_ui = getattr(self, "sync_ui", None)
         if sync_ui is not None and not sync_ui.allow_close():
             event.ignore()  # a sync is cancelled and awaited first; the window closes after

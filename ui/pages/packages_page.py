@@ -306,6 +306,34 @@ class PackagesPage(QWidget):
             "Discard new package", f"Discard '{name}'? It has not been saved.", "Discard",
             destructive=True)
 
+    # the quit guard (ui.unsaved)
+    def _unsaved_drafts(self) -> list[PackageDraft]:
+        drafts = [d for d in self._drafts.values() if d.package_id is not None and d.is_dirty]
+        if self._draft.package_id is None and self._draft.has_content():
+            drafts.append(self._draft)
+        return drafts
+
+    def unsaved_edits(self) -> list[str]:
+        return [f"Package '{d.state.name or '(no name)'}'" + (" (new)" if d.package_id is None
+                                                               else "")
+                for d in self._unsaved_drafts()]
+
+    def save_edits(self) -> bool:
+        for draft in self._unsaved_drafts():
+            if draft is not self._draft:
+                self._show_draft(draft)
+            if not self.save():
+                return False
+        return True
+
+    def discard_edits(self) -> None:
+        for draft in self._unsaved_drafts():
+            if draft.saved is not None:
+                draft.state = draft.saved
+        if self._draft.package_id is None:
+            self._draft = self._new_draft()
+        self._render()
+
     # edits (each one an undo command)
     def _on_name_edited(self, text: str) -> None:
         if text != self._draft.state.name:
