@@ -63,8 +63,8 @@ def describe(pending: list[Pending]) -> str:
     return "\n".join(f"• {line}" for line in shown) + (f"\n… and {more} more" if more else "")
 
 
-def ask_unsaved(parent: QWidget, action: str, pending: list[Pending]) -> Answer:
-    """Save / Discard / Cancel, listing the unsaved edits. `action`: "quitting", …"""
+def unsaved_box(parent: QWidget, action: str, pending: list[Pending]) -> QMessageBox:
+    """The question: Save (default) / Discard / Cancel, with what is unsaved listed."""
     box = QMessageBox(parent)
     box.setObjectName("unsavedChanges")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -74,12 +74,21 @@ def ask_unsaved(parent: QWidget, action: str, pending: list[Pending]) -> Answer:
                 else f"Save your {count} unsaved changes before {action}?")
     box.setInformativeText(describe(pending))
     save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+    save.setObjectName("save")
     discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    discard.setObjectName("discard")
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(save)
+    return box
+
+
+def ask_unsaved(parent: QWidget, action: str, pending: list[Pending]) -> Answer:
+    """Save / Discard / Cancel, listing the unsaved edits. `action`: "quitting", …"""
+    box = unsaved_box(parent, action, pending)
     box.exec()
     clicked = box.clickedButton()
-    return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+    name = clicked.objectName() if clicked is not None else ""
+    return "save" if name == "save" else "discard" if name == "discard" else "cancel"
 
 
 Ask = Callable[[str, list[Pending]], Answer]
@@ -129,4 +138,4 @@ def _bring_forward(holder: HoldsEdits) -> None:
 
 
 __all__ = ["Answer", "Ask", "HoldsEdits", "Pending", "ask_unsaved", "describe", "holders",
-           "pending_edits", "settle"]
+           "pending_edits", "settle", "unsaved_box"]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.widgets.elided_label import ElidedLabel
 
 # kind -> (background, border, standard icon)
 _KINDS = {  # ui.theme tokens
@@ -99,7 +100,8 @@ def muted_color(widget: QWidget) -> str:
 
 
 def section_title(text: str, parent: Any = None) -> QLabel:
-    label = QLabel(text, parent)
+    """A bold title that elides a long name rather than widening the window."""
+    label = ElidedLabel(text, parent)
     font = label.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.15)
