@@ -45,7 +45,7 @@ def edit_policy(qtbot: Any, window: MainWindow, name: str) -> PoliciesPage:
 def open_site_tab(qtbot: Any, window: MainWindow, title: str) -> Any:
     assert window.select_site("Main Office")
     page = window.pages["companies"]
-    tab = page.site_tabs.show_tab(title, "Help Desk")  # type: ignore[attr-defined]
+    tab = page.site_tabs.show_tab(title)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: tab.context is not None, timeout=10_000)
     wait_idle(qtbot)
     return tab

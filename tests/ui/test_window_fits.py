@@ -88,3 +88,42 @@ def test_typing_a_200_character_policy_name_keeps_the_window_width(
     fits(window)
     assert page.editor.title.text().startswith(LONG)
     assert Qt.TextElideMode.ElideRight  # the title elides on the right
+
+
+def test_at_1024_the_tree_gives_site_names_the_room(qtbot: Any, window: MainWindow) -> None:
+    window.resize(1024, 700)
+    qtbot.wait(10)
+    page: Any = window.pages["companies"]
+    tree = page.tree
+    assert tree.isColumnHidden(1)  # Package: the detail line says it
+    assert tree.columnWidth(0) >= 150
+    window.resize(1600, 900)
+    qtbot.wait(10)
+    assert not tree.isColumnHidden(1)
+
+
+@pytest.mark.parametrize("group", ["Help Desk", "Client Info"])
+def test_at_1280_the_site_sub_tabs_fit_without_scroll_arrows(
+        qtbot: Any, window: MainWindow, group: str) -> None:
+    window.resize(1280, 800)
+    assert window.select_site("Main Office")
+    wait_idle(qtbot)
+    page: Any = window.pages["companies"]
+    host = page.site_tabs.groups[group]
+    page.site_tabs.setCurrentWidget(host)
+    qtbot.wait(10)
+    bar = host.tabBar()
+    needed = sum(bar.tabRect(i).width() for i in range(bar.count()))
+    assert needed <= bar.width(), f"{group}: tabs need {needed} px of {bar.width()}"
+
+
+def test_a_click_on_the_selected_site_does_not_start_renaming(qtbot: Any,
+                                                              window: MainWindow) -> None:
+    assert window.select_site("Main Office")
+    page: Any = window.pages["companies"]
+    tree = page.tree
+    index = tree.currentIndex()
+    rect = tree.visualRect(index)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.wait(500)  # past the double-click interval, when a rename would start
+    assert tree.state() != tree.State.EditingState

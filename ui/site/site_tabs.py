@@ -53,18 +53,27 @@ class SiteTabs(QTabWidget):
         return widget
 
     def show_tab(self, title: str, group: str | None = None) -> QWidget | None:
-        """Bring a tab forward (e.g. "Client Profiles" of "Help Desk"); returns it."""
-        host: QTabWidget = self
-        if group is not None:
-            if group not in self.groups:
-                return None
-            host = self.groups[group]
-            self.setCurrentWidget(host)
-        for index in range(host.count()):
-            if host.tabText(index) == title:
-                host.setCurrentIndex(index)
-                return host.widget(index)
+        """Bring a tab forward (e.g. "Client Profiles" of "Client Info"); returns it. A tab
+        that moved to another group is still found by its title."""
+        hosts: list[QTabWidget] = [self.groups[group]] if group in self.groups else []
+        hosts += [self, *(h for h in self.groups.values() if h not in hosts)]
+        for host in hosts:
+            for index in range(host.count()):
+                if host.tabText(index) == title and host.widget(index) not in self.groups.values():
+                    if host is not self:
+                        self.setCurrentWidget(host)
+                    host.setCurrentIndex(index)
+                    return host.widget(index)
         return None
+
+    def arrange(self, order: list[str]) -> None:
+        """Put the top-level tabs in `order` (titles); others keep their places after them."""
+        bar = self.tabBar()
+        for position, title in enumerate(order):
+            for index in range(self.count()):
+                if self.tabText(index) == title:
+                    bar.moveTab(index, min(position, self.count() - 1))
+                    break
 
     def set_site(self, site: SiteView | None) -> None:
         """The selected site (None: none); the visible tab is told (and reloads) every time,
