@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from app.domain.errors import PreflightError
-from ui import background
+from ui import background, screen_fit
 from ui.background import report_error, run_blocking
 from ui.dialogs import DialogService
 from ui.file_drop import install_file_drop
@@ -31,6 +31,17 @@ from ui.widgets.status_bar import WorkspaceStatusBar
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
+
+
+DEFAULT_SIZE = QSize(1280, 800)
+
+
+def initial_size(window: QWidget) -> QSize:
+    """1280x800, or the screen's available area when that is smaller."""
+    screen = window.screen()
+    if screen is None or QGuiApplication.platformName() in screen_fit.VIRTUAL:
+        return DEFAULT_SIZE
+    return DEFAULT_SIZE.boundedTo(screen.availableGeometry().size())
 
 
 class MainWindow(QMainWindow):
@@ -48,7 +59,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._wanted_page: str | None = None  # asked for while the workspace was opening
         self._closing_saved = False  # the quit guard ran; saves are finishing before closing
-        self.resize(1280, 800)
+        screen_fit.install()  # every dialog fits its text and the screen
+        self.resize(initial_size(self))
 
         central = QWidget(self)
         layout = QHBoxLayout(central)

@@ -43,7 +43,8 @@ class SyncPreferencesGroup(QGroupBox):
         self.secret = QLineEdit(self)
         self.secret.setObjectName("syncClientSecret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText("unchanged")
+        self.server.setMinimumWidth(self.server.fontMetrics().horizontalAdvance(
+            "https://sync.example.com/preflight") + 24)
         self.note = QLabel(self)
         self.note.setObjectName("syncSecretNote")
         self.note.setWordWrap(True)
@@ -73,6 +74,9 @@ class SyncPreferencesGroup(QGroupBox):
             self.client_id.setText(config.client_id)
         self.note.setText(WHERE[where] if where else
                           f"No client secret stored yet. {HOME[home]}")
+        # "unchanged" only means something when a secret is stored
+        self.secret.setPlaceholderText("stored; type to replace it" if where
+                                       else "not stored yet")
         self.loaded = True
 
     def _check_url(self, text: str) -> None:

@@ -19,15 +19,25 @@ def stacked_cell(parent: QWidget, *widgets: QWidget, spacing: int = 3) -> QWidge
     return cell
 
 
+def reserve_line(label: QLabel) -> QLabel:
+    """Keep a line of room for a message even while it is hidden, so the fields below do not
+    move under the pointer when it appears or goes."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing())
+    return label
+
+
 def error_line(parent: QWidget, name: str = "") -> QLabel:
-    """A hidden, wrapping, error-coloured line for a field's problem."""
+    """A hidden, wrapping, error-coloured line for a field's problem (its room reserved)."""
     label = QLabel(parent)
     if name:
         label.setObjectName(name)
     label.setWordWrap(True)
     theme.set_style(label, "color: $error")
     label.hide()
-    return label
+    return reserve_line(label)
 
 
-__all__ = ["error_line", "stacked_cell"]
+__all__ = ["error_line", "reserve_line", "stacked_cell"]
