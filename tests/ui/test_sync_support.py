@@ -41,6 +41,12 @@ class ScriptedAsks(Asks):
         self.unlocks: list[Callable[[], bool]] = []
         self.errors: list[tuple[str, str]] = []
         self.asked: list[str] = []
+        self.send_samples: list[bool] = []  # answers to "send the sample data?"; none: send
+        self.sample_asked: list[tuple[int, str]] = []
+
+    async def send_sample(self, pending: int, server: str) -> bool:
+        self.sample_asked.append((pending, server))
+        return self.send_samples.pop(0) if self.send_samples else True
 
     async def unlock_vault(self) -> bool:
         self.asked.append("unlock")
