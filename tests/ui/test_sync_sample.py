@@ -19,10 +19,13 @@ from tests.ui.test_sync_support import (  # noqa: F401 (fixtures)
     loop,
     pending,
     server,
+    settled,
     sync_window,
 )
 from ui.main_window import MainWindow
+from ui.preferences import PreferencesDialog
 from ui.sync.controller import CONFIG, DONE
+from ui.sync.settings import SyncSettings, save_settings
 
 
 def server_companies(server: LiveServer) -> int:
@@ -73,3 +76,26 @@ def test_sending_the_sample_on_purpose_clears_the_mark(
 
 def test_a_workspace_of_ones_own_is_not_a_sample(workspace: Workspace) -> None:
     assert not is_sample(workspace)
+
+
+def test_sync_without_settings_offers_to_open_preferences(
+        qtbot: Any, sync_window: MainWindow, sample_workspace: Workspace,
+        loop: asyncio.AbstractEventLoop) -> None:
+    save_settings(sample_workspace, SyncSettings())  # no server, no client id
+    scripted = asks(sync_window)
+
+    async def scenario() -> None:
+        outcome = await click_sync(qtbot, sync_window)
+        assert outcome.kind == CONFIG
+        await settled()
+
+    drive(loop, scenario)
+    assert scripted.sample_asked == []  # nothing to send to: no question about the sample
+    assert "Preferences" in scripted.errors[-1][1]
+    fix = scripted.fixes[-1]
+    assert fix is not None
+    label, action = fix
+    assert label == "Open Preferences"
+    dialog = action()  # the button opens Preferences
+    assert isinstance(dialog, PreferencesDialog)
+    dialog.reject()

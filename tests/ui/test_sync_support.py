@@ -40,6 +40,7 @@ class ScriptedAsks(Asks):
         self.secrets: list[str | None] = []
         self.unlocks: list[Callable[[], bool]] = []
         self.errors: list[tuple[str, str]] = []
+        self.fixes: list[tuple[str, Callable[[], object]] | None] = []  # the offered buttons
         self.asked: list[str] = []
         self.send_samples: list[bool] = []  # answers to "send the sample data?"; none: send
         self.sample_asked: list[tuple[int, str]] = []
@@ -56,8 +57,10 @@ class ScriptedAsks(Asks):
         self.asked.append(f"secret {client_id}")
         return self.secrets.pop(0) if self.secrets else None
 
-    def show_error(self, title: str, text: str) -> None:
+    def show_error(self, title: str, text: str,
+                   fix: tuple[str, Callable[[], object]] | None = None) -> None:
         self.errors.append((title, text))
+        self.fixes.append(fix)
 
 
 def fast_retry() -> RetryPolicy:

@@ -123,14 +123,22 @@ class Asks:
             "Preferences to keep it in the vault):", QLineEdit.EchoMode.Password)
         return value if ok and value else None
 
-    def show_error(self, title: str, text: str) -> None:
+    def show_error(self, title: str, text: str,
+                   fix: tuple[str, Callable[[], object]] | None = None) -> None:
+        """`fix`: a button that goes where the problem is mended ("Open Preferences")."""
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Warning, title, text,
                           QMessageBox.StandardButton.Close, self.parent)
+        box.setObjectName("syncProblem")
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if fix is not None:
+            label, action = fix
+            button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(button)
+            button.clicked.connect(lambda _c=False: action())
         box.open()
 
 
