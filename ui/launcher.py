@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.errors import PreflightError
 from app.logs import LOG_FILE_NAME, disable_crash_log, enable_crash_log, log_dir
-from ui import background, excepthook
+from ui import background, excepthook, qt_libs
 from ui.about import app_icon, current_versions, version_text
 from ui.collector import Collector
 from ui.compat import binding_problem
@@ -120,6 +120,10 @@ def run(workspace: Path | None, *, screenshot: Path | None = None, page: str | N
         problem = _display_problem()
         if problem:
             return _fail(problem)
+    if QApplication.instance() is None:
+        missing = qt_libs.problem()  # Qt would abort without a word: say which packages
+        if missing:
+            return _fail(missing)
     app = application()
     problem = binding_problem()
     if problem:
