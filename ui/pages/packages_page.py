@@ -33,6 +33,7 @@ from app.services.views import PackageView, PolicyView
 from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.models.policy_models import PackageTableModel
+from ui.pages import last_package
 from ui.undo_commands import (
     AddPoliciesCommand,
     DraftState,
@@ -399,6 +400,7 @@ class PackagesPage(QWidget):
             return False
         saved = state_of(result.package)
         draft.package_id = result.package.id
+        last_package.remember(self.undo_stack, result.package.id)  # Assign Package… offers it
         draft.state = draft.saved = saved
         self._drafts[result.package.id] = draft
         count = len(saved.policies)

@@ -1,0 +1,67 @@
+"""Small things a new user trips over: the View menu's "Companies & Sites", the NOC message on
+Product Options, the default package's site count, Assign Package… offering the package just
+saved and clearing the checks once done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.helpdesk.product import NOC_REQUIRED
+from app.services.workspace import Workspace
+from tests.ui.conftest import wait_idle
+from tests.ui.test_assignments_page import click_check, confirm, open_dialog
+from ui.main_window import MainWindow
+from ui.models.policy_models import PackageTableModel
+from ui.pages.assignments_page import AssignmentsPage
+from ui.pages.packages_page import PackagesPage
+
+
+def test_the_view_menu_shows_companies_and_sites(window: MainWindow) -> None:
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    texts = [a.text() for a in view.actions()]
+    assert "Companies && Sites" in texts  # shown as "Companies & Sites", no "_Sites" mnemonic
+
+
+def test_the_noc_message_points_at_the_checkbox_on_its_own_tab() -> None:
+    assert "server options" not in NOC_REQUIRED
+    assert "tick NOC Services on the site's Product Options" in NOC_REQUIRED
+
+
+def test_the_default_package_counts_the_sites_that_inherit_it(
+        qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
+    window.show_page("packages")
+    page = window.pages["packages"]
+    assert isinstance(page, PackagesPage)
+    qtbot.waitUntil(lambda: bool(page.package_model.rows()), timeout=10_000)
+    default = next(p for p in page.package_model.rows() if p.is_default)
+    inheriting = sum(1 for s in sample_workspace.sites.all() if not s.package)
+    assert inheriting > 0
+    assert default.inherited_by == inheriting
+    row = page.package_model.rows().index(default)
+    shown = page.package_model.index(row, PackageTableModel.COL_SITES).data()
+    assert shown == f"{default.site_count + inheriting} ({inheriting} inherit)"
+
+
+def test_assign_offers_the_package_saved_last_and_clears_the_checks(
+        qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
+    window.show_page("packages")
+    packages = window.pages["packages"]
+    assert isinstance(packages, PackagesPage)
+    qtbot.waitUntil(lambda: packages.current_draft().package_id is not None, timeout=10_000)
+    packages.new_package()
+    qtbot.keyClicks(packages.builder.name_edit, "Zeta Clinics")
+    policy = next(p for p in sample_workspace.policies.all() if p.name == "RMM Standard")
+    packages.add_policies([policy.id])
+    assert packages.save()
+    wait_idle(qtbot)
+    window.show_page("assignments")
+    page = window.pages["assignments"]
+    assert isinstance(page, AssignmentsPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    click_check(qtbot, page, "Main Office")
+    dialog = open_dialog(qtbot, page, "assign_button")
+    assert dialog.package_combo.currentText() == "Zeta Clinics"  # not the first alphabetically
+    confirm(qtbot, page, dialog)
+    assert {s.name: s.package for s in sample_workspace.sites.all()}["Main Office"] == \
+        "Zeta Clinics"
+    assert page.checked_ids() == []
