@@ -128,7 +128,19 @@ class MainWindow(QMainWindow):
         install_sync(self, workspace)
         if self.restore:
             self.settings.add_recent(workspace.path)
+            self._restore_site_tab()
         self.workspace_changed.emit()
+
+    def _restore_site_tab(self) -> None:
+        """The site's tab (e.g. Help Desk → Basic Info) shown when the app was last closed."""
+        tabs = getattr(self.pages.get("companies"), "site_tabs", None)
+        if tabs is None:
+            return
+        if self.settings.restore_last_page:
+            place = self.settings.last_site_tab()
+            if place is not None:
+                tabs.show_tab(place[1], place[0])
+        tabs.tab_shown.connect(self.settings.set_last_site_tab)
 
     def _enable_workspace_actions(self, enabled: bool) -> None:
         for action in (self.menus.new_workspace, self.menus.open_workspace,

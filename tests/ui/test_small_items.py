@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from app.domain.helpdesk.product import NOC_REQUIRED
 from app.services.workspace import Workspace
 from tests.ui.conftest import wait_idle
@@ -65,3 +67,34 @@ def test_assign_offers_the_package_saved_last_and_clears_the_checks(
     assert {s.name: s.package for s in sample_workspace.sites.all()}["Main Office"] == \
         "Zeta Clinics"
     assert page.checked_ids() == []
+
+
+def test_the_welcome_panel_is_not_back_at_every_start_once_closed(
+        qtbot: Any, sample_workspace: Workspace, ui_settings: Any) -> None:
+    first = MainWindow(sample_workspace, ui_settings)
+    qtbot.addWidget(first)
+    first.show()
+    assert first.help.at_start(True)  # the first run shows it
+    qtbot.mouseClick(first.help.welcome.close_button, Qt.MouseButton.LeftButton)
+    first.close()
+    again = MainWindow(sample_workspace, ui_settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.help.at_start(False) is False  # a later start: the page as it was
+    assert not again.help.welcome.isVisible()
+
+
+def test_the_site_sub_tab_is_restored_at_the_next_start(
+        qtbot: Any, sample_workspace: Workspace, ui_settings: Any) -> None:
+    first = MainWindow(sample_workspace, ui_settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.pages["companies"].site_tabs.show_tab("Basic Info")  # type: ignore[attr-defined]
+    assert ui_settings.last_site_tab() == ("Help Desk", "Basic Info")
+    wait_idle(qtbot)
+    first.close()
+    again = MainWindow(sample_workspace, ui_settings)
+    qtbot.addWidget(again)
+    tabs = again.pages["companies"].site_tabs  # type: ignore[attr-defined]
+    assert tabs.current_place() == ("Help Desk", "Basic Info")
+    wait_idle(qtbot)
