@@ -12,10 +12,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
 
 DIALOG_MIN_CHARS = 64
 VIRTUAL = ("offscreen", "minimal")
+DECORATION = QSize(8, 32)  # a typical frame and title bar, until the window manager says
 FITTED = "screenFitDone"  # a dynamic property: the first show is fitted, later ones keep size
 
 
@@ -32,14 +40,18 @@ def fit_window(widget: QWidget) -> None:
         if widget.width() < least:
             widget.resize(least, widget.height())
         layout = widget.layout()
-        if layout is not None and layout.hasHeightForWidth():
-            wanted = layout.totalHeightForWidth(widget.width())
+        if layout is not None:
+            layout.activate()  # laid out at the new width: wrapped text knows its lines
+            # form layouts give a wrapped label its one-line height: ask for all its lines
+            for label in widget.findChildren(QLabel):
+                if label.wordWrap() and label.isVisibleTo(widget) and label.text():
+                    label.setMinimumHeight(label.heightForWidth(max(label.width(), 1)))
+            layout.activate()
+            wanted = (layout.totalHeightForWidth(widget.width()) if layout.hasHeightForWidth()
+                      else widget.sizeHint().height())
+            wanted = max(wanted, layout.totalMinimumSize().height())
             if wanted > widget.height():
                 widget.resize(widget.width(), wanted)
-        else:
-            hint = widget.sizeHint()
-            if hint.height() > widget.height():
-                widget.resize(widget.width(), hint.height())
     if QGuiApplication.platformName() in VIRTUAL:
         return  # no real screen to fit (tests draw offscreen on an 800x800 stand-in)
     area = available_area(widget)
@@ -47,6 +59,8 @@ def fit_window(widget: QWidget) -> None:
         return
     frame = widget.frameGeometry()
     extra = QSize(max(frame.width() - widget.width(), 0), max(frame.height() - widget.height(), 0))
+    if extra.isNull():  # not framed by the window manager yet: room for a title bar
+        extra = DECORATION
     parent = widget.parentWidget()
     centre = (parent.window().frameGeometry().center()
               if isinstance(widget, QDialog) and parent is not None else None)

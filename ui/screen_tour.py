@@ -76,6 +76,7 @@ class Tour:
     def site_tabs(self) -> None:
         window = self.window
         window.show_page("companies")
+        self.settle()
         window.select_site("Main Office")
         tabs: Any = window.pages["companies"].site_tabs  # type: ignore[attr-defined]
         shot = 0
