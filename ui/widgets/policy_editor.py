@@ -547,7 +547,8 @@ class PolicyEditor(QWidget):
             help_label.setWordWrap(True)
             help_label.setStyleSheet(f"color: {muted_color(box)}")
             parts.append(help_label)
-        error = error_line(box)
+        # a switch's message is one short line; a window's or a text's rule can take two
+        error = error_line(box, lines=1 if isinstance(field, BoolField) else 2)
         error.setObjectName(f"error:{spec.key}")
         advice = QLabel(box)  # a recommendation: warning colour, never blocks Save
         advice.setObjectName(f"advice:{spec.key}")
