@@ -41,7 +41,8 @@ def test_the_default_package_counts_the_sites_that_inherit_it(
     assert default.inherited_by == inheriting
     row = page.package_model.rows().index(default)
     shown = page.package_model.index(row, PackageTableModel.COL_SITES).data()
-    assert shown == f"{default.site_count + inheriting} ({inheriting} inherit)"
+    assert shown == (f"{inheriting} (inherited)" if not default.site_count
+                     else f"{default.site_count + inheriting} ({inheriting} inherited)")
 
 
 def test_assign_offers_the_package_saved_last_and_clears_the_checks(

@@ -426,7 +426,9 @@ class PackageTableModel(RowTableModel):
             return str(len(row.policies))
         if column == self.COL_SITES:
             if row.inherited_by:  # the default package: the sites that inherit it count too
-                return f"{row.sites_using} ({row.inherited_by} inherit)"
+                if not row.site_count:
+                    return f"{row.inherited_by} (inherited)"
+                return f"{row.sites_using} ({row.inherited_by} inherited)"
             return str(row.site_count)
         return ""
 
