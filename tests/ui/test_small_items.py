@@ -99,3 +99,27 @@ def test_the_site_sub_tab_is_restored_at_the_next_start(
     tabs = again.pages["companies"].site_tabs  # type: ignore[attr-defined]
     assert tabs.current_place() == ("Help Desk", "Basic Info")
     wait_idle(qtbot)
+
+
+def test_a_new_unsaved_package_is_listed_until_saved(qtbot: Any, window: MainWindow,
+                                                     sample_workspace: Workspace) -> None:
+    window.show_page("packages")
+    page = window.pages["packages"]
+    assert isinstance(page, PackagesPage)
+    qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
+    saved = len(page.package_model.rows())
+    page.new_package()
+    assert len(page.package_model.rows()) == saved  # nothing in it yet: nothing to list
+    qtbot.keyClicks(page.builder.name_edit, "Night Shift")
+    names = [page.package_model.index(r, PackageTableModel.COL_NAME).data()
+             for r in range(page.package_model.rowCount())]
+    assert "Night Shift •" in names  # listed, marked unsaved
+    selected = page.package_view.selectionModel().selectedRows()
+    assert [page.package_model.package_at(i.row()).name for i in selected] == ["Night Shift"]
+    policy = next(p for p in sample_workspace.policies.all() if p.name == "RMM Standard")
+    page.add_policies([policy.id])
+    assert page.save()
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: len(page.package_model.rows()) == saved + 1, timeout=10_000)
+    names = [p.name for p in page.package_model.rows()]
+    assert names.count("Night Shift") == 1  # the saved one, no leftover draft row
