@@ -60,6 +60,9 @@ def setup(extras: str) -> None:
 
 def app(extra_args: list[str]) -> int:
     setup("")
+    # Qt aborts without a word when its X11 plugin lacks system libraries: name the packages
+    if _run(PYTHON, "-m", "ui.qt_libs") != 0:
+        return 2
     if not SAMPLE.exists():
         SAMPLE.parent.mkdir(exist_ok=True)
         code = _run(PYTHON, "-m", "app.cli", "init", "--sample", "--workspace", SAMPLE)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from ui import unsaved
+
 WORKSPACE_FILTER = "Preflight workspaces (*.preflight);;All files (*)"
 
 
@@ -33,6 +35,10 @@ class DialogService:
         box.setDefaultButton(cancel if destructive else ok)
         box.exec()
         return box.clickedButton() is ok
+
+    def ask_unsaved(self, action: str, pending: list[unsaved.Pending]) -> unsaved.Answer:
+        """Save / Discard / Cancel before `action` ("quitting"), listing the unsaved edits."""
+        return unsaved.ask_unsaved(self.parent, action, pending)
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         """A single line of text, or None when cancelled."""

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.errors import PreflightError
 from app.logs import LOG_FILE_NAME, disable_crash_log, enable_crash_log, log_dir
-from ui import background, excepthook
+from ui import background, excepthook, qt_libs
 from ui.about import app_icon, current_versions, version_text
 from ui.collector import Collector
 from ui.compat import binding_problem
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ENVIRONMENT = 2
 SCREENSHOT_SIZE = QSize(1280, 800)
+MIN_SIZE = QSize(640, 480)
 SETTLE_ROUNDS = 5  # event-loop rounds before the frame is grabbed
 POLICIES_PAGE = "policies"
 
@@ -80,15 +82,36 @@ def _choose_workspace(path: Path | None, settings: UiSettings) -> Path | None:
     return recent[0] if recent and recent[0].is_file() else None
 
 
-def run(workspace: Path | None, screenshot: Path | None = None, page: str | None = None,
-        site: str | None = None, policy: str | None = None) -> int:
+def parse_size(text: str) -> QSize | None:
+    """"1024x700" → QSize(1024, 700); None when it is not WIDTHxHEIGHT in pixels."""
+    width, sep, height = text.lower().replace("×", "x").partition("x")
+    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+        return None
+    size = QSize(int(width), int(height))
+    return size if MIN_SIZE.width() <= size.width() <= 10_000 and \
+        MIN_SIZE.height() <= size.height() <= 10_000 else None
+
+
+def run(workspace: Path | None, *, screenshot: Path | None = None, page: str | None = None,
+        site: str | None = None, policy: str | None = None, size: str | None = None) -> int:
+    window_size = SCREENSHOT_SIZE
+    if size is not None:
+        if screenshot is None:
+            return _fail("--size sets the screenshot's window size; use it with --screenshot FILE")
+        parsed = parse_size(size)
+        if parsed is None:
+            return _fail(f"--size '{size}' is not WIDTHxHEIGHT in pixels, e.g. 1024x700 "
+                         f"(at least {MIN_SIZE.width()}x{MIN_SIZE.height()})")
+        window_size = parsed
     if page is not None and page not in PAGE_NAMES:
         return _fail(f"unknown page '{page}'; choose one of: {', '.join(PAGE_NAMES)}")
     if policy is not None and page not in (None, POLICIES_PAGE):
         return _fail(f"--policy opens a policy on the {POLICIES_PAGE} page, not on '{page}'; "
                      f"use --page {POLICIES_PAGE} or leave --page out")
     if screenshot is not None:
-        if QApplication.instance() is None:
+        if QApplication.instance() is None and not os.environ.get("QT_QPA_PLATFORM"):
+            # offscreen unless a platform is given: under Xvfb + a window manager
+            # (QT_QPA_PLATFORM=xcb) the shot shows what the window manager does
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         folder = screenshot.expanduser().resolve().parent
         if not folder.is_dir():
@@ -97,6 +120,10 @@ def run(workspace: Path | None, screenshot: Path | None = None, page: str | None
         problem = _display_problem()
         if problem:
             return _fail(problem)
+    if QApplication.instance() is None:
+        missing = qt_libs.problem()  # Qt would abort without a word: say which packages
+        if missing:
+            return _fail(missing)
     app = application()
     problem = binding_problem()
     if problem:
@@ -107,7 +134,7 @@ def run(workspace: Path | None, screenshot: Path | None = None, page: str | None
             if policy is not None:
                 page = POLICIES_PAGE
             return _screenshot(app, loop, workspace, screenshot, page or DEFAULT_PAGE, site=site,
-                               policy=policy)
+                               policy=policy, size=window_size)
         settings = UiSettings()
         return _interactive(app, loop, _choose_workspace(workspace, settings), settings,
                             page=page)
@@ -158,9 +185,9 @@ def _scroll_to_end_of_editor(window: MainWindow) -> None:
 
 def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
                 target: Path, page: str, *, site: str | None = None,
-                policy: str | None = None) -> int:
+                policy: str | None = None, size: QSize = SCREENSHOT_SIZE) -> int:
     window = MainWindow(restore=False)
-    window.resize(SCREENSHOT_SIZE)
+    window.resize(size)
 
     async def shoot() -> int:
         window.show()
@@ -185,7 +212,7 @@ def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path |
         for _ in range(SETTLE_ROUNDS):  # layouts that depend on each other settle in rounds
             app.processEvents()
             await asyncio.sleep(0.02)
-        if not window.grab().save(str(target), "PNG"):
+        if not grab(window).save(str(target), "PNG"):
             return _fail(f"cannot write the screenshot to {target}")
         return EXIT_OK
 
@@ -194,6 +221,16 @@ def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path |
             return loop.run_until_complete(shoot())
     finally:
         _dispose(window)
+
+
+def grab(window: QWidget) -> QPixmap:
+    """The window as the user sees it: with a real platform, its frame from the screen (the
+    window manager's decorations and placement); offscreen, the widget itself."""
+    screen = window.screen()
+    if QGuiApplication.platformName() in ("offscreen", "minimal") or screen is None:
+        return window.grab()
+    frame = window.frameGeometry()
+    return screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
 
 
 def _dispose(window: MainWindow) -> None:

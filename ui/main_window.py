@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from app.domain.errors import PreflightError
+from ui import background, screen_fit
 from ui.background import report_error, run_blocking
 from ui.dialogs import DialogService
 from ui.file_drop import install_file_drop
@@ -23,12 +24,24 @@ from ui.menus import build_menus
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, build_pages
 from ui.preferences import PreferencesDialog
 from ui.ui_settings import UiSettings
+from ui.unsaved import settle
 from ui.welcome import install_help
 from ui.widgets.sidebar import Sidebar
 from ui.widgets.status_bar import WorkspaceStatusBar
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
+
+
+DEFAULT_SIZE = QSize(1280, 800)
+
+
+def initial_size(window: QWidget) -> QSize:
+    """1280x800, or the screen's available area when that is smaller."""
+    screen = window.screen()
+    if screen is None or QGuiApplication.platformName() in screen_fit.VIRTUAL:
+        return DEFAULT_SIZE
+    return DEFAULT_SIZE.boundedTo(screen.availableGeometry().size())
 
 
 class MainWindow(QMainWindow):
@@ -45,7 +58,9 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = workspace
         self.pages: dict[str, QWidget] = {}
         self._wanted_page: str | None = None  # asked for while the workspace was opening
-        self.resize(1280, 800)
+        self._closing_saved = False  # the quit guard ran; saves are finishing before closing
+        screen_fit.install()  # every dialog fits its text and the screen
+        self.resize(initial_size(self))
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -113,7 +128,19 @@ class MainWindow(QMainWindow):
         install_sync(self, workspace)
         if self.restore:
             self.settings.add_recent(workspace.path)
+            self._restore_site_tab()
         self.workspace_changed.emit()
+
+    def _restore_site_tab(self) -> None:
+        """The site's tab (e.g. Help Desk → Basic Info) shown when the app was last closed."""
+        tabs = getattr(self.pages.get("companies"), "site_tabs", None)
+        if tabs is None:
+            return
+        if self.settings.restore_last_page:
+            place = self.settings.last_site_tab()
+            if place is not None:
+                tabs.show_tab(place[1], place[0])
+        tabs.tab_shown.connect(self.settings.set_last_site_tab)
 
     def _enable_workspace_actions(self, enabled: bool) -> None:
         for action in (self.menus.new_workspace, self.menus.open_workspace,
@@ -217,6 +244,8 @@ class MainWindow(QMainWindow):
         current = self.workspace
         if current is None or (path.exists() and path.resolve() == current.path.resolve()):
             return
+        if not settle(self, "opening another workspace", self.dialogs.ask_unsaved):
+            return
 
         def open_it() -> Workspace:
             from app.services.workspace import Workspace  # off the GUI thread, on first use
@@ -254,7 +283,24 @@ class MainWindow(QMainWindow):
         self.settings.save_window(self.saveGeometry(), self.saveState())
         self.settings.sync()
 
+    def page_shown_by_stack(self) -> None:
+        """The quit guard turned the stack to a page: the sidebar follows."""
+        self.sidebar.blockSignals(True)
+        self.sidebar.select(self.current_name())
+        self.sidebar.blockSignals(False)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing_saved:
+            if not settle(self, "quitting", self.dialogs.ask_unsaved):
+                event.ignore()  # Cancel, or a save was refused (its page is shown)
+                return
+            if background.pending():  # saves under way: close once they are stored
+                self._closing_saved = True
+                self.statusBar().showMessage("Saving before closing…")
+                background.monitor().idle.connect(self.close,
+                                                  Qt.ConnectionType.SingleShotConnection)
+                event.ignore()
+                return
         sync_ui = getattr(self, "sync_ui", None)
         if sync_ui is not None and not sync_ui.allow_close():
             event.ignore()  # a sync is cancelled and awaited first; the window closes after

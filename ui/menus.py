@@ -105,7 +105,7 @@ def build_menus(window: QMainWindow, undo_stack: QUndoStack, pages: Sequence[Pag
     view = bar.addMenu("&View")
     page_actions: dict[str, QAction] = {}
     for number, spec in enumerate(pages, start=1):
-        action = view.addAction(spec.title)
+        action = view.addAction(spec.title.replace("&", "&&"))  # "Companies & Sites"
         action.setShortcut(QKeySequence(f"Ctrl+{number}"))
         action.triggered.connect(lambda _checked=False, name=spec.name: go_to(name))
         page_actions[spec.name] = action

@@ -44,6 +44,15 @@ class UiSettings:
         self.qsettings.setValue("window/page", name)
 
     # workspaces
+    def last_site_tab(self) -> tuple[str | None, str] | None:
+        """(group or None, title) of the site tab shown last, e.g. ("Help Desk", "Basic Info")."""
+        value = str(self.qsettings.value("window/site_tab", "") or "")
+        group, _, title = value.rpartition("/")
+        return (group or None, title) if title else None
+
+    def set_last_site_tab(self, group: str | None, title: str) -> None:
+        self.qsettings.setValue("window/site_tab", f"{group or ''}/{title}")
+
     def recent(self) -> list[Path]:
         value = self.qsettings.value("workspaces/recent", [])
         items = [value] if isinstance(value, str) else list(value or [])

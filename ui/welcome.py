@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 HIDE_KEY = "welcome/hidden"
+SEEN_KEY = "welcome/seen"  # closed once: not shown at every start any more
 WORKSPACE_SUFFIX = ".preflight"
 
 # (text, page to go to, button)
@@ -57,9 +58,13 @@ STEPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def hidden(settings: QSettings) -> bool:
-    value = settings.value(HIDE_KEY, False)
+def _flag(settings: QSettings, key: str) -> bool:
+    value = settings.value(key, False)
     return value.lower() in ("true", "1") if isinstance(value, str) else bool(value)
+
+
+def hidden(settings: QSettings) -> bool:
+    return _flag(settings, HIDE_KEY)
 
 
 class WelcomePanel(QFrame):
@@ -158,13 +163,15 @@ class WelcomePanel(QFrame):
         self.show()
 
     def show_at_start(self, workspace: Path | None, sample: bool) -> bool:
-        """Start-up: show unless the user asked not to; returns whether it is shown."""
-        if hidden(self.settings):
+        """Start-up: show on the first run, and until the user has closed it once (Help →
+        Welcome brings it back); never when asked not to. Returns whether it is shown."""
+        if hidden(self.settings) or (not sample and _flag(self.settings, SEEN_KEY)):
             return False
         self.present(workspace, sample)
         return True
 
     def dismiss(self) -> None:
+        self.settings.setValue(SEEN_KEY, True)  # read: not again at every start
         self.hide()
         self.closed.emit()
 

@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui = command("gui", "launch the desktop app")
     gui.add_argument("--screenshot", metavar="FILE", type=Path,
                      help="render a page offscreen to this PNG and exit")
+    gui.add_argument("--size", default=None, metavar="WxH",
+                     help="with --screenshot: the window's size, e.g. 1024x700 (default 1280x800)")
     gui.add_argument("--page", default=None,
                      help="page to show: companies, policies, packages, assignments, effective, "
                           "or a site tab such as client-profiles or passwords")
@@ -215,6 +217,7 @@ def _gui(args: argparse.Namespace) -> int:
         page=getattr(args, "page", None),
         site=getattr(args, "site", None),
         policy=getattr(args, "policy", None),
+        size=getattr(args, "size", None),
     )
     return result
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Callable
@@ -68,7 +69,28 @@ def run(command: str, args: argparse.Namespace, out: Output) -> int:
     return _sync(args, out)
 
 
+SERVER_MODULES = ("fastapi", "uvicorn")  # the [server] extra, imported only once serving
+
+
+def server_extra_problem() -> str | None:
+    """Why `preflight server` cannot run from this install (before anything is printed), or
+    None: the [server] extra's modules load lazily, so a missing one would fail after
+    'listening on …'."""
+    missing = [name for name in SERVER_MODULES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return None
+    python = sys.executable or "python3"
+    return (f"the server needs the [server] extra ({', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing from {python}): install it with "
+            f"'{python} -m pip install \"preflight[server]\"', or from a source checkout "
+            f"'{python} -m pip install -e \".[server]\"'")
+
+
 def _server(args: argparse.Namespace, out: Output) -> int:
+    problem = server_extra_problem()
+    if problem:
+        out.note(f"preflight: error: {problem}")
+        return 2
     try:
         module = importlib.import_module("server.__main__")
     except ModuleNotFoundError as exc:

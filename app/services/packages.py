@@ -29,15 +29,25 @@ def package_view(repo: Repository, package: Package, site_counts: dict[str, int]
                  ) -> PackageView:
     policies = {p.id: p for p in repo.policies(package.policy_ids)}
     if site_counts is None:
-        site_counts = {}
-        for site in repo.sites():
-            if site.package_id:
-                site_counts[site.package_id] = site_counts.get(site.package_id, 0) + 1
+        site_counts = count_sites(repo)
     return PackageView(
         package.id, package.name, package.is_default,
         tuple(_ref(policies[pid]) for pid in package.policy_ids if pid in policies),
         site_counts.get(package.id, 0),
+        site_counts.get(INHERITING, 0) if package.is_default else 0,
     )
+
+
+INHERITING = ""  # count_sites' key for the sites without a package (they inherit the default)
+
+
+def count_sites(repo: Repository) -> dict[str, int]:
+    """Package id → sites assigned to it; INHERITING → sites with no package."""
+    counts: dict[str, int] = {}
+    for site in repo.sites():
+        key = site.package_id or INHERITING
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 class PackageService:
@@ -47,10 +57,7 @@ class PackageService:
     def all(self) -> list[PackageView]:
         with self.db.read() as s:
             repo = Repository(s)
-            counts: dict[str, int] = {}
-            for site in repo.sites():
-                if site.package_id:
-                    counts[site.package_id] = counts.get(site.package_id, 0) + 1
+            counts = count_sites(repo)
             return [package_view(repo, p, counts) for p in repo.packages()]
 
     def get(self, ref: str) -> PackageView:

@@ -45,6 +45,7 @@ from app.domain.helpdesk.journey import StepStatus
 from app.domain.model import Company, Device, Site, new_id
 from app.domain.settings import SettingValue
 from app.profiles import Profile
+from app.services.sample_mark import mark_sample
 from app.services.workspace import Workspace
 from storage.bulk import insert_companies, insert_devices, insert_sites
 from storage.repository import Repository
@@ -174,6 +175,7 @@ def populate_sample(workspace: Workspace, devices: int = 40, seed: int = 7) -> N
             profile_ids[f"{values['first_name']} {values['last_name']}"] = record.id
     populate_helpdesk(workspace, HELPDESK_SITE, profile_ids)
     populate_golive(workspace, HELPDESK_SITE)
+    mark_sample(workspace)  # fake data: the desktop app asks before a sync sends it
 
 
 # --- Help Desk setup of Northside Clinic (seed 004) ---------------------------------------------

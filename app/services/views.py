@@ -65,7 +65,12 @@ class PackageView:
     name: str
     is_default: bool
     policies: tuple[PolicyRef, ...]
-    site_count: int = 0
+    site_count: int = 0  # sites it is assigned to
+    inherited_by: int = 0  # the default package: sites without a package of their own
+
+    @property
+    def sites_using(self) -> int:
+        return self.site_count + self.inherited_by
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ class ScriptedDialogs:
         self.paths: list[Path | None] = []
         self.asked: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
+        self.unsaved: list[str] = []  # answers to the quit guard: "save", "discard", "cancel"
+        self.unsaved_asked: list[list[str]] = []  # the lines each quit-guard question listed
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         self.asked.append((title, label))
@@ -47,6 +49,12 @@ class ScriptedDialogs:
         if self.answer is None:
             raise AssertionError(f"unexpected question: {title}: {text}")
         return self.answer
+
+    def ask_unsaved(self, action: str, pending: list[Any]) -> str:
+        self.asked.append(("Unsaved changes", action))
+        self.unsaved_asked.append([line for p in pending for line in p.lines])
+        # none queued: Discard, so closing a window at a test's end never blocks
+        return self.unsaved.pop(0) if self.unsaved else "discard"
 
     def show_error(self, title: str, text: str) -> None:
         self.errors.append((title, text))
@@ -116,6 +124,7 @@ def shown_page(qtbot: Any, page: Page, dialogs: ScriptedDialogs) -> Iterator[Pag
 def window(qtbot: Any, sample_workspace: Workspace, ui_settings: UiSettings
            ) -> Iterator[MainWindow]:
     win = MainWindow(sample_workspace, ui_settings)
+    win.dialogs = ScriptedDialogs(answer=None)  # type: ignore[assignment]  # no modal box
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

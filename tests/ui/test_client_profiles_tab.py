@@ -17,7 +17,7 @@ from tests.ui.conftest import wait_idle
 from tests.ui.profiles_support import ScriptedProfileDialogs
 from ui.main_window import MainWindow
 from ui.profiles.profiles_tab import ClientProfilesTab
-from ui.site.build import CLIENT_PROFILES, HELP_DESK
+from ui.site.build import CLIENT_INFO, CLIENT_PROFILES
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def tab(qtbot, window: MainWindow, site: SiteView, sample_workspace: Workspace
             mobile_phone=f"415555365{n}"))
     page = window.pages["companies"]
     assert page.select(site.id)  # type: ignore[attr-defined]
-    widget = page.site_tabs.show_tab(CLIENT_PROFILES, HELP_DESK)  # type: ignore[attr-defined]
+    widget = page.site_tabs.show_tab(CLIENT_PROFILES, CLIENT_INFO)  # type: ignore[attr-defined]
     assert isinstance(widget, ClientProfilesTab)
     qtbot.waitUntil(lambda: widget.model.rowCount() == 3)
     widget.dialogs = ScriptedProfileDialogs()

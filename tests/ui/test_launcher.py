@@ -32,6 +32,34 @@ def test_screenshot_of_a_page(tmp_path: Path, sample_workspace: Workspace,
 
 
 @pytest.mark.usefixtures("qapp")
+@pytest.mark.parametrize(("size", "expected"), [("1024x700", (1024, 700)),
+                                                ("1920X1080", (1920, 1080))])
+def test_screenshot_at_a_size(tmp_path: Path, sample_workspace: Workspace,
+                              workspace_path: Path, size: str, expected: tuple[int, int]) -> None:
+    shot = tmp_path / "sized.png"
+    assert run(workspace_path, screenshot=shot, page="packages", size=size) == 0
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == expected
+
+
+@pytest.mark.usefixtures("qapp")
+@pytest.mark.parametrize("size", ["1024", "1024x", "wide x tall", "100x100", "1024x700x3"])
+def test_a_bad_size_is_refused_naming_the_form(tmp_path: Path, workspace_path: Path,
+                                                capsys: Any, size: str) -> None:
+    shot = tmp_path / "x.png"
+    assert run(workspace_path, screenshot=shot, size=size) == 2
+    err = capsys.readouterr().err
+    assert f"--size '{size}' is not WIDTHxHEIGHT in pixels, e.g. 1024x700" in err
+    assert not shot.exists()
+
+
+@pytest.mark.usefixtures("qapp")
+def test_size_without_screenshot_is_refused(workspace_path: Path, capsys: Any) -> None:
+    assert run(workspace_path, size="1024x700") == 2
+    assert "use it with --screenshot FILE" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("qapp")
 def test_first_run_creates_the_sample_workspace(tmp_path: Path) -> None:
     target = tmp_path / "new" / "first.preflight"
     shot = tmp_path / "x.png"

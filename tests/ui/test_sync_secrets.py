@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from app.services.sample_mark import clear_sample_mark
 from app.services.workspace import Workspace
 from tests.server.live import LiveServer
 from tests.ui.conftest import wait_idle
@@ -117,6 +118,7 @@ def test_a_locked_vault_is_unlocked_with_its_own_dialog_before_the_sync(
         qtbot: Any, sync_window: MainWindow, sample_workspace: Workspace,
         loop: asyncio.AbstractEventLoop) -> None:
     with_vault(qtbot, sync_window, sample_workspace, locked=True)
+    clear_sample_mark(sample_workspace)  # the real questions: only the vault's is meant here
     controller = controller_of(sync_window)
     real = Asks(sync_window)
     real.vault_session = sync_window.vault_session  # type: ignore[attr-defined]

@@ -40,7 +40,14 @@ class ScriptedAsks(Asks):
         self.secrets: list[str | None] = []
         self.unlocks: list[Callable[[], bool]] = []
         self.errors: list[tuple[str, str]] = []
+        self.fixes: list[tuple[str, Callable[[], object]] | None] = []  # the offered buttons
         self.asked: list[str] = []
+        self.send_samples: list[bool] = []  # answers to "send the sample data?"; none: send
+        self.sample_asked: list[tuple[int, str]] = []
+
+    async def send_sample(self, pending: int, server: str) -> bool:
+        self.sample_asked.append((pending, server))
+        return self.send_samples.pop(0) if self.send_samples else True
 
     async def unlock_vault(self) -> bool:
         self.asked.append("unlock")
@@ -50,8 +57,10 @@ class ScriptedAsks(Asks):
         self.asked.append(f"secret {client_id}")
         return self.secrets.pop(0) if self.secrets else None
 
-    def show_error(self, title: str, text: str) -> None:
+    def show_error(self, title: str, text: str,
+                   fix: tuple[str, Callable[[], object]] | None = None) -> None:
         self.errors.append((title, text))
+        self.fixes.append(fix)
 
 
 def fast_retry() -> RetryPolicy:

@@ -25,14 +25,19 @@ AFTER: tuple[type[SectionTab], ...] = (SecurityRequestsTab, NotificationRulesTab
                                        NetworkInfoTab, ReferencesTab)
 
 
-def add_helpdesk_tabs(tabs: SiteTabs, workspace: Any, undo_stack: QUndoStack) -> ReadinessTab:
+def add_helpdesk_tabs(tabs: SiteTabs, workspace: Any, undo_stack: QUndoStack, *,
+                      client_info: str = HELP_DESK,
+                      client_info_tabs: tuple[str, ...] = ()) -> ReadinessTab:
+    """`client_info_tabs` (titles) go into the `client_info` group, the others into Help Desk."""
     for position, cls in enumerate(FIRST):
         tabs.add_tab(cls(workspace, undo_stack), cls.TITLE, group=HELP_DESK)
         host = tabs.groups[HELP_DESK]
         host.tabBar().moveTab(host.count() - 1, position)
     for cls in AFTER:
-        tabs.add_tab(cls(workspace, undo_stack), cls.TITLE, group=HELP_DESK)
-    tabs.groups[HELP_DESK].setCurrentIndex(0)
+        group = client_info if cls.TITLE in client_info_tabs else HELP_DESK
+        tabs.add_tab(cls(workspace, undo_stack), cls.TITLE, group=group)
+    for host in tabs.groups.values():
+        host.setCurrentIndex(0)
     readiness = ReadinessTab(workspace, undo_stack)
     readiness.open_place.connect(lambda site_id, place: open_place(tabs, site_id, place))
     tabs.add_tab(readiness, READINESS)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.helpdesk import Finding
 from ui import theme
+from ui.widgets.cells import reserve_line
 
 
 def error_label(parent: QWidget, name: str = "") -> QLabel:
@@ -26,7 +27,7 @@ def error_label(parent: QWidget, name: str = "") -> QLabel:
     if name:
         label.setObjectName(f"findings:{name}")
     label.hide()
-    return label
+    return reserve_line(label)
 
 
 def _covers(key: str, field: str) -> bool:

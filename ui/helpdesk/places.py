@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.domain.helpdesk.links import policy_of_place
 
 HELP_DESK = "Help Desk"
+CLIENT_INFO = "Client Info"  # the site's Client Profiles, Network Info and References
 READINESS = "Readiness"
 
 # place → (group or None, tab title) on the site's tabs
@@ -13,12 +14,12 @@ SITE_TABS: dict[str, tuple[str | None, str]] = {
     "devices": (None, "Devices"),
     "helpdesk/product-options": (HELP_DESK, "Product Options"),
     "helpdesk/basic-info": (HELP_DESK, "Basic Info"),
-    "helpdesk/client-profiles": (HELP_DESK, "Client Profiles"),
+    "helpdesk/client-profiles": (CLIENT_INFO, "Client Profiles"),
     "helpdesk/security-requests": (HELP_DESK, "Security Requests"),
     "helpdesk/notification-rules": (HELP_DESK, "Notification Rules"),
     "helpdesk/passwords": (None, "Passwords"),  # a site tab of its own (ui/site/build.py)
-    "helpdesk/network-info": (HELP_DESK, "Network Info"),
-    "helpdesk/references": (HELP_DESK, "References"),
+    "helpdesk/network-info": (CLIENT_INFO, "Network Info"),
+    "helpdesk/references": (CLIENT_INFO, "References"),
 }
 # place → main-window page (its `show_site(site_id)` shows the site there)
 PAGES: dict[str, str] = {"effective": "effective", "assignments": "assignments"}

@@ -259,6 +259,18 @@ class SectionTab(QWidget):
         self.undo_stack.push(command)
         return True
 
+    # the quit guard (ui.unsaved)
+    def unsaved_edits(self) -> list[str]:
+        if self.site is None or not self.is_dirty():
+            return []
+        return [f"{self.TITLE} of site '{self.site.name}'"]
+
+    def save_edits(self) -> bool:
+        return self.save()
+
+    def discard_edits(self) -> None:
+        self.revert()
+
     def revert(self) -> None:
         if self.context is not None:
             self._show(self._baseline)

@@ -425,11 +425,15 @@ class PackageTableModel(RowTableModel):
         if column == self.COL_POLICIES:
             return str(len(row.policies))
         if column == self.COL_SITES:
+            if row.inherited_by:  # the default package: the sites that inherit it count too
+                if not row.site_count:
+                    return f"{row.inherited_by} (inherited)"
+                return f"{row.sites_using} ({row.inherited_by} inherited)"
             return str(row.site_count)
         return ""
 
     def sort_value(self, row: PackageView, column: int) -> Any:
-        return (_sort_key(row.name), len(row.policies), row.site_count)[column]
+        return (_sort_key(row.name), len(row.policies), row.sites_using)[column]
 
     def sorted_rows(self, rows: Iterable[PackageView]) -> list[PackageView]:
         if self._sort is None:
@@ -446,7 +450,9 @@ class PackageTableModel(RowTableModel):
             if row.is_default:
                 lines.append("Default package: assigned at partner level, inherited by all.")
             lines.extend(f"• {p.name} ({p.type_label})" for p in row.policies)
-            lines.append(f"Assigned to {row.site_count} site(s).")
+            lines.append(f"Assigned to {row.site_count} site(s)."
+                         + (f" Inherited by {row.inherited_by} site(s) without a package of "
+                            "their own." if row.inherited_by else ""))
             if row.id in self._unsaved:
                 lines.append("Has unsaved changes in the builder.")
             return "\n".join(lines)

@@ -35,6 +35,7 @@ from app.services.views import AssignmentResult, CompanyView, PackageView, SiteV
 from ui.background import SerialQueue, report_error, run_blocking
 from ui.hierarchy_commands import AssignPackagesCommand
 from ui.models.sites_table_model import SitesTableModel
+from ui.pages import last_package
 from ui.pages.assignment_dialog import AssignmentDialog, plural
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence
@@ -270,8 +271,13 @@ class AssignmentsPage(QWidget):
 
     # assigning
     def assign_checked(self, initial_package: str | None = None) -> AssignmentDialog | None:
-        """Open the preview for assigning a package (preselected by id or name, if given) to the
-        checked sites; the dialog's button does the assignment."""
+        """Open the preview for assigning a package (preselected by id or name, if given; else
+        the package saved last in this window) to the checked sites; the dialog's button does
+        the assignment."""
+        known = {p.id for p in self._packages}
+        last = last_package.recall(self.undo_stack)
+        if initial_package is None and last in known:
+            initial_package = last
         return self._open_preview(self._packages, initial_package)
 
     def unassign_checked(self) -> AssignmentDialog | None:
@@ -331,6 +337,7 @@ class AssignmentsPage(QWidget):
                 on_done=self._after_undo, on_error=self._undo_error))
             self.notice.show_message(message + " Edit → Undo puts the previous packages back.",
                                      "success")
+            self.model.clear_checked()  # done with these sites: the next choice starts afresh
             self._notify_done = True
             self.refresh()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,8 @@ from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence, section_title
 
 EXPAND_ALL_LIMIT = 1000  # more sites than this: companies open as the user goes
+TREE_MIN_WIDTH = 240  # site names stay readable at 1024 px
+SHOW_PACKAGE_WIDTH = 400  # narrower: the tree hides its Package column
 
 
 def plural(count: int, word: str) -> str:
@@ -104,6 +106,13 @@ class CompaniesPage(QWidget):
         outer.addWidget(splitter, 1)
         self._show_detail(None)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree and event.type() == QEvent.Type.Resize:
+            # the site's package is in the detail line too; names matter more when narrow
+            self.tree.setColumnHidden(HierarchyModel.COL_PACKAGE,
+                                      self.tree.width() < SHOW_PACKAGE_WIDTH)
+        return super().eventFilter(watched, event)
+
     def _build_toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.setSpacing(6)
@@ -112,7 +121,7 @@ class CompaniesPage(QWidget):
         self.search.setPlaceholderText("Search companies and sites")
         self.search.setAccessibleName("Search companies and sites")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(200)
         self.search.textChanged.connect(self._apply_filter)
         bar.addWidget(self.search)
         self.new_company_button = self._button("New Company…", "newCompany",
@@ -141,8 +150,8 @@ class CompaniesPage(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        # F2 (or Rename) renames; a click on the selected site only selects it
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         header = self.tree.header()
@@ -154,6 +163,8 @@ class CompaniesPage(QWidget):
         header.setSectionResizeMode(HierarchyModel.COL_DEVICES,
                                     QHeaderView.ResizeMode.ResizeToContents)
         self.tree.selectionModel().currentChanged.connect(self._on_current)
+        self.tree.setMinimumWidth(TREE_MIN_WIDTH)
+        self.tree.installEventFilter(self)  # narrow: the Package column gives way to names
         delete = QAction("Delete", self.tree)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

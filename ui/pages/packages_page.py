@@ -35,6 +35,7 @@ from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.models.policy_models import PackageTableModel
 from ui.package_commands import DeletePackageCommand
+from ui.pages import last_package
 from ui.undo_commands import (
     AddPoliciesCommand,
     DraftState,
@@ -47,6 +48,8 @@ from ui.undo_commands import (
 )
 from ui.widgets.package_builder import EMPTY_PACKAGE_MESSAGE, PackageBuilder
 from ui.widgets.policy_common import as_sentence, muted_color, section_title
+
+NEW_PACKAGE_ROW = "new-package"  # the list row of the package being built, not saved yet
 
 
 def state_of(view: PackageView) -> DraftState:
@@ -71,6 +74,9 @@ class PackagesPage(QWidget):
         self._all_policies: list[PolicyView] = []
         self._by_id: dict[str, PolicyView] = {}
         self._drafts: dict[str, PackageDraft] = {}
+        self._saved_views: list[PackageView] = []  # the packages as last loaded
+        self._new_draft_view: PackageView | None = None  # its row in the list, if listed
+        self._new_draft_listed = False
         self._draft = self._new_draft()
         self._selecting = False
         self._loaded_once = False
@@ -178,7 +184,8 @@ class PackagesPage(QWidget):
                 draft.state = draft.saved = state_of(view)
         for pid in [pid for pid, d in self._drafts.items() if pid not in known and not d.is_dirty]:
             del self._drafts[pid]
-        self.package_model.set_rows(packages)
+        self._saved_views = packages
+        self._list_new_draft(force=True)
         if not self._loaded_once and self._draft.package_id is None \
                 and not self._draft.has_content() and packages:
             self._loaded_once = True
@@ -245,8 +252,10 @@ class PackagesPage(QWidget):
         builder.policy_model.set_in_package(state.policy_ids)
         count = len(state.policies)
         builder.count_label.setText(f"{count} polic{'y' if count == 1 else 'ies'}")
+        self._list_new_draft()
         self.package_model.set_unsaved(
-            pid for pid, d in self._drafts.items() if d.is_dirty)
+            [pid for pid, d in self._drafts.items() if d.is_dirty]
+            + ([NEW_PACKAGE_ROW] if self._new_draft_listed else []))
         self._select_in_list(draft.package_id)
         self.delete_button.setText("Delete" if draft.package_id else "Discard")
         self.delete_button.setEnabled(draft.package_id is not None or draft.has_content())
@@ -269,7 +278,8 @@ class PackagesPage(QWidget):
             self.builder.set_save_state(True, "Unsaved changes")
 
     def _select_in_list(self, package_id: str | None) -> None:
-        row = self.package_model.row_of(package_id) if package_id else -1
+        listed = package_id or (NEW_PACKAGE_ROW if self._new_draft_listed else None)
+        row = self.package_model.row_of(listed) if listed else -1
         selection = self.package_view.selectionModel()
         current = selection.currentIndex()
         if (row < 0 and not current.isValid()) or (row >= 0 and current.row() == row
@@ -291,6 +301,8 @@ class PackagesPage(QWidget):
         if self._selecting:
             return
         view = self.package_model.package_at(current.row()) if current.isValid() else None
+        if view is not None and view.id == NEW_PACKAGE_ROW:
+            return  # the new, unsaved package: it is the one shown already
         if view is None or view.id == self._draft.package_id:
             return
         if not self._may_leave_new_draft():
@@ -307,6 +319,50 @@ class PackagesPage(QWidget):
         return self.dialogs.confirm(
             "Discard new package", f"Discard '{name}'? It has not been saved.", "Discard",
             destructive=True)
+
+    # the new, unsaved package in the list
+    def _list_new_draft(self, force: bool = False) -> None:
+        """List the new package being built (with its name, and •) among the saved ones, so
+        the list shows what the builder holds; gone once it is saved or discarded."""
+        draft = self._draft
+        shown = draft.package_id is None and draft.has_content()
+        view = (PackageView(NEW_PACKAGE_ROW, draft.state.name or "(new package)",
+                            draft.state.is_default, draft.state.policies) if shown else None)
+        if not force and view == self._new_draft_view:
+            return
+        self._new_draft_view = view
+        self._new_draft_listed = view is not None
+        # the saved packages in the list's order, the new one at the end
+        rows = self.package_model.sorted_rows(self._saved_views)
+        self.package_model.set_rows([*rows, *([view] if view else [])], in_order=True)
+
+    # the quit guard (ui.unsaved)
+    def _unsaved_drafts(self) -> list[PackageDraft]:
+        drafts = [d for d in self._drafts.values() if d.package_id is not None and d.is_dirty]
+        if self._draft.package_id is None and self._draft.has_content():
+            drafts.append(self._draft)
+        return drafts
+
+    def unsaved_edits(self) -> list[str]:
+        return [f"Package '{d.state.name or '(no name)'}'" + (" (new)" if d.package_id is None
+                                                               else "")
+                for d in self._unsaved_drafts()]
+
+    def save_edits(self) -> bool:
+        for draft in self._unsaved_drafts():
+            if draft is not self._draft:
+                self._show_draft(draft)
+            if not self.save():
+                return False
+        return True
+
+    def discard_edits(self) -> None:
+        for draft in self._unsaved_drafts():
+            if draft.saved is not None:
+                draft.state = draft.saved
+        if self._draft.package_id is None:
+            self._draft = self._new_draft()
+        self._render()
 
     # edits (each one an undo command)
     def _on_name_edited(self, text: str) -> None:
@@ -373,6 +429,7 @@ class PackagesPage(QWidget):
             return False
         saved = state_of(result.package)
         draft.package_id = result.package.id
+        last_package.remember(self.undo_stack, result.package.id)  # Assign Package… offers it
         draft.state = draft.saved = saved
         self._drafts[result.package.id] = draft
         count = len(saved.policies)

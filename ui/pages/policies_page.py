@@ -374,6 +374,35 @@ class PoliciesPage(QWidget):
         return self.dialogs.confirm("Unsaved changes", f"Discard {what}?", "Discard",
                                     destructive=True)
 
+    # the quit guard (ui.unsaved)
+    def unsaved_edits(self) -> list[str]:
+        if self.side.currentWidget() is not self.editor:
+            return []
+        current = self.editor.policy()
+        name = f"'{current.name}'" if current else f"'{self.editor.name()}' (new)"
+        lines = []
+        if self.editor.is_dirty() and not (self.editor.is_new() and not self.editor.name()):
+            lines.append(f"Policy {name}")
+        if self.editor.keys_box.has_unstored_keys():
+            lines.append(f"API keys typed for policy {name}, not stored in the vault")
+        return lines
+
+    def save_edits(self) -> bool:
+        editor = self.editor
+        named = not (editor.is_new() and not editor.name())
+        if editor.is_dirty() and named and not self.save_editor():
+            return False
+        if editor.keys_box.has_unstored_keys():
+            return editor.keys_box.store()
+        return True
+
+    def discard_edits(self) -> None:
+        current = self.editor.policy()
+        if current is None:
+            self._close_editor()
+        else:
+            self.editor.load(current)
+
     def add_policy(self, type_id: str | None = None) -> None:
         """Open the editor on a new policy (of `type_id`, the type filter's, or the first)."""
         if not self._may_leave_editor():

@@ -49,14 +49,14 @@ PAGES = (
 )
 # Tabs inside a page that `--page` (screenshots, docs) can open: name → (page, group, tab).
 VIEWS: dict[str, tuple[str, str | None, str]] = {
-    "client-profiles": ("companies", "Help Desk", "Client Profiles"),
+    "client-profiles": ("companies", "Client Info", "Client Profiles"),
     # issue 8: the Help Desk setup tabs and a site's go-live checklist
     "product-options": ("companies", "Help Desk", "Product Options"),
     "basic-info": ("companies", "Help Desk", "Basic Info"),
     "security-requests": ("companies", "Help Desk", "Security Requests"),
     "notification-rules": ("companies", "Help Desk", "Notification Rules"),
-    "network-info": ("companies", "Help Desk", "Network Info"),
-    "references": ("companies", "Help Desk", "References"),
+    "network-info": ("companies", "Client Info", "Network Info"),
+    "references": ("companies", "Client Info", "References"),
     "site-readiness": ("companies", None, "Readiness"),
     "passwords": ("companies", None, "Passwords"),  # issue 6: the site's vault
 }

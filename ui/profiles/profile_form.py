@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.profiles import FIELDS, HEADERS, Issue, Profile, ProfileKey, validate_values
 from ui import theme
+from ui.widgets.cells import reserve_line
 
 FIELD_OF_COLUMN = dict(zip(HEADERS, FIELDS, strict=True))
 
@@ -122,7 +123,7 @@ class ProfileForm(QWidget):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.hide()
-        return label
+        return reserve_line(label)
 
     # values
     def set_profile(self, profile: Profile) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from ui.profiles.import_wizard import ImportWizard
 
 
+TYPING_PAUSE_MS = 400
 ENCODINGS = (("Detect", None), ("UTF-8", "utf-8-sig"), ("UTF-16 (Excel Unicode Text)", "utf-16"),
              ("Windows-1252 (Western)", "cp1252"), ("ISO-8859-1 (Latin-1)", "latin-1"))
 DELIMITERS = (("Detect", None), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"),
@@ -60,7 +62,14 @@ class FilePage(QWizardPage):
         self.path_edit.setAccessibleName("Spreadsheet file")
         self.path_edit.setPlaceholderText("Path of an .xlsx, .ods or .csv file")
         self.path_edit.returnPressed.connect(self._read_typed)
+        self.path_edit.editingFinished.connect(self._read_typed)  # Tab or a click elsewhere
         self.path_edit.textEdited.connect(self._forget)
+        # a typed path is read once the typing pauses on the name of a file
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self._typed_pause)
+        self.path_edit.textEdited.connect(lambda _t: self._typing.start())
         self.browse = QPushButton("Browse…", self)
         self.browse.setObjectName("browseSheet")
         self.browse.clicked.connect(self._browse)
@@ -122,9 +131,24 @@ class FilePage(QWizardPage):
             self.read(path)
 
     def _read_typed(self) -> None:
+        self._typing.stop()
         text = self.path_edit.text().strip()
-        if text:
-            self.read(Path(text).expanduser())
+        if not text:
+            return
+        path = Path(text).expanduser()
+        if path == self.owner.path and (self.owner.read_sheet is not None
+                                        or (self.job is not None and self.job.running)):
+            return  # read already, or being read
+        self.read(path)
+
+    def _typed_pause(self) -> None:
+        text = self.path_edit.text().strip()
+        if not text:
+            return
+        if Path(text).expanduser().is_file():
+            self._read_typed()
+        else:
+            self.info.setText("No file at that path yet: finish typing it, or use Browse…")
 
     def read(self, path: Path, *, advance: bool = False) -> None:
         """Read `path` in a worker thread; with `advance`, go on to the columns once read."""
@@ -133,7 +157,8 @@ class FilePage(QWizardPage):
         self.owner.path = path
         self.owner.read_sheet = None
         self._advance = advance
-        self.path_edit.setText(str(path))
+        if Path(self.path_edit.text().strip()).expanduser() != path:
+            self.path_edit.setText(str(path))  # not while the user's own text says it
         self.notice.clear()
         self.info.clear()
         job = self.job = Job(self)

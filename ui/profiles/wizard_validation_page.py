@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import PreflightError
 from app.profiles import CODES, Issue, Report, ValidationCancelled
+from app.profiles.template import BY_FIELD, PHONE_LINES
 from ui.background import report_error
+from ui.profiles.country_fill_dialog import CountryFillDialog
 from ui.profiles.grid_model import SheetGridModel, describe
 from ui.profiles.jobs import Job
 from ui.profiles.progress_panel import ProgressPanel
@@ -74,12 +76,20 @@ class ValidationPage(QWizardPage):
         self.fix_button.setToolTip("Put the proposed value into the selected cell")
         self.fix_all_button = QPushButton("Apply All Fixes of This Kind", self)
         self.fix_all_button.setObjectName("applyAllFixes")
+        self.fill_country_button = QPushButton("Fill Country Code…", self)
+        self.fill_country_button.setObjectName("fillCountryCode")
+        self.fill_country_button.setToolTip("Give every phone number of a line the same "
+                                            "country code (adds the column when the file "
+                                            "lacks it)")
+        self.fill_country_button.clicked.connect(lambda _c=False: self.open_country_fill())
+        self.country_dialog: CountryFillDialog | None = None
         self.revalidate_button = QPushButton("Check Again", self)
         self.revalidate_button.setObjectName("revalidate")
         self.revalidate_button.setToolTip("Validate every row again (F5)")
         bar.addWidget(self.errors_only)
         bar.addStretch(1)
-        for button in (self.fix_button, self.fix_all_button, self.revalidate_button):
+        for button in (self.fix_button, self.fix_all_button, self.fill_country_button,
+                       self.revalidate_button):
             bar.addWidget(button)
         layout.addLayout(bar)
         self._build_grid(layout)
@@ -169,6 +179,7 @@ class ValidationPage(QWizardPage):
         self.model.set_report(report)
         assert self.owner.sheet is not None
         self.summary.setText(summary_text(report, self.owner.sheet.header_row))
+        self._update_buttons()
         self.revalidate_button.setEnabled(True)
         self._restore_cell(current)
         self.completeChanged.emit()
@@ -229,6 +240,39 @@ class ValidationPage(QWizardPage):
         fixes = "1 fix" if changed == 1 else f"{changed:,} fixes"
         self.notice.show_message(f"Applied {fixes} for “{what}”.", "success")
 
+    def missing_country_lines(self) -> list[str]:
+        """The phone lines (field ids) with a number but no country code, per the report."""
+        report = self.owner.report
+        sheet = self.owner.sheet
+        if report is None or sheet is None:
+            return []
+        missing = {i.column for i in report.issues if i.code == "country_code.missing"}
+        return [phone for cc, phone in PHONE_LINES if BY_FIELD[cc].header in missing
+                and phone in sheet.columns]
+
+    def open_country_fill(self) -> CountryFillDialog | None:
+        lines = self.missing_country_lines()
+        sheet = self.owner.sheet
+        if not lines or sheet is None:
+            return None
+        dialog = CountryFillDialog(sheet, lines, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._country_filled(dialog))
+        self.country_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _country_filled(self, dialog: CountryFillDialog) -> None:
+        sheet, fill = dialog.result_sheet, dialog.fill
+        if sheet is None or fill is None:
+            return
+        self.owner.sheet = sheet
+        self.model.set_sheet(sheet)
+        count = len(fill.rows)
+        self.notice.show_message(f"Filled '{fill.column}' with {fill.code} in {count:,} "
+                                 f"row{'' if count == 1 else 's'}.", "success")
+        self.validate()
+
     def _edited(self) -> None:
         self.owner.report = None
         self.completeChanged.emit()
@@ -252,5 +296,6 @@ class ValidationPage(QWizardPage):
         self.fix_button.setEnabled(issue is not None)
         count = len(self.model.fixable(issue.code)) if issue is not None else 0
         self.fix_all_button.setEnabled(count > 0)
+        self.fill_country_button.setEnabled(bool(self.missing_country_lines()))
         self.fix_all_button.setText(f"Apply All {count:,} Fixes of This Kind" if count > 1
                                     else "Apply All Fixes of This Kind")

@@ -14,19 +14,24 @@ if TYPE_CHECKING:
     from app.services.workspace import Workspace
 
 HELP_DESK = "Help Desk"
+CLIENT_INFO = "Client Info"
 CLIENT_PROFILES = "Client Profiles"
 PASSWORDS = "Passwords"
 CONNECTWISE_DRIFT = "ConnectWise Drift"
+# Seven Help Desk sub-tabs need scroll arrows at 1280 px: the Help Desk's own settings stay
+# under Help Desk, what the Help Desk reads about the client goes under Client Info.
+CLIENT_INFO_TABS = ("Client Profiles", "Network Info", "References")
+TOP_ORDER = ["Devices", HELP_DESK, CLIENT_INFO, PASSWORDS, "Readiness", CONNECTWISE_DRIFT]
 
 
 def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
                     parent: QWidget | None = None) -> SiteTabs:
-    """The site's tabs after Devices: Help Desk → Client Profiles (later: Passwords, Basic
-    Info, Notification rules …)."""
+    """The site's tabs after Devices: Help Desk (its settings), Client Info (Client Profiles,
+    Network Info, References), Passwords, Readiness, ConnectWise Drift."""
     tabs = SiteTabs(parent)
     profiles = getattr(workspace, "profiles", None)
     if profiles is not None:
-        tabs.add_tab(ClientProfilesTab(profiles, undo_stack), CLIENT_PROFILES, group=HELP_DESK)
+        tabs.add_tab(ClientProfilesTab(profiles, undo_stack), CLIENT_PROFILES, group=CLIENT_INFO)
     if hasattr(type(workspace), "vault"):  # seed 004: the site-level Passwords tab
         from ui.vault.passwords_tab import PasswordsTab
         from ui.vault.session import session_for
@@ -35,9 +40,11 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
     if hasattr(type(workspace), "helpdesk"):  # issue 8: Help Desk setup tabs and Readiness
         from ui.helpdesk.build import add_helpdesk_tabs
 
-        add_helpdesk_tabs(tabs, workspace, undo_stack)
+        add_helpdesk_tabs(tabs, workspace, undo_stack, client_info=CLIENT_INFO,
+                          client_info_tabs=CLIENT_INFO_TABS)
     if hasattr(workspace, "db"):  # issue 16: what ConnectWise applies vs what we planned
         from ui.asio.drift_tab import DriftTab
 
         tabs.add_tab(DriftTab(workspace), CONNECTWISE_DRIFT)
+    tabs.arrange(TOP_ORDER)
     return tabs

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from app.services.views import SiteView
@@ -24,6 +24,8 @@ class SiteTab(Protocol):
 
 
 class SiteTabs(QTabWidget):
+    tab_shown = Signal(object, str)  # (group or None, title) of the tab now in front
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("siteTabs")
@@ -32,6 +34,7 @@ class SiteTabs(QTabWidget):
         self.groups: dict[str, QTabWidget] = {}
         self._told: dict[int, str | None] = {}  # id(tab) → the site id it was last told
         self.currentChanged.connect(lambda _i: self._tell_visible())
+        self.currentChanged.connect(lambda _i: self._announce())
 
     def add_tab(self, widget: QWidget, title: str, group: str | None = None) -> QWidget:
         """Add `widget` as a tab, or as a sub-tab of `group` (created on first use)."""
@@ -46,6 +49,7 @@ class SiteTabs(QTabWidget):
                 host.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
                 host.setUsesScrollButtons(True)
                 host.currentChanged.connect(lambda _i: self._tell_visible())
+                host.currentChanged.connect(lambda _i: self._announce())
                 self.groups[group] = host
                 self.addTab(host, group)
             host.addTab(widget, title)
@@ -53,18 +57,44 @@ class SiteTabs(QTabWidget):
         return widget
 
     def show_tab(self, title: str, group: str | None = None) -> QWidget | None:
-        """Bring a tab forward (e.g. "Client Profiles" of "Help Desk"); returns it."""
-        host: QTabWidget = self
-        if group is not None:
-            if group not in self.groups:
-                return None
-            host = self.groups[group]
-            self.setCurrentWidget(host)
-        for index in range(host.count()):
-            if host.tabText(index) == title:
-                host.setCurrentIndex(index)
-                return host.widget(index)
+        """Bring a tab forward (e.g. "Client Profiles" of "Client Info"); returns it. A tab
+        that moved to another group is still found by its title."""
+        hosts: list[QTabWidget] = [self.groups[group]] if group in self.groups else []
+        hosts += [self, *(h for h in self.groups.values() if h not in hosts)]
+        for host in hosts:
+            for index in range(host.count()):
+                if host.tabText(index) == title and host.widget(index) not in self.groups.values():
+                    if host is not self:
+                        self.setCurrentWidget(host)
+                    host.setCurrentIndex(index)
+                    return host.widget(index)
         return None
+
+    def current_place(self) -> tuple[str | None, str] | None:
+        """(group or None, title) of the tab in front; None when there are no tabs."""
+        index = self.currentIndex()
+        if index < 0:
+            return None
+        host = self.widget(index)
+        group = self.tabText(index)
+        if isinstance(host, QTabWidget) and host in self.groups.values():
+            inner = host.currentIndex()
+            return (group, host.tabText(inner)) if inner >= 0 else None
+        return None, group
+
+    def _announce(self) -> None:
+        place = self.current_place()
+        if place is not None:
+            self.tab_shown.emit(place[0], place[1])
+
+    def arrange(self, order: list[str]) -> None:
+        """Put the top-level tabs in `order` (titles); others keep their places after them."""
+        bar = self.tabBar()
+        for position, title in enumerate(order):
+            for index in range(self.count()):
+                if self.tabText(index) == title:
+                    bar.moveTab(index, min(position, self.count() - 1))
+                    break
 
     def set_site(self, site: SiteView | None) -> None:
         """The selected site (None: none); the visible tab is told (and reloads) every time,

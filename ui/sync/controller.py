@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
+from app.services.sample_mark import clear_sample_mark, is_sample
 from app.sync import AuthError, RetryPolicy, SyncEngine, SyncError, SyncReport
 from app.vault.errors import VaultLocked
 from ui.background import run_blocking
@@ -94,6 +95,25 @@ class Asks:
         finally:
             session.state_changed.disconnect(changed)
 
+    async def send_sample(self, pending: int, server: str) -> bool:
+        """The workspace is the sample: send its fake data to `server` anyway?"""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, "Send the sample data?",
+                          f"This is the sample workspace: its {pending:,} pending changes are "
+                          f"made-up companies, sites and devices. Send them to {server}?",
+                          QMessageBox.StandardButton.NoButton, self.parent)
+        box.setInformativeText("Most people keep the sample to themselves: open or create "
+                               "your own workspace (File → New Workspace) to sync real data.")
+        send = box.addButton("Send the Sample Data", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Don't Send", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        box.finished.connect(lambda _r: future.done() or future.set_result(
+            box.clickedButton() is send))
+        box.open()
+        return await future
+
     def ask_secret(self, client_id: str) -> str | None:
         from PySide6.QtWidgets import QInputDialog, QLineEdit
 
@@ -103,14 +123,22 @@ class Asks:
             "Preferences to keep it in the vault):", QLineEdit.EchoMode.Password)
         return value if ok and value else None
 
-    def show_error(self, title: str, text: str) -> None:
+    def show_error(self, title: str, text: str,
+                   fix: tuple[str, Callable[[], object]] | None = None) -> None:
+        """`fix`: a button that goes where the problem is mended ("Open Preferences")."""
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Warning, title, text,
                           QMessageBox.StandardButton.Close, self.parent)
+        box.setObjectName("syncProblem")
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if fix is not None:
+            label, action = fix
+            button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(button)
+            button.clicked.connect(lambda _c=False: action())
         box.open()
 
 
@@ -267,6 +295,13 @@ class SyncController(QObject):
         if not config.complete:
             return Outcome(CONFIG, "Set the sync server URL and client id in Preferences "
                                    "(Edit → Preferences → Sync) first.")
+        if await asyncio.to_thread(is_sample, self.workspace):
+            pending = await asyncio.to_thread(self.workspace.pending_changes)
+            if not await self.asks.send_sample(pending, config.server):
+                return Outcome(CONFIG, "Not synced: this is the sample workspace, and its "
+                                       "made-up data stays here. Open or create your own "
+                                       "workspace (File → New Workspace) to sync.")
+            await asyncio.to_thread(clear_sample_mark, self.workspace)
         secret = await self._secret(config.client_id)
         if not secret:
             return Outcome(CONFIG, "No client secret: set it in Preferences (Edit → "

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from app.vault.errors import VaultLocked
+from ui import screen_fit
 from ui.background import report_error, run_blocking
 from ui.sync import settings as store
 from ui.sync.controller import SyncController
@@ -43,7 +44,8 @@ class SyncPreferencesGroup(QGroupBox):
         self.secret = QLineEdit(self)
         self.secret.setObjectName("syncClientSecret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText("unchanged")
+        self.server.setMinimumWidth(self.server.fontMetrics().horizontalAdvance(
+            "https://sync.example.com/preflight") + 24)
         self.note = QLabel(self)
         self.note.setObjectName("syncSecretNote")
         self.note.setWordWrap(True)
@@ -73,6 +75,11 @@ class SyncPreferencesGroup(QGroupBox):
             self.client_id.setText(config.client_id)
         self.note.setText(WHERE[where] if where else
                           f"No client secret stored yet. {HOME[home]}")
+        # "unchanged" only means something when a secret is stored
+        self.secret.setPlaceholderText("stored; type to replace it" if where
+                                       else "not stored yet")
+        if self.isVisible():  # the note came after the dialog was sized: make room for it
+            screen_fit.fit_window(self.window())
         self.loaded = True
 
     def _check_url(self, text: str) -> None:

@@ -158,7 +158,10 @@ class SyncUi(QObject):
         if self._closing:
             return
         if outcome.kind in (AUTH, CONFIG, ERROR) and self.controller is not None:
-            self.controller.asks.show_error("Sync", outcome.message)
+            show = getattr(self.window, "show_preferences", None)
+            fix = (("Open Preferences", show) if show is not None and "Preferences" in
+                   outcome.message and outcome.kind in (AUTH, CONFIG) else None)
+            self.controller.asks.show_error("Sync", outcome.message, fix)
         current = getattr(self.window, "current_page", None)
         refresh = getattr(current(), "refresh", None) if current is not None else None
         if refresh is not None and outcome.report is not None and outcome.report.pulled:

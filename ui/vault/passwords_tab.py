@@ -372,7 +372,7 @@ class PasswordsTab(QWidget):
         self.session.clipboard.copy(text)
         seconds = round(self.session.clipboard.clear_after_ms / 1000)
         self.notice.show_message(f"Copied. The clipboard is cleared in {seconds} seconds.",
-                                 "success")
+                                 "success", expire_ms=self.session.clipboard.clear_after_ms)
 
     # add / edit / delete
     def add_item(self) -> ItemDialog | None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,6 +27,7 @@ from app.domain.errors import PreflightError
 from ui import theme
 from ui.background import report_error
 from ui.vault.session import VaultSession
+from ui.widgets.cells import reserve_line
 from ui.widgets.policy_common import as_sentence
 
 MIN_MASTER = 10  # the service's rule (app.services.vault.MIN_MASTER_PASSWORD); it checks again
@@ -55,6 +57,7 @@ class _VaultDialog(QDialog):
         self.message.setWordWrap(True)
         theme.set_style(self.message, "color: $error;")
         self.message.hide()
+        reserve_line(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.rejected.connect(self.reject)
         self.busy = False
@@ -67,6 +70,14 @@ class _VaultDialog(QDialog):
         self.ok.setDefault(True)
         self.buttons.accepted.connect(self.submit)
         self.layout_.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # typing goes into the first password field at once (Enter then submits it)
+        first = next((e for e in self.findChildren(QLineEdit) if e.isEnabled()), None)
+        if first is not None:
+            self.activateWindow()
+            first.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

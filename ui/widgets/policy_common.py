@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.widgets.elided_label import ElidedLabel
 
 # kind -> (background, border, standard icon)
 _KINDS = {  # ui.theme tokens
@@ -28,6 +29,9 @@ _KINDS = {  # ui.theme tokens
     "error": ("error_bg", "error_border", QStyle.StandardPixmap.SP_MessageBoxCritical),
 }
 ERROR_COLOR = "#b3261e"  # light scheme only: prefer theme.set_style(w, "color: $error")
+
+
+EXPIRE_MS = 20_000  # a success or info notice has been read by then
 
 
 class NoticeBar(QFrame):
@@ -57,12 +61,23 @@ class NoticeBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self._close, 0, Qt.AlignmentFlag.AlignTop)
         self.kind = ""
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
+        self._expiry.timeout.connect(self.clear)
         self.hide()
 
     def text(self) -> str:
         return self.label.text() if self.isVisibleTo(self.parentWidget()) else ""
 
-    def show_message(self, text: str, kind: str = "info") -> None:
+    def show_message(self, text: str, kind: str = "info", expire_ms: int | None = None) -> None:
+        """Show `text`; success and info notices go after `expire_ms` (default
+        `EXPIRE_MS`), warnings and errors stay until dismissed. `expire_ms=0`: stay."""
+        if expire_ms is None:
+            expire_ms = EXPIRE_MS if kind in ("success", "info") else 0
+        if expire_ms > 0:
+            self._expiry.start(expire_ms)
+        else:
+            self._expiry.stop()
         background, border, icon = _KINDS.get(kind, _KINDS["info"])
         self.kind = kind
         theme.set_style(  # the kind's colours, light or dark
@@ -76,7 +91,12 @@ class NoticeBar(QFrame):
         self.setAccessibleName(f"{kind.capitalize()}: {text}")
         self.show()
 
+    def expires_in(self) -> int:
+        """Milliseconds left before the notice goes (-1: it stays)."""
+        return self._expiry.remainingTime() if self._expiry.isActive() else -1
+
     def clear(self) -> None:
+        self._expiry.stop()
         self.label.clear()
         self.kind = ""
         self.hide()
@@ -99,7 +119,8 @@ def muted_color(widget: QWidget) -> str:
 
 
 def section_title(text: str, parent: Any = None) -> QLabel:
-    label = QLabel(text, parent)
+    """A bold title that elides a long name rather than widening the window."""
+    label = ElidedLabel(text, parent)
     font = label.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.15)

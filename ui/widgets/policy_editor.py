@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QStyle,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +51,7 @@ from ui.models.policy_models import category_label
 from ui.widgets.cells import error_line, stacked_cell
 from ui.widgets.policy_common import NoticeBar, muted_color, section_title
 from ui.widgets.psa_keys import PsaKeysBox
+from ui.widgets.time_edit import TimeEdit
 
 PAID_NOTE = ("NOC Services are a paid add-on: if you enable them, they are charged on your "
              "monthly invoice.")
@@ -242,12 +242,10 @@ class WindowField(SettingField):
         super().__init__(spec, parent)
         self.scheduled = QCheckBox("Scheduled", self)
         self.scheduled.setAccessibleName(f"{spec.label}: scheduled")
-        self.start = QTimeEdit(self)
-        self.end = QTimeEdit(self)
+        self.start = TimeEdit(self)  # takes typed digits, not only the arrow keys
+        self.end = TimeEdit(self)
         for edit, what in ((self.start, "start"), (self.end, "end")):
-            edit.setDisplayFormat("HH:mm")
             edit.setAccessibleName(f"{spec.label} {what} (local time)")
-            edit.setWrapping(True)
             edit.timeChanged.connect(self._on_edit)
         self.to_label = QLabel("to", self)
         self.duration = QLabel(self)
@@ -446,7 +444,7 @@ class PolicyEditor(QWidget):
         self.name_edit.setPlaceholderText("A name of your choice (required)")
         self.name_edit.setMaxLength(MAX_NAME_LENGTH * 2)
         self.name_edit.textChanged.connect(self._on_edited)
-        self.name_error = error_line(general)
+        self.name_error = error_line(general, lines=1)
         self.name_error.setObjectName("error:name")
         category_cell = stacked_cell(general, self.category_combo, self.category_value)
         type_cell = stacked_cell(general, self.type_combo, self.type_value)
@@ -579,7 +577,8 @@ class PolicyEditor(QWidget):
             help_label.setWordWrap(True)
             help_label.setStyleSheet(f"color: {muted_color(box)}")
             parts.append(help_label)
-        error = error_line(box)
+        # a switch's message is one short line; a window's or a text's rule can take two
+        error = error_line(box, lines=1 if isinstance(field, BoolField) else 2)
         error.setObjectName(f"error:{spec.key}")
         advice = QLabel(box)  # a recommendation: warning colour, never blocks Save
         advice.setObjectName(f"advice:{spec.key}")

@@ -13,9 +13,9 @@ from app.domain.helpdesk.text import check_text
 
 SECTION = "product-options"
 MAX_SEATS = 100_000
-NOC_REQUIRED = ("NOC Services is required for Help Desk support: select NOC Services under the "
-                "site's server options (NOC is a paid add-on; only server agents deployed at the "
-                "site are billed).")
+NOC_REQUIRED = ("NOC Services is required for Help Desk support: tick NOC Services on the site's "
+                "Product Options (NOC is a paid add-on; only server agents deployed at the site "
+                "are billed).")
 
 
 class CoverageLevel(StrEnum):

@@ -1,0 +1,129 @@
+"""Content never sizes the window: 200-character names elide (titles, trees, tabs, pick lists)
+and every page fits 1024×700."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.domain.names import MAX_NAME_LENGTH
+from app.services.workspace import Workspace
+from tests.ui.conftest import wait_idle
+from tests.ui.helpdesk_support import type_into
+from ui.main_window import MainWindow
+from ui.pages.packages_page import PackagesPage
+from ui.pages.policies_page import PoliciesPage
+from ui.pages.registry import PAGES
+
+LONG = ("Contoso Dental Northern Regional Clinics and Satellite Offices "
+        * 4)[:MAX_NAME_LENGTH]
+
+
+@pytest.fixture
+def long_names(sample_workspace: Workspace) -> Workspace:
+    ws = sample_workspace
+    company = ws.companies.all()[0]
+    ws.companies.rename(company.id, LONG)
+    site = ws.sites.all(company=LONG)[0]
+    ws.sites.rename(site.id, LONG[::-1].strip())
+    policy = next(p for p in ws.policies.all() if p.name == "RMM with NOC")
+    ws.policies.update(policy.id, policy.settings, name=LONG[:-1] + "P")
+    package = ws.packages.all()[0]
+    ws.packages.save(LONG[:-1] + "K", [p.id for p in package.policies], package_id=package.id)
+    return ws
+
+
+def fits(window: MainWindow, width: int = 1024, height: int = 700) -> None:
+    hint = window.minimumSizeHint()
+    assert hint.width() <= width, f"{window.current_name()}: needs {hint.width()} px wide"
+    assert hint.height() <= height, f"{window.current_name()}: needs {hint.height()} px high"
+    assert window.width() <= width, f"{window.current_name()}: grew to {window.width()} px"
+
+
+def test_every_page_fits_1024_by_700_with_200_character_names(
+        qtbot: Any, long_names: Workspace, window: MainWindow) -> None:
+    window.resize(1024, 700)
+    for spec in PAGES:
+        window.show_page(spec.name)
+        wait_idle(qtbot)
+        qtbot.wait(10)
+        fits(window)
+    assert window.select_site(LONG[::-1].strip())
+    wait_idle(qtbot)
+    fits(window)
+
+
+def test_typing_a_200_character_package_name_keeps_the_window_width(
+        qtbot: Any, window: MainWindow) -> None:
+    window.resize(1280, 800)
+    window.show_page("packages")
+    page = window.pages["packages"]
+    assert isinstance(page, PackagesPage)
+    qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
+    type_into(qtbot, page.builder.name_edit, LONG)
+    qtbot.wait(10)
+    assert window.width() == 1280
+    assert page.builder.save_button.isVisible()
+    right = page.builder.save_button.mapTo(window, page.builder.save_button.rect().topRight())
+    assert right.x() < 1280  # Save stays on screen
+    assert page.builder.title.text() == f"Package: {LONG}"  # the whole name is kept …
+    assert page.builder.title.toolTip() == f"Package: {LONG}"  # … and shown in full on hover
+    type_into(qtbot, page.builder.name_edit, "Short")
+    assert window.width() == 1280
+
+
+def test_typing_a_200_character_policy_name_keeps_the_window_width(
+        qtbot: Any, window: MainWindow) -> None:
+    window.resize(1024, 700)
+    window.show_page("policies")
+    page = window.pages["policies"]
+    assert isinstance(page, PoliciesPage)
+    qtbot.waitUntil(lambda: bool(page.model.rows()), timeout=10_000)
+    page.table.selectRow(0)
+    type_into(qtbot, page.editor.name_edit, LONG)
+    qtbot.wait(10)
+    assert window.width() == 1024
+    fits(window)
+    assert page.editor.title.text().startswith(LONG)
+    assert Qt.TextElideMode.ElideRight  # the title elides on the right
+
+
+def test_at_1024_the_tree_gives_site_names_the_room(qtbot: Any, window: MainWindow) -> None:
+    window.resize(1024, 700)
+    qtbot.wait(10)
+    page: Any = window.pages["companies"]
+    tree = page.tree
+    assert tree.isColumnHidden(1)  # Package: the detail line says it
+    assert tree.columnWidth(0) >= 150
+    window.resize(1600, 900)
+    qtbot.wait(10)
+    assert not tree.isColumnHidden(1)
+
+
+@pytest.mark.parametrize("group", ["Help Desk", "Client Info"])
+def test_at_1280_the_site_sub_tabs_fit_without_scroll_arrows(
+        qtbot: Any, window: MainWindow, group: str) -> None:
+    window.resize(1280, 800)
+    assert window.select_site("Main Office")
+    wait_idle(qtbot)
+    page: Any = window.pages["companies"]
+    host = page.site_tabs.groups[group]
+    page.site_tabs.setCurrentWidget(host)
+    qtbot.wait(10)
+    bar = host.tabBar()
+    needed = sum(bar.tabRect(i).width() for i in range(bar.count()))
+    assert needed <= bar.width(), f"{group}: tabs need {needed} px of {bar.width()}"
+
+
+def test_a_click_on_the_selected_site_does_not_start_renaming(qtbot: Any,
+                                                              window: MainWindow) -> None:
+    assert window.select_site("Main Office")
+    page: Any = window.pages["companies"]
+    tree = page.tree
+    index = tree.currentIndex()
+    rect = tree.visualRect(index)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.wait(500)  # past the double-click interval, when a rename would start
+    assert tree.state() != tree.State.EditingState
