@@ -25,6 +25,7 @@ ENTITIES: dict[str, tuple[tuple[str, ...], str]] = {
     "vault": (("wrappedKey", "keyCheck"), "vaults"),  # the wrapped vault key, never the key
     "vault_item": (("kind",), "vault-items"),
     "helpdesk_section": (("site_id", "section"), "helpdesk-sections"),
+    "notification_rule": (("name",), "notification-rules"),
 }
 COLLECTIONS = {path: entity for entity, (_, path) in ENTITIES.items()}
 # Secret fields travel as `<name>_ct` (app/vault/FORMAT.md); their plaintext names are refused.

@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
-from app.cli import helpdesk_commands, profiles_commands, sync_commands, vault_commands
+from app.cli import (
+    helpdesk_commands,
+    profiles_commands,
+    rule_commands,
+    sync_commands,
+    vault_commands,
+)
 from app.cli.output import Output
 from app.domain.errors import PreflightError, RuleViolation
 from app.logs import setup_logging
@@ -75,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--sample", action="store_true", help="fill it with the sample data")
     _company_actions(actions(command("company", "companies (clients)")))
     _policy_actions(actions(command("policy", "policies")))
+    rule_commands.add_actions(actions(command(
+        "rule", "partner-level notification rules (escalation paths, contacts, time slots)")))
     _package_actions(actions(command("package", "packages of policies")))
     _site_actions(actions(command("site", "sites, package assignment, effective settings")))
     _device_actions(actions(command("device", "devices and their overrides")))
@@ -218,7 +226,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         # each sub-command (company, policy, package, site, device) is a function there
         handler: Callable[[Workspace, argparse.Namespace, Output], int] = (
-            vault_commands.vault if command == "vault" else getattr(commands, command))
+            vault_commands.vault if command == "vault" else rule_commands.rule
+            if command == "rule" else getattr(commands, command))
         ws = Workspace.open(getattr(args, "workspace", None))
         try:
             return handler(ws, args, out)

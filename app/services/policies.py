@@ -11,6 +11,7 @@ from app.domain.names import clean_name
 from app.domain.policy_types import (
     POLICY_TYPES,
     PSA_INTEGRATION,
+    RMM_SITE_CONFIGURATION,
     PolicyType,
     build_settings,
     policy_type,
@@ -19,9 +20,11 @@ from app.domain.policy_types import (
 from app.domain.policy_types import parse_assignments as parse_texts
 from app.domain.settings import SettingValue
 from app.services.lookup import find_one
+from app.services.rules import resolve_policy_settings
 from app.services.views import PolicyView
 from storage.database import Database
 from storage.repository import Repository, policy_payload
+from storage.rule_repository import RuleRepository
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,10 @@ class PolicyService:
         with self.db.write() as s:
             repo = Repository(s)
             clean = _unique_name(repo, name)
-            policy = Policy(new_id(), type_id, clean, build_settings(ptype, clean, {}, changes))
+            settings = build_settings(ptype, clean, {}, changes)
+            if ptype.id == RMM_SITE_CONFIGURATION.id:
+                settings = resolve_policy_settings(RuleRepository(s), clean, settings)
+            policy = Policy(new_id(), type_id, clean, settings)
             repo.save_policy(policy, "policy.create")
             return policy_view(policy)
 
@@ -148,8 +154,11 @@ class PolicyService:
             changes = _parse(ptype, policy.name, texts)
             changes.update(settings or {})
             new_name = policy.name if name is None else _unique_name(repo, name, policy.id)
-            updated = replace(policy, name=new_name,
-                              settings=build_settings(ptype, new_name, policy.settings, changes))
+            settings = build_settings(ptype, new_name, policy.settings, changes)
+            if ptype.id == RMM_SITE_CONFIGURATION.id:
+                settings = resolve_policy_settings(RuleRepository(s), new_name, settings,
+                                                   policy.settings)
+            updated = replace(policy, name=new_name, settings=settings)
             if updated != policy:  # an edit to the values it already has records nothing
                 repo.save_policy(updated, "policy.update")
             return policy_view(updated, [p.name for p in repo.packages_using(policy.id)])

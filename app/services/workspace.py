@@ -12,6 +12,7 @@ from app.services.hierarchy import CompanyService, DeviceService, SiteService
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
 from app.services.profiles import ProfileService
+from app.services.rules import RuleService
 from storage.database import Database, default_workspace_path, resolve_workspace_path
 from storage.repository import Repository
 
@@ -35,6 +36,7 @@ class Workspace:
         self.packages = PackageService(db)
         self.effective = EffectiveService(db)
         self.profiles = ProfileService(db)
+        self.rules = RuleService(db)
         self._vault: VaultService | None = None
         self._helpdesk: HelpDeskService | None = None
         self._attachments: AttachmentService | None = None

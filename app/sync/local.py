@@ -28,6 +28,7 @@ from storage.tables import (
     DeviceOverrideRow,
     DeviceRow,
     HelpDeskSectionRow,
+    NotificationRuleRow,
     OutboxRow,
     PackagePolicyRow,
     PackageRow,
@@ -121,6 +122,11 @@ def _helpdesk(p: Row, _partner: str) -> Row:
             "document_json": json.dumps(p.get("document"), sort_keys=True, ensure_ascii=False)}
 
 
+def _rule(p: Row, _partner: str) -> Row:
+    return {"name": _s(p.get("name")),
+            "paths_json": json.dumps(p.get("paths") or [], sort_keys=True, ensure_ascii=False)}
+
+
 @dataclass(frozen=True)
 class Mapping:
     entity: str
@@ -131,6 +137,7 @@ class Mapping:
 # In dependency order: a row's references come earlier (the pull applies in this order).
 MAPPINGS: dict[str, Mapping] = {m.entity: m for m in (
     Mapping("company", _table(CompanyRow), _company),
+    Mapping("notification_rule", _table(NotificationRuleRow), _rule),
     Mapping("policy", _table(PolicyRow), _policy),
     Mapping("package", _table(PackageRow), _package),
     Mapping("site", _table(SiteRow), _site),

@@ -33,11 +33,13 @@ def to_json(value: Any) -> Any:
     return value
 
 
-def from_json(tp: type[T] | Any, data: Any, path: str = "$") -> T:
-    return cast(T, _read(tp, data, path))
+def from_json(tp: type[T] | Any, data: Any, path: str = "$", *, strict: bool = False) -> T:
+    """`strict`: keys the type does not have are refused (a file a user wrote, where an unknown
+    key is a typo), rather than ignored (a document from a newer client)."""
+    return cast(T, _read(tp, data, path, strict))
 
 
-def _read(tp: Any, data: Any, path: str) -> Any:
+def _read(tp: Any, data: Any, path: str, strict: bool = False) -> Any:
     origin = get_origin(tp)
     if origin is Union or origin is types.UnionType:
         options = get_args(tp)
@@ -46,15 +48,15 @@ def _read(tp: Any, data: Any, path: str) -> Any:
         real = [o for o in options if o is not type(None)]
         if len(real) != 1:
             raise TypeError(f"{path}: unions other than X | None are not supported")
-        return _read(real[0], data, path)
+        return _read(real[0], data, path, strict)
     if origin is tuple:
         item_type = get_args(tp)[0]
         if not isinstance(data, list):
             raise ValueError(f"{path}: expected a list, got {type(data).__name__}")
-        return tuple(_read(item_type, d, f"{path}[{i}]") for i, d in enumerate(data))
+        return tuple(_read(item_type, d, f"{path}[{i}]", strict) for i, d in enumerate(data))
     cls = origin or tp
     if dataclasses.is_dataclass(cls) and isinstance(cls, type):
-        return _read_dataclass(cls, tp, data, path)
+        return _read_dataclass(cls, tp, data, path, strict)
     if isinstance(cls, type) and issubclass(cls, Enum):
         try:
             return cls(data)
@@ -77,9 +79,14 @@ def _read(tp: Any, data: Any, path: str) -> Any:
     raise ValueError(f"{path}: expected {getattr(cls, '__name__', cls)}, got {data!r}")
 
 
-def _read_dataclass(cls: type, tp: Any, data: Any, path: str) -> Any:
+def _read_dataclass(cls: type, tp: Any, data: Any, path: str, strict: bool) -> Any:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected an object, got {type(data).__name__}")
+    if strict:
+        known = [f.name for f in dataclasses.fields(cls)]
+        unknown = sorted(str(k) for k in data if k not in known)
+        if unknown:
+            raise ValueError(f"{path}.{unknown[0]}: unknown field; known: {', '.join(known)}")
     hints = get_type_hints(cls)
     params = getattr(cls, "__parameters__", ())
     bound = dict(zip(params, get_args(tp), strict=False))
@@ -87,7 +94,7 @@ def _read_dataclass(cls: type, tp: Any, data: Any, path: str) -> Any:
     for f in dataclasses.fields(cls):
         if f.name in data:
             field_type = _substitute(hints[f.name], bound)
-            values[f.name] = _read(field_type, data[f.name], f"{path}.{f.name}")
+            values[f.name] = _read(field_type, data[f.name], f"{path}.{f.name}", strict)
     try:
         return cls(**values)
     except TypeError as exc:  # a required field is missing
