@@ -94,10 +94,12 @@ def test_policy_create_and_set(fresh_ws: Path) -> None:
     assert settings["automation"] is True
     assert settings["classification.critical"] == "deploy-approved", "unset keys get defaults"
 
+    escalate = ok_json(fresh_ws, "rule", "create", "--name", "Escalate")
     rmm = ok_json(fresh_ws, "policy", "create", "--type", "rmm-site-configuration",
                   "--name", "RMM Full", "--set", "rmm_enabled=on",
                   "--set", "notification_rule=Escalate", "--set", "noc_access_level=3")
     assert rmm["settings"]["noc_access_level"] == 3
+    assert rmm["settings"]["notification_rule"] == escalate["id"], "stored by id"
 
     updated = ok_json(fresh_ws, "policy", "set", "Night Patching",
                       "install_window=20:00-00:00", "automation=off")
