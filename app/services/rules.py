@@ -36,6 +36,7 @@ class RuleView:
     rule: NotificationRule
     users: tuple[RuleUser, ...] = ()
     findings: tuple[Finding, ...] = ()
+    needs_noc: bool = False  # a policy with NOC services uses it
 
     @property
     def id(self) -> str:
@@ -188,7 +189,7 @@ class RuleService:
     def _view(rule: NotificationRule, users: Sequence[RuleUser], noc: bool) -> RuleView:
         help_desk = any(u.kind == "site" for u in users)
         findings = lint_notification_rule(rule, noc_enabled=noc, help_desk=help_desk)
-        return RuleView(rule, tuple(users), tuple(findings))
+        return RuleView(rule, tuple(users), tuple(findings), noc)
 
     def check(self, rule: NotificationRule) -> list[Finding]:
         """The findings of a rule being edited, in the light of its current users."""

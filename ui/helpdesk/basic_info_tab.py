@@ -62,7 +62,8 @@ class BasicInfoTab(SectionTab):
         self.rule.setObjectName("notificationRule")
         self._errors["notification_rule_id"] = error_label(box, "notification_rule_id")
         form.addRow("Notification rule:", field_cell(
-            box, self.rule, muted("The rules are set up on the Notification Rules tab.", box),
+            box, self.rule,
+            muted("Partner-level rules, set up on the Notification Rules page.", box),
             self._errors["notification_rule_id"]))
         self.greeting = QLineEdit(box)
         self.greeting.setObjectName("greetingName")

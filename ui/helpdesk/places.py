@@ -12,16 +12,18 @@ SITE_TABS: dict[str, tuple[str | None, str]] = {
     "helpdesk/basic-info": (HELP_DESK, "Basic Info"),
     "helpdesk/client-profiles": (HELP_DESK, "Client Profiles"),
     "helpdesk/security-requests": (HELP_DESK, "Security Requests"),
-    "helpdesk/notification-rules": (HELP_DESK, "Notification Rules"),
     "helpdesk/passwords": (None, "Passwords"),  # a site tab of its own (ui/site/build.py)
     "helpdesk/network-info": (HELP_DESK, "Network Info"),
     "helpdesk/references": (HELP_DESK, "References"),
 }
 # place → main-window page
-PAGES: dict[str, str] = {"effective": "effective"}
+# (notification rules are partner-level objects: their own page)
+PAGES: dict[str, str] = {"effective": "effective",
+                         "helpdesk/notification-rules": "notification-rules"}
+PAGE_TITLES = {"effective": "Effective Settings", "notification-rules": "Notification Rules"}
 
 
 def button_text(place: str) -> str:
     if place in PAGES:
-        return "Effective Settings →"
+        return f"{PAGE_TITLES[PAGES[place]]} →"
     return f"{SITE_TABS[place][1]} →" if place in SITE_TABS else place

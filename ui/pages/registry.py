@@ -34,6 +34,10 @@ PAGES = (
              "Build packages from policies"),
     PageSpec("assignments", "Assignments", QStyle.StandardPixmap.SP_FileDialogListView,
              "Which package each site gets"),
+    # partner-level notification rules (seed 002 "RMM Setup > Notification Rules")
+    PageSpec("notification-rules", "Notification Rules",
+             QStyle.StandardPixmap.SP_MessageBoxInformation,
+             "Whom the NOC and the Help Desk contact, how and when"),
     PageSpec("effective", "Effective Settings", QStyle.StandardPixmap.SP_FileDialogInfoView,
              "What a site or device really gets, and from where"),
     PageSpec("readiness", "Readiness", QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -51,7 +55,6 @@ VIEWS: dict[str, tuple[str, str | None, str]] = {
     "product-options": ("companies", "Help Desk", "Product Options"),
     "basic-info": ("companies", "Help Desk", "Basic Info"),
     "security-requests": ("companies", "Help Desk", "Security Requests"),
-    "notification-rules": ("companies", "Help Desk", "Notification Rules"),
     "network-info": ("companies", "Help Desk", "Network Info"),
     "references": ("companies", "Help Desk", "References"),
     "site-readiness": ("companies", None, "Readiness"),
@@ -71,6 +74,7 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
     from ui.pages.effective_page import EffectivePage
     from ui.pages.packages_page import PackagesPage
     from ui.pages.policies_page import PoliciesPage
+    from ui.pages.rules_page import RulesPage
     from ui.site.build import build_site_tabs
     from ui.sync.pages import build_sync_pages
     from ui.vault.session import session_for
@@ -81,6 +85,7 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
         "policies": PoliciesPage(ws.policies, undo_stack, vault_session=session_for(ws)),
         "packages": PackagesPage(ws.packages, ws.policies, undo_stack),
         "assignments": AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack),
+        "notification-rules": RulesPage(ws.rules, undo_stack),
         "effective": EffectivePage(ws.sites, ws.devices, ws.effective),
         "readiness": ReadinessPage(ws),
         **build_sync_pages(ws),
