@@ -40,6 +40,8 @@ def conflicted(qtbot: Any, sync_window: MainWindow, sample_workspace: Workspace,
                ) -> MainWindow:
     """The window's workspace and another one both changed the name and the notification
     rule of one policy; the window's sync has just met the conflict."""
+    for name in ("Server Rule", "Local Rule"):  # partner rules (ids read as names)
+        sample_workspace.rules.create(name, rule_id=name)
     controller_of(sync_window).remember_secret("alpha", SECRET)
     drive(loop, lambda: click_sync(qtbot, sync_window))
     other = open_ws(tmp_path, "other")
