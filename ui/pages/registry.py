@@ -82,7 +82,8 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
     return {
         "companies": CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
                                    site_tabs=build_site_tabs(ws, undo_stack)),
-        "policies": PoliciesPage(ws.policies, undo_stack, vault_session=session_for(ws)),
+        "policies": PoliciesPage(ws.policies, undo_stack, vault_session=session_for(ws),
+                                 rules=ws.rules),
         "packages": PackagesPage(ws.packages, ws.policies, undo_stack),
         "assignments": AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack),
         "notification-rules": RulesPage(ws.rules, undo_stack),
