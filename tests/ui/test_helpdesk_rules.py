@@ -159,3 +159,25 @@ def test_basic_info_picks_a_partner_rule_and_shows_an_unknown_one(
     assert other.rule.currentText() == "(a deleted rule)"
     error = other.labels()["notification_rule_id"]
     assert "no longer exists" in error.text()
+
+
+def test_new_rule_in_basic_info_opens_the_partner_page(qtbot: Any, window: Any) -> None:
+    ws = window.workspace
+    page = window.pages["companies"]
+    assert page.select(next(s.id for s in ws.sites.all() if s.name == "Northside Clinic"))
+    window.show_page("basic-info")
+    wait_idle(qtbot)
+    basic = page.site_tabs.current_tab()
+    assert isinstance(basic, BasicInfoTab)
+    qtbot.waitUntil(lambda: basic.rule.currentText() == "Northside standard", timeout=10_000)
+    rules_page = window.pages["notification-rules"]
+    index = basic.rule.findText("New rule…")
+    assert index == basic.rule.count() - 1
+    with qtbot.waitSignal(rules_page.stored, timeout=10_000):
+        basic.rule.setCurrentIndex(index)
+        basic.rule.activated.emit(index)
+    wait_idle(qtbot)
+    assert window.current_name() == "notification-rules"
+    assert "New rule 1" in {r.name for r in ws.rules.rules()}
+    assert basic.rule.currentText() == "Northside standard", "the selection is kept"
+    assert not basic.save_button.isEnabled()
