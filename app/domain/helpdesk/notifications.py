@@ -1,7 +1,7 @@
 """Notification rules (seed 004 "Help Desk Notification Rule", seed 002 phase 5 "RMM Setup >
 Notification Rules"): partner-level objects with escalation paths, their contacts in call order
 with how to reach each, and their time slots. The RMM Site Configuration policy and each site's
-Basic Info reference a rule by id (docs/rules.md, "Notification rules").
+Basic Info reference a rule by id (docs/notification-rules.md).
 
 The lint reports what leaves the Help Desk or the NOC without someone to reach: a path the rule's
 users need that it lacks (MSP Escalation for a Help Desk rule; NOC Escalation for the rule of a

@@ -3,7 +3,7 @@
 Revision ID: 0007
 Revises: 0006
 
-Until now each site kept its rules in a "notification-rules" Help Desk section, and the RMM Site
+See docs/notification-rules.md. Until now each site kept its rules in a "notification-rules" Help Desk section, and the RMM Site
 Configuration policies named a rule in free text. This migration:
 - moves every site's rules into `notification_rules`. Rules with the same name (by the domain's
   `name_key`) and the same paths are one rule; when rules of one name differ, each of them is
