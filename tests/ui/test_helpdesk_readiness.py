@@ -159,6 +159,8 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
             assert host.tabText(host.currentIndex()) == title, item.id
             if group:
                 assert tabs.tabText(tabs.currentIndex()) == group
+        elif place == "helpdesk/notification-rules":  # partner-level: the Notification Rules page
+            assert window.current_name() == "notification-rules", item.id
         else:
             assert window.current_name() == "effective", item.id
             effective = window.pages["effective"]

@@ -15,9 +15,10 @@ def test_tabs_and_undo_from_the_edit_menu(qtbot, window: MainWindow) -> None:
     page = window.pages["companies"]
     tabs = page.site_tabs
     group = tabs.groups["Help Desk"]
-    assert [group.tabText(i) for i in range(group.count())][:7] == [
+    # Notification rules are partner-level: their own page, not a site tab.
+    assert [group.tabText(i) for i in range(group.count())][:6] == [
         "Product Options", "Basic Info", "Client Profiles", "Security Requests",
-        "Notification Rules", "Network Info", "References"]
+        "Network Info", "References"]
     assert "Readiness" in [tabs.tabText(i) for i in range(tabs.count())]
 
     assert page.select(site_named(ws, "Downtown").id)

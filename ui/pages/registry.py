@@ -34,12 +34,12 @@ PAGES = (
              "Build packages from policies"),
     PageSpec("assignments", "Assignments", QStyle.StandardPixmap.SP_FileDialogListView,
              "Which package each site gets"),
+    PageSpec("effective", "Effective Settings", QStyle.StandardPixmap.SP_FileDialogInfoView,
+             "What a site or device really gets, and from where"),
     # partner-level notification rules (seed 002 "RMM Setup > Notification Rules")
     PageSpec("notification-rules", "Notification Rules",
              QStyle.StandardPixmap.SP_MessageBoxInformation,
              "Whom the NOC and the Help Desk contact, how and when"),
-    PageSpec("effective", "Effective Settings", QStyle.StandardPixmap.SP_FileDialogInfoView,
-             "What a site or device really gets, and from where"),
     PageSpec("readiness", "Readiness", QStyle.StandardPixmap.SP_DialogApplyButton,
              "Which sites are ready for go-live, and what blocks the others"),
     # issue 7: what the next sync sends, and the conflicts it left (ui/sync)

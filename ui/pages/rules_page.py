@@ -121,6 +121,7 @@ class RulesPage(QWidget):
         form = QFormLayout()
         self.name = QLineEdit(self.editor)
         self.name.setObjectName("ruleName")
+        self.name.setAccessibleName("Rule name")
         self.name.setPlaceholderText("e.g. NOC Escalation")
         self.name_error = error_label(self.editor, "ruleName")
         cell = QWidget(self.editor)
