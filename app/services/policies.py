@@ -20,7 +20,6 @@ from app.domain.policy_types import (
 from app.domain.policy_types import parse_assignments as parse_texts
 from app.domain.settings import SettingValue
 from app.services.lookup import find_one
-from app.services.rules import resolve_policy_settings
 from app.services.views import PolicyView
 from storage.database import Database
 from storage.repository import Repository, policy_payload
@@ -69,6 +68,14 @@ def _parse(ptype: PolicyType, policy_name: str, texts: Sequence[str]) -> dict[st
         return parse_texts(ptype, list(texts))
     except SettingError as exc:
         raise PolicyRuleError(policy_name.strip() or "new policy", [exc]) from None
+
+
+def _rule_reference(repo: RuleRepository, name: str, settings: dict[str, SettingValue],
+                    previous: Mapping[str, SettingValue] | None) -> dict[str, SettingValue]:
+    # loaded on first use: the Help Desk package is not needed to open a workspace
+    from app.services.rules import resolve_policy_settings
+
+    return resolve_policy_settings(repo, name, settings, previous)
 
 
 class PolicyService:
@@ -140,7 +147,7 @@ class PolicyService:
             clean = _unique_name(repo, name)
             settings = build_settings(ptype, clean, {}, changes)
             if ptype.id == RMM_SITE_CONFIGURATION.id:
-                settings = resolve_policy_settings(RuleRepository(s), clean, settings)
+                settings = _rule_reference(RuleRepository(s), clean, settings, None)
             policy = Policy(new_id(), type_id, clean, settings)
             repo.save_policy(policy, "policy.create")
             return policy_view(policy)
@@ -156,8 +163,8 @@ class PolicyService:
             new_name = policy.name if name is None else _unique_name(repo, name, policy.id)
             settings = build_settings(ptype, new_name, policy.settings, changes)
             if ptype.id == RMM_SITE_CONFIGURATION.id:
-                settings = resolve_policy_settings(RuleRepository(s), new_name, settings,
-                                                   policy.settings)
+                settings = _rule_reference(RuleRepository(s), new_name, settings,
+                                           policy.settings)
             updated = replace(policy, name=new_name, settings=settings)
             if updated != policy:  # an edit to the values it already has records nothing
                 repo.save_policy(updated, "policy.update")

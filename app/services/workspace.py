@@ -12,13 +12,13 @@ from app.services.hierarchy import CompanyService, DeviceService, SiteService
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
 from app.services.profiles import ProfileService
-from app.services.rules import RuleService
 from storage.database import Database, default_workspace_path, resolve_workspace_path
 from storage.repository import Repository
 
 if TYPE_CHECKING:
     from app.services.attachments import AttachmentService
     from app.services.helpdesk import HelpDeskService
+    from app.services.rules import RuleService
     from app.services.vault import VaultService
 
 DEFAULT_PARTNER_NAME = "My MSP"
@@ -36,7 +36,7 @@ class Workspace:
         self.packages = PackageService(db)
         self.effective = EffectiveService(db)
         self.profiles = ProfileService(db)
-        self.rules = RuleService(db)
+        self._rules: RuleService | None = None
         self._vault: VaultService | None = None
         self._helpdesk: HelpDeskService | None = None
         self._attachments: AttachmentService | None = None
@@ -86,6 +86,16 @@ class Workspace:
 
             self._vault = VaultService(self.db)
         return self._vault
+
+    @property
+    def rules(self) -> RuleService:
+        """The partner's notification rules. Made on first use, like the Help Desk service
+        (the rules are Help Desk domain objects)."""
+        if self._rules is None:
+            from app.services.rules import RuleService
+
+            self._rules = RuleService(self.db)
+        return self._rules
 
     @property
     def helpdesk(self) -> HelpDeskService:
