@@ -66,8 +66,8 @@ def _at_0006_with_per_site_rules(path: Path) -> dict[str, str]:
     ws = Workspace.open(path, create=True)
     ws.companies.create("Acme")
     main = ws.sites.create("Acme", "Main").id
-    branch = ws.sites.create("Acme", "Branch").id
-    lab = ws.sites.create("Acme", "Lab").id
+    branch = ws.sites.create("Acme", "North Branch").id
+    lab = ws.sites.create("Acme", "Research Lab").id
     ws.rules.create("placeholder", rule_id="placeholder")  # policies need a rule to be saved
     ids = {"main": main, "branch": branch, "lab": lab}
     for key, name, noc in (("std", "RMM Std", False), ("night", "RMM Night", True),
@@ -116,10 +116,10 @@ def test_per_site_rules_become_partner_rules(workspace_path: Path) -> None:
         rules = {r.name: r for r in ws.rules.all()}
         # "Standard" twice with the same paths is one rule; the two different "Night" rules
         # are told apart by their sites; the lab's rule keeps its name but not the taken id.
-        assert set(rules) == {"Standard", "Night (Main)", "Night (Branch)", "Lab rule"}
+        assert set(rules) == {"Standard", "Night (Main)", "Night (North Branch)", "Lab rule"}
         assert rules["Standard"].id == "r1"
         assert rules["Night (Main)"].id == "r2"
-        assert rules["Night (Branch)"].id == "r4"
+        assert rules["Night (North Branch)"].id == "r4"
         lab_id = rules["Lab rule"].id
         assert lab_id not in {"r1", "r2", "r3", "r4"}
         assert [p.kind.value for p in rules["Lab rule"].rule.paths] == [
@@ -127,9 +127,9 @@ def test_per_site_rules_become_partner_rules(workspace_path: Path) -> None:
 
         # Basic Info follows the ids: merged r3 → r1, the lab's clashing r1 → its new id.
         assert ws.helpdesk.setup("Main").basic.notification_rule_id == "r2"  # type: ignore[union-attr]
-        assert ws.helpdesk.setup("Branch").basic.notification_rule_id == "r1"  # type: ignore[union-attr]
-        assert ws.helpdesk.setup("Lab").basic.notification_rule_id == lab_id  # type: ignore[union-attr]
-        assert rules["Standard"].sites == ("Branch",)
+        assert ws.helpdesk.setup("North Branch").basic.notification_rule_id == "r1"  # type: ignore[union-attr]
+        assert ws.helpdesk.setup("Research Lab").basic.notification_rule_id == lab_id  # type: ignore[union-attr]
+        assert rules["Standard"].sites == ("North Branch",)
 
         # Policies: a name naming one rule becomes its id; an ambiguous or unknown one stays.
         assert ws.policies.get(ids["std"]).settings["notification_rule"] == "r1"
@@ -139,7 +139,8 @@ def test_per_site_rules_become_partner_rules(workspace_path: Path) -> None:
         assert rules["Standard"].policies == ("RMM Std",)
 
         # …and readiness fails on what could not be resolved, naming it.
-        for site, text in (("Branch", "'Night'"), ("Lab", "'Totally Bogus Rule'")):
+        for site, text in (("North Branch", "'Night'"),
+                           ("Research Lab", "'Totally Bogus Rule'")):
             item = ws.helpdesk.readiness(site).item("notification-rules")
             assert item.status is Status.FAIL, site
             assert item.findings[0].code == "rules.policy_rule_unknown"
@@ -150,7 +151,7 @@ def test_per_site_rules_become_partner_rules(workspace_path: Path) -> None:
     outbox = _outbox(workspace_path)
     created = {i: p for e, i, op, p in outbox if e == "notification_rule" and op == "upsert"}
     assert set(created) == {"r1", "r2", "r4", lab_id}
-    assert created["r4"]["name"] == "Night (Branch)"
+    assert created["r4"]["name"] == "Night (North Branch)"
     deleted = {i for e, i, op, _ in outbox if e == "helpdesk_section" and op == "delete"}
     assert deleted == {ids["main_rules"], ids["branch_rules"], ids["lab_rules"]}
     rewritten = {i: p for e, i, op, p in outbox if e == "helpdesk_section" and op == "upsert"}

@@ -5,7 +5,8 @@ Revises: 0006
 
 See docs/notification-rules.md. Until now each site kept its rules in a "notification-rules" Help Desk section, and the RMM Site
 Configuration policies named a rule in free text. This migration:
-- moves every site's rules into `notification_rules`. Rules with the same name (by the domain's
+- moves every site's rules into `notification_rules` (sites taken in name order). Rules with the
+  same name (by the domain's
   `name_key`) and the same paths are one rule; when rules of one name differ, each of them is
   named "Name (Site name)" (then "Name (Site name) 2", … if that is taken), so no rule is lost
   and none takes another's name. A rule without a usable name is called "Notification rule".
@@ -110,9 +111,13 @@ class _Recorder:
 def _move_rules(conn: sa.Connection) -> None:
     rec = _Recorder(conn)
     sites = {str(i): str(n) for i, n in conn.execute(sa.text("SELECT id, name FROM sites"))}
+    # Sites in name order, rules in their order: the first of identical rules gives the merged
+    # rule its spelling and id, and an id two sites used stays with the first.
     sections = conn.execute(sa.text(
-        "SELECT id, site_id, document_json, version FROM helpdesk_sections "
-        "WHERE section = 'notification-rules' AND deleted_at IS NULL ORDER BY site_id, id")).all()
+        "SELECT h.id, h.site_id, h.document_json, h.version FROM helpdesk_sections h "
+        "LEFT JOIN sites s ON s.id = h.site_id "
+        "WHERE h.section = 'notification-rules' AND h.deleted_at IS NULL "
+        "ORDER BY s.name, h.site_id, h.id")).all()
     # Every old rule: (site id, old id, name, paths)
     found: list[tuple[str, str, str, Any]] = []
     for _section_id, site_id, document_json, _version in sections:
