@@ -181,3 +181,12 @@ def test_new_rule_in_basic_info_opens_the_partner_page(qtbot: Any, window: Any) 
     assert "New rule 1" in {r.name for r in ws.rules.rules()}
     assert basic.rule.currentText() == "Northside standard", "the selection is kept"
     assert not basic.save_button.isEnabled()
+
+
+def test_a_readiness_link_selects_the_sites_rule(qtbot: Any, sample_workspace: Workspace,
+                                                  undo_stack: QUndoStack) -> None:
+    page = open_page(qtbot, sample_workspace, undo_stack)
+    northside = next(s.id for s in sample_workspace.sites.all() if s.name == "Northside Clinic")
+    page.show_site(northside)
+    assert page.name.text() == "Northside standard"
+    assert "Northside Clinic" in page.users.text()

@@ -207,6 +207,13 @@ class RulesPage(QWidget):
                 return True
         return False
 
+    def show_site(self, site_id: str) -> None:
+        """Opened from a site's readiness link: select the rule the site's Basic Info uses."""
+        for view in self.views:
+            if any(u.kind == "site" and u.id == site_id for u in view.users):
+                self.select(view.id)
+                return
+
     def _show(self, view: RuleView | None) -> None:
         self.current = view
         self.editor.setEnabled(view is not None)
