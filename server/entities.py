@@ -26,6 +26,7 @@ ENTITIES: dict[str, tuple[tuple[str, ...], str]] = {
     "vault_item": (("kind",), "vault-items"),
     "helpdesk_section": (("site_id", "section"), "helpdesk-sections"),
     "golive_step": (("step",), "golive-steps"),
+    "notification_rule": (("name",), "notification-rules"),
 }
 COLLECTIONS = {path: entity for entity, (_, path) in ENTITIES.items()}
 # Secret fields travel as `<name>_ct` (app/vault/FORMAT.md); their plaintext names are refused.

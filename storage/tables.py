@@ -261,6 +261,19 @@ class GoLiveStepRow(SyncedMixin, Base):
     reviews_json: Mapped[str] = mapped_column(Text, default="[]")
 
 
+class NotificationRuleRow(SyncedMixin, Base):
+    """A partner-level notification rule (seed 002 "RMM Setup > Notification Rules"): its name
+    and its escalation paths as the JSON list of `app.domain.helpdesk.EscalationPath`. The RMM
+    Site Configuration policy and the sites' Basic Info reference it by id."""
+
+    __tablename__ = "notification_rules"
+    name: Mapped[str] = mapped_column(String(200, collation="NOCASE"))
+    paths_json: Mapped[str] = mapped_column(Text, default="[]")
+    __table_args__ = (
+        Index("uq_notification_rules_name_alive", "name", unique=True, sqlite_where=ALIVE),
+    )
+
+
 class AttachmentRow(Base):
     """The bytes of a file attached to a Help Desk reference, stored once per content: the key
     is their SHA-256 (64 lowercase hex digits), so attaching the same file twice stores it once

@@ -10,6 +10,7 @@ from app.cli import helpdesk_commands
 from app.cli.output import Output, table
 from app.domain.errors import RuleViolation
 from app.domain.policy_types import policy_type
+from app.services.effective import shown_value
 from app.services.packages import PackageInUse
 from app.services.views import AssignmentResult, PackageSaved, PackageView, PolicyView, SiteView
 from app.services.workspace import Workspace
@@ -101,7 +102,7 @@ def policy(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
                        [(p.name, p.type, list(p.packages), p.id) for p in rows]))
     elif action == "show":
         shown = ws.policies.get(args.policy)
-        out.data(policy_json(shown), _policy_text(shown))
+        out.data(policy_json(shown), _policy_text(shown, _rule_names(ws)))
     elif action == "create":
         created = ws.policies.create(args.type, args.name, texts=args.set or [])
         out.data(policy_json(created), f"created policy '{created.name}' ({created.id})")
@@ -109,19 +110,24 @@ def policy(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
         if not args.assignments:
             raise RuleViolation("give at least one KEY=VALUE to set")
         updated = ws.policies.update(args.policy, texts=args.assignments)
-        out.data(policy_json(updated), _policy_text(updated))
+        out.data(policy_json(updated), _policy_text(updated, _rule_names(ws)))
     elif action == "delete":
         gone = ws.policies.delete(args.policy)
         out.data(policy_json(gone), f"deleted policy '{gone.name}'")
     return 0
 
 
-def _policy_text(p: PolicyView) -> str:
+def _rule_names(ws: Workspace) -> dict[str, str]:
+    return dict(ws.rules.choices())
+
+
+def _policy_text(p: PolicyView, rules: dict[str, str]) -> str:
     spec = policy_type(p.type)
     lines = [f"{p.name}  ({p.type_label}, {p.category})", f"id: {p.id}",
              f"packages: {', '.join(p.packages) or '-'}", ""]
     lines.append(table(["SETTING", "VALUE", "LABEL"],
-                       [(s.key, p.settings.get(s.key), s.label) for s in spec.settings]))
+                       [(s.key, shown_value(p.type, s.key, p.settings.get(s.key), rules),
+                         s.label) for s in spec.settings]))
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from app.cli import (
     helpdesk_commands,
     helpdesk_setup_commands,
     profiles_commands,
+    rule_commands,
     sync_commands,
     vault_commands,
 )
@@ -85,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--sample", action="store_true", help="fill it with the sample data")
     _company_actions(actions(command("company", "companies (clients)")))
     _policy_actions(actions(command("policy", "policies")))
+    rule_commands.add_actions(actions(command(
+        "rule", "partner-level notification rules (escalation paths, contacts, time slots)")))
     _package_actions(actions(command("package", "packages of policies")))
     _site_actions(actions(command("site", "sites, package assignment, effective settings")))
     _device_actions(actions(command("device", "devices and their overrides")))
@@ -244,7 +247,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         # each sub-command (company, policy, package, site, device) is a function there
         handlers: dict[str, Callable[[Workspace, argparse.Namespace, Output], int]] = {
             "vault": vault_commands.vault, "helpdesk": helpdesk_setup_commands.run,
-            "golive": golive_commands.golive}
+            "golive": golive_commands.golive, "rule": rule_commands.rule}
         handler = handlers.get(command) or getattr(commands, command)
         ws = Workspace.open(getattr(args, "workspace", None))
         try:

@@ -9,10 +9,15 @@ from app.domain.errors import RuleViolation
 from app.domain.model import Device, Site
 from app.domain.packages import Package
 from app.domain.policy_types import policy_type
+from app.domain.settings import SettingValue
 from app.services.hierarchy import resolve_device, resolve_site, site_view
 from app.services.views import ComparisonRow, DeviceView, EffectiveRow, EffectiveView
 from storage.database import Database
 from storage.repository import Repository
+from storage.rule_repository import RuleRepository
+
+# Settings that hold a notification rule's id: shown by the rule's name.
+_RULE_SETTINGS = frozenset({("rmm-site-configuration", "notification_rule")})
 
 LEVEL_LABELS = {
     Level.DEFAULT_PACKAGE: "Default package",
@@ -71,13 +76,27 @@ class _Resolver:
         )
 
 
-def _rows(effective: EffectivePolicy) -> tuple[EffectiveRow, ...]:
+def rule_names(repo: Repository) -> dict[str, str]:
+    return {r.id: r.name for r in RuleRepository(repo.s).all()}
+
+
+def shown_value(type_id: str, key: str, value: SettingValue, names: dict[str, str]
+                ) -> SettingValue:
+    """What a person reads for a setting: a notification rule by its name (a reference to a rule
+    that does not exist is shown as written, marked)."""
+    if (type_id, key) in _RULE_SETTINGS and isinstance(value, str) and value:
+        return names.get(value, f"{value} (no such rule)")
+    return value
+
+
+def _rows(effective: EffectivePolicy, names: dict[str, str]) -> tuple[EffectiveRow, ...]:
     rows = []
     for item in effective.items:
         ptype = policy_type(item.type_id)
         source = item.source
         rows.append(EffectiveRow(
-            item.type_id, ptype.label, item.key, ptype.spec(item.key).label, item.value,
+            item.type_id, ptype.label, item.key, ptype.spec(item.key).label,
+            shown_value(item.type_id, item.key, item.value, names),
             source.level.value,
             source.package.name if source.package else None,
             source.policy.name if source.policy else None,
@@ -101,8 +120,8 @@ class EffectiveService:
             if device is not None:
                 device_view = DeviceView(device.id, device.name, device.site_id, device.kind,
                                          device.os, len(repo.overrides(device.id)))
-            return EffectiveView(site_view(repo, site), device_view, _rows(effective),
-                                 effective.to_json())
+            return EffectiveView(site_view(repo, site), device_view,
+                                 _rows(effective, rule_names(repo)), effective.to_json())
 
     def site_policy(self, site_ref: str) -> EffectivePolicy:
         """One site's effective settings with their provenance (the policies they come from)."""
@@ -124,6 +143,7 @@ class EffectiveService:
             resolver = _Resolver(repo)
             left = resolver.resolve(resolve_site(repo, left_ref))
             right = resolver.resolve(resolve_site(repo, right_ref))
+            names = rule_names(repo)
         left_items = {(i.type_id, i.key): i for i in left.items}
         right_items = {(i.type_id, i.key): i for i in right.items}
         rows = []
@@ -131,7 +151,9 @@ class EffectiveService:
             a, b = left_items.get((type_id, key)), right_items.get((type_id, key))
             rows.append(ComparisonRow(
                 type_id, key, policy_type(type_id).spec(key).label,
-                a.value if a else None, describe_source(a.source) if a else "not set",
-                b.value if b else None, describe_source(b.source) if b else "not set",
+                shown_value(type_id, key, a.value, names) if a else None,
+                describe_source(a.source) if a else "not set",
+                shown_value(type_id, key, b.value, names) if b else None,
+                describe_source(b.source) if b else "not set",
             ))
         return rows

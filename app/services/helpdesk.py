@@ -34,10 +34,10 @@ from app.domain.helpdesk import (
     has_errors,
     identity_conflicts,
     identity_of,
-    lint_notification_rules,
     overview,
     policies_of,
     readiness,
+    referenced_rules,
     render_golive_report,
     section_document,
     section_from_document,
@@ -55,11 +55,13 @@ from app.domain.model import Site
 from app.profiles import FIELDS, HEADERS, Row, Sheet, validate_rows
 from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
+from app.services.rules import resolve_reference, stored_rules
 from storage.database import Database
 from storage.golive_repository import GoLiveRepository
 from storage.helpdesk_repository import HelpDeskRepository
 from storage.profile_repository import PROFILE_FIELDS, ProfileRepository, StoredProfile
 from storage.repository import Repository
+from storage.rule_repository import RuleRepository
 
 _MOBILE_COLUMNS = frozenset({HEADERS[FIELDS.index("mobile_phone")],
                              HEADERS[FIELDS.index("mobile_country_code")]})
@@ -125,17 +127,21 @@ class HelpDeskService:
     # --- the setup ------------------------------------------------------------------------------
 
     def setup(self, site: str) -> SiteSetup:
-        """The site's whole setup (forms never saved are empty)."""
+        """The site's whole setup (forms never saved are empty), with the partner's notification
+        rules its Basic Info picks from."""
         with self.db.read() as s:
             target = resolve_site(Repository(s), site)
             documents = HelpDeskRepository(s).documents(target.id)
-        return setup_from_documents(documents)
+            rules = stored_rules(RuleRepository(s))
+        return replace(setup_from_documents(documents), rules=rules)
 
     def save(self, site: str, section: str, value: Any) -> list[Finding]:
         """Store one section (`SECTIONS`: "basic-info" → a BasicInfo, …) and return its
         findings. Refused only when the value is not of the section's type."""
         if section not in SECTIONS:
-            raise RuleViolation(f"unknown Help Desk section '{section}'; known: "
+            hint = (" (notification rules are partner-level now: `preflight rule`)"
+                    if section == "notification-rules" else "")
+            raise RuleViolation(f"unknown Help Desk section '{section}'{hint}; known: "
                                 f"{', '.join(SECTIONS)}")
         document = section_document(replace(SiteSetup(), **{SECTIONS[section]: value}), section)
         try:
@@ -144,7 +150,10 @@ class HelpDeskService:
             raise RuleViolation(f"{section}: {exc}") from None
         with self.db.write() as s:
             target = resolve_site(Repository(s), site)
-            HelpDeskRepository(s).save(target.id, section, document, f"helpdesk.{section}")
+            helpdesk = HelpDeskRepository(s)
+            if section == "basic-info" and value is not None:
+                document, value = self._rule_reference(s, target, document, value)
+            helpdesk.save(target.id, section, document, f"helpdesk.{section}")
         return self.validate(site, section, value)
 
     def documents(self, site: str) -> dict[str, Any]:
@@ -171,12 +180,29 @@ class HelpDeskService:
         self.save(site, section, value)
         return findings
 
+    @staticmethod
+    def _rule_reference(session: Any, target: Site, document: Any, value: Any
+                        ) -> tuple[Any, Any]:
+        """Basic Info's notification rule as a rule id (a name is accepted); a rule that does
+        not exist is refused, unless it is the reference already stored (then readiness keeps
+        reporting it)."""
+        ref = value.notification_rule_id.strip()
+        if not ref:
+            return document, value
+        stored = HelpDeskRepository(session).documents(target.id).get("basic-info") or {}
+        if stored.get("notification_rule_id") == value.notification_rule_id:
+            return document, value
+        rule_id = resolve_reference(RuleRepository(session), ref,
+                                    owner=f"site '{target.name}' Basic Info",
+                                    field="notification_rule_id")
+        value = replace(value, notification_rule_id=rule_id)
+        return {**document, "notification_rule_id": rule_id}, value
+
     def validate(self, site: str, section: str, value: Any) -> list[Finding]:
         """The findings of a section's value in the context of the site (its rules, profiles,
         vault items, NOC), without saving: for validation on entry."""
         site_input = self.readiness_input(site)
         setup = replace(site_input.setup, **{SECTIONS[section]: value})
-        noc = bool(site_input.rmm_settings and site_input.rmm_settings.get("noc_enabled"))
         if section == "product-options":
             return validate_product_options(value, today=site_input.today) if value else []
         if section == "basic-info":
@@ -186,8 +212,6 @@ class HelpDeskService:
                     + validate_basic_info(value, rule_ids={r.id for r in setup.rules}))
         if section == "security-requests":
             return validate_security_requests(value, {p.id: p for p in site_input.profiles})
-        if section == "notification-rules":
-            return lint_notification_rules(value, noc_enabled=noc)
         if section == "network-info":
             return validate_network_info(value, vault_ids=site_input.vault_item_ids)
         return validate_references(value)
@@ -228,12 +252,14 @@ class HelpDeskService:
             counts, vault_ids = helpdesk.vault_summary(site.id)
             remote_overrides = tuple(helpdesk.device_overrides(site.id, _REMOTE))
             stored = ProfileRepository(s).live(site.id)
+            rules = stored_rules(RuleRepository(s))
         policies = policies_of(effective)
         psa_policy = policies.get(_PSA)
         return SiteReadinessInput(
             site_id=site.id, site_name=site.name, company_id=site.company_id,
             company_name=company.name if company else "",
-            setup=setup_from_documents(documents), profiles=profile_summaries(stored),
+            setup=replace(setup_from_documents(documents), rules=rules),
+            profiles=profile_summaries(stored),
             server_count=sum(d.kind == "server" for d in devices),
             desktop_count=sum(d.kind != "server" for d in devices),
             rmm_settings=settings_of(effective, _RMM), psa_settings=settings_of(effective, _PSA),
@@ -269,5 +295,6 @@ class HelpDeskService:
                        today=site_input.today or datetime.now(UTC).date())
         return render_golive_report(
             checklist, site_input.setup, profiles=site_input.profiles,
+            rules=referenced_rules(site_input),
             generated_at=generated_at or datetime.now(UTC),
             partner_name=partner_name or (partner.name if partner else ""), journey=path)

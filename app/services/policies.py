@@ -12,6 +12,7 @@ from app.domain.policy_types import (
     POLICY_TYPES,
     PSA_INTEGRATION,
     REMOTE_ACCESS,
+    RMM_SITE_CONFIGURATION,
     PolicyType,
     build_settings,
     policy_type,
@@ -23,6 +24,7 @@ from app.services.lookup import find_one
 from app.services.views import PolicyView
 from storage.database import Database
 from storage.repository import Repository, policy_payload
+from storage.rule_repository import RuleRepository
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ def _parse(ptype: PolicyType, policy_name: str, texts: Sequence[str]) -> dict[st
         return parse_texts(ptype, list(texts))
     except SettingError as exc:
         raise PolicyRuleError(policy_name.strip() or "new policy", [exc]) from None
+
+
+def _rule_reference(repo: RuleRepository, name: str, settings: dict[str, SettingValue],
+                    previous: Mapping[str, SettingValue] | None) -> dict[str, SettingValue]:
+    # loaded on first use: the Help Desk package is not needed to open a workspace
+    from app.services.rules import resolve_policy_settings
+
+    return resolve_policy_settings(repo, name, settings, previous)
 
 
 class PolicyService:
@@ -141,7 +151,10 @@ class PolicyService:
         with self.db.write() as s:
             repo = Repository(s)
             clean = _unique_name(repo, name)
-            policy = Policy(new_id(), type_id, clean, build_settings(ptype, clean, {}, changes))
+            settings = build_settings(ptype, clean, {}, changes)
+            if ptype.id == RMM_SITE_CONFIGURATION.id:
+                settings = _rule_reference(RuleRepository(s), clean, settings, None)
+            policy = Policy(new_id(), type_id, clean, settings)
             repo.save_policy(policy, "policy.create")
             return policy_view(policy)
 
@@ -154,8 +167,11 @@ class PolicyService:
             changes = _parse(ptype, policy.name, texts)
             changes.update(settings or {})
             new_name = policy.name if name is None else _unique_name(repo, name, policy.id)
-            updated = replace(policy, name=new_name,
-                              settings=build_settings(ptype, new_name, policy.settings, changes))
+            settings = build_settings(ptype, new_name, policy.settings, changes)
+            if ptype.id == RMM_SITE_CONFIGURATION.id:
+                settings = _rule_reference(RuleRepository(s), new_name, settings,
+                                           policy.settings)
+            updated = replace(policy, name=new_name, settings=settings)
             if updated != policy:  # an edit to the values it already has records nothing
                 repo.save_policy(updated, "policy.update")
             return policy_view(updated, [p.name for p in repo.packages_using(policy.id)])

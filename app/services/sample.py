@@ -61,7 +61,8 @@ POLICIES: list[tuple[str, str, dict[str, object]]] = [
         "rmm_enabled": True, "notification_rule": "Standard Notifications"}),
     ("rmm-site-configuration", "RMM with NOC", {
         "rmm_enabled": True, "noc_enabled": True, "notification_rule": "NOC Escalation",
-        "noc_access_level": 2, "auto_credentials_desktops": True}),
+        "noc_access_level": 2, "auto_credentials_desktops": True,
+        "auto_credentials_servers": True}),
     ("remote-access", "Remote Access Default", {}),
     ("remote-access", "Remote Access Quiet", {
         "allow_require_consent": False, "notification_balloon": False}),
@@ -86,13 +87,18 @@ PACKAGES = [
     ("Baseline", ["RMM Standard", "Remote Access Default", "Desktop Patching Weekly"], True),
     ("Managed Servers", ["RMM with NOC", "Server Patching Approved", "Remote Access Quiet"],
      False),
+    # With the PSA Integration policy, whose API key pair no new workspace holds: the sites it
+    # reaches fail readiness for a seed's must (seed 002: "Input the ConnectWise PSA URL and
+    # the API keys"), beside Northside Clinic, ready for go-live with the package below.
     ("Help Desk Ready", ["RMM with NOC", "PSA Ticket Sync", "Communicator On", "Help Desk Chat",
                          "Remote Access Default"], False),
+    ("Help Desk Essentials", ["RMM with NOC", "Communicator On", "Help Desk Chat",
+                              "Remote Access Default"], False),
 ]
 
 ASSIGNMENTS = {
     "Main Office": "Help Desk Ready",
-    "Northside Clinic": "Help Desk Ready",
+    "Northside Clinic": "Help Desk Essentials",
     "Headquarters": "Managed Servers",
     "Warehouse East": "Managed Servers",
     "Downtown": "Help Desk Ready",
@@ -135,9 +141,12 @@ OVERRIDES: list[tuple[int, str, str, SettingValue]] = [
 
 
 def populate_sample(workspace: Workspace, devices: int = 40, seed: int = 7) -> None:
-    """Fill an empty workspace: 3 companies, 8 sites, ~40 devices, every policy type, and on
+    """Fill an empty workspace: 3 companies, 8 sites, ~40 devices, the partner's notification
+    rules, every policy type (the RMM Site Configurations reference rules by id), and on
     Northside Clinic client profiles and a Help Desk setup."""
     rng = random.Random(seed)
+    for rule in partner_rules():
+        workspace.rules.create(rule.name, rule.paths, rule_id=rule.id)
     for type_id, name, settings in POLICIES:
         workspace.policies.create(type_id, name, settings)  # type: ignore[arg-type]
     for name, policies, is_default in PACKAGES:
@@ -208,9 +217,30 @@ def start_date(today: date) -> date:
     return first + timedelta(days=(7 - first.weekday()) % 7)
 
 
+HELPDESK_RULE = "Northside standard"
+
+
+def partner_rules() -> tuple[NotificationRule, ...]:
+    """The partner's notification rules (seed 002 phase 5, "RMM Setup > Notification Rules"):
+    the two the RMM Site Configurations name, then the Help Desk rule of Northside Clinic."""
+    always = parse_slots("Mon-Sun 00:00-24:00")
+    service_desk = RuleContact("My MSP service desk", ContactMethod.CALL, "US", "2125550160")
+    on_call = RuleContact("My MSP on-call engineer", ContactMethod.CALL, "US", "2125550161")
+    return (
+        NotificationRule(new_id(), "Standard Notifications", (
+            EscalationPath(PathKind.MSP_ESCALATION, (service_desk, on_call), always),
+        )),
+        NotificationRule(new_id(), "NOC Escalation", (
+            EscalationPath(PathKind.MSP_ESCALATION, (service_desk,), always),
+            EscalationPath(PathKind.NOC_ESCALATION, (on_call,), always),
+        )),
+        *helpdesk_rules(),
+    )
+
+
 def helpdesk_rules() -> tuple[NotificationRule, ...]:
     always = parse_slots("Mon-Sun 00:00-24:00")
-    return (NotificationRule(new_id(), "Northside standard", (
+    return (NotificationRule(new_id(), HELPDESK_RULE, (
         EscalationPath(PathKind.MSP_ESCALATION, (
             RuleContact("My MSP service desk", ContactMethod.CALL, "US", "2125550160"),
             RuleContact("My MSP on-call engineer", ContactMethod.SMS, "US", "2125550161"),
@@ -301,9 +331,9 @@ def helpdesk_references(workspace: Workspace) -> tuple[Reference, ...]:
 
 def populate_helpdesk(workspace: Workspace, site: str, profile_ids: dict[str, str], *,
                       today: date | None = None) -> None:
-    """Save the Help Desk setup of the sample site through the service, section by section."""
-    rules = helpdesk_rules()
-    workspace.helpdesk.save(site, "notification-rules", rules)
+    """Save the Help Desk setup of the sample site through the service, section by section;
+    its Basic Info selects the partner's Help Desk rule (created by `populate_sample`)."""
+    rule_id = workspace.rules.get(HELPDESK_RULE).id
     workspace.helpdesk.save(site, "product-options", ProductOptions(
         noc_services=True, coverage_level=CoverageLevel.BUSINESS_HOURS,
         start_date=start_date(today or date.today()), seat_count=24,
@@ -311,7 +341,7 @@ def populate_helpdesk(workspace: Workspace, site: str, profile_ids: dict[str, st
         certification_completed=True))
     workspace.helpdesk.save(site, "basic-info", BasicInfo(
         main_phone_country="US", main_phone="2125550100", email_domain=CLIENT_DOMAIN,
-        notification_rule_id=rules[0].id, greeting_name="Northside Dental Clinic",
+        notification_rule_id=rule_id, greeting_name="Northside Dental Clinic",
         site_message="Patients are seen 7:30–18:00 weekdays and Saturday mornings: keep "
                      "interruptions to the imaging room short. Urgent issues go to Maria "
                      "Garcia, the practice manager.",
@@ -323,15 +353,15 @@ def populate_helpdesk(workspace: Workspace, site: str, profile_ids: dict[str, st
 
 def populate_golive(workspace: Workspace, site: str, *, today: date | None = None) -> None:
     """The sample site mid-journey (issue 19): the partner is interested and certified, the
-    kickoff call and the workbook are done, chat does not apply; the rest is ahead."""
+    kickoff call, the workbook and chat are done; the checklist passes, so the internal review
+    comes next."""
     day = today or date.today()
     golive = workspace.golive
     for step, days_ago, note in (
             ("interest", 40, "I'm Interested selected; Priya Raman is the Help Desk contact"),
             ("course", 30, "Priya Raman completed Getting Started with Help Desk Services"),
             ("kickoff", 12, "Kickoff call with Maria Garcia (practice manager)"),
-            ("workbook", 10, "Activation Workbook filled in for internal tracking")):
+            ("workbook", 10, "Activation Workbook filled in for internal tracking"),
+            ("chat", 8, "Help Desk Chat on the desktop icon, branded 'Help Desk'")):
         golive.set(site, step, StepStatus.DONE, when=day - timedelta(days=days_ago), note=note,
                    today=day)
-    golive.set(site, "chat", StepStatus.NA, note="The clinic calls; no chat icon wanted",
-               today=day)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from app.services.attachments import AttachmentService
     from app.services.golive import GoLiveService
     from app.services.helpdesk import HelpDeskService
+    from app.services.rules import RuleService
     from app.services.vault import VaultService
 
 DEFAULT_PARTNER_NAME = "My MSP"
@@ -36,6 +37,7 @@ class Workspace:
         self.packages = PackageService(db)
         self.effective = EffectiveService(db)
         self.profiles = ProfileService(db)
+        self._rules: RuleService | None = None
         self._vault: VaultService | None = None
         self._helpdesk: HelpDeskService | None = None
         self._attachments: AttachmentService | None = None
@@ -85,6 +87,16 @@ class Workspace:
 
             self._vault = VaultService(self.db)
         return self._vault
+
+    @property
+    def rules(self) -> RuleService:
+        """The partner's notification rules. Made on first use, like the Help Desk service
+        (the rules are Help Desk domain objects)."""
+        if self._rules is None:
+            from app.services.rules import RuleService
+
+            self._rules = RuleService(self.db)
+        return self._rules
 
     @property
     def helpdesk(self) -> HelpDeskService:

@@ -30,6 +30,7 @@ from storage.tables import (
     DeviceRow,
     GoLiveStepRow,
     HelpDeskSectionRow,
+    NotificationRuleRow,
     OutboxRow,
     PackagePolicyRow,
     PackageRow,
@@ -131,6 +132,11 @@ def _golive(p: Row, _partner: str) -> Row:
             "reviews_json": reviews if isinstance(reviews, str) else json.dumps(reviews)}
 
 
+def _rule(p: Row, _partner: str) -> Row:
+    return {"name": _s(p.get("name")),
+            "paths_json": json.dumps(p.get("paths") or [], sort_keys=True, ensure_ascii=False)}
+
+
 @dataclass(frozen=True)
 class Mapping:
     entity: str
@@ -141,6 +147,7 @@ class Mapping:
 # In dependency order: a row's references come earlier (the pull applies in this order).
 MAPPINGS: dict[str, Mapping] = {m.entity: m for m in (
     Mapping("company", _table(CompanyRow), _company),
+    Mapping("notification_rule", _table(NotificationRuleRow), _rule),
     Mapping("policy", _table(PolicyRow), _policy),
     Mapping("package", _table(PackageRow), _package),
     Mapping("site", _table(SiteRow), _site),

@@ -70,11 +70,12 @@ def test_policy_list_and_show(shared_ws: Path) -> None:
 
 def test_policy_show_lists_every_package_that_uses_it(shared_ws: Path) -> None:
     """`policy show` must agree with `policy list` (and with `package show`) on which packages
-    hold a policy; 'RMM with NOC' is in 'Help Desk Ready' and 'Managed Servers'."""
+    hold a policy; 'RMM with NOC' is in both Help Desk packages and 'Managed Servers'."""
+    holders = ["Help Desk Essentials", "Help Desk Ready", "Managed Servers"]
     listed = by_name(ok_json(shared_ws, "policy", "list"))["RMM with NOC"]
-    assert sorted(listed["packages"]) == ["Help Desk Ready", "Managed Servers"]
+    assert sorted(listed["packages"]) == holders
     shown = ok_json(shared_ws, "policy", "show", "RMM with NOC")
-    assert sorted(shown["packages"]) == ["Help Desk Ready", "Managed Servers"]
+    assert sorted(shown["packages"]) == holders
 
 
 def test_policy_create_and_set(fresh_ws: Path) -> None:
@@ -94,10 +95,12 @@ def test_policy_create_and_set(fresh_ws: Path) -> None:
     assert settings["automation"] is True
     assert settings["classification.critical"] == "deploy-approved", "unset keys get defaults"
 
+    escalate = ok_json(fresh_ws, "rule", "create", "--name", "Escalate")
     rmm = ok_json(fresh_ws, "policy", "create", "--type", "rmm-site-configuration",
                   "--name", "RMM Full", "--set", "rmm_enabled=on", "--set", "noc_enabled=on",
                   "--set", "notification_rule=Escalate", "--set", "noc_access_level=3")
     assert rmm["settings"]["noc_access_level"] == 3
+    assert rmm["settings"]["notification_rule"] == escalate["id"], "stored by id"
 
     updated = ok_json(fresh_ws, "policy", "set", "Night Patching",
                       "install_window=20:00-00:00", "automation=off")
@@ -122,7 +125,8 @@ def test_names_of_200_characters_are_accepted(fresh_ws: Path) -> None:
 
 def test_package_list_and_show(shared_ws: Path) -> None:
     packages = by_name(ok_json(shared_ws, "package", "list"))
-    assert set(packages) == {"Baseline", "Help Desk Ready", "Managed Servers"}
+    assert set(packages) == {"Baseline", "Help Desk Essentials", "Help Desk Ready",
+                             "Managed Servers"}
     assert [n for n, p in packages.items() if p["is_default"]] == ["Baseline"]
     baseline = packages["Baseline"]
     assert {p["name"] for p in baseline["policies"]} == {

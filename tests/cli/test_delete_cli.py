@@ -17,7 +17,7 @@ def test_site_delete_json_counts_what_went_and_nothing_is_left(fresh_ws: Path) -
     site_id = next(s["id"] for s in ok_json(fresh_ws, "site", "list")
                    if s["name"] == "Northside Clinic")
     assert ok_json(fresh_ws, "site", "delete", "Northside Clinic") == {"removed": {
-        "devices": 5, "client_profiles": 7, "helpdesk_sections": 6, "vault_items": 0}}
+        "devices": 5, "client_profiles": 7, "helpdesk_sections": 5, "vault_items": 0}}
     assert set(live_counts(fresh_ws, [site_id]).values()) == {0}
 
 
@@ -26,7 +26,7 @@ def test_site_delete_text_says_the_same_in_words(fresh_ws: Path) -> None:
     assert result.code == 0, str(result)
     assert result.stdout.strip() == (
         "deleted the site 'Northside Clinic' of Contoso Dental with 5 devices, "
-        "7 client profiles, 6 Help Desk sections and 0 vault items")
+        "7 client profiles, 5 Help Desk sections and 0 vault items")
 
 
 def test_company_delete_json_adds_the_sites(fresh_ws: Path) -> None:
@@ -34,7 +34,7 @@ def test_company_delete_json_adds_the_sites(fresh_ws: Path) -> None:
     expected = live_counts(fresh_ws, sites)
     removed = ok_json(fresh_ws, "company", "delete", "Contoso Dental")
     assert removed == {"removed": {
-        "devices": expected["devices"], "client_profiles": 7, "helpdesk_sections": 6,
+        "devices": expected["devices"], "client_profiles": 7, "helpdesk_sections": 5,
         "vault_items": 0, "sites": len(sites)}}
     assert set(live_counts(fresh_ws, sites).values()) == {0}
     text = run_cli(fresh_ws, "company", "delete", "Fabrikam Logistics")

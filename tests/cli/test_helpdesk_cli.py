@@ -34,7 +34,8 @@ def _write(tmp_path: Path, data: object, name: str = "section.json") -> Path:
 def test_sections_lists_the_section_names(shared_ws: Path) -> None:
     names = ok_json(shared_ws, "helpdesk", "sections")
     assert names == list(SECTIONS)
-    assert {"basic-info", "product-options", "notification-rules", "references"} <= set(names)
+    assert {"basic-info", "product-options", "references"} <= set(names)
+    assert "notification-rules" not in names  # partner-level: `preflight rule`
     text = run_cli(shared_ws, "helpdesk", "sections")
     assert text.stdout.splitlines() == names
 

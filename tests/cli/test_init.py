@@ -22,7 +22,7 @@ def test_init_sample_creates_the_sample_workspace(sample_template: Template) -> 
     path, summary = sample_template
     assert summary == {
         "workspace": str(path), "created": True, "sample": True,
-        "companies": 3, "sites": 8, "policies": 9, "packages": 3,
+        "companies": 3, "sites": 8, "policies": 9, "packages": 4,
     }
     assert path.is_file()
 
@@ -41,7 +41,7 @@ def test_sample_contents_match_the_summary(shared_ws: Path) -> None:
     assert any(s["package"] is None for s in sites), "and sites that use only the default"
 
     packages = ok_json(shared_ws, "package", "list")
-    assert len(packages) == 3
+    assert len(packages) == 4
     assert sum(p["is_default"] for p in packages) == 1
 
     types = {t["id"] for t in ok_json(shared_ws, "policy", "types")}

@@ -38,8 +38,10 @@ def _fill(ws: Workspace) -> None:
     # No vault items here: the sections that link logins are marked not applicable.
     full = setup(security=security, network=replace(
         network(), email=Section(not_applicable=True), backup=Section(not_applicable=True)))
+    # The rule is a partner-level object that Basic Info and the policy reference by id.
+    ws.rules.create(rule().name, rule().paths, rule_id="rule-1")
     for section, attr in (("product-options", "product"), ("basic-info", "basic"),
-                          ("security-requests", "security"), ("notification-rules", "rules"),
+                          ("security-requests", "security"),
                           ("network-info", "network"), ("references", "references")):
         ws.helpdesk.save(SITE, section, getattr(full, attr))
     ws.policies.update("RMM with NOC", texts=["auto_credentials_servers=on",
@@ -64,18 +66,19 @@ def test_sections_round_trip_and_record_changes(sample_workspace: Workspace) -> 
     ws = sample_workspace
     before = ws.pending_changes()
     assert ws.helpdesk.setup(SITE).basic is None
-    findings = ws.helpdesk.save(SITE, "basic-info", basic(email_domain="gmail.com"))
+    no_rule = basic(email_domain="gmail.com", notification_rule_id="")
+    findings = ws.helpdesk.save(SITE, "basic-info", no_rule)
     assert [f.code for f in findings] == ["basic.email_domain_public",
-                                          "basic.notification_rule_unknown"]
-    assert ws.helpdesk.setup(SITE).basic == basic(email_domain="gmail.com")
+                                          "basic.notification_rule_required"]
+    assert ws.helpdesk.setup(SITE).basic == no_rule
     assert ws.pending_changes() == before + 1
-    ws.helpdesk.save(SITE, "basic-info", basic(email_domain="gmail.com"))  # no change
+    ws.helpdesk.save(SITE, "basic-info", no_rule)  # no change
     assert ws.pending_changes() == before + 1
-    ws.helpdesk.save(SITE, "notification-rules", (rule(),))
+    ws.rules.create(rule().name, rule().paths, rule_id="rule-1")
     ws.helpdesk.save(SITE, "basic-info", basic())
     stored = ws.helpdesk.setup(SITE)
     assert stored.basic == basic()
-    assert stored.rules == (rule(),)
+    assert rule() in stored.rules  # the partner's rules, which Basic Info picks from
     assert ws.pending_changes() == before + 3
     # Another site's setup is its own.
     assert ws.helpdesk.setup("Downtown").basic is None
@@ -175,7 +178,7 @@ def test_the_sample_site_has_a_mostly_complete_setup(sample_workspace: Workspace
     site = "Northside Clinic"
     setup_ = ws.helpdesk.setup(site)
     for section, attr in (("product-options", "product"), ("basic-info", "basic"),
-                          ("security-requests", "security"), ("notification-rules", "rules"),
+                          ("security-requests", "security"),
                           ("network-info", "network"), ("references", "references")):
         value = getattr(setup_, attr)
         assert value, f"{section} is empty"
@@ -183,7 +186,7 @@ def test_the_sample_site_has_a_mostly_complete_setup(sample_workspace: Workspace
         assert [f for f in findings if f.severity == "error"] == [], section
     assert setup_.network.missing() == []
     assert setup_.basic is not None
-    assert setup_.basic.notification_rule_id == setup_.rules[0].id
+    assert setup_.basic.notification_rule_id == ws.rules.get("Northside standard").id
     profile_ids = {p.id for p in ws.profiles.list(site)}
     approvers = {a for request in setup_.security for a in request.approver_ids}
     assert approvers
@@ -247,11 +250,11 @@ def test_a_phone_and_domain_copied_to_another_company_fail_on_both(
     northside = ws.helpdesk.setup("Northside Clinic").basic
     assert northside is not None
     copied = replace(basic(), main_phone_country=northside.main_phone_country,
-                     main_phone=northside.main_phone, email_domain=northside.email_domain)
+                     main_phone=northside.main_phone, email_domain=northside.email_domain,
+                     notification_rule_id=northside.notification_rule_id)  # a partner rule
     findings = ws.helpdesk.save("Headquarters", "basic-info", copied)  # Fabrikam Logistics
     assert [f.code for f in findings] == ["basic.main_phone_identifies_other_site",
-                                          "basic.email_domain_identifies_other_site",
-                                          "basic.notification_rule_unknown"]
+                                          "basic.email_domain_identifies_other_site"]
     assert "'Northside Clinic' (Contoso Dental)" in findings[0].message
     for site, other in (("Headquarters", "'Northside Clinic' (Contoso Dental)"),
                         ("Northside Clinic", "'Headquarters' (Fabrikam Logistics)")):

@@ -39,10 +39,10 @@ def test_site_delete_takes_everything_of_the_site_and_counts_it(ws: Workspace) -
     site = ws.sites.get(SITE)
     before = live_counts(ws.path, [site.id])
     assert before == {"devices": 5, "device_overrides": 1, "client_profiles": 7,
-                      "helpdesk_sections": 6, "vault_items": 1, "sites": 1}
+                      "helpdesk_sections": 5, "vault_items": 1, "sites": 1}
     preview = ws.sites.preview_delete(SITE)
     assert preview.to_dict() == {"removed": {"devices": 5, "client_profiles": 7,
-                                             "helpdesk_sections": 6, "vault_items": 1}}
+                                             "helpdesk_sections": 5, "vault_items": 1}}
     assert preview.removed_ids == {}, "a preview writes and keeps nothing"
     assert preview.device_overrides == 1
     assert live_counts(ws.path, [site.id]) == before
@@ -52,7 +52,7 @@ def test_site_delete_takes_everything_of_the_site_and_counts_it(ws: Workspace) -
     assert gone.device_overrides == 1
     assert set(live_counts(ws.path, [site.id]).values()) == {0}, "nothing is left behind"
     assert gone.summary() == ("5 devices (with 1 setting override), 7 client profiles, "
-                              "6 Help Desk sections and 1 vault item")
+                              "5 Help Desk sections and 1 vault item")
     assert [x.name for x in ws.sites.all("Contoso Dental")] == ["Lab", "Main Office"]
 
 

@@ -16,6 +16,7 @@ def setup(workspace: Workspace) -> dict[str, str]:
                                 {"notification_balloon": True, "allow_require_consent": False})
     comm = ws.policies.create("communicator", "Comm", {"enabled": True})
     ra_site = ws.policies.create("remote-access", "RA site", {"auto_update_agent": False})
+    ws.rules.create("NOC", rule_id="rule-noc")
     rmm = ws.policies.create("rmm-site-configuration", "RMM",
                              {"rmm_enabled": True, "notification_rule": "NOC"})
     default = ws.packages.save("Default", [ra_def.id, comm.id, rmm.id], is_default=True)
@@ -83,7 +84,10 @@ def test_all_sites_levels_and_unassign(workspace: Workspace, setup: dict[str, st
     assert doc["settings"]["remote-access"]["auto_update_agent"] is False
     assert doc["mapping"]["remote-access"]["auto_update_agent"]["level"] == "site-package"
     assert doc["mapping"]["communicator"]["enabled"]["package"]["id"] == setup["default"]
-    assert doc["settings"]["rmm-site-configuration"]["notification_rule"] == "NOC"
+    # The document carries the rule's id; the rows people read show its name.
+    assert doc["settings"]["rmm-site-configuration"]["notification_rule"] == "rule-noc"
+    rows = {(r.type, r.key): r for r in workspace.effective.for_site(setup["hq"]).rows}
+    assert rows[("rmm-site-configuration", "notification_rule")].value == "NOC"
     workspace.sites.unassign([setup["hq"]])
     doc = hq()
     assert doc["settings"]["remote-access"] == {

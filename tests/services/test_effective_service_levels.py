@@ -19,7 +19,8 @@ RA_SITE = {"allow_require_consent": True, "auto_update_agent": False,
            "notification_balloon": False}
 COMM = {"enabled": True, "news_feeds": False, "instant_messages": True,
         "self_help_scripts": True}
-RMM = {"rmm_enabled": True, "noc_enabled": False, "notification_rule": "Standard Notifications",
+STANDARD_RULE = "rule-standard"  # the id of the partner rule "Standard Notifications"
+RMM = {"rmm_enabled": True, "noc_enabled": False, "notification_rule": STANDARD_RULE,
        "noc_access_level": 0, "coverage_hours": "24x7", "auto_credentials_servers": False,
        "auto_credentials_desktops": False}
 PATCH = {"automation": True, "install_window": "22:00-04:00", "reboot_window": "04:00-05:00",
@@ -49,6 +50,7 @@ class World:
 @pytest.fixture
 def world(workspace: Workspace) -> World:
     ws = workspace
+    ws.rules.create("Standard Notifications", rule_id=STANDARD_RULE)
     ra_base = ws.policies.create("remote-access", "RA Base", {
         "allow_require_consent": False, "notification_balloon": True})
     comm = ws.policies.create("communicator", "Communicator", texts=[

@@ -28,6 +28,7 @@ def _default_names(ws: Workspace) -> list[str]:
 @pytest.fixture
 def pol(workspace: Workspace) -> dict[str, str]:
     ws = workspace
+    ws.rules.create("Standard")  # the partner-level rule the RMM policy references
     return {
         "ra1": ws.policies.create("remote-access", "RA One").id,
         "ra2": ws.policies.create("remote-access", "RA Two").id,
@@ -280,6 +281,7 @@ def test_duplicate_policy_name_refused(workspace: Workspace) -> None:
 
 
 def test_update_policy(workspace: Workspace) -> None:
+    std = workspace.rules.create("Std").id
     rmm = workspace.policies.create("rmm-site-configuration", "RMM",
                                     {"rmm_enabled": True, "notification_rule": "Std"})
     updated = workspace.policies.update("RMM", texts=["noc_enabled=yes", "noc_access_level=2"],
@@ -288,7 +290,7 @@ def test_update_policy(workspace: Workspace) -> None:
     assert updated.name == "RMM with NOC"
     assert updated.settings["noc_enabled"] is True
     assert updated.settings["noc_access_level"] == 2
-    assert updated.settings["notification_rule"] == "Std", "other settings are kept"
+    assert updated.settings["notification_rule"] == std, "other settings are kept (by id)"
     with pytest.raises(PolicyRuleError, match="notification_rule"):
         workspace.policies.update(rmm.id, {"notification_rule": ""})
     assert workspace.policies.get(rmm.id) == updated

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def test_a_0006_workspace_with_data_upgrades_and_keeps_it(workspace_path: Path) 
     again = Workspace.open(workspace_path)
     try:
         assert sorted(c.name for c in again.companies.all()) == companies
-        assert again.helpdesk.setup(HELPDESK_SITE) == setup
+        # Going below 0007 drops the partner's notification rules (0007's downgrade does not
+        # rebuild the per-site sections): everything else of the setup is kept.
+        assert again.helpdesk.setup(HELPDESK_SITE) == replace(setup, rules=())
         assert again.pending_changes() == pending
         # The table starts empty (what was recorded before the downgrade went with it)…
         journey = again.golive.journey(HELPDESK_SITE)

@@ -30,6 +30,7 @@ def _snapshot(ws: Workspace) -> dict[str, Any]:
         "sites": sites,
         "devices": devices,
         "policies": ws.policies.all(),
+        "rules": ws.rules.all(),
         "packages": ws.packages.all(),
         "overrides": overrides,
         "site_effective": [ws.effective.for_site(x.id) for x in sites],
@@ -48,6 +49,7 @@ def _build(ws: Workspace) -> dict[str, str]:
     pc = ws.devices.create(hq.id, "WS-HQ-01", "desktop", "Windows 11 Pro")
     srv = ws.devices.create(hq.id, "SRV-HQ-01", "server", "Windows Server 2022")
     ws.devices.create(praxis.id, "WS-KÖLN-01")
+    ws.rules.create("NOC Escalation")  # the partner rule the policy references (by id)
     rmm = ws.policies.create("rmm-site-configuration", "RMM with NOC", {
         "rmm_enabled": True, "noc_enabled": True, "notification_rule": "NOC Escalation",
         "noc_access_level": 3, "coverage_hours": "business-hours"})
@@ -152,7 +154,7 @@ def test_stored_rows_carry_sync_columns(workspace_path: Path) -> None:
     ws.close()
     with closing(sqlite3.connect(workspace_path)) as conn:
         for table in ("companies", "sites", "devices", "policies", "packages",
-                      "device_overrides", "partners"):
+                      "device_overrides", "partners", "notification_rules"):
             rows = conn.execute(f"SELECT id, version, updated_at, deleted_at FROM {table}")
             for row_id, version, updated_at, deleted_at in rows:
                 assert str(uuid.UUID(row_id)) == row_id, "a client-made UUID"

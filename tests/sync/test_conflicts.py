@@ -22,6 +22,8 @@ def pair(server: LiveServer, tmp_path: Path) -> Iterator[tuple[Workspace, Worksp
     a.companies.create("Acme")
     a.sites.create("Acme", "HQ")
     a.policies.create("remote-access", "RA", {})
+    for name in ("Std", "North", "South"):  # partner rules (ids read as names)
+        a.rules.create(name, rule_id=name)
     a.policies.create("rmm-site-configuration", "RMM",
                       {"rmm_enabled": True, "notification_rule": "Std"})
     a.packages.save("Base", ["RA"])

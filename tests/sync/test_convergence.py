@@ -29,6 +29,7 @@ def test_three_workspaces_with_skewed_clocks_converge(server: LiveServer,
 
         with clock(SKEWS["a"]):
             populate_sample(a)
+            a.rules.create("Night Shift", rule_id="Night Shift")  # id reads as its name
         for name in SKEWS:
             turn(name)
         # Round 1: each edits something different, offline, then they sync in turn.

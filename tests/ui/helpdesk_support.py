@@ -80,7 +80,8 @@ def make_ready(ws: Workspace, site: str) -> None:
     rule = NotificationRule("rule-1", "Always", (
         EscalationPath(PathKind.MSP_ESCALATION, contact, always),
         EscalationPath(PathKind.NOC_ESCALATION, contact, always)))
-    ws.helpdesk.save(site, "notification-rules", (rule,))
+    if not any(r.id == rule.id for r in ws.rules.rules()):  # a partner-level rule
+        ws.rules.create(rule.name, rule.paths, rule_id=rule.id)
     ws.helpdesk.save(site, "product-options", ProductOptions(
         True, CoverageLevel.ALWAYS, date(2099, 1, 1), 20,
         HelpDeskContact("Maya Patel", "maya@msp.example"), certification_completed=True))

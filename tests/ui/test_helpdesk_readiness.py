@@ -13,7 +13,6 @@ from tests.ui.helpdesk_support import make_ready, save, type_into
 from ui.helpdesk.basic_info_tab import BasicInfoTab
 from ui.helpdesk.overview_page import ReadinessPage
 from ui.helpdesk.readiness_tab import ReadinessTab
-from ui.helpdesk.rules_tab import NotificationRulesTab
 from ui.main_window import MainWindow
 from ui.pages.policies_page import PoliciesPage
 from ui.widgets.policy_editor import BoolField
@@ -61,9 +60,10 @@ def test_checklist_links_and_a_fixed_item(qtbot, window: MainWindow, qtmodeltest
     assert "notification rule" in item.why  # what is left: the rule
 
     rules_row = [i.id for i in tab.checklist.items].index("notification-rules")  # type: ignore[union-attr]
-    tab.open_row(rules_row)
-    rules = window.pages["companies"].site_tabs.current_tab()
-    assert isinstance(rules, NotificationRulesTab)
+    assert tab.buttons[rules_row].text() == "Notification Rules →"
+    tab.open_row(rules_row)  # rules are partner-level: their own page
+    wait_idle(qtbot)
+    assert window.current_name() == "notification-rules"
 
     rmm_row = [i.id for i in tab.checklist.items].index("rmm-enabled")  # type: ignore[union-attr]
     tab.open_row(rmm_row)  # the policy that gives the site the setting, open to change
@@ -259,6 +259,8 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
             assert window.current_name() == "policies", item.id
             assert page.side.currentWidget() is page.editor
             assert page.selected_policy().id == policy_id
+        elif place == "helpdesk/notification-rules":  # partner-level: the Notification Rules page
+            assert window.current_name() == "notification-rules", item.id
         else:
             assert place == "assignments", item.id
             assert window.current_name() == "assignments", item.id

@@ -40,6 +40,8 @@ def conflicted(qtbot: Any, sync_window: MainWindow, sample_workspace: Workspace,
                ) -> MainWindow:
     """The window's workspace and another one both changed the name and the notification
     rule of one policy; the window's sync has just met the conflict."""
+    for name in ("Server Rule", "Local Rule"):  # partner rules (ids read as names)
+        sample_workspace.rules.create(name, rule_id=name)
     controller_of(sync_window).remember_secret("alpha", SECRET)
     drive(loop, lambda: click_sync(qtbot, sync_window))
     other = open_ws(tmp_path, "other")
@@ -77,7 +79,8 @@ def values(model: FieldModel, field: str) -> tuple[str, str, str, str]:
 
 
 def test_a_same_field_conflict_shows_both_versions_field_by_field(
-        conflicted: MainWindow, loop: asyncio.AbstractEventLoop, qtmodeltester: Any) -> None:
+        conflicted: MainWindow, loop: asyncio.AbstractEventLoop, qtmodeltester: Any,
+        sample_workspace: Workspace) -> None:
     assert "1 conflict" in sync_ui(conflicted).widget.label.text()
     page = open_conflicts(conflicted, loop)
     assert page.model.rowCount() == 1
@@ -85,8 +88,10 @@ def test_a_same_field_conflict_shows_both_versions_field_by_field(
     assert "name" in page.model.index(0, 3).data()
     fields = page.fields
     assert values(fields, "name") == ("RMM Standard", "RMM Local", "RMM Server", "mine")
+    # The policy stores a rule id (the sample's rule, then the two rules made for the test).
+    base = sample_workspace.rules.get("Standard Notifications").id
     assert values(fields, "settings.notification_rule") == (
-        "Standard Notifications", "Local Rule", "Server Rule", "mine")
+        base, "Local Rule", "Server Rule", "mine")
     conflicting = fields.index(fields.find_row("name"), FieldModel.COL_THEIRS)
     assert conflicting.data(Qt.ItemDataRole.BackgroundRole).color() == CONFLICT
     same = fields.find_row("settings.rmm_enabled")

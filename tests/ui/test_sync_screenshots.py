@@ -22,6 +22,8 @@ def test_the_sync_pages_render_to_png(server: LiveServer, tmp_path: Path) -> Non
     mine, theirs = open_ws(tmp_path, "mine"), open_ws(tmp_path, "theirs")
     try:
         populate_sample(mine)
+        for name in ("Server Rule", "Local Rule"):  # partner rules (ids read as names)
+            mine.rules.create(name, rule_id=name)
         sync(mine, server)
         sync(theirs, server)
         theirs.policies.update("RMM Standard", {"notification_rule": "Server Rule"})

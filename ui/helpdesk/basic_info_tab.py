@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,10 @@ FEE_STYLE = ("QLabel { background: $warning_bg; border: 1px solid $warning_borde
              " border-radius: 3px; padding: 4px 6px; color: $warning_text; }")  # ui.theme
 
 
+NEW_RULE = "\x00new-rule"  # the data of the "New rule…" item (never a rule id)
+NEW_RULE_TEXT = "New rule…"
+
+
 class BasicInfoTab(SectionTab):
     SECTION = "basic-info"
     TITLE = "Basic Info"
@@ -61,9 +65,12 @@ class BasicInfoTab(SectionTab):
                                                 self._errors["email_domain"]))
         self.rule = QComboBox(box)
         self.rule.setObjectName("notificationRule")
+        self._rule_selected = ""
+        self.rule.activated.connect(self._rule_activated)
         self._errors["notification_rule_id"] = error_label(box, "notification_rule_id")
         form.addRow("Notification rule:", field_cell(
-            box, self.rule, muted("The rules are set up on the Notification Rules tab.", box),
+            box, self.rule,
+            muted("Partner-level rules, set up on the Notification Rules page.", box),
             self._errors["notification_rule_id"]))
         self.greeting = QLineEdit(box)
         self.greeting.setObjectName("greetingName")
@@ -103,10 +110,31 @@ class BasicInfoTab(SectionTab):
             self.rule.addItem(rule.name or "(unnamed rule)", rule.id)
         if selected and self.rule.findData(selected) < 0:
             self.rule.addItem("(a deleted rule)", selected)
+        self.rule.insertSeparator(self.rule.count())
+        self.rule.addItem(NEW_RULE_TEXT, NEW_RULE)
         self.rule.setCurrentIndex(max(0, self.rule.findData(selected)))
+        self._rule_selected = selected
+
+    def _rule_activated(self, index: int) -> None:
+        """"New rule…": the rules are partner-level, so it opens the Notification Rules page
+        with a new rule; back here, the new rule is in the list to select."""
+        if self.rule.itemData(index) != NEW_RULE:
+            self._rule_selected = self.rule.itemData(index) or ""
+            return
+        with QSignalBlocker(self.rule):
+            self.rule.setCurrentIndex(max(0, self.rule.findData(self._rule_selected)))
+        self.edited()  # the brief change to "New rule…" is undone: the form is as it was
+        window = self.window()
+        pages = getattr(window, "pages", {})
+        page = pages.get("notification-rules") if isinstance(pages, dict) else None
+        if page is None or not hasattr(window, "show_page"):
+            self.notice.show_message("Create rules on the Notification Rules page.", "info")
+            return
+        window.show_page("notification-rules")
+        page.new_rule()
 
     def update_choices(self) -> None:
-        self._fill_rules(self.rule.currentData() or "")
+        self._fill_rules(self._rule_id())
 
     def fill(self, value: BasicInfo | None) -> None:
         info = value or BasicInfo()
@@ -123,9 +151,13 @@ class BasicInfoTab(SectionTab):
         return BasicInfo(
             main_phone_country=country, main_phone=phone, email_domain=self.domain.text(),
             no_client_email_domain=self.no_domain.isChecked(),
-            notification_rule_id=self.rule.currentData() or "",
+            notification_rule_id=self._rule_id(),
             greeting_name=self.greeting.text(), site_message=self.message.toPlainText(),
             desktop_agent_opt_in=self.opt_in.isChecked())
+
+    def _rule_id(self) -> str:
+        data = self.rule.currentData()
+        return "" if not data or data == NEW_RULE else str(data)
 
     def check(self, value: Any) -> list[Finding]:
         assert self.context is not None

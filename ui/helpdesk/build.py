@@ -13,7 +13,6 @@ from ui.helpdesk.places import HELP_DESK, READINESS
 from ui.helpdesk.product_tab import ProductOptionsTab
 from ui.helpdesk.readiness_tab import ReadinessTab
 from ui.helpdesk.references_tab import ReferencesTab
-from ui.helpdesk.rules_tab import NotificationRulesTab
 from ui.helpdesk.section_tab import SectionTab
 from ui.helpdesk.security_tab import SecurityRequestsTab
 from ui.site.site_tabs import SiteTabs
@@ -21,8 +20,8 @@ from ui.site.site_tabs import SiteTabs
 # In the order of seed 004's activation checklist; Product Options and Basic Info go before
 # Client Profiles, the rest after it.
 FIRST: tuple[type[SectionTab], ...] = (ProductOptionsTab, BasicInfoTab)
-AFTER: tuple[type[SectionTab], ...] = (SecurityRequestsTab, NotificationRulesTab,
-                                       NetworkInfoTab, ReferencesTab)
+# Notification rules are partner-level: the main window's Notification Rules page.
+AFTER: tuple[type[SectionTab], ...] = (SecurityRequestsTab, NetworkInfoTab, ReferencesTab)
 
 
 def add_helpdesk_tabs(tabs: SiteTabs, workspace: Any, undo_stack: QUndoStack, *,

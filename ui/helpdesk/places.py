@@ -16,14 +16,16 @@ SITE_TABS: dict[str, tuple[str | None, str]] = {
     "helpdesk/basic-info": (HELP_DESK, "Basic Info"),
     "helpdesk/client-profiles": (CLIENT_INFO, "Client Profiles"),
     "helpdesk/security-requests": (HELP_DESK, "Security Requests"),
-    "helpdesk/notification-rules": (HELP_DESK, "Notification Rules"),
     "helpdesk/passwords": (None, "Passwords"),  # a site tab of its own (ui/site/build.py)
     "helpdesk/network-info": (CLIENT_INFO, "Network Info"),
     "helpdesk/references": (CLIENT_INFO, "References"),
 }
-# place → main-window page (its `show_site(site_id)` shows the site there)
-PAGES: dict[str, str] = {"effective": "effective", "assignments": "assignments"}
-PAGE_BUTTONS = {"effective": "Effective Settings →", "assignments": "Assign Package →"}
+# place → main-window page (its `show_site(site_id)` shows the site there); notification rules
+# are partner-level objects: their own page
+PAGES: dict[str, str] = {"effective": "effective", "assignments": "assignments",
+                         "helpdesk/notification-rules": "notification-rules"}
+PAGE_BUTTONS = {"effective": "Effective Settings →", "assignments": "Assign Package →",
+                "helpdesk/notification-rules": "Notification Rules →"}
 POLICIES_PAGE = "policies"
 
 

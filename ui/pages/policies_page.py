@@ -56,10 +56,12 @@ class PoliciesPage(QWidget):
     refreshed = Signal()  # the list was (re)loaded from the service
 
     def __init__(self, policies: PolicyService, undo_stack: QUndoStack,
-                 parent: QWidget | None = None, *, vault_session: Any = None) -> None:
+                 parent: QWidget | None = None, *, vault_session: Any = None,
+                 rules: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("policiesPage")
         self.policies = policies
+        self.rules = rules  # app.services.rules.RuleService: the Notification Rule pick list
         self.vault_session = vault_session  # the editor's PSA API key box stores into it
         self.undo_stack = undo_stack
         self.dialogs = DialogService(self)
@@ -195,7 +197,8 @@ class PoliciesPage(QWidget):
             "Select a policy to edit it,\nor click Add Policy to create one.", self.side)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet(f"color: {muted_color(self)}")
-        self.editor = PolicyEditor(self.policies, self.side, vault_session=self.vault_session)
+        self.editor = PolicyEditor(self.policies, self.side, vault_session=self.vault_session,
+                                   rules=self.rules)
         self.editor.setObjectName("policyEditor")
         self.editor.save_requested.connect(self.save_editor)
         self.editor.close_requested.connect(self._close_editor)

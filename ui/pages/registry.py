@@ -36,6 +36,10 @@ PAGES = (
              "Which package each site gets"),
     PageSpec("effective", "Effective Settings", QStyle.StandardPixmap.SP_FileDialogInfoView,
              "What a site or device really gets, and from where"),
+    # partner-level notification rules (seed 002 "RMM Setup > Notification Rules")
+    PageSpec("notification-rules", "Notification Rules",
+             QStyle.StandardPixmap.SP_MessageBoxInformation,
+             "Whom the NOC and the Help Desk contact, how and when"),
     PageSpec("readiness", "Readiness", QStyle.StandardPixmap.SP_DialogApplyButton,
              "Which sites are ready for go-live, and what blocks the others"),
     # issue 19: every site's go-live journey (ui/helpdesk/golive_page.py)
@@ -54,7 +58,6 @@ VIEWS: dict[str, tuple[str, str | None, str]] = {
     "product-options": ("companies", "Help Desk", "Product Options"),
     "basic-info": ("companies", "Help Desk", "Basic Info"),
     "security-requests": ("companies", "Help Desk", "Security Requests"),
-    "notification-rules": ("companies", "Help Desk", "Notification Rules"),
     "network-info": ("companies", "Client Info", "Network Info"),
     "references": ("companies", "Client Info", "References"),
     "site-readiness": ("companies", None, "Readiness"),
@@ -75,6 +78,7 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
     from ui.pages.effective_page import EffectivePage
     from ui.pages.packages_page import PackagesPage
     from ui.pages.policies_page import PoliciesPage
+    from ui.pages.rules_page import RulesPage
     from ui.site.build import build_site_tabs
     from ui.sync.pages import build_sync_pages
     from ui.vault.session import session_for
@@ -82,9 +86,11 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
     return {
         "companies": CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
                                    site_tabs=build_site_tabs(ws, undo_stack)),
-        "policies": PoliciesPage(ws.policies, undo_stack, vault_session=session_for(ws)),
+        "policies": PoliciesPage(ws.policies, undo_stack, vault_session=session_for(ws),
+                                 rules=ws.rules),
         "packages": PackagesPage(ws.packages, ws.policies, undo_stack),
         "assignments": AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack),
+        "notification-rules": RulesPage(ws.rules, undo_stack),
         "effective": EffectivePage(ws.sites, ws.devices, ws.effective),
         "readiness": ReadinessPage(ws),
         "golive": GoLivePage(ws),

@@ -17,7 +17,7 @@ from ui.models.rows import RowTableModel
 ENTITIES = {"company": "Company", "site": "Site", "device": "Device", "policy": "Policy",
             "package": "Package", "device_override": "Device override",
             "client_profile": "Client profile", "vault_item": "Vault item",
-            "helpdesk_section": "Help Desk section"}
+            "helpdesk_section": "Help Desk section", "notification_rule": "Notification rule"}
 OPERATIONS = {("upsert", True): "Create", ("upsert", False): "Update", ("delete", False): "Delete",
               ("delete", True): "Delete"}
 _ABSENT = object()  # a field the record did not have before

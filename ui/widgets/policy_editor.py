@@ -14,6 +14,7 @@ the change on the undo stack).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -39,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import PreflightError
 from app.domain.names import MAX_NAME_LENGTH, name_length
 from app.domain.policy_types import PolicyType
 from app.domain.settings import SettingKind, SettingSpec, SettingValue
@@ -47,6 +50,7 @@ from app.services.policies import PolicyService
 from app.services.views import PolicyView
 from ui import theme
 from ui.accessibility import tab_in_tree_order
+from ui.background import run_blocking
 from ui.models.policy_models import category_label
 from ui.widgets.cells import error_line, stacked_cell
 from ui.widgets.policy_common import NoticeBar, muted_color, section_title
@@ -363,9 +367,10 @@ class PolicyEditor(QWidget):
     state_changed = Signal()  # dirty or problems changed
 
     def __init__(self, policies: PolicyService, parent: QWidget | None = None, *,
-                 vault_session: Any = None) -> None:
+                 vault_session: Any = None, rules: Any = None) -> None:
         super().__init__(parent)
         self.policies = policies
+        self.rules = rules  # app.services.rules.RuleService: the Notification Rule pick list
         self.vault_session = vault_session  # ui.vault.session.VaultSession: the API key box
         self._types = {t.id: t for t in policies.types()}
         self._policy: PolicyView | None = None
@@ -556,7 +561,7 @@ class PolicyEditor(QWidget):
                 "Pull from ConnectWise (Sync → ConnectWise…) to pick from the platform's list")
 
     def _add_row(self, form: QFormLayout, box: QWidget, spec: SettingSpec) -> None:
-        field = FIELD_TYPES[spec.kind](spec, box)
+        field = self._rule_field(spec, box) or FIELD_TYPES[spec.kind](spec, box)
         label = self._buddy(f"{spec.label}:", field.focus_target(), box)
         label.setWordWrap(True)
         parts: list[QWidget] = [field]
@@ -589,6 +594,44 @@ class PolicyEditor(QWidget):
         cell = stacked_cell(box, *parts)
         form.addRow(label, cell)
         self._rows[spec.key] = _Row(field, label, help_label, note, error, advice)
+
+    # the notification rule: a pick list of the partner's rules
+    def _rule_field(self, spec: SettingSpec, box: QWidget) -> SettingField | None:
+        if spec.key != "notification_rule" or self.rules is None:
+            return None
+        from ui.widgets.rule_field import RuleField  # it builds on SettingField, defined here
+
+        field = RuleField(spec, box)
+        field.new_rule_requested.connect(lambda: self._new_rule(field))
+        self._load_rule_choices(field)
+        return field
+
+    def _load_rule_choices(self, field: Any, then: Callable[[], None] | None = None) -> None:
+        def loaded(choices: list[tuple[str, str]]) -> None:
+            field.set_choices(choices)
+            if then is not None:
+                then()
+            self._refresh_state()
+
+        run_blocking(field, self.rules.choices, loaded)
+
+    def _new_rule(self, field: Any) -> None:
+        name, ok = QInputDialog.getText(self, "New notification rule",
+                                        "Name of the new notification rule:")
+        if not ok or not name.strip():
+            return
+
+        def created(view: Any) -> None:
+            self._load_rule_choices(field, lambda: field.choose(view.id))
+            self.show_message(f"Created notification rule '{view.name}': set up its "
+                              "escalation paths on the Notification Rules page.")
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, PreflightError):
+                raise exc
+            self.show_error(str(exc))
+
+        run_blocking(field, lambda: self.rules.create(name), created, failed)
 
     # modes
     def start_new(self, type_id: str | None = None) -> None:
@@ -759,6 +802,12 @@ class PolicyEditor(QWidget):
             for error in self.policies.check(self._ptype.id, name, self.settings()):
                 spec = next((s for s in self._ptype.settings if s.key == error.key), None)
                 problems.setdefault(error.key, describe_problem(spec, error.reason))
+        rule = self._rows.get("notification_rule")
+        known = getattr(rule.field, "known", None) if rule is not None else None
+        if known is not None and not known():
+            problems.setdefault("notification_rule", (
+                f"Notification rule '{rule.field.value()}' does not exist; choose "  # type: ignore[union-attr]
+                "another or create it with New rule…"))
         return problems
 
     def _refresh_state(self) -> None:

@@ -9,7 +9,8 @@ Forms and their checks
 - `SecurityRequest` (`RequestKind`) → `validate_security_requests(requests, {id: ProfileSummary})`
 - `NotificationRule` / `EscalationPath` (`PathKind`) / `RuleContact` (`ContactMethod`) /
   `TimeSlot` (`Weekday`; `parse_slots("Mon-Fri 08:00-17:00")`, `describe_slots`) →
-  `lint_notification_rules(rules, noc_enabled=)`; `coverage_gaps(slots)` → `Gap`s
+  `lint_notification_rule(rule, noc_enabled=, help_desk=)`; partner-level objects that the
+  RMM Site Configuration and Basic Info reference by id; `coverage_gaps(slots)` → `Gap`s
 - `NetworkInfo` of `Section[...]` (items or not applicable) → `validate_network_info(n,
   vault_ids=)`; `Reference` → `validate_references(refs)`
 - `psa_recommendations(effective psa-integration settings, noc_enabled=)` → warnings (an error
@@ -74,6 +75,7 @@ from app.domain.helpdesk.notifications import (
     NotificationRule,
     PathKind,
     RuleContact,
+    lint_notification_rule,
     lint_notification_rules,
 )
 from app.domain.helpdesk.overview import ReadinessOverview, overview
@@ -94,6 +96,7 @@ from app.domain.helpdesk.readiness import (
     Status,
     policies_of,
     readiness,
+    referenced_rules,
     settings_of,
 )
 from app.domain.helpdesk.references import Reference, validate_references
@@ -123,9 +126,10 @@ __all__ = [
     "RemoteAccess", "RequestKind", "RuleContact", "Section", "SecurityRequest", "Severity",
     "SiteIdentity", "SiteReadinessInput", "SiteSetup", "SoftwareAction", "Status", "TimeSlot",
     "UnlicensedSoftware", "Weekday", "coverage_gaps", "default_requests", "describe_slots",
-    "has_errors", "identity_conflicts", "identity_of", "lint_notification_rules", "overview",
-    "parse_link", "parse_slots", "place_label", "policies_of", "policy_of_place", "policy_place",
-    "psa_connection_problems", "psa_recommendations", "readiness", "remote_access_advice",
+    "has_errors", "identity_conflicts", "identity_of", "lint_notification_rule",
+    "lint_notification_rules", "overview", "parse_link", "parse_slots", "place_label",
+    "policies_of", "policy_of_place", "policy_place", "psa_connection_problems",
+    "psa_recommendations", "readiness", "referenced_rules", "remote_access_advice",
     "render_golive_report", "section_document", "section_from_document", "settings_of",
     "setup_from_documents", "site_link", "validate_basic_info", "validate_network_info",
     "validate_product_options", "validate_references", "validate_security_requests",

@@ -35,6 +35,8 @@ def to_json(value: Any) -> Any:
 
 
 def from_json(tp: type[T] | Any, data: Any, path: str = "$", *, strict: bool = False) -> T:
+    """`strict`: keys the type does not have are refused (a file a user wrote, where an unknown
+    key is a typo), rather than ignored (a document from a newer client)."""
     return cast(T, _read(tp, data, path, strict))
 
 

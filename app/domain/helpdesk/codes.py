@@ -55,6 +55,8 @@ CODES: dict[str, str] = {
     "rules.duplicate_name": "two rules with the same name",
     "rules.name_required": "a rule without a name",
     "rules.policy_rule_missing": "no notification rule in the RMM Site Configuration",
+    "rules.policy_rule_unknown": "the RMM Site Configuration names a rule that does not exist",
+    "rules.no_paths": "a rule without any escalation path",
     "rules.path_duplicate": "the same escalation path twice in a rule",
     "rules.msp_path_missing": "no MSP Escalation path",
     "rules.noc_path_missing": "a NOC site without a NOC Escalation path",

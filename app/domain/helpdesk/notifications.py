@@ -1,10 +1,14 @@
-"""Help Desk notification rules (seed 004 "Help Desk Notification Rule", seed 002 phase 5):
-escalation paths, their contacts in call order with how to reach each, and their time slots.
+"""Notification rules (seed 004 "Help Desk Notification Rule", seed 002 phase 5 "RMM Setup >
+Notification Rules"): partner-level objects with escalation paths, their contacts in call order
+with how to reach each, and their time slots. The RMM Site Configuration policy and each site's
+Basic Info reference a rule by id (docs/notification-rules.md).
 
-The lint reports what leaves the Help Desk without someone to reach: no MSP Escalation path,
-paths with no contacts or no time slots, contacts without a phone, and gaps in the week that an
-escalation path does not cover. Call Before Escalating is for quick questions during your
-hours, so its gaps are normal and not reported.
+The lint reports what leaves the Help Desk or the NOC without someone to reach: a path the rule's
+users need that it lacks (MSP Escalation for a Help Desk rule; NOC Escalation for the rule of a
+NOC site, seed 002 "Prepare a NOC Notification Rule"), paths with no contacts or no time slots,
+contacts without a phone, and gaps in the week that an escalation path does not cover. Call
+Before Escalating is for quick questions during your hours, so its gaps are normal and not
+reported.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from app.domain.helpdesk.coverage import TimeSlot, coverage_gaps
 from app.domain.helpdesk.findings import Finding
 from app.domain.helpdesk.phones import check_phone
 from app.domain.helpdesk.text import check_text
+from app.domain.names import name_key
 
 SECTION = "notification-rules"
 
@@ -68,7 +73,7 @@ class NotificationRule:
 
 def lint_notification_rules(rules: Sequence[NotificationRule], *, noc_enabled: bool
                             ) -> list[Finding]:
-    """Every finding of a site's rules; fields are "rules[i]. …"."""
+    """Every finding of a list of rules; fields are "rules[i]. …"."""
     if not rules:
         return [Finding(SECTION, "rules", "error", "rules.none",
                         "Create a Help Desk notification rule: it tells the Help Desk whom to "
@@ -76,7 +81,7 @@ def lint_notification_rules(rules: Sequence[NotificationRule], *, noc_enabled: b
     out: list[Finding] = []
     names: set[str] = set()
     for index, rule in enumerate(rules):
-        key = rule.name.strip().casefold()
+        key = name_key(rule.name)
         if key and key in names:
             out.append(Finding(SECTION, f"rules[{index}].name", "error", "rules.duplicate_name",
                                f"Two notification rules are named '{rule.name.strip()}'; rename "
@@ -87,7 +92,10 @@ def lint_notification_rules(rules: Sequence[NotificationRule], *, noc_enabled: b
     return out
 
 
-def lint_notification_rule(rule: NotificationRule, *, noc_enabled: bool) -> list[Finding]:
+def lint_notification_rule(rule: NotificationRule, *, noc_enabled: bool,
+                           help_desk: bool = True) -> list[Finding]:
+    """The findings of one rule. `noc_enabled`: a NOC site uses it (its NOC Escalation path is
+    required); `help_desk`: the Help Desk uses it (its MSP Escalation path is required)."""
     out = check_text(SECTION, "name", "rule name", rule.name, max_length=200,
                      required_code="rules.name_required")
     seen: set[PathKind] = set()
@@ -97,14 +105,20 @@ def lint_notification_rule(rule: NotificationRule, *, noc_enabled: bool) -> list
                                f"The rule has two {path.kind.label} paths; merge them into one."))
         seen.add(path.kind)
         out.extend(f.within(f"paths[{index}]") for f in _path_findings(path))
-    if PathKind.MSP_ESCALATION not in seen:
+    if not rule.paths:
+        out.append(Finding(SECTION, "paths", "error", "rules.no_paths",
+                           f"Rule '{rule.name.strip()}' has no escalation path; add MSP "
+                           "Escalation (and NOC Escalation for NOC sites)."))
+    elif help_desk and PathKind.MSP_ESCALATION not in seen:
         out.append(Finding(SECTION, "paths", "error", "rules.msp_path_missing",
-                           "Add an MSP Escalation path: the Help Desk escalates issues outside "
-                           "its scope to you through it."))
-    if noc_enabled and PathKind.NOC_ESCALATION not in seen:
-        out.append(Finding(SECTION, "paths", "warning", "rules.noc_path_missing",
-                           "The site has NOC services but the rule has no NOC Escalation path; "
-                           "add one so the NOC knows whom to escalate to."))
+                           f"Add an MSP Escalation path to rule '{rule.name.strip()}': the Help "
+                           "Desk escalates issues outside its scope to you through it."))
+    if noc_enabled and rule.paths and PathKind.NOC_ESCALATION not in seen:
+        # Seed 002: the NOC policy links "the NOC Notification Rule you prepared"; without a
+        # NOC Escalation path the NOC has nobody to escalate to.
+        out.append(Finding(SECTION, "paths", "error", "rules.noc_path_missing",
+                           f"The site has NOC services but rule '{rule.name.strip()}' has no NOC "
+                           "Escalation path; add one so the NOC knows whom to escalate to."))
     return out
 
 

@@ -21,7 +21,7 @@ from app.domain.helpdesk.findings import Finding, has_errors
 from app.domain.helpdesk.identity import SiteIdentity, identity_conflicts
 from app.domain.helpdesk.links import policy_place, site_link
 from app.domain.helpdesk.network import SECTION_LABELS, validate_network_info
-from app.domain.helpdesk.notifications import lint_notification_rules
+from app.domain.helpdesk.notifications import NotificationRule, lint_notification_rule
 from app.domain.helpdesk.product import validate_product_options
 from app.domain.helpdesk.profiles import ProfileSummary
 from app.domain.helpdesk.psa import psa_connection_problems, psa_recommendations
@@ -256,18 +256,65 @@ def _product(site: SiteReadinessInput) -> CheckItem:
                           "The product options are complete.")
 
 
+def referenced_rules(site: SiteReadinessInput) -> tuple[NotificationRule, ...]:
+    """The partner rules this site uses (its RMM Site Configuration's, then its Basic Info's),
+    each once; references to rules that do not exist are left out."""
+    by_id = {rule.id: rule for rule in site.setup.rules}
+    refs = [_policy_rule_ref(site), site.setup.basic.notification_rule_id
+            if site.setup.basic else ""]
+    out: dict[str, NotificationRule] = {}
+    for ref in refs:
+        if ref in by_id:
+            out.setdefault(ref, by_id[ref])
+    return tuple(out.values())
+
+
+def _policy_rule_ref(site: SiteReadinessInput) -> str:
+    value = site.rmm_settings.get("notification_rule") if site.rmm_settings else None
+    return value.strip() if isinstance(value, str) else ""
+
+
 def _rules(site: SiteReadinessInput) -> CheckItem:
+    """The rules the site references exist and have the paths the site needs: NOC Escalation in
+    the RMM Site Configuration's rule at a NOC site (seed 002), MSP Escalation in the Help Desk's
+    rule (seed 004: the technician escalates "using selected notification rules")."""
     place = "helpdesk/notification-rules"
+    by_id = {rule.id: rule for rule in site.setup.rules}
     noc = _flag(site.rmm_settings, "noc_enabled")
-    findings = lint_notification_rules(site.setup.rules, noc_enabled=noc)
-    rmm_rule = site.rmm_settings.get("notification_rule") if site.rmm_settings else None
-    if not rmm_rule:
-        findings.insert(0, Finding("notification-rules", "notification_rule", "error",
-                                   "rules.policy_rule_missing",
-                                   "The site's RMM Site Configuration has no notification rule; "
-                                   "select one in that policy (required when RMM is on)."))
+    findings: list[Finding] = []
+    needs: dict[str, tuple[bool, bool]] = {}  # rule id → (NOC path needed, MSP path needed)
+    policy_ref = _policy_rule_ref(site)
+    if site.rmm_settings is not None and not policy_ref:
+        findings.append(Finding("notification-rules", "notification_rule", "error",
+                                "rules.policy_rule_missing",
+                                "The site's RMM Site Configuration has no notification rule; "
+                                "select one in that policy (required when RMM is on)."))
+    elif policy_ref and policy_ref not in by_id:
+        findings.append(Finding("notification-rules", "notification_rule", "error",
+                                "rules.policy_rule_unknown",
+                                f"The site's RMM Site Configuration names notification rule "
+                                f"'{policy_ref}', which does not exist; select an existing rule "
+                                "in that policy or create it under Notification Rules "
+                                "(`preflight rule list` shows the rules)."))
+    elif policy_ref:
+        needs[policy_ref] = (noc, False)
+    basic_ref = site.setup.basic.notification_rule_id if site.setup.basic else ""
+    if basic_ref in by_id:  # an unknown one is the Basic Info item's finding
+        noc_needed, _ = needs.get(basic_ref, (False, False))
+        needs[basic_ref] = (noc_needed, True)
+    if not needs and not findings and site.rmm_settings is None:
+        findings.append(Finding("notification-rules", "rules", "error", "rules.none",
+                                "Select a notification rule in the site's RMM Site "
+                                "Configuration and Basic Info: it tells the NOC and the Help "
+                                "Desk whom to contact, how and when."))
+    for rule_id, (noc_needed, help_desk) in needs.items():
+        rule = by_id[rule_id]
+        findings.extend(f.within(f"rule:{rule.name}") for f in lint_notification_rule(
+            rule, noc_enabled=noc_needed, help_desk=help_desk))
+    names = ", ".join(f"'{by_id[i].name}'" for i in needs)
     return _from_findings(site, "notification-rules", place, findings,
-                          "Notification rules are set, with contacts and full coverage.")
+                          f"Notification rule(s) {names} exist, with the paths this site needs, "
+                          "contacts and full coverage.")
 
 
 def _basic(site: SiteReadinessInput) -> CheckItem:

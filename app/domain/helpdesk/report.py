@@ -60,9 +60,11 @@ def _yes(flag: bool) -> str:
 
 def render_golive_report(checklist: Checklist, setup: SiteSetup, *,
                          profiles: Sequence[ProfileSummary] = (),
+                         rules: Sequence[NotificationRule] | None = None,
                          generated_at: datetime, partner_name: str = "",
                          journey: Journey | None = None) -> str:
-    """The whole HTML document (UTF-8 text); with `journey`, the go-live journey after the
+    """The whole HTML document (UTF-8 text). `rules`: the notification rules the site uses
+    (default: every rule in `setup.rules`); with `journey`, the go-live journey after the
     checklist."""
     title = f"Go-live report: {checklist.company_name} / {checklist.site_name}"
     parts = [
@@ -72,7 +74,8 @@ def render_golive_report(checklist: Checklist, setup: SiteSetup, *,
         f'<p class="meta">{_e(partner_name) + " · " if partner_name else ""}'
         f"Generated {_e(generated_at.strftime('%Y-%m-%d %H:%M %Z').strip())}</p>",
         _banner(checklist), _checklist(checklist), _journey(journey) if journey else "",
-        _product(setup), _basic(setup), _security(setup, profiles), _rules(setup.rules),
+        _product(setup), _basic(setup), _security(setup, profiles),
+        _rules(setup.rules if rules is None else rules),
         _network(setup.network), _references(setup), "</body></html>",
     ]
     return "\n".join(parts)

@@ -1,6 +1,8 @@
 """A site's whole Help Desk setup: the sections of the Help Desk tabs, as one value.
 
-Storage keeps one JSON document per site and section (`SECTIONS`, see `codec`).
+Storage keeps one JSON document per site and section (`SECTIONS`, see `codec`). Notification
+rules are partner-level objects with their own table: `rules` holds the partner's rules, which
+the site's Basic Info and RMM Site Configuration reference by id (filled by the service).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ SECTIONS: dict[str, str] = {
     "product-options": "product",
     "basic-info": "basic",
     "security-requests": "security",
-    "notification-rules": "rules",
     "network-info": "network",
     "references": "references",
 }
@@ -33,7 +34,7 @@ class SiteSetup:
     product: ProductOptions | None = None  # None: the user has not filled the form yet
     basic: BasicInfo | None = None
     security: tuple[SecurityRequest, ...] = ()
-    rules: tuple[NotificationRule, ...] = ()
+    rules: tuple[NotificationRule, ...] = ()  # the partner's rules (not a stored section)
     network: NetworkInfo = field(default_factory=NetworkInfo)
     references: tuple[Reference, ...] = ()
 
@@ -42,7 +43,6 @@ SECTION_TYPES: dict[str, Any] = {
     "product-options": ProductOptions,
     "basic-info": BasicInfo,
     "security-requests": tuple[SecurityRequest, ...],
-    "notification-rules": tuple[NotificationRule, ...],
     "network-info": NetworkInfo,
     "references": tuple[Reference, ...],
 }
@@ -68,5 +68,9 @@ def setup_from_documents(documents: Mapping[str, Any]) -> SiteSetup:
     default)."""
     setup = SiteSetup()
     for section, data in documents.items():
+        if section not in SECTIONS:
+            # A section this version does not keep (the per-site notification rules before
+            # they became partner objects, pulled from an older client): not part of the setup.
+            continue
         setup = replace(setup, **{SECTIONS[section]: section_from_document(section, data)})
     return setup

@@ -48,12 +48,27 @@ def test_msp_escalation_path_required() -> None:
     assert lint(r) == ["rules.msp_path_missing"]
 
 
-def test_noc_path_expected_when_the_site_has_noc() -> None:
+def test_noc_path_required_when_a_noc_site_uses_the_rule() -> None:
+    # Seed 002: the NOC policy links "the NOC Notification Rule you prepared": a must (a fail).
     r = rule(paths=(msp(),))
     assert lint(r) == []
     found = lint_notification_rule(r, noc_enabled=True)
     assert codes(found) == ["rules.noc_path_missing"]
-    assert found[0].severity == "warning"
+    assert found[0].severity == "error"
+    assert "'Help Desk rule'" in found[0].message
+
+
+def test_msp_path_required_only_of_a_help_desk_rule() -> None:
+    noc_only = rule(paths=(EscalationPath(PathKind.NOC_ESCALATION, (contact(),), ALWAYS),))
+    assert codes(lint_notification_rule(noc_only, noc_enabled=True, help_desk=False)) == []
+    assert codes(lint_notification_rule(noc_only, noc_enabled=True)) == [
+        "rules.msp_path_missing"]
+
+
+def test_a_rule_without_any_path() -> None:
+    found = lint_notification_rule(rule(paths=()), noc_enabled=True, help_desk=False)
+    assert codes(found) == ["rules.no_paths"]
+    assert found[0].severity == "error"
 
 
 def test_duplicate_path_kind() -> None:
