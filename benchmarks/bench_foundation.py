@@ -5,7 +5,7 @@
         --policies 2000 --packages 500] [--profile]
 
 The workspace is generated (seeded RNG) in a temporary folder and thrown away afterwards. Times
-are medians of several runs in this one process; nothing is asserted (DESIGN.md §11).
+are medians of several runs in this one process; nothing is asserted (docs/architecture.md §11).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ The input files come from bench_profiles_validate's seeded generator (about 2% o
 carry a customer's mistake, so the import runs with skip_invalid and those rows are rejected).
 Every figure is measured in a fresh child process (imports and workspace creation are not
 timed; the peak resident memory, ru_maxrss, is that child's alone); times are medians of
---runs children. Nothing is asserted (DESIGN.md §11).
+--runs children. Nothing is asserted (docs/architecture.md §11).
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ timed, and the peak resident memory, ru_maxrss, is that path's alone); times are
 on a loaded machine. Ours and its read peers run alternately, round by round, and each ratio is
 the median of the per-round ratios, so a shared machine's changing load hits both sides alike.
 The pandas + openpyxl peer (`pd.read_excel(path, engine="openpyxl", dtype=str)`, one child)
-runs when both are installed: `pip install -e .[bench]`. Nothing is asserted (DESIGN.md §11).
+runs when both are installed: `pip install -e .[bench]`. Nothing is asserted (docs/architecture.md
+§11).
 """
 
 from __future__ import annotations

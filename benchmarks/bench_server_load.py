@@ -9,7 +9,7 @@ Each client: `rounds` × (push a batch of `batch` new companies with op keys, th
 from its cursor). Loopback only; bounded loops. After each run the feed is read whole: every
 op must be there exactly once (lost and duplicated ops are counted, and must be 0). PostgreSQL
 is a throw-away cluster (tests/server/postgres.py); skipped when its binaries are missing.
-Nothing is asserted (DESIGN.md §11).
+Nothing is asserted (docs/architecture.md §11).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ the same requests (httpx straight at the server, nothing read or written locally
     .venv/bin/python benchmarks/bench_sync.py [--push 10000] [--pull 100000] [--batch 500]
 
 The server runs in this process (uvicorn in a thread, SQLite in a temporary folder). Nothing is
-asserted (DESIGN.md §11).
+asserted (docs/architecture.md §11).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ its ticks. Beside it, the same timer over the same window while idle (the baseli
 
 The server runs as a separate process (`python -m server`), as a real one would: a server in
 a thread of this process would compete with the GUI thread for the GIL and blame the GUI for
-its own work (`--in-process` shows that case). Nothing is asserted (DESIGN.md §11).
+its own work (`--in-process` shows that case). Nothing is asserted (docs/architecture.md §11).
 """
 
 from __future__ import annotations

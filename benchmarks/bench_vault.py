@@ -5,7 +5,7 @@ password change of a vault of 10,000 items beside one unlock.
     .venv/bin/python benchmarks/bench_vault.py [--fields 10000 --items 10000 --runs 5]
 
 Uses the real defaults (Argon2id 64 MiB, t=3, p=4). The workspace is generated in a temporary
-folder and thrown away. Times are medians; nothing is asserted (DESIGN.md §11).
+folder and thrown away. Times are medians; nothing is asserted (docs/architecture.md §11).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The reference backend (DESIGN.md §8): Asio-shaped paths where Asio has the resource, marked
-extensions where it has not, a delta feed and an idempotent batch write endpoint.
+"""The reference backend (docs/architecture.md §8): Asio-shaped paths where Asio has the resource,
+marked extensions where it has not, a delta feed and an idempotent batch write endpoint.
 
 `create_app(db_url, clients)` builds it; `clients` maps client id → (secret, partner id).
 """

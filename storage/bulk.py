@@ -1,7 +1,8 @@
 """The bulk-insert path for imports and generated workspaces: SQLAlchemy Core executemany.
 
-The ORM's unit of work costs about ten times as much per row (DESIGN.md §3); imports of tens of
-thousands of rows go through here, in the caller's single transaction, outbox and audit included.
+The ORM's unit of work costs about ten times as much per row (docs/architecture.md §3); imports of
+tens of thousands of rows go through here, in the caller's single transaction, outbox and audit
+included.
 """
 
 from __future__ import annotations

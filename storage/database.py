@@ -2,7 +2,7 @@
 
 Opening checks, in order: the path, the SQLite header (a truncated or foreign file is refused
 before SQLite touches it), the application id and schema, then Alembic migrations after a backup
-made with SQLite's backup API (DESIGN.md §3).
+made with SQLite's backup API (docs/architecture.md §3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reads and writes of Help Desk client profiles (table `client_profiles`, DESIGN.md §4).
+"""Reads and writes of Help Desk client profiles (table `client_profiles`, docs/architecture.md §4).
 
 Profiles travel as plain values here: a `StoredProfile` holds the 16 template fields as a tuple
 in `PROFILE_FIELDS` order (text, `vip` a bool) plus its id, site, server version and match key

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy mappings. Every synced row has a client-made UUID `id`, the server
-`version` (0 = never synced), `updated_at` and a `deleted_at` tombstone (DESIGN.md §3)."""
+`version` (0 = never synced), `updated_at` and a `deleted_at` tombstone (docs/architecture.md
+§3)."""
 
 from __future__ import annotations
 
@@ -115,8 +116,8 @@ class DeviceOverrideRow(SyncedMixin, Base):
 
 
 class ClientProfileRow(SyncedMixin, Base):
-    """A Help Desk client profile of a site (DESIGN.md §4). Columns are the template's field
-    ids; `match_key` is `app.profiles.profile_key` as JSON, so a re-import finds the profile
+    """A Help Desk client profile of a site (docs/architecture.md §4). Columns are the template's
+    field ids; `match_key` is `app.profiles.profile_key` as JSON, so a re-import finds the profile
     it updates and the database refuses a second live profile of the same person on a site."""
 
     __tablename__ = "client_profiles"

@@ -1,7 +1,7 @@
 """Blocking work off the GUI thread, with its result delivered back to the GUI thread.
 
 `run_blocking(owner, fn, on_result, on_error)` is the one way pages run service calls (SQLite,
-parsing) without freezing the window (DESIGN.md §5):
+parsing) without freezing the window (docs/architecture.md §5):
 
 * under a running qasync loop, `fn` runs through `asyncio.to_thread` in a task we keep a strong
   reference to, and the callbacks run in the loop, which is the GUI thread;

@@ -1,4 +1,5 @@
-"""Python's full garbage-collection passes, run when the GUI thread chooses (DESIGN.md §5).
+"""Python's full garbage-collection passes, run when the GUI thread chooses (docs/architecture.md
+§5).
 
 Left alone, CPython starts a full pass over every tracked object whenever enough objects have
 survived; it runs on whichever thread happens to allocate. With a loaded workspace such a pass

@@ -1,10 +1,11 @@
 """The GUI's `sys.excepthook`: every uncaught exception is logged and shown, never lost.
 
 qasync routes exceptions of async slots here, and `ui.background.run_blocking` sends failures
-that have no `on_error` here too (DESIGN.md §5). Errors meant for the user (`PreflightError`:
-a refused rule, a locked or damaged workspace) get a plain message; anything else is a bug and
-gets the traceback under "Show Details", a pointer to the log file and "Copy Report" (the
-versions and the traceback, secrets redacted by the log's own filter) (qutebrowser, vorta).
+that have no `on_error` here too (docs/architecture.md §5). Errors meant for the user
+(`PreflightError`: a refused rule, a locked or damaged workspace) get a plain message; anything
+else is a bug and gets the traceback under "Show Details", a pointer to the log file and "Copy
+Report" (the versions and the traceback, secrets redacted by the log's own filter) (qutebrowser,
+vorta).
 
 The dialog itself is an `ErrorDialogService` that tests replace with `set_dialog_service(...)`
 so that nothing modal pops up in a test run (picard's `user_dialog_service.py`).

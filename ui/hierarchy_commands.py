@@ -1,8 +1,8 @@
 """Undo commands of the Companies & Sites and Assignments pages, on the shared QUndoStack.
 
 Each change is made (through a service, off the GUI thread) before its command is pushed, so the
-first `redo` does nothing. Undo and redo are new changes through the services (DESIGN.md §3),
-queued on a `SerialQueue` so they land in the order the user asked for them. A refused undo
+first `redo` does nothing. Undo and redo are new changes through the services (docs/architecture.md
+§3), queued on a `SerialQueue` so they land in the order the user asked for them. A refused undo
 (say the site was deleted meanwhile) is reported through `on_error`; nothing fails silently.
 """
 

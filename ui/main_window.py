@@ -1,9 +1,9 @@
 """The main window: a sidebar over the pages, menus, status bar. It wires, pages work.
 
-Pages get the services they use and the one shared QUndoStack (DESIGN.md §5); the window knows
-the workspace only to build them, to show its name and to switch to another one. The window can
-be shown before its workspace is open ("Opening workspace…"): `install_workspace` then builds the
-pages, so the first frame does not wait for the database layer.
+Pages get the services they use and the one shared QUndoStack (docs/architecture.md §5); the window
+knows the workspace only to build them, to show its name and to switch to another one. The window
+can be shown before its workspace is open ("Opening workspace…"): `install_workspace` then builds
+the pages, so the first frame does not wait for the database layer.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """UI state kept between runs in QSettings (organisation "Preflight"): window geometry, the
-last page, recent workspaces and two preferences. Never data, never secrets (DESIGN.md §5)."""
+last page, recent workspaces and two preferences. Never data, never secrets (docs/architecture.md
+§5)."""
 
 from __future__ import annotations
 

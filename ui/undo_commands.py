@@ -6,7 +6,8 @@ builder (a `DraftHost`) to show that state — bringing the draft back into view
 moved on to another package since.
 
 Policy edits are saved at once, so their commands call the PolicyService: undo is a new change,
-never a rewrite of history (DESIGN.md §3). A policy re-created by undoing a delete gets a new id;
+never a rewrite of history (docs/architecture.md §3). A policy re-created by undoing a delete gets
+a new id;
 `PolicyHandle` keeps every command about that policy pointing at the current one. When an undo
 is refused (say the policy went into a package meanwhile) the command reports why and drops
 itself from the stack.

@@ -1,1 +1,1 @@
-"""The `preflight` command line (DESIGN.md §10)."""
+"""The `preflight` command line (docs/architecture.md §10)."""

@@ -1,4 +1,4 @@
-"""The commands of DESIGN.md §10: each takes parsed arguments and an open workspace."""
+"""The commands of docs/architecture.md §10: each takes parsed arguments and an open workspace."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`preflight site readiness [SITE] [--report OUT.html]` (DESIGN.md §7, §10; issue 8).
+"""`preflight site readiness [SITE] [--report OUT.html]` (docs/rules.md, §10; issue 8).
 
 With SITE: the site's go-live checklist (`--json`: `Checklist.to_dict()`), and with --report
 its printable HTML go-live report. Without SITE: every site, ready or not and what blocks it

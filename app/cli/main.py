@@ -1,5 +1,6 @@
-"""`preflight`: the command line of DESIGN.md §10. Exit codes: 0 done, 1 refused by a rule or by
-validation (nothing changed), 2 usage or environment error. Never a traceback on the console."""
+"""`preflight`: the command line of docs/architecture.md §10. Exit codes: 0 done, 1 refused by a
+rule or by validation (nothing changed), 2 usage or environment error. Never a traceback on the
+console."""
 
 from __future__ import annotations
 
@@ -210,8 +211,8 @@ def _init(args: argparse.Namespace, out: Output) -> int:
 
 
 def _gui(args: argparse.Namespace) -> int:
-    # The GUI front end sits above app/ (DESIGN.md §1), so it is loaded only when asked for;
-    # a static import would make the core depend on Qt.
+    # The GUI front end sits above app/ (docs/architecture.md §1), so it is loaded only when asked
+    # for; a static import would make the core depend on Qt.
     launcher = importlib.import_module("ui.launcher")
     workspace = getattr(args, "workspace", None)
     result: int = launcher.run(

@@ -1,11 +1,11 @@
-"""`preflight profiles validate|import|export` (DESIGN.md §10, issue 5).
+"""`preflight profiles validate|import|export` (docs/architecture.md §10, issue 5).
 
     preflight profiles validate FILE [--site SITE]
     preflight profiles import FILE --site SITE [--dry-run] [--skip-invalid [--rejects OUT]]
     preflight profiles export --site SITE OUT.xlsx|OUT.csv
 
 `validate` needs no workspace unless --site is given (then duplicates against the site's
-profiles are found too). `--json` prints: validate, the report of DESIGN.md §10 exactly;
+profiles are found too). `--json` prints: validate, the report of docs/architecture.md §10 exactly;
 import, `ImportResult.to_dict()` ({created, updated, unchanged, rejected, dry_run,
 rejects_path, report}), or when refused {refused: true, message, report}; export, {site,
 site_id, path, profiles}. Findings print as `row R, column C: severity code: message (fix: …)`.

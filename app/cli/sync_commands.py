@@ -1,4 +1,4 @@
-"""`preflight sync` and `preflight server` (DESIGN.md §10, issue 7).
+"""`preflight sync` and `preflight server` (docs/architecture.md §10, issue 7).
 
 sync: the server URL and client id come from `--server`/`--client-id`, else
 `PREFLIGHT_SYNC_SERVER`/`PREFLIGHT_SYNC_CLIENT_ID`, else what the workspace remembers from its

@@ -1,4 +1,4 @@
-"""`preflight vault init|unlock|add|list|reveal` (DESIGN.md §10, issue 6).
+"""`preflight vault init|unlock|add|list|reveal` (docs/architecture.md §10, issue 6).
 
 Secrets never come from arguments (they would sit in the shell history and in `ps`): the
 master password comes from `PREFLIGHT_VAULT_PASSWORD`, a key remembered in a trusted OS keyring,

@@ -1,4 +1,4 @@
-"""Effective settings of a site or device, each with its provenance (DESIGN.md §2).
+"""Effective settings of a site or device, each with its provenance (docs/rules.md).
 
 Resolution per policy type: device override → site package's policy of that type → default
 package's policy of that type → none. The result has the shape of the Asio API's

@@ -14,7 +14,7 @@ from app.domain.settings import Settings, SettingValue
 
 
 def new_id() -> str:
-    """Ids are made by the client so work done offline can sync later (DESIGN.md §3)."""
+    """Ids are made by the client so work done offline can sync later (docs/architecture.md §3)."""
     return str(uuid.uuid4())
 
 

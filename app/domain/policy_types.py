@@ -1,4 +1,4 @@
-"""The policy types of DESIGN.md §2 (seeds 000, 001, 002, 004): their settings and rules.
+"""The policy types of docs/rules.md (seeds 000, 001, 002, 004): their settings and rules.
 
 Type ids and setting keys are a contract (CLI `--set`, sync payloads, effective settings).
 """

@@ -19,7 +19,7 @@ Reading — `read_sheet(path, *, sheet_name=None, encoding=None, delimiter=None,
 
 Validating — `validate_rows(sheet, existing_keys=frozenset(), *, chunk_rows, progress,
     cancelled)` → `Report(rows, valid_rows, issues)`; `report.to_dict()` / `to_json()` is exactly
-    the `profiles validate --json` shape (DESIGN.md §10). For progress and Cancel drive
+    the `profiles validate --json` shape (docs/architecture.md §10). For progress and Cancel drive
     `Validation(sheet, keys)` yourself: `while run.step(5000): …; run.report()`.
     `validate_values({field: text})` checks one profile (add/edit form). Each `Issue(row,
     column, severity, code, message, fix)` has a stable code (`CODES`); `fix` is the proposed

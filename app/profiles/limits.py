@@ -1,4 +1,5 @@
-"""Limits every reader enforces before or while it reads (DESIGN.md §4: refuse, never choke)."""
+"""Limits every reader enforces before or while it reads (docs/architecture.md §4: refuse, never
+choke)."""
 
 from __future__ import annotations
 

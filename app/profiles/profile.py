@@ -65,9 +65,9 @@ def _digits(text: str) -> str:
 
 def profile_key(first_name: str, last_name: str, email: str,
                 phones: Sequence[str]) -> ProfileKey:
-    """What makes two profiles the same person (DESIGN.md §4, issue 5): the email, compared
-    without case; without an email, the name (without case or extra spaces) and the first phone
-    number given (mobile, else office, else home; digits only)."""
+    """What makes two profiles the same person (docs/architecture.md §4, issue 5): the email,
+    compared without case; without an email, the name (without case or extra spaces) and the first
+    phone number given (mobile, else office, else home; digits only)."""
     address = email.strip()
     if address:
         return ("email", address.casefold())

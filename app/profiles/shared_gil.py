@@ -3,8 +3,8 @@
 Python switches threads only between bytecodes: one long C call keeps every other thread out
 for as long as it runs. `list.sort` compares in C, so sorting 100k profiles by name held the
 GIL for ~130 ms in one piece, and the window froze that long while a site loaded in the
-background (DESIGN.md §5: the GUI thread never blocks on bulk work). `sorted_in_runs` sorts
-short runs and merges them in Python, which gives the GIL up every few milliseconds.
+background (docs/architecture.md §5: the GUI thread never blocks on bulk work). `sorted_in_runs`
+sorts short runs and merges them in Python, which gives the GIL up every few milliseconds.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The client-profile spreadsheet template (DESIGN.md §4, seed 004): columns, field ids, headers.
+"""The client-profile spreadsheet template (docs/architecture.md §4, seed 004): columns, field ids,
+headers.
 
 The template's columns, in order, are a contract: export writes them, import recognises them (and
 common aliases), and every validation finding names its column by the template name.

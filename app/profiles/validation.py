@@ -1,4 +1,4 @@
-"""Validation of client-profile rows: every rule of seed 004 and DESIGN.md §4.
+"""Validation of client-profile rows: every rule of seed 004 and docs/architecture.md §4.
 
     report = validate_rows(sheet, existing_keys)          # all at once
     run = Validation(sheet, existing_keys)                # or in steps, for progress and Cancel
@@ -103,7 +103,7 @@ class Issue:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """The result of validating a sheet: `profiles validate --json` (DESIGN.md §10)."""
+    """The result of validating a sheet: `profiles validate --json` (docs/architecture.md §10)."""
 
     rows: int
     valid_rows: int

@@ -1,7 +1,7 @@
 """What Help → About and bug reports show: the versions Preflight runs with.
 
 The front end gets them here, as a plain dataclass, rather than asking the database layer
-itself (the UI never imports storage, DESIGN.md §1).
+itself (the UI never imports storage, docs/architecture.md §1).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Objects are named by id or by exact name (DESIGN.md §10)."""
+"""Objects are named by id or by exact name (docs/architecture.md §10)."""
 
 from __future__ import annotations
 

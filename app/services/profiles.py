@@ -5,9 +5,9 @@ validate, import and export spreadsheets. Reading, validating and writing files 
     ws.profiles.import_sheet("Main Office", read_sheet(path), skip_invalid=True,
                              rejects=Path("rejects.csv"))
 
-Import (DESIGN.md §4): the sheet is validated against the site's existing profiles; a profile
-that matches one by `profile_key` (email, else name + first phone) updates it, an identical one
-is left alone ("unchanged": no outbox or audit row). With any error and without `skip_invalid`
+Import (docs/architecture.md §4): the sheet is validated against the site's existing profiles; a
+profile that matches one by `profile_key` (email, else name + first phone) updates it, an identical
+one is left alone ("unchanged": no outbox or audit row). With any error and without `skip_invalid`
 the import is refused (`ImportRefused`, carrying the report) and nothing is written. With
 `skip_invalid` only rows without errors are imported and the others go to the rejects file.
 Warnings never block. Everything lands in one transaction: all accepted rows with their outbox
@@ -20,9 +20,9 @@ checked between them too; it rolls back) and writes the rejects file before it c
 Overlapping the SQLite writes with validation on a second thread was measured and dropped: the
 GIL hand-offs around each sqlite3 step cost what the overlap saved.
 
-Undo (DESIGN.md §3: a new change, not a rewrite of history): an import writes an outbox row per
-profile without a payload (the push sends the profile as it is then) and one audit row for the
-whole batch — the file and its SHA-256, the created ids, the updated profiles as they were
+Undo (docs/architecture.md §3: a new change, not a rewrite of history): an import writes an outbox
+row per profile without a payload (the push sends the profile as it is then) and one audit row for
+the whole batch — the file and its SHA-256, the created ids, the updated profiles as they were
 before. A real import's result carries `changes` — the created ids and the updated profiles as
 they were before (the lists the import built anyway), the one `updated_at` it gave every row,
 its audit row and `hash()` digests of the values it wrote; no copy of the imported rows is

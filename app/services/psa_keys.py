@@ -1,5 +1,5 @@
 """The API key pair of a PSA Integration policy, kept in the workspace's vault (seed 002,
-DESIGN.md §2 and §6).
+docs/rules.md and §6).
 
 Each policy's pair is two application secrets of the vault, named by
 `app.domain.helpdesk.psa.psa_key_secret_name` (`psa:<policy id>:public_key`,

@@ -1,4 +1,4 @@
-"""The vault's use cases over a workspace: `workspace.vault` (issue 6, DESIGN.md §6).
+"""The vault's use cases over a workspace: `workspace.vault` (issue 6, docs/architecture.md §6).
 
 For front ends (the GUI calls exactly these; the CLI too):
 
@@ -636,7 +636,8 @@ class VaultService:
             return _view(row)
 
     def delete(self, item: str) -> ItemView:
-        """Tombstone an item (its ciphertexts stay until the server knows; DESIGN.md §3)."""
+        """Tombstone an item (its ciphertexts stay until the server knows; docs/architecture.md
+        §3)."""
         self._require_key("delete an item")
         with self.db.write() as s:
             row = self._find(s, item)
@@ -836,7 +837,8 @@ class VaultService:
         return len(rows)
 
     def _insert(self, s: Session, rows: builtins.list[dict[str, Any]], action: str) -> None:
-        """Bulk insert with Core executemany (DESIGN.md §3), outbox and audit rows included."""
+        """Bulk insert with Core executemany (docs/architecture.md §3), outbox and audit rows
+        included."""
         if not rows:
             return
         s.connection().execute(insert(ITEMS), rows)

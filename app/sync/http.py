@@ -1,4 +1,5 @@
-"""The reference server's transport over one shared `httpx.AsyncClient` (DESIGN.md §5, §8).
+"""The reference server's transport over one shared `httpx.AsyncClient` (docs/architecture.md §5,
+§8).
 
 One token is reused until shortly before it expires (or a 401 says it is gone); every request
 carries a fresh `X-Request-ID`; every failure goes through the one `RetryPolicy`.

@@ -1,8 +1,8 @@
 """The workspace side of sync: the outbox as a plan of ops, remote changes applied to the cache
 tables, conflicts kept, counts. Blocking SQLite work; the engine runs it in a worker thread.
 
-Remote rows are written with SQLAlchemy Core executemany (DESIGN.md §3) and never write outbox
-or audit rows: they are the server's changes, not the user's.
+Remote rows are written with SQLAlchemy Core executemany (docs/architecture.md §3) and never write
+outbox or audit rows: they are the server's changes, not the user's.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The one retry policy of the sync client: full-jitter exponential backoff (AWS "Exponential
 Backoff and Jitter") on timeouts, connection errors, 429/423 (honouring `Retry-After`), 409 (the
 same Idempotency-Key still in flight) and 5xx. httpx's own `retries=` covers failed connects only,
-without jitter (DESIGN.md §8), so it is not used."""
+without jitter (docs/architecture.md §8), so it is not used."""
 
 from __future__ import annotations
 

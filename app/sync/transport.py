@@ -1,5 +1,6 @@
 """What the sync engine needs from a backend, as one interface: the reference server speaks it
-over HTTP (`HttpTransport`); a real Asio adapter can implement it later (DESIGN.md §8)."""
+over HTTP (`HttpTransport`); a real Asio adapter can implement it later (docs/architecture.md
+§8)."""
 
 from __future__ import annotations
 

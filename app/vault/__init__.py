@@ -1,4 +1,5 @@
-"""The encrypted credential vault's core (issue 6, DESIGN.md §6): pure Python, no Qt, no storage.
+"""The encrypted credential vault's core (issue 6, docs/architecture.md §6): pure Python, no Qt, no
+storage.
 
 - `crypto`: the record format (FORMAT.md), AES-256-GCM field encryption with associated data
   binding workspace + record + field, the Argon2id key wrap with stored, upgradable parameters.

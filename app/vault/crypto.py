@@ -34,7 +34,7 @@ VAULT_KEY = "vault-key"
 KEY_CHECK = "key-check"
 EXPORT = "export"
 
-# Argon2id as DESIGN.md §6 (the Bitwarden defaults): 64 MiB, 3 iterations, 4 lanes.
+# Argon2id as docs/architecture.md §6 (the Bitwarden defaults): 64 MiB, 3 iterations, 4 lanes.
 DEFAULT_MEMORY_KIB = 64 * 1024
 DEFAULT_TIME_COST = 3
 DEFAULT_PARALLELISM = 4

@@ -81,7 +81,7 @@ class ItemView:
         return KINDS.get(self.kind, "Application secret")
 
     @property
-    def name(self) -> str:  # `list --json` objects have `id` and `name` (DESIGN.md §10)
+    def name(self) -> str:  # `list --json` objects have `id` and `name` (docs/architecture.md §10)
         return self.title
 
     def secret_fields(self) -> list[str]:

@@ -1,8 +1,8 @@
 """'Remember on this device': the vault key in the OS keyring, and only in a trusted one.
 
 `keyring` picks a backend by priority; on a headless Linux it is `fail.Keyring`, and with
-`keyrings.alt` installed it silently becomes a plaintext file (DESIGN.md §6). So a backend is
-used only when its class is on the allow-list: Windows Credential Locker, macOS Keychain,
+`keyrings.alt` installed it silently becomes a plaintext file (docs/architecture.md §6). So a
+backend is used only when its class is on the allow-list: Windows Credential Locker, macOS Keychain,
 Secret Service / libsecret, KWallet, plus names the caller adds explicitly (`extra_trusted`, or
 the `PREFLIGHT_TRUSTED_KEYRINGS` variable: comma-separated `module.Class` names). Anything else
 — fail, null, keyrings.alt, unknown third-party backends — means "no secure keyring on this

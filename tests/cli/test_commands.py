@@ -1,4 +1,5 @@
-"""The company, policy, package, site and device commands of DESIGN.md §10, with --json."""
+"""The company, policy, package, site and device commands of docs/architecture.md §10, with
+--json."""
 
 from __future__ import annotations
 

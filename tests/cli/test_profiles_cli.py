@@ -1,5 +1,6 @@
-"""`preflight profiles validate|import|export` run as a user runs them (DESIGN.md §10, issue 5):
-exit codes, the JSON shapes, human output, and every bad input leaving the workspace as it was.
+"""`preflight profiles validate|import|export` run as a user runs them (docs/architecture.md §10,
+issue 5): exit codes, the JSON shapes, human output, and every bad input leaving the workspace as
+it was.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The policy types of DESIGN.md §2 and their rules: windows, RMM/NOC, NOC access level, Remote
+"""The policy types of docs/rules.md and their rules: windows, RMM/NOC, NOC access level, Remote
 Access defaults, unknown keys and types, and the setting keys that are a contract."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Scheduled windows (`HH:MM-HH:MM`, may cross midnight, `24:00` as an end) and the parsing of
-typed setting values: booleans in six words, whole numbers, choices (DESIGN.md §2)."""
+typed setting values: booleans in six words, whole numbers, choices (docs/rules.md)."""
 
 from __future__ import annotations
 

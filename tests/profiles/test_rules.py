@@ -1,5 +1,5 @@
-"""One generated file per rule of seed 004 / DESIGN.md §4, with the exact findings expected:
-row (header = 1), template column, severity, code and proposed fix."""
+"""One generated file per rule of seed 004 / docs/architecture.md §4, with the exact findings
+expected: row (header = 1), template column, severity, code and proposed fix."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The validation API: the JSON report of DESIGN.md §10, steps with progress and Cancel,
+"""The validation API: the JSON report of docs/architecture.md §10, steps with progress and Cancel,
 one-profile checks, and properties of the validators."""
 
 from __future__ import annotations

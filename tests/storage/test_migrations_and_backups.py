@@ -1,6 +1,6 @@
-"""Alembic migrations configured in code (DESIGN.md §3): an empty file gets the head schema, the
-models match the head, every revision goes down to base and up again, and a workspace that
-needs migrating is first backed up with SQLite's backup API."""
+"""Alembic migrations configured in code (docs/architecture.md §3): an empty file gets the head
+schema, the models match the head, every revision goes down to base and up again, and a workspace
+that needs migrating is first backed up with SQLite's backup API."""
 
 from __future__ import annotations
 

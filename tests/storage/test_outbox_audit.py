@@ -1,6 +1,6 @@
 """Every user change writes, in its own transaction, one outbox row and one audit row per changed
-entity (DESIGN.md §3); a change that fails halfway leaves nothing at all. Counted with sqlite3
-straight on the file, not through our code."""
+entity (docs/architecture.md §3); a change that fails halfway leaves nothing at all. Counted with
+sqlite3 straight on the file, not through our code."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The workspace file (DESIGN.md §3): created 0600, WAL + foreign keys + synchronous FULL, and
-every file that is not a usable workspace refused with a clear WorkspaceError, untouched."""
+"""The workspace file (docs/architecture.md §3): created 0600, WAL + foreign keys + synchronous
+FULL, and every file that is not a usable workspace refused with a clear WorkspaceError,
+untouched."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Shared pieces of the sync GUI tests (no tests here): the real server on 127.0.0.1
 (tests.server.live), the real main window over a sample workspace set up to sync with it, a
-qasync loop to drive async scenarios in (DESIGN.md §5: `qtbot.waitUntil` spins a loop where
-asyncio is not running), and scripted questions."""
+qasync loop to drive async scenarios in (docs/architecture.md §5: `qtbot.waitUntil` spins a loop
+where asyncio is not running), and scripted questions."""
 
 from __future__ import annotations
 

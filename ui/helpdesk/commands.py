@@ -1,5 +1,5 @@
-"""Saving a Help Desk form, undoably: undo saves the value the form had before (DESIGN.md §3:
-undo is a new change, not a rewrite of history)."""
+"""Saving a Help Desk form, undoably: undo saves the value the form had before
+(docs/architecture.md §3: undo is a new change, not a rewrite of history)."""
 
 from __future__ import annotations
 

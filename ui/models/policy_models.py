@@ -1,4 +1,5 @@
-"""Qt item models of the Policies and Packages pages, fed plain service views (DESIGN.md §5).
+"""Qt item models of the Policies and Packages pages, fed plain service views (docs/architecture.md
+§5).
 
 - `PolicyTableModel`: the Policies page's table (name, type, category, used in packages).
 - `PolicySourceModel`: the Package Builder's Policy List, grouped by type; a drag source whose

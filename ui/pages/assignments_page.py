@@ -4,9 +4,9 @@ Check sites in the table (filter by company, search by name), then Assign Packag
 Assignment…: a preview lists the sites that change and the package each one loses, and only
 its button writes. The write runs off the GUI thread; the table reloads afterwards and the
 change is one undoable command. Filtering is plain Python over the loaded rows plus a model
-reset (no proxy model): it stays quick with thousands of sites (DESIGN.md §5). The loaded rows
-are kept in the table's sort order with their search text folded once, so a keystroke filters
-5,000 sites without sorting or case-folding any of them again.
+reset (no proxy model): it stays quick with thousands of sites (docs/architecture.md §5). The
+loaded rows are kept in the table's sort order with their search text folded once, so a keystroke
+filters 5,000 sites without sorting or case-folding any of them again.
 """
 
 from __future__ import annotations

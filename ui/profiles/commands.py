@@ -1,8 +1,8 @@
 """Undo commands of the Client Profiles tab, on the window's shared QUndoStack.
 
 Each change is made through the ProfileService before its command is pushed (so the first
-`redo` does nothing); undo and redo are new changes through the service (DESIGN.md §3), queued
-on the tab's `SerialQueue`. Deleting keeps a tombstone, so undoing a delete restores the same
+`redo` does nothing); undo and redo are new changes through the service (docs/architecture.md §3),
+queued on the tab's `SerialQueue`. Deleting keeps a tombstone, so undoing a delete restores the same
 profile (same id); undoing an add deletes it again.
 
 An import is one command ("Import N profiles from FILE"): undo tombstones what it created and

@@ -3,7 +3,7 @@ finding of the last validation on its cell (background colour and tooltip).
 
 Rows are the sheet's own `Row` objects: editing a cell changes the value the import will use
 (and clears its "numeric cell" and "formula" marks: it is typed text now). "Errors only" keeps
-the rows with at least one error, filtered in Python with a model reset (DESIGN.md §5).
+the rows with at least one error, filtered in Python with a model reset (docs/architecture.md §5).
 A finding whose column is not in the file (say "no phone number at all" in a file without a
 Mobile Phone column) is shown on the row's header.
 """

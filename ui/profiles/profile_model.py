@@ -1,8 +1,8 @@
 """The client profiles of one site as a table (house style: `set_rows`, raw sort values).
 
 Rows are the service's `ProfileRecord`s. The tab filters in Python and feeds the survivors
-with `set_rows` (DESIGN.md §5: a proxy model is ~10× slower at 100k rows); `haystacks` builds
-the lower-cased search text of every record once per load, so a keystroke costs one substring
+with `set_rows` (docs/architecture.md §5: a proxy model is ~10× slower at 100k rows); `haystacks`
+builds the lower-cased search text of every record once per load, so a keystroke costs one substring
 test per row.
 """
 

@@ -3,8 +3,8 @@
 on that stack too, wherever the wizard was opened from) and Export… (XLSX or CSV).
 
 The table is filtered in Python (one substring test per profile on text lower-cased once per
-load) and fed with `set_rows` (DESIGN.md §5). Service calls run off the GUI thread; writes and
-their undo/redo go through one `SerialQueue`, in order.
+load) and fed with `set_rows` (docs/architecture.md §5). Service calls run off the GUI thread;
+writes and their undo/redo go through one `SerialQueue`, in order.
 """
 
 from __future__ import annotations

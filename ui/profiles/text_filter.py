@@ -1,4 +1,4 @@
-"""Filter records by a substring of their search text, in Python (DESIGN.md §5).
+"""Filter records by a substring of their search text, in Python (docs/architecture.md §5).
 
 Typing narrows: when the new text contains the previous one, only the previous matches are
 searched again, so every keystroke after the first scans fewer rows. Order is kept.

@@ -2,9 +2,9 @@
 
 The copy carries `x-kde-passwordManagerHint: secret` (Klipper and other managers skip it) and,
 on Windows, the formats that keep it out of clipboard monitors, the Win+V history and the cloud
-clipboard (DESIGN.md §6). After the delay (10 s) and on quit the clipboard is cleared, but only
-when it still holds our copy: something the user copied meanwhile is left alone. What is kept
-to recognise our copy is a keyed hash of it, not the secret.
+clipboard (docs/architecture.md §6). After the delay (10 s) and on quit the clipboard is cleared,
+but only when it still holds our copy: something the user copied meanwhile is left alone. What is
+kept to recognise our copy is a keyed hash of it, not the secret.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 modules load there, not at start-up). The service tells its listeners on the thread that
 locked or unlocked; the session re-emits that as `state_changed(str)` on the GUI thread.
 
-Idle lock (DESIGN.md §6): a QTimer calls `check_idle()`; user input anywhere in the
+Idle lock (docs/architecture.md §6): a QTimer calls `check_idle()`; user input anywhere in the
 application (key, mouse button, wheel) calls `touch()`, at most once a second. The timeout is
 the Preferences value (QSettings, minutes), read again on each tick so a change applies at once.
 """

@@ -1,5 +1,5 @@
 """The "API Keys (stored in the vault)" box of the policy editor, for PSA Integration policies
-(seed 002: the PSA API public/private key pair; DESIGN.md §6: secrets live in the vault).
+(seed 002: the PSA API public/private key pair; docs/architecture.md §6: secrets live in the vault).
 
 The keys are not policy settings: they never go into the policy's settings, its outbox rows or
 its exports. The box stores them as two application secrets of the workspace's vault through

@@ -1,4 +1,4 @@
-"""Help Desk site setup and go-live readiness (issue 8; seeds 002 and 004; DESIGN.md §2, §7).
+"""Help Desk site setup and go-live readiness (issue 8; seeds 002 and 004; docs/rules.md, §7).
 
 Pure domain: frozen dataclasses and functions, no Qt, no storage. Every check returns
 `Finding(section, field, severity, code, message, fix)` (codes in `CODES`).

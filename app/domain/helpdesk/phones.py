@@ -2,7 +2,7 @@
 
 One number at a time, so `phonenumbers.parse` + `is_valid_number` directly (~30 µs); the fast
 replay of `app.profiles.phones` is for 100k-row imports, and the domain imports nothing of ours
-outside `app.domain` (DESIGN.md §1), so it is not reused here.
+outside `app.domain` (docs/architecture.md §1), so it is not reused here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The per-site go-live checklist of DESIGN.md §7, computed from plain inputs.
+"""The per-site go-live checklist of docs/rules.md, computed from plain inputs.
 
 `readiness(SiteReadinessInput) -> Checklist`: one `CheckItem` per check, in `CHECKS` order, each
 pass / warning / fail with a sentence saying why and what to do, the link of the place that

@@ -1,4 +1,4 @@
-"""The go-live checklist (DESIGN.md §7): each item passes on a complete site and fails when
+"""The go-live checklist (docs/rules.md): each item passes on a complete site and fails when
 its one thing is broken."""
 
 from __future__ import annotations
