@@ -9,13 +9,12 @@ prints the plan and sends only reads.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.cli.output import Output, table
+from app.cli.secrets import client_secret
 from app.domain.errors import RuleViolation
 
 if TYPE_CHECKING:
@@ -46,12 +45,7 @@ def register(asio: Factory) -> None:
 
 
 def _secret() -> str:
-    secret = os.environ.get(SECRET_ENV)
-    if secret:
-        return secret
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().strip()
-    return getpass.getpass("Asio client secret: ")
+    return client_secret(SECRET_ENV, "Asio client secret: ")
 
 
 def run(args: argparse.Namespace, out: Output) -> int:

@@ -11,7 +11,6 @@ server: the reference backend, loaded only when asked for (app never imports ser
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import importlib.util
 import os
@@ -20,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.cli.output import Output, table
+from app.cli.secrets import client_secret
 from app.domain.errors import PreflightError, RuleViolation
 
 COMMANDS = ("sync", "server")
@@ -103,12 +103,7 @@ def _server(args: argparse.Namespace, out: Output) -> int:
 
 
 def _secret() -> str:
-    secret = os.environ.get(SECRET_ENV)
-    if secret:
-        return secret
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().strip()
-    return getpass.getpass("client secret: ")
+    return client_secret(SECRET_ENV, "client secret: ")
 
 
 def _sync(args: argparse.Namespace, out: Output) -> int:
