@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
 
 from app.profiles.profile import Profile
 from app.services.workspace import Workspace
@@ -63,6 +64,13 @@ def _click(qtbot: Any, dialog: AsioDialog, button: Any) -> Any:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: background.pending() == 0)
     return signal.args[0]
+
+
+def _fits(view: QTableView, text: str) -> bool:
+    """Some column of `view` is wide enough to show `text` whole (not wrapped or elided)."""
+    header = view.horizontalHeader()
+    wanted = view.fontMetrics().horizontalAdvance(text)
+    return any(header.sectionSize(c) > wanted for c in range(header.count() - 1))
 
 
 def _info_values(ws: Workspace) -> list[str]:
@@ -269,4 +277,6 @@ def test_the_site_shows_its_connectwise_drift(qtbot: Any, window: Any, fake: Fak
     assert settings["communicator · news_feeds"] == (device.name, "false")
     assert tab.summary.text().endswith("where the platform applies something other than what "
                                        "we planned.")
+    assert _fits(tab.table, "Platform applies")  # the columns fit what they show
+    assert _fits(tab.table, "communicator · news_feeds")
     assert fake.invalid == []

@@ -14,7 +14,7 @@ from ui.pages.registry import PAGE_NAMES
 
 @pytest.mark.usefixtures("qapp", "sample_workspace")
 @pytest.mark.parametrize("page", ["readiness", "site-readiness", "golive", "basic-info",
-                                  "notification-rules"])
+                                  "notification-rules", "connectwise-drift"])
 def test_screenshot(tmp_path: Path, workspace_path: Path, page: str) -> None:
     shot = tmp_path / f"{page}.png"
     assert run(workspace_path, screenshot=shot, page=page) == 0

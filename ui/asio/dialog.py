@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.asio.client import REGIONS, resolve_base_url
 from app.asio.errors import AsioError
+from ui.asio.columns import keep_fitted
 from ui.asio.controller import (
     DONE,
     PLAN,
@@ -72,6 +73,7 @@ def _table(model: Any, name: str) -> QTableView:
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    keep_fitted(view)
     return view
 
 

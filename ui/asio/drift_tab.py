@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.asio.service import AsioService
+from ui.asio.columns import keep_fitted
 from ui.asio.models import DriftModel, DriftRow
 from ui.background import run_blocking
 
@@ -37,6 +38,7 @@ class DriftTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("ConnectWise drift of the site")
+        keep_fitted(self.table, rows=True)  # a site's drift: rows grow to fit
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)

@@ -64,8 +64,8 @@ def _show(value: Any) -> str:
 
 class DriftModel(RowTableModel):
     COL_DEVICE, COL_SETTING, COL_PLANNED, COL_APPLIED, COL_SOURCE = range(5)
-    HEADERS: ClassVar[tuple[str, ...]] = ("Device", "Setting", "Planned here",
-                                          "Applied by the platform", "From (platform)")
+    HEADERS: ClassVar[tuple[str, ...]] = ("Device", "Setting", "Planned",
+                                          "Platform applies", "From (platform)")
 
     def display(self, row: DriftRow, column: int) -> str:
         return (row.device, row.setting, row.planned, row.applied, row.source)[column]

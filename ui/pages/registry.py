@@ -62,6 +62,7 @@ VIEWS: dict[str, tuple[str, str | None, str]] = {
     "references": ("companies", "Client Info", "References"),
     "site-readiness": ("companies", None, "Readiness"),
     "passwords": ("companies", None, "Passwords"),  # issue 6: the site's vault
+    "connectwise-drift": ("companies", None, "ConnectWise Drift"),  # issue 16: as last pulled
 }
 PAGE_NAMES = tuple(p.name for p in PAGES) + tuple(VIEWS)
 DEFAULT_PAGE = "companies"
