@@ -115,6 +115,9 @@ def test_a_filled_site_is_ready(sample_workspace: Workspace) -> None:
 
 def test_readiness_sees_profiles_vault_and_devices(sample_workspace: Workspace) -> None:
     ws = sample_workspace
+    # without the sample's automatic credentials, only stored passwords count
+    ws.policies.update("RMM with NOC", texts=["auto_credentials_servers=off",
+                                              "auto_credentials_desktops=off"])
     checklist = ws.helpdesk.readiness(SITE, today=TODAY)
     assert checklist.item("agent-deployed").status is Status.PASS
     assert checklist.item("client-profiles").status is Status.FAIL
@@ -169,11 +172,11 @@ def test_overview_and_report(sample_workspace: Workspace) -> None:
     assert "Ready for go-live" in html
 
 
-def test_the_sample_site_has_a_mostly_complete_setup(sample_workspace: Workspace) -> None:
+def test_the_sample_tells_the_truth_both_ways(sample_workspace: Workspace) -> None:
     """The sample's Northside Clinic (README's site-tab screenshots): every section saved
     through the service without an error finding, approvers among the site's profiles, a file
-    on a reference, and a checklist with two realistic warnings and the server credentials
-    (no vault in a new workspace) still to do."""
+    on a reference, and a checklist that is ready with two realistic warnings. Main Office,
+    whose package has the PSA policy, fails for a seed's must (no API key pair stored)."""
     ws = sample_workspace
     site = "Northside Clinic"
     setup_ = ws.helpdesk.setup(site)
@@ -198,17 +201,21 @@ def test_the_sample_site_has_a_mostly_complete_setup(sample_workspace: Workspace
     assert b"WS-NORTHSIDE-09" in data
 
     checklist = ws.helpdesk.readiness(site)
-    # The PSA policy's API key pair is not in the vault (a new workspace has none): the
-    # connection details fail (seed 002: "Input the ConnectWise PSA URL and the API keys").
+    assert checklist.ready
     assert {i.id: i.status for i in checklist.items if i.status is not Status.PASS} == {
-        "credentials": Status.FAIL, "network-info": Status.WARNING,
-        "psa-integration": Status.WARNING, "psa-connection": Status.FAIL}
-    assert [f.code for f in checklist.item("psa-connection").findings] == [
-        "psa.api_keys_missing"]
-    assert "servers" in checklist.item("credentials").why  # desktops are automatic
+        "network-info": Status.WARNING, "psa-integration": Status.WARNING}
     assert {f.code for f in checklist.item("network-info").findings} == {
         "network.credentials_missing"}
-    assert [f.code for f in checklist.item("psa-integration").findings] == [
+    assert "No PSA Integration policy" in checklist.item("psa-integration").why
+
+    # The PSA policy's API key pair is not in the vault (a new workspace has none): the
+    # connection details fail (seed 002: "Input the ConnectWise PSA URL and the API keys").
+    main_office = ws.helpdesk.readiness("Main Office")
+    assert not main_office.ready
+    assert [f.code for f in main_office.item("psa-connection").findings] == [
+        "psa.api_keys_missing"]
+    assert main_office.item("psa-connection").status is Status.FAIL
+    assert [f.code for f in main_office.item("psa-integration").findings] == [
         "psa.communicator_sync_on"]
 
 

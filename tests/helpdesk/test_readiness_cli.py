@@ -51,11 +51,12 @@ def test_site_readiness_text_and_report(sample_path: Path, tmp_path: Path) -> No
 
 def test_overview_of_every_site(sample_path: Path) -> None:
     data = ok_json(sample_path, "site", "readiness")
-    assert data["ready"] == 0
-    assert data["blocked"] == 8
+    assert data["ready"] == 1  # Northside Clinic: the sample shows a ready site too
+    assert data["blocked"] == 7
     assert "client-profiles" in data["blocked_by"]
+    assert "psa-connection" in data["blocked_by"]  # seed 002's must, at Main Office
     result = run_cli(sample_path, "site", "readiness")
-    assert "0 of 8 site(s) ready for go-live" in result.stdout
+    assert "1 of 8 site(s) ready for go-live" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -281,7 +281,7 @@ def test_sample_hierarchy(sample_workspace: Workspace) -> None:
     assert len(sites) == 8
     assert sum(x.device_count for x in sites) == 40
     assert {x.name: x.package for x in sites if x.package} == {
-        "Main Office": "Help Desk Ready", "Northside Clinic": "Help Desk Ready",
+        "Main Office": "Help Desk Ready", "Northside Clinic": "Help Desk Essentials",
         "Headquarters": "Managed Servers", "Warehouse East": "Managed Servers",
         "Downtown": "Help Desk Ready"}
     assert sample_workspace.is_empty() is False

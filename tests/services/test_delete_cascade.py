@@ -138,7 +138,7 @@ def test_undo_of_a_site_of_a_deleted_company_is_refused(ws: Workspace) -> None:
 def test_a_restored_site_whose_package_was_deleted_inherits_the_default(
         ws: Workspace) -> None:
     gone = ws.sites.delete(SITE)
-    ws.packages.delete("Help Desk Ready", force=True)
+    ws.packages.delete("Help Desk Essentials", force=True)
     assert ws.sites.restore(gone).package is None
 
 

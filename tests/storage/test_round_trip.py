@@ -143,7 +143,7 @@ def test_sample_workspace_round_trip(workspace_path: Path) -> None:
     assert len(before["companies"]) == 3
     assert len(before["sites"]) == 8
     assert len(before["devices"]) == 40
-    assert len(before["packages"]) == 3
+    assert len(before["packages"]) == 4
     assert [p.name for p in before["packages"] if p.is_default] == ["Baseline"]
     assert len(before["overrides"]) == 3
 

@@ -82,8 +82,12 @@ def test_done_today_moves_the_step_and_undo_brings_it_back(qtbot, window: MainWi
 
 
 def test_a_step_out_of_order_is_refused_in_the_notice(qtbot, window: MainWindow) -> None:
+    ws = window.workspace
+    assert ws is not None
+    # The sample's Northside Clinic is ready; without automatic server credentials it fails.
+    ws.policies.update("RMM with NOC", texts=["auto_credentials_servers=off"])
     tab, timeline = timeline_of(qtbot, window, "Northside Clinic")
-    assert first_row(timeline) == "support-access"  # the sample's credentials still fail
+    assert first_row(timeline) == "support-access"
     click(qtbot, timeline, "done:internal-review")
     before = window.undo_stack.count()
     qtbot.mouseClick(timeline.buttons["approval-requested"], Qt.MouseButton.LeftButton)
@@ -91,8 +95,6 @@ def test_a_step_out_of_order_is_refused_in_the_notice(qtbot, window: MainWindow)
     assert "Cannot request go-live approval" in timeline.notice.text()
     assert "credentials" in timeline.notice.text()
     assert window.undo_stack.count() == before  # nothing recorded, nothing to undo
-    ws = window.workspace
-    assert ws is not None
     journey = ws.golive.journey("Northside Clinic")
     assert journey.step("approval-requested").status is StepStatus.OPEN
     assert tab.checklist is not None
@@ -111,8 +113,8 @@ def test_the_partner_view_shows_every_site_and_opens_one(qtbot, window: MainWind
     sites = [page.model.row_at(r).journey.site_name for r in range(8)]
     row = sites.index("Northside Clinic")
     model = page.model
-    assert model.index(row, model.COL_PROGRESS).data() == "8 of 15"
-    assert model.index(row, model.COL_NEXT).data() == "Support access (credentials)"
+    assert model.index(row, model.COL_PROGRESS).data() == "9 of 15"
+    assert model.index(row, model.COL_NEXT).data() == "Internal review of the setup"
     assert model.index(row, model.COL_OVERDUE).data() == "—"
     other = sites.index("Lab")
     assert model.index(other, model.COL_NEXT).data() == "Kickoff call with the client"

@@ -110,7 +110,7 @@ def test_overview_lists_blocked_sites_and_opens_one(qtbot, window: MainWindow,
     assert isinstance(page, ReadinessPage)
     qtmodeltester.check(page.model)
     assert page.model.rowCount() == 8
-    assert page.summary.text().startswith("0 of 8 site(s) ready for go-live")
+    assert page.summary.text().startswith("1 of 8 site(s) ready for go-live")
     assert "What blocks the others" in page.blocked_by.text()
     sites = [page.model.row_at(r).site_name for r in range(8)]
     row = sites.index("Downtown")
@@ -138,8 +138,8 @@ def test_a_ready_site(qtbot, window: MainWindow) -> None:
     wait_idle(qtbot)
     page = window.pages["readiness"]
     assert isinstance(page, ReadinessPage)
-    assert page.summary.text().startswith("1 of 8 site(s) ready for go-live; 7 blocked")
-    first = page.model.row_at(0)  # sorted by go-live: the ready site first
+    assert page.summary.text().startswith("2 of 8 site(s) ready for go-live; 6 blocked")
+    first = page.model.row_at(0)  # sorted by go-live: the ready sites first (with Northside)
     assert first.site_name == "Main Office"
     assert page.model.index(0, page.model.COL_STATUS).data() == "Ready"
     assert page.model.index(0, page.model.COL_BLOCKERS).data() == "—"

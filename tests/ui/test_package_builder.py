@@ -375,7 +375,7 @@ def test_new_package_can_be_deleted(qtbot, page: PackagesPage,
     assert title == "Delete package"
     assert question.startswith("Delete package 'Short lived'?")
     assert [p.name for p in sample_workspace.packages.all()] == [
-        "Baseline", "Help Desk Ready", "Managed Servers"]
+        "Baseline", "Help Desk Essentials", "Help Desk Ready", "Managed Servers"]
     assert "Deleted package 'Short lived'" in page.builder.notice.text()
     assert all(p.name != "Short lived" for p in page.package_model.rows())
 

@@ -61,7 +61,7 @@ def test_list_shows_name_type_category_and_packages(page: PoliciesPage) -> None:
     row = shown_names(page).index("RMM with NOC")
     data = [model.index(row, c).data() for c in range(4)]
     assert data == ["RMM with NOC", "RMM Site Configuration", "Sites",
-                    "Help Desk Ready, Managed Servers"]
+                    "Help Desk Essentials, Help Desk Ready, Managed Servers"]
     assert page.count_label.text() == "9 policies"
 
 
