@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 import httpx  # noqa: E402
 
-from tests.server.live import free_port  # noqa: E402
+from tests.server.live import free_port, wait_until_serving  # noqa: E402
 from tests.server.postgres import Cluster, bin_dir  # noqa: E402
 
 CLIENT, SECRET, PARTNER = "load", "load-secret", "partner-load"
@@ -51,15 +51,7 @@ def serve(db_url: str, workers: int) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/openapi.json", timeout=2).raise_for_status()
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
+        wait_until_serving(url, process)
         yield url
     finally:
         process.terminate()

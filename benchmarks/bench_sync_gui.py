@@ -29,14 +29,13 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import httpx  # noqa: E402
 import qasync  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.services.workspace import Workspace  # noqa: E402
 from benchmarks.bench_sync import fill_outbox  # noqa: E402
-from tests.server.live import CLIENTS, LiveServer, free_port  # noqa: E402
+from tests.server.live import CLIENTS, LiveServer, free_port, wait_until_serving  # noqa: E402
 from ui import background  # noqa: E402
 from ui.collector import Collector  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
@@ -92,15 +91,7 @@ def server_process(folder: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/openapi.json", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.1)
+        wait_until_serving(url, process, seconds=30)
         yield url
     finally:
         process.terminate()

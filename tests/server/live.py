@@ -100,3 +100,19 @@ def sync(ws: Workspace, server: LiveServer, *, dry_run: bool = False, client: st
             await transport.aclose()
 
     return asyncio.run(go())
+
+
+def wait_until_serving(url: str, process: Any, *, seconds: float = 60) -> None:
+    """Wait for a `python -m server` subprocess at `url` to answer; RuntimeError if it stops
+    or does not answer within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(f"{url}/openapi.json", timeout=2).raise_for_status()
+            return
+        except httpx.HTTPError:
+            if process.poll() is not None:
+                raise RuntimeError("the server stopped") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start") from None
+            time.sleep(0.1)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.cli.helpers import REPO_ROOT, cli_env
-from tests.server.live import free_port
+from tests.server.live import free_port, wait_until_serving
 
 LIMIT = 40
 
@@ -31,15 +31,7 @@ def workers(db_url: str) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/openapi.json", timeout=2).raise_for_status()
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, "the server stopped"
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+        wait_until_serving(url, process)
         yield url
     finally:
         process.terminate()
