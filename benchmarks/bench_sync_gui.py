@@ -33,13 +33,13 @@ import qasync  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.services.sync import SyncSettings  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from benchmarks.bench_sync import fill_outbox  # noqa: E402
 from tests.server.live import CLIENTS, LiveServer, free_port, wait_until_serving  # noqa: E402
 from ui import background  # noqa: E402
 from ui.collector import Collector  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.sync.settings import SyncSettings, save_settings  # noqa: E402
 from ui.ui_settings import UiSettings  # noqa: E402
 
 TICK_MS = 5
@@ -161,7 +161,7 @@ def measure(changes: int, batch: int, in_process: bool, collector: bool
         fill_outbox(ws, changes, "Bench company")
         serve = server_thread if in_process else server_process
         with serve(folder) as url:
-            save_settings(ws, SyncSettings(url, "alpha"))
+            ws.sync.save_settings(SyncSettings(url, "alpha"))
             settings = UiSettings(QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat))
             window = _window(ws, settings, batch)
             owner = Collector() if collector else None

@@ -31,7 +31,7 @@ os.environ.pop("PREFLIGHT_VAULT_INSECURE_TEST_KDF", None)  # the real parameters
 from argon2.low_level import Type, hash_secret_raw  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
-from app.services.vault import VaultService  # noqa: E402
+from app.services.vault import Vault  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
 from app.vault import crypto  # noqa: E402
 from app.vault.keychain import Keychain  # noqa: E402
@@ -81,17 +81,17 @@ def make_csv(path: Path, count: int) -> None:
                              f"10.0.{i // 250}.{i % 250}", f"note {i}", kinds[i % 5]])
 
 
-def service(ws: Workspace) -> VaultService:
-    return VaultService(ws.db, keychain=Keychain(backend=object()), wrong_password_delay=0)
+def service(ws: Workspace) -> Vault:
+    return Vault(ws.db, keychain=Keychain(backend=object()), wrong_password_delay=0)
 
 
-def bench_unlock(vault: VaultService, runs: int) -> float:
+def bench_unlock(vault: Vault, runs: int) -> float:
     """Unlock beside raw Argon2id with the same parameters and salt."""
-    stored = vault.kdf_params()
+    stored = vault.session.kdf_params()
 
     def unlock() -> None:
-        vault.lock()
-        vault.unlock(PASSWORD)
+        vault.session.lock()
+        vault.session.unlock(PASSWORD)
 
     def raw_argon2() -> None:
         hash_secret_raw(PASSWORD.encode(), stored.salt, time_cost=stored.time_cost,
@@ -137,12 +137,12 @@ def bench_fields(count: int) -> None:
         median_time(raw_decrypt, 3), "AESGCM.decrypt, same AD")
 
 
-def bench_site(ws: Workspace, vault: VaultService, site: str, count: int, *, runs: int,
+def bench_site(ws: Workspace, vault: Vault, site: str, count: int, *, runs: int,
                tmp: Path) -> None:
     """A site of 1,000 items: list (no secrets), and reveal each on demand."""
     source = tmp / "small.csv"
     make_csv(source, count)
-    vault.import_csv(source, site)
+    vault.exchange.import_csv(source, site)
 
     def raw_list() -> None:
         conn = sqlite3.connect(ws.path)
@@ -150,24 +150,24 @@ def bench_site(ws: Workspace, vault: VaultService, site: str, count: int, *, run
                      "vault_items WHERE site_id = ? AND deleted_at IS NULL", (site,)).fetchall()
         conn.close()
 
-    listed = vault.list(site)
-    row(f"list {count:,} items of a site", median_time(lambda: vault.list(site), runs),
+    listed = vault.items.list(site)
+    row(f"list {count:,} items of a site", median_time(lambda: vault.items.list(site), runs),
         median_time(raw_list, runs), "sqlite3 SELECT of the same rows", "≤ 50 ms")
     row(f"reveal the password of {count:,} items",
-        median_time(lambda: [vault.reveal(v.id) for v in listed], 3), None,
+        median_time(lambda: [vault.items.reveal(v.id) for v in listed], 3), None,
         "(decrypt on demand, one query each)")
 
 
-def bench_change(vault: VaultService, items: int, runs: int, unlock_time: float) -> None:
+def bench_change(vault: Vault, items: int, runs: int, unlock_time: float) -> None:
     """Only the key is re-wrapped. In the unlocked session (the app's Change Master Password)
     one Argon2id run derives the new wrapping key; given the old password too, it is checked
     with a second run, side by side in two threads."""
     def change_unlocked() -> None:
-        vault.change_password(None, PASSWORDS[1])
+        vault.session.change_password(None, PASSWORDS[1])
         PASSWORDS.reverse()
 
     def change_with_old() -> None:
-        vault.change_password(PASSWORDS[0], PASSWORDS[1])
+        vault.session.change_password(PASSWORDS[0], PASSWORDS[1])
         PASSWORDS.reverse()
 
     row(f"change master password, unlocked ({items:,} items)",
@@ -193,7 +193,7 @@ def main() -> None:
         big = ws.sites.create("Bench", "Big").id
         small = ws.sites.create("Bench", "Small").id
         vault = service(ws)
-        vault.init(PASSWORD)
+        vault.session.init(PASSWORD)
         unlock_time = bench_unlock(vault, args.runs)
         bench_fields(args.fields)
         bench_site(ws, vault, small, args.listed, runs=args.runs, tmp=tmp)
@@ -201,7 +201,7 @@ def main() -> None:
         source = tmp / "big.csv"
         make_csv(source, args.items)
         start = time.perf_counter()
-        vault.import_csv(source, big)
+        vault.exchange.import_csv(source, big)
         row(f"import a CSV of {args.items:,} passwords", time.perf_counter() - start, None,
             "(once)")
         bench_change(vault, args.items + args.listed, args.runs, unlock_time)

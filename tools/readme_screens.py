@@ -69,13 +69,13 @@ def build_workspace(path: Path) -> None:
     ws = Workspace.open(path, create=True)
     try:
         populate_sample(ws)
-        ws.vault.init(PASSWORD)
+        ws.vault.session.init(PASSWORD)
         for title, user in (("SRV-NORTHSIDE-05 local admin", "Administrator"),
                             ("Imaging server (ClearView)", "clearview-svc"),
                             ("Backup appliance", "backup-admin")):
-            ws.vault.add(SITE, "server", title, username=user,
-                         password=f"{user}-Example-2026!")
-        ws.vault.lock()
+            ws.vault.items.add(SITE, "server", title, username=user,
+                               password=f"{user}-Example-2026!")
+        ws.vault.session.lock()
     finally:
         ws.close()
 

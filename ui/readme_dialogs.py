@@ -134,7 +134,7 @@ def main(argv: list[str]) -> int:
         await shots.delete_confirmation()
         await shots.settle()
         # the dialog keeps the client secret in the vault: unlock it first, as it asks
-        window.vault_session.service().unlock(password)
+        window.vault_session.service().session.unlock(password)
         await shots.asio_plan(url)
         return 0
 

@@ -107,7 +107,7 @@ class Tour:
 
         session = window.vault_session
         self.dialog("31-dialog-create-vault", lambda: CreateVaultDialog(session, window))
-        session.service().init(PASSWORD)
+        session.service().session.init(PASSWORD)
         session.lock()
         self.dialog("32-dialog-unlock-vault", lambda: UnlockDialog(session, window))
 

@@ -2,8 +2,9 @@
 
 sync: the server URL and client id come from `--server`/`--client-id`, else
 `PREFLIGHT_SYNC_SERVER`/`PREFLIGHT_SYNC_CLIENT_ID`, else what the workspace remembers from its
-last sync; the client secret from `PREFLIGHT_SYNC_SECRET`, else stdin / a prompt — never from
-an argument. `--dry-run` prints the plan and needs no server at all.
+last sync (`app.services.sync` decides, for the GUI too); the client secret from
+`PREFLIGHT_SYNC_SECRET`, else stdin / a prompt — never from an argument. `--dry-run` prints the
+plan and needs no server at all.
 
 server: the reference backend, loaded only when asked for (app never imports server).
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -21,11 +21,9 @@ from typing import Any
 from app.cli.output import Output, table
 from app.cli.secrets import client_secret
 from app.domain.errors import PreflightError, RuleViolation
+from app.services.sync import CLIENT_ENV, SECRET_ENV, SERVER_ENV
 
 COMMANDS = ("sync", "server")
-SERVER_ENV, CLIENT_ENV, SECRET_ENV = (
-    "PREFLIGHT_SYNC_SERVER", "PREFLIGHT_SYNC_CLIENT_ID", "PREFLIGHT_SYNC_SECRET")
-SERVER_KEY, CLIENT_KEY = "sync.server", "sync.client_id"
 
 
 def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -110,49 +108,35 @@ def _sync(args: argparse.Namespace, out: Output) -> int:
     import asyncio
 
     from app.services.workspace import Workspace
-    from app.sync import HttpTransport, SyncEngine, SyncError
-    from app.sync.local import get_info, set_info
+    from app.sync import SyncError
 
     ws = Workspace.open(getattr(args, "workspace", None))
     try:
-        with ws.db.read() as s:
-            server = args.server or os.environ.get(SERVER_ENV) or get_info(s, SERVER_KEY)
-            client_id = (args.client_id or os.environ.get(CLIENT_ENV)
-                         or get_info(s, CLIENT_KEY))
+        sync = ws.sync
+        settings = sync.resolve(args.server, args.client_id)
+        server = settings.server or None
         if args.conflicts or args.resolve is not None:
-            return _conflicts(SyncEngine(ws.db, _NoTransport()), args, out)
+            return _conflicts(sync.engine(), args, out)
         if args.dry_run:
-            plan = SyncEngine(ws.db, _NoTransport()).plan()
+            plan = sync.engine().plan()
             rows = [(p.entity, p.id[:8], p.op, p.base_version, p.changes) for p in plan]
             out.data({"dry_run": True, "server": server, "plan": [p.to_json() for p in plan]},
                      f"{len(plan)} record(s) would be sent"
                      + (f" to {server}" if server else "") + "\n"
                      + table(["entity", "id", "op", "base", "changes"], rows))
             return 0
-        if not server or not client_id:
+        if not settings.complete:
             raise RuleViolation("name the server and the client: --server URL --client-id ID "
                                 f"(or ${SERVER_ENV} / ${CLIENT_ENV})")
         secret = _secret()
         if not secret:
             raise RuleViolation(f"no client secret: set ${SECRET_ENV} or give it on stdin")
-
-        async def go() -> tuple[Any, list[Any]]:
-            transport = HttpTransport(server, client_id, secret)
-            try:
-                engine = SyncEngine(ws.db, transport)
-                report = await engine.sync()
-                return report, engine.conflicts()
-            finally:
-                await transport.aclose()
-
         try:
-            report, conflicts = asyncio.run(go())
+            run = asyncio.run(sync.run(settings, secret))
         except SyncError as exc:
             raise _EnvironmentError(str(exc)) from None
-        with ws.db.write() as s:
-            set_info(s, SERVER_KEY, server)
-            set_info(s, CLIENT_KEY, client_id)
-        payload = {**report.to_json(), "server": server,
+        report, conflicts = run.report, run.open_conflicts
+        payload = {**report.to_json(), "server": settings.server,
                    "open_conflicts": [c.to_json() for c in conflicts]}
         human = (f"pushed {report.pushed} (applied {report.applied}, merged {report.merged}, "
                  f"conflicts {report.conflicts}, rejected {report.rejected}); "
@@ -208,21 +192,3 @@ def _side(payload: dict[str, Any] | None, fields: tuple[str, ...]) -> str:
 
 class _EnvironmentError(PreflightError):
     """The network or the server failed (exit 2)."""
-
-
-class _NoTransport:
-    """The dry run's transport: it is never called."""
-
-    requests = 0
-
-    async def push(self, ops: Any, idempotency_key: str) -> Any:
-        raise AssertionError("a dry run sends nothing")
-
-    async def changes(self, since: int, limit: int) -> Any:
-        raise AssertionError("a dry run sends nothing")
-
-    async def counts(self) -> Any:
-        raise AssertionError("a dry run sends nothing")
-
-    async def aclose(self) -> None:
-        return None

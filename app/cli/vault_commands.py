@@ -98,13 +98,13 @@ def _new_master() -> str:
 def _unlock_for(ws: Workspace) -> None:
     """Unlock for one command: remembered key, then the environment, then a prompt."""
     vault = ws.vault
-    if vault.is_unlocked or vault.unlock_from_keychain():
+    if vault.session.is_unlocked or vault.session.unlock_from_keychain():
         return
     env = os.environ.get(PASSWORD_ENV)
     if env:
-        vault.unlock(env)
+        vault.session.unlock(env)
     elif sys.stdin.isatty():
-        vault.unlock(_prompt("Master password: "))
+        vault.session.unlock(_prompt("Master password: "))
     else:
         raise SecretInputError(
             f"the vault is locked: set {PASSWORD_ENV}, run `preflight vault unlock --remember` "
@@ -132,19 +132,19 @@ def item_json(item: ItemView) -> dict[str, Any]:
 
 def vault(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
     action = args.action
-    service = ws.vault
+    session, vault_items = ws.vault.session, ws.vault.items
     if action == "init":
         password = _new_master()
-        service.init(password)
-        params = service.kdf_params()
+        session.init(password)
+        params = session.kdf_params()
         out.data({"created": True, "workspace": str(ws.path), "kdf": params.cost()},
                  f"created the vault of {ws.path} ({params.cost()}); keep the master password "
                  "safe: it cannot be recovered")
     elif action == "unlock":
-        if not service.exists:
+        if not session.exists:
             raise RuleViolation("this workspace has no vault yet; create one with "
                                 "`preflight vault init`")
-        result = service.unlock(_master_from_stdin(), remember=args.remember)
+        result = session.unlock(_master_from_stdin(), remember=args.remember)
         payload = {"unlocked": True, "remembered": result.remembered,
                    "keyring": result.keyring_message, "upgraded_kdf": result.upgraded}
         text = "the master password is correct"
@@ -153,31 +153,31 @@ def vault(ws: Workspace, args: argparse.Namespace, out: Output) -> int:
         elif args.remember:
             out.note(f"preflight: {result.keyring_message}")
         if result.upgraded:
-            text += f"; key derivation upgraded to {service.kdf_params().cost()}"
+            text += f"; key derivation upgraded to {session.kdf_params().cost()}"
         out.data(payload, text)
     elif action == "add":
-        if not service.exists:
+        if not session.exists:
             raise RuleViolation("this workspace has no vault yet; create one with "
                                 "`preflight vault init`")
         ws.sites.get(args.site)  # an unknown site is refused before any prompt
         _unlock_for(ws)
         secret = _secret_from_stdin()
-        item = service.add(args.site, args.kind, args.title, username=args.username,
-                           url=args.url, password=secret)
+        item = vault_items.add(args.site, args.kind, args.title, username=args.username,
+                               url=args.url, password=secret)
         out.data(item_json(item), f"added '{item.title}' ({item.kind_label}) ({item.id})")
     elif action == "list":
-        items = service.list(args.site, args.kind, args.search)
+        items = vault_items.list(args.site, args.kind, args.search)
         out.data([item_json(i) for i in items],
                  table(["KIND", "TITLE", "USERNAME", "URL", "SECRETS", "ID"],
                        [(i.kind, i.title, i.username, i.url,
                          ", ".join(i.secret_fields()) or "-", i.id) for i in items]))
     elif action == "reveal":
-        if not service.exists:
+        if not session.exists:
             raise RuleViolation("this workspace has no vault yet; create one with "
                                 "`preflight vault init`")
-        item = service.get(args.item)
+        item = vault_items.get(args.item)
         _unlock_for(ws)
-        value = service.reveal(item.id, args.field)
+        value = vault_items.reveal(item.id, args.field)
         out.data({"id": item.id, "title": item.title, "field": args.field, "value": value},
                  value)
     return 0

@@ -31,7 +31,7 @@ from app.domain.helpdesk.psa import (
 from app.domain.policy_types import PSA_INTEGRATION
 
 if TYPE_CHECKING:
-    from app.services.vault import VaultService
+    from app.services.vault import Vault
 
 KEY_TYPES = frozenset({PSA_INTEGRATION.id})
 
@@ -46,7 +46,7 @@ class InvalidKeys(RuleViolation):
 
 
 class PsaKeyService:
-    def __init__(self, vault: VaultService) -> None:
+    def __init__(self, vault: Vault) -> None:
         self.vault = vault
 
     @staticmethod
@@ -61,14 +61,14 @@ class PsaKeyService:
 
     def stored(self, policy_id: str) -> bool:
         """Both keys of the policy are in the vault (locked or not)."""
-        titles = {item.title for item in self.vault.app_secrets()}
+        titles = {item.title for item in self.vault.app_secrets.list()}
         return all(name in titles for name in self.names(policy_id))
 
     def public_key(self, policy_id: str) -> str | None:
-        return self.vault.app_secret(self.names(policy_id)[0])
+        return self.vault.app_secrets.get(self.names(policy_id)[0])
 
     def private_key(self, policy_id: str) -> str | None:
-        return self.vault.app_secret(self.names(policy_id)[1])
+        return self.vault.app_secrets.get(self.names(policy_id)[1])
 
     def store(self, policy_id: str, public_key: str, private_key: str) -> None:
         """Store (or replace) the pair. Nothing is stored when a key breaks a rule
@@ -78,13 +78,13 @@ class PsaKeyService:
             raise InvalidKeys(problems)
         public_name, private_name = self.names(policy_id)
         # one transaction: never a public key stored without its private key
-        self.vault.set_app_secrets({public_name: public_key, private_name: private_key})
+        self.vault.app_secrets.set_many({public_name: public_key, private_name: private_key})
 
     def delete(self, policy_id: str) -> int:
         """Remove the policy's stored keys (needs the vault unlocked). Not called when a
         policy is deleted: undo brings the policy back under a new id, and the vault may be
         locked at that moment; the leftover secrets stay encrypted in the vault."""
-        return sum(self.vault.delete_app_secret(name) for name in self.names(policy_id))
+        return sum(self.vault.app_secrets.delete(name) for name in self.names(policy_id))
 
 
 __all__ = ["KEY_TYPES", "InvalidKeys", "PsaKeyService"]

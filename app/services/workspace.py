@@ -17,10 +17,12 @@ from storage.repository import Repository
 
 if TYPE_CHECKING:
     from app.services.attachments import AttachmentService
+    from app.services.client_secrets import ClientSecretStore
     from app.services.golive import GoLiveService
     from app.services.helpdesk import HelpDeskService
     from app.services.rules import RuleService
-    from app.services.vault import VaultService
+    from app.services.sync import SyncService
+    from app.services.vault import Vault
 
 DEFAULT_PARTNER_NAME = "My MSP"
 
@@ -38,7 +40,8 @@ class Workspace:
         self.effective = EffectiveService(db)
         self.profiles = ProfileService(db)
         self._rules: RuleService | None = None
-        self._vault: VaultService | None = None
+        self._vault: Vault | None = None
+        self._sync: SyncService | None = None
         self._helpdesk: HelpDeskService | None = None
         self._attachments: AttachmentService | None = None
 
@@ -79,14 +82,32 @@ class Workspace:
             return Repository(session).outbox_count()
 
     @property
-    def vault(self) -> VaultService:
-        """The encrypted vault (issue 6). Made on first use: its crypto is not loaded for
-        front ends that never touch it."""
+    def vault(self) -> Vault:
+        """The encrypted vault: its key session, items, app secrets and exchange. Made on
+        first use: its crypto is not loaded for front ends that never touch it."""
         if self._vault is None:
-            from app.services.vault import VaultService
+            from app.services.vault import Vault
 
-            self._vault = VaultService(self.db)
+            self._vault = Vault(self.db)
         return self._vault
+
+    @property
+    def sync(self) -> SyncService:
+        """Sync with the backend: its settings, the client secret's store, the engine. Made
+        on first use (it loads the HTTP client)."""
+        if self._sync is None:
+            from app.services.sync import SyncService
+
+            self._sync = SyncService(self.db, lambda: self.vault)
+        return self._sync
+
+    def client_secrets(self, name: str, keychain_service: str) -> ClientSecretStore:
+        """The store of another API client's secret, kept the way sync keeps its own
+        (the vault's application secret `name`, else the OS keychain under
+        `keychain_service`)."""
+        from app.services.client_secrets import ClientSecretStore
+
+        return ClientSecretStore(self.db, lambda: self.vault, name, keychain_service)
 
     @property
     def rules(self) -> RuleService:

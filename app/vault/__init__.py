@@ -14,5 +14,5 @@ storage.
 
 Nothing is imported here, so `app.vault.items` stays cheap for the CLI's parser; the crypto
 libraries load with `app.vault.crypto`. The use cases (and the database) are in
-`app.services.vault.VaultService` (`workspace.vault`).
+`app.services.vault` (`workspace.vault`: session, items, app secrets, exchange).
 """

@@ -103,7 +103,8 @@ def open_export(path: Path, password: str) -> dict[str, Any]:
     return payload
 
 
-# The plaintext export (`VaultService.export_plaintext`): CSV that IT Glue-style import reads back.
+# The plaintext export (`VaultExchangeService.export_plaintext`): CSV that IT Glue-style
+# import reads back.
 PLAINTEXT_HEADER = ("Title", "Kind", "Username", "Password", "URL", "Notes", "Application",
                     "Properties")
 

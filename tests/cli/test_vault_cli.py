@@ -119,16 +119,16 @@ def test_canary_never_leaves_the_vault_in_clear(fresh_ws: Path, home: Path,
     # Exports through the service, as the GUI makes them.
     ws = Workspace.open(fresh_ws)
     try:
-        ws.vault._kdf = TEST_KDF
-        ws.vault.unlock(MASTER)
+        ws.vault.session._kdf = TEST_KDF
+        ws.vault.session.unlock(MASTER)
         encrypted = tmp_path / "exports" / "site.pfvault"
         encrypted.parent.mkdir()
-        ws.vault.export_encrypted(site_id(fresh_ws), encrypted, "export password 123")
+        ws.vault.exchange.export_encrypted(site_id(fresh_ws), encrypted, "export password 123")
         with pytest.raises(Exception, match="explicit confirmation"):
-            ws.vault.export_plaintext(site_id(fresh_ws), tmp_path / "exports" / "no.csv",
+            ws.vault.exchange.export_plaintext(site_id(fresh_ws), tmp_path / "exports" / "no.csv",
                                       confirmed=False)
         plaintext = tmp_path / "plaintext-export.csv"
-        ws.vault.export_plaintext(site_id(fresh_ws), plaintext, confirmed=True)
+        ws.vault.exchange.export_plaintext(site_id(fresh_ws), plaintext, confirmed=True)
     finally:
         ws.close()
     assert CANARY in plaintext.read_text()  # the explicit one, and only that one

@@ -57,7 +57,7 @@ def _fill(ws: Workspace) -> None:
 def store_psa_keys(ws: Workspace, policy: str) -> None:
     """The API key pair of a PSA Integration policy, in the (new) vault as the editor stores
     it; readiness fails a PSA policy without it."""
-    ws.vault.init("correct horse battery staple 42")  # stays unlocked
+    ws.vault.session.init("correct horse battery staple 42")  # stays unlocked
     PsaKeyService(ws.vault).store(ws.policies.get(policy).id, "PubKey0123456789",
                                   "PrivKey0123456789")
 
@@ -124,9 +124,9 @@ def test_readiness_sees_profiles_vault_and_devices(sample_workspace: Workspace) 
     assert checklist.item("credentials").status is Status.FAIL
     ws.profiles.add(SITE, Profile("Bo", "Chen", office_country_code="US",
                                   office_phone="4155552671"))
-    ws.vault.init("correct horse battery staple 42")
-    ws.vault.add(SITE, "server", "DC01 admin", username="admin", password="s3cret!")
-    ws.vault.add(SITE, "desktop", "Local admin", username="admin", password="s3cret!")
+    ws.vault.session.init("correct horse battery staple 42")
+    ws.vault.items.add(SITE, "server", "DC01 admin", username="admin", password="s3cret!")
+    ws.vault.items.add(SITE, "desktop", "Local admin", username="admin", password="s3cret!")
     site_input = ws.helpdesk.readiness_input(SITE, today=TODAY)
     assert site_input.credential_counts == {"server": 1, "desktop": 1}
     assert len(site_input.vault_item_ids or ()) == 2
@@ -240,7 +240,7 @@ def test_psa_keys_are_known_stored_with_the_vault_locked(sample_workspace: Works
     ws = sample_workspace
     assert ws.helpdesk.readiness(SITE).item("psa-connection").status is Status.FAIL
     store_psa_keys(ws, "PSA Ticket Sync")
-    ws.vault.lock()
+    ws.vault.session.lock()
     item = ws.helpdesk.readiness(SITE).item("psa-connection")
     assert item.status is Status.PASS, item.why
     # an incomplete PSA policy in the site's package fails, naming what is missing

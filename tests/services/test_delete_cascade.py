@@ -27,8 +27,8 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
     monkeypatch.setenv("PREFLIGHT_VAULT_INSECURE_TEST_KDF", "1")
     workspace = open_ws(tmp_path, "sample")
     populate_sample(workspace)
-    workspace.vault.init("correct horse battery staple 42")
-    workspace.vault.add(SITE, "server", "DC01", username="admin", password="s3cret-value")
+    workspace.vault.session.init("correct horse battery staple 42")
+    workspace.vault.items.add(SITE, "server", "DC01", username="admin", password="s3cret-value")
     device = workspace.devices.all(SITE)[0]
     workspace.devices.set_override(device.id, "remote-access", "notification_balloon", True)
     yield workspace
@@ -105,7 +105,7 @@ def test_undo_of_a_site_delete_brings_all_of_it_back(ws: Workspace) -> None:
     assert (back.id, back.name, back.package) == (site.id, SITE, site.package)
     assert live_counts(ws.path, [site.id]) == before
     assert ws.helpdesk.setup(SITE) == setup
-    assert ws.vault.reveal(ws.vault.list(SITE)[0].id) == "s3cret-value"
+    assert ws.vault.items.reveal(ws.vault.items.list(SITE)[0].id) == "s3cret-value"
     with closing(sqlite3.connect(ws.path)) as db:
         restored = db.execute("SELECT count(*) FROM audit WHERE action LIKE '%.restore'"
                               ).fetchone()[0]

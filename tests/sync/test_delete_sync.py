@@ -21,8 +21,8 @@ def test_deletes_and_their_undo_travel_to_the_server(server: LiveServer, tmp_pat
     a, b = open_ws(tmp_path, "a"), open_ws(tmp_path, "b")
     try:
         populate_sample(a)
-        a.vault.init("correct horse battery staple 42")
-        a.vault.add(SITE, "server", "DC01", password="s3cret-value")
+        a.vault.session.init("correct horse battery staple 42")
+        a.vault.items.add(SITE, "server", "DC01", password="s3cret-value")
         sync(a, server)
         sync(b, server)
         site = b.sites.get(SITE)

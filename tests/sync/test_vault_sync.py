@@ -22,22 +22,22 @@ def test_a_vault_pulled_into_another_workspace_opens_with_the_same_password(
     try:
         company = a.companies.create("Acme")
         site = a.sites.create(company.id, "HQ")
-        a.vault.init(PASSWORD)
-        item = a.vault.add(site.id, "server", "DC01", username="admin", password=CANARY)
+        a.vault.session.init(PASSWORD)
+        item = a.vault.items.add(site.id, "server", "DC01", username="admin", password=CANARY)
         assert sync(a, server).conflicts == 0
-        assert not b.vault.exists
+        assert not b.vault.session.exists
         assert sync(b, server).count_check == "ok"
-        assert b.vault.exists
+        assert b.vault.session.exists
         with pytest.raises(WrongPassword):
-            b.vault.unlock("not the master password")
-        b.vault.unlock(PASSWORD)
-        assert [i.title for i in b.vault.list(site.id)] == ["DC01"]
-        assert b.vault.reveal(item.id) == CANARY
+            b.vault.session.unlock("not the master password")
+        b.vault.session.unlock(PASSWORD)
+        assert [i.title for i in b.vault.items.list(site.id)] == ["DC01"]
+        assert b.vault.items.reveal(item.id) == CANARY
         # An item added on B decrypts on A after the next round.
-        added = b.vault.add(site.id, "desktop", "WS-01", password=CANARY + "-b")
+        added = b.vault.items.add(site.id, "desktop", "WS-01", password=CANARY + "-b")
         sync(b, server)
         sync(a, server)
-        assert a.vault.reveal(added.id) == CANARY + "-b"
+        assert a.vault.items.reveal(added.id) == CANARY + "-b"
         # What the server stored, on either database: every version of every object.
         with server.app.state.store.engine.connect() as conn:
             stored = " ".join(conn.execute(text("SELECT payload FROM object_versions")).scalars())

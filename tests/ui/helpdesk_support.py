@@ -72,9 +72,9 @@ def make_ready(ws: Workspace, site: str) -> None:
 
     ws.profiles.add(site, Profile("Ada", "Lovelace", mobile_country_code="US",
                                   mobile_phone="4155552671"))
-    ws.vault.init("correct horse battery staple")
+    ws.vault.session.init("correct horse battery staple")
     for kind in ("server", "desktop"):
-        ws.vault.add(site, kind, f"{kind} admin", username="admin", password="Xy7-long-pass")
+        ws.vault.items.add(site, kind, f"{kind} admin", username="admin", password="Xy7-long-pass")
     contact = (RuleContact("Service desk", ContactMethod.CALL, "US", "4155550100"),)
     always = parse_slots("Mon-Sun 00:00-24:00")
     rule = NotificationRule("rule-1", "Always", (

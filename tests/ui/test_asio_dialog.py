@@ -192,15 +192,15 @@ def test_the_secret_goes_to_the_vault_and_a_locked_vault_is_said_plainly(
         qtbot: Any, dialog: AsioDialog, prepared: Workspace,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFLIGHT_VAULT_INSECURE_TEST_KDF", "1")
-    prepared.vault.init("correct horse battery staple")
+    prepared.vault.session.init("correct horse battery staple")
     _fill(qtbot, dialog)
     assert _click(qtbot, dialog, dialog.plan_button).kind == DONE
-    assert prepared.vault.app_secret("asio.client_secret") == "secret"
-    prepared.vault.lock()
+    assert prepared.vault.app_secrets.get("asio.client_secret") == "secret"
+    prepared.vault.session.lock()
     outcome = _click(qtbot, dialog, dialog.plan_button)  # nothing typed: the vault's is needed
     assert outcome.kind == "failed"
     assert dialog.status.text().startswith("The vault is locked: unlock it")
-    prepared.vault.unlock("correct horse battery staple")
+    prepared.vault.session.unlock("correct horse battery staple")
     assert _click(qtbot, dialog, dialog.plan_button).kind == DONE
 
 

@@ -11,8 +11,8 @@ from ui.helpdesk.network_tab import NetworkInfoTab
 
 def test_sections_items_and_not_applicable(qtbot, sample_workspace, undo_stack) -> None:
     vault = sample_workspace.vault
-    vault.init("correct horse battery staple")
-    item = vault.add("Main Office", "application", "Backup console", username="backup",
+    vault.session.init("correct horse battery staple")
+    item = vault.items.add("Main Office", "application", "Backup console", username="backup",
                      password="s3cret-Passw0rd")
     tab = open_tab(qtbot, NetworkInfoTab, sample_workspace, undo_stack)
     printers = tab.sections["printers"]

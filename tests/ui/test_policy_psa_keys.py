@@ -36,7 +36,7 @@ def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def session(qtbot: Any, sample_workspace: Workspace) -> Iterator[VaultSession]:
-    sample_workspace.vault.keychain = Keychain(backend=fail.Keyring())  # no keyring: dialog
+    sample_workspace.vault.session.keychain = Keychain(backend=fail.Keyring())  # no keyring: dialog
     session = session_for(sample_workspace)
     yield session
     wait_idle(qtbot)
@@ -149,7 +149,7 @@ def test_other_types_have_no_advice_and_no_key_box(qtbot: Any, page: PoliciesPag
 
 def test_a_new_policy_is_saved_first(qtbot: Any, page: PoliciesPage,
                                      sample_workspace: Workspace) -> None:
-    sample_workspace.vault.init(MASTER)
+    sample_workspace.vault.session.init(MASTER)
     page.add_policy("psa-integration")
     box = box_ready(qtbot, page)
     assert box.isVisible()
@@ -180,8 +180,8 @@ def test_without_a_vault_it_says_where_to_create_one(qtbot: Any, page: PoliciesP
 def test_locked_offers_unlock_through_the_vault_dialog_then_stores(
         qtbot: Any, page: PoliciesPage, sample_workspace: Workspace) -> None:
     vault = sample_workspace.vault
-    vault.init(MASTER)
-    vault.lock()
+    vault.session.init(MASTER)
+    vault.session.lock()
     open_policy(qtbot, page, PSA)
     box = box_ready(qtbot, page)
     assert "locked" in box.status.text()
@@ -204,8 +204,8 @@ def test_locked_offers_unlock_through_the_vault_dialog_then_stores(
     assert box.private_edit.echoMode() == QLineEdit.EchoMode.Password
     click(qtbot, box.store_button)
     policy_id = page.editor.policy().id
-    assert vault.app_secret(f"psa:{policy_id}:public_key") == PUBLIC
-    assert vault.app_secret(f"psa:{policy_id}:private_key") == PRIVATE
+    assert vault.app_secrets.get(f"psa:{policy_id}:public_key") == PUBLIC
+    assert vault.app_secrets.get(f"psa:{policy_id}:private_key") == PRIVATE
     assert box.status.text() == STORED
     assert box.private_edit.text() == ""  # not left in the widget
     settings = sample_workspace.policies.get(PSA).settings
@@ -216,10 +216,10 @@ def test_locked_offers_unlock_through_the_vault_dialog_then_stores(
 def test_stored_keys_show_the_public_key_and_reveal_the_private_one_on_request(
         qtbot: Any, page: PoliciesPage, sample_workspace: Workspace) -> None:
     vault = sample_workspace.vault
-    vault.init(MASTER)
+    vault.session.init(MASTER)
     policy_id = sample_workspace.policies.get(PSA).id
-    vault.set_app_secret(f"psa:{policy_id}:public_key", PUBLIC)
-    vault.set_app_secret(f"psa:{policy_id}:private_key", PRIVATE)
+    vault.app_secrets.set(f"psa:{policy_id}:public_key", PUBLIC)
+    vault.app_secrets.set(f"psa:{policy_id}:private_key", PRIVATE)
     open_policy(qtbot, page, PSA)
     box = box_ready(qtbot, page)
     assert box.status.text() == STORED
@@ -235,7 +235,7 @@ def test_stored_keys_show_the_public_key_and_reveal_the_private_one_on_request(
     assert box.private_edit.text() == ""
     assert box.private_edit.echoMode() == QLineEdit.EchoMode.Password
 
-    vault.lock()  # the box forgets what it showed
+    vault.session.lock()  # the box forgets what it showed
     qtbot.waitUntil(lambda: box.session.state == "locked")
     assert box.public_edit.text() == ""
     assert not box.public_edit.isEnabled()
@@ -245,7 +245,7 @@ def test_stored_keys_show_the_public_key_and_reveal_the_private_one_on_request(
 def test_validation_says_what_to_do_and_stores_nothing(
         qtbot: Any, page: PoliciesPage, sample_workspace: Workspace) -> None:
     vault = sample_workspace.vault
-    vault.init(MASTER)
+    vault.session.init(MASTER)
     open_policy(qtbot, page, PSA)
     box = box_ready(qtbot, page)
 
@@ -264,7 +264,7 @@ def test_validation_says_what_to_do_and_stores_nothing(
     assert "Remove the spaces" in box.error_text("public_key")
     assert "Remove the spaces" in box.error_text("private_key")
     assert PRIVATE not in box.status.text() + box.error_text("private_key")
-    assert vault.app_secrets() == []
+    assert vault.app_secrets.list() == []
 
     qtbot.keyClicks(box.public_edit, "x")  # an edit clears the old errors
     assert box.error_text("public_key") == ""
@@ -273,7 +273,7 @@ def test_validation_says_what_to_do_and_stores_nothing(
 def test_leaving_with_typed_but_unstored_keys_asks_first(
         qtbot: Any, page: PoliciesPage, sample_workspace: Workspace,
         dialogs: ScriptedDialogs) -> None:
-    sample_workspace.vault.init(MASTER)
+    sample_workspace.vault.session.init(MASTER)
     open_policy(qtbot, page, PSA)
     box = box_ready(qtbot, page)
     type_keys(qtbot, box, PUBLIC, PRIVATE)

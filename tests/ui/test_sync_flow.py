@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from PySide6.QtCore import Qt
 
+from app.services.sync import SyncSettings
 from app.services.workspace import Workspace
 from tests.server.live import LiveServer, free_port, sync
 from tests.sync.helpers import open_ws
@@ -31,7 +32,6 @@ from tests.ui.test_sync_support import (  # noqa: F401 (fixtures)
 )
 from ui.main_window import MainWindow
 from ui.sync.controller import AUTH, CANCELLED, DONE, OFFLINE
-from ui.sync.settings import SyncSettings, save_settings
 
 
 def server_counts(server: LiveServer) -> dict[str, int]:
@@ -145,7 +145,7 @@ def test_a_bad_secret_says_to_check_preferences_and_keeps_the_work(
 def test_server_down_means_offline_and_the_changes_stay_pending(
         qtbot: Any, sync_window: MainWindow, sample_workspace: Workspace,
         loop: asyncio.AbstractEventLoop) -> None:
-    save_settings(sample_workspace, SyncSettings(f"http://127.0.0.1:{free_port()}", "alpha"))
+    sample_workspace.sync.save_settings(SyncSettings(f"http://127.0.0.1:{free_port()}", "alpha"))
     controller_of(sync_window).remember_secret("alpha", SECRET)
     before = pending(sample_workspace)
     outcome = drive(loop, lambda: click_sync(qtbot, sync_window))

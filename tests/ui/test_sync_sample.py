@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 
 from app.services.sample_mark import is_sample
+from app.services.sync import SyncSettings
 from app.services.workspace import Workspace
 from tests.server.live import LiveServer
 from tests.ui.test_sync_support import (  # noqa: F401 (fixtures)
@@ -25,7 +26,6 @@ from tests.ui.test_sync_support import (  # noqa: F401 (fixtures)
 from ui.main_window import MainWindow
 from ui.preferences import PreferencesDialog
 from ui.sync.controller import CONFIG, DONE
-from ui.sync.settings import SyncSettings, save_settings
 
 
 def server_companies(server: LiveServer) -> int:
@@ -81,7 +81,7 @@ def test_a_workspace_of_ones_own_is_not_a_sample(workspace: Workspace) -> None:
 def test_sync_without_settings_offers_to_open_preferences(
         qtbot: Any, sync_window: MainWindow, sample_workspace: Workspace,
         loop: asyncio.AbstractEventLoop) -> None:
-    save_settings(sample_workspace, SyncSettings())  # no server, no client id
+    sample_workspace.sync.save_settings(SyncSettings())  # no server, no client id
     scripted = asks(sync_window)
 
     async def scenario() -> None:

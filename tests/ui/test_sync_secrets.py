@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from app.services.sample_mark import clear_sample_mark
+from app.services.sync import SECRET_NAME, SyncSettings
 from app.services.workspace import Workspace
 from tests.server.live import LiveServer
 from tests.ui.conftest import wait_idle
@@ -35,7 +36,6 @@ from tests.ui.test_sync_support import (  # noqa: F401 (fixtures)
 from ui.main_window import MainWindow
 from ui.sync.controller import DONE, Asks
 from ui.sync.prefs_group import SyncPreferencesGroup
-from ui.sync.settings import SECRET_NAME, SyncSettings, load_settings, save_settings
 from ui.vault.unlock_dialog import UnlockDialog
 
 MASTER = "correct horse battery staple"
@@ -47,10 +47,10 @@ def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def with_vault(qtbot: Any, window: MainWindow, ws: Workspace, *, locked: bool) -> None:
-    ws.vault.init(MASTER)
-    ws.vault.set_app_secret(SECRET_NAME, SECRET, username="alpha")
+    ws.vault.session.init(MASTER)
+    ws.vault.app_secrets.set(SECRET_NAME, SECRET, username="alpha")
     if locked:
-        ws.vault.lock()
+        ws.vault.session.lock()
     session: Any = window.vault_session  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: session.state == ("locked" if locked else "unlocked"))
 
@@ -67,7 +67,7 @@ def test_preferences_keep_url_and_client_id_for_the_cli_and_the_secret_in_the_va
         qtbot: Any, sync_window: MainWindow, sample_workspace: Workspace,
         server: LiveServer, tmp_path: Path) -> None:
     with_vault(qtbot, sync_window, sample_workspace, locked=False)
-    save_settings(sample_workspace, SyncSettings())
+    sample_workspace.sync.save_settings(SyncSettings())
     dialog, group = open_preferences(qtbot, sync_window)
     assert group.server.text() == ""
     assert "vault" in group.note.text()
@@ -77,8 +77,8 @@ def test_preferences_keep_url_and_client_id_for_the_cli_and_the_secret_in_the_va
     assert group.secret.echoMode() == group.secret.EchoMode.Password
     dialog.accept()
     wait_idle(qtbot)
-    assert load_settings(sample_workspace) == SyncSettings("https://sync.example.com", "beta")
-    assert sample_workspace.vault.app_secret(SECRET_NAME) == "beta-new-secret"
+    assert sample_workspace.sync.settings() == SyncSettings("https://sync.example.com", "beta")
+    assert sample_workspace.vault.app_secrets.get(SECRET_NAME) == "beta-new-secret"
     settings_file = tmp_path / "ui.ini"
     if settings_file.exists():
         assert "beta-new-secret" not in settings_file.read_text()
@@ -98,7 +98,7 @@ def test_a_bad_url_is_not_saved(qtbot: Any, sync_window: MainWindow,
     assert group.problem.isVisibleTo(group)
     dialog.accept()
     wait_idle(qtbot)
-    assert load_settings(sample_workspace).server == server.url
+    assert sample_workspace.sync.settings().server == server.url
     assert "not saved" in sync_window.statusBar().currentMessage()
 
 

@@ -15,6 +15,7 @@ import pytest
 import qasync
 from PySide6.QtCore import Qt
 
+from app.services.sync import SyncSettings
 from app.services.workspace import Workspace
 from app.sync import RetryPolicy
 from tests.server.live import CLIENTS, LiveServer
@@ -23,7 +24,6 @@ from tests.ui.conftest import wait_idle
 from ui import background
 from ui.main_window import MainWindow
 from ui.sync.controller import Asks, Outcome, SyncController
-from ui.sync.settings import SyncSettings, save_settings
 from ui.sync.wiring import SyncUi
 from ui.ui_settings import UiSettings
 
@@ -124,7 +124,7 @@ def sync_window(qtbot: Any, sample_workspace: Workspace, ui_settings: UiSettings
                 server: LiveServer, loop: asyncio.AbstractEventLoop) -> Iterator[MainWindow]:
     """The main window over the sample workspace, its sync pointed at the live server with
     the right client id (secret: scripted per test), scripted questions, quick retries."""
-    save_settings(sample_workspace, SyncSettings(server.url, CLIENT))
+    sample_workspace.sync.save_settings(SyncSettings(server.url, CLIENT))
     win = MainWindow(sample_workspace, ui_settings)
     qtbot.addWidget(win)
     win.show()

@@ -77,8 +77,8 @@ def test_the_canary_never_leaks(  # noqa: PLR0917
     add_item(qtbot, tab, kind="server", title="Canary server", username="admin",
              password=CANARY, notes=f"notes {CANARY}",
              properties=(("Recovery", CANARY, True),))
-    item = sample_workspace.vault.list(site.id)[0]
-    assert sample_workspace.vault.reveal(item.id, "password") == CANARY  # it is stored
+    item = sample_workspace.vault.items.list(site.id)[0]
+    assert sample_workspace.vault.items.reveal(item.id, "password") == CANARY  # it is stored
 
     # Reveal, hide, copy (the clipboard clears itself), edit and save again.
     secrets = tab.detail.secrets
@@ -111,7 +111,7 @@ def test_the_canary_never_leaks(  # noqa: PLR0917
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: not dialog.busy)  # type: ignore[attr-defined]
     dialog.reject()
-    sample_workspace.vault.unlock("correct horse battery staple")
+    sample_workspace.vault.session.unlock("correct horse battery staple")
     qtbot.waitUntil(lambda: session.state == "unlocked")
 
     # Exports: encrypted (must not hold it), plaintext (confirmed: holds it, checks the grep).
@@ -152,5 +152,5 @@ def test_the_canary_never_leaks(  # noqa: PLR0917
 
     messages = [refused, tab.notice.text(), shown_texts(window), repr(error_dialogs.__dict__)]
     assert all(CANARY not in m for m in messages)
-    for dump in (repr(item), repr(sample_workspace.vault.get(item.id))):
+    for dump in (repr(item), repr(sample_workspace.vault.items.get(item.id))):
         assert CANARY not in dump

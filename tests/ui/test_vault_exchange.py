@@ -72,11 +72,11 @@ def test_csv_import_shows_the_report_grid_then_imports(  # noqa: PLR0917
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot)
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
-    items = {i.title: i for i in sample_workspace.vault.list(site.id)}
+    items = {i.title: i for i in sample_workspace.vault.items.list(site.id)}
     assert {"DC01", "iLO"} <= set(items)
     assert items["DC01"].kind == "server"
     assert items["iLO"].kind == "lom"
-    assert sample_workspace.vault.reveal(items["iLO"].id, "password") == "ilo-Secret-9"
+    assert sample_workspace.vault.items.reveal(items["iLO"].id, "password") == "ilo-Secret-9"
     assert "Imported" in tab.notice.text()
 
 
@@ -102,16 +102,16 @@ def test_encrypted_export_then_import_into_another_site(
     wait_idle(qtbot)
     assert tab.notice.kind == "error"
     assert "wrong export password" in tab.notice.text().lower()
-    assert sample_workspace.vault.list(other.id) == []  # nothing changed
+    assert sample_workspace.vault.items.list(other.id) == []  # nothing changed
 
     tab.dialogs.paths.append(target)
     tab.dialogs.passwords.append("export password 42")
     with qtbot.waitSignal(tab.loaded, timeout=10_000):
         tab.import_encrypted_action.trigger()
     wait_idle(qtbot)
-    [item] = sample_workspace.vault.list(other.id)
+    [item] = sample_workspace.vault.items.list(other.id)
     assert item.title == "Firewall"
-    assert sample_workspace.vault.reveal(item.id, "password") == "Fw-Pass-0001"
+    assert sample_workspace.vault.items.reveal(item.id, "password") == "Fw-Pass-0001"
 
 
 def test_plaintext_export_only_after_the_clear_text_confirmation(
@@ -145,7 +145,7 @@ def test_plaintext_cells_are_guarded_against_formula_injection_and_read_back(
     nasty = {"=HYPERLINK(\"http://x\")": "=1+1", "+cmd": "-5", "@SUM(A1)": "@x",
              "Plain": "'=quoted"}
     for title, password in nasty.items():
-        sample_workspace.vault.add(site.id, "custom", title, username="-u",
+        sample_workspace.vault.items.add(site.id, "custom", title, username="-u",
                                    password=password, notes="\tnote")
     target = tmp_path / "clear.csv"
     tab.dialogs.confirms.append(True)
@@ -161,12 +161,12 @@ def test_plaintext_cells_are_guarded_against_formula_injection_and_read_back(
     assert by_title["Plain"][3] == "''=quoted"  # the guard stays a bijection
 
     other = other_site(sample_workspace, site)
-    result = sample_workspace.vault.import_csv(target, other.id)
+    result = sample_workspace.vault.exchange.import_csv(target, other.id)
     assert result.imported == len(nasty)
-    back = {i.title: sample_workspace.vault.reveal(i.id, "password")
-            for i in sample_workspace.vault.list(other.id)}
+    back = {i.title: sample_workspace.vault.items.reveal(i.id, "password")
+            for i in sample_workspace.vault.items.list(other.id)}
     assert back == nasty  # read back exactly as they were
-    usernames = {i.username for i in sample_workspace.vault.list(other.id)}
+    usernames = {i.username for i in sample_workspace.vault.items.list(other.id)}
     assert usernames == {"-u"}
 
 

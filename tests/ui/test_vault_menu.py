@@ -65,8 +65,8 @@ def test_vault_menu_locks_with_ctrl_l_and_unlocks(qtbot: Any, window: MainWindow
 def test_the_unlock_dialog_takes_typing_at_once_and_enter_unlocks(
         qtbot: Any, window: MainWindow, sample_workspace: Workspace,
         session: VaultSession) -> None:
-    sample_workspace.vault.init(MASTER)
-    sample_workspace.vault.lock()
+    sample_workspace.vault.session.init(MASTER)
+    sample_workspace.vault.session.lock()
     qtbot.waitUntil(lambda: session.state == "locked")
     dialog = UnlockDialog(session, window)
     dialog.open()

@@ -60,10 +60,10 @@ def test_add_an_item_masked_by_default_then_reveal(
              properties=(("Recovery key", "RK-999", True), ("Rack", "B4", False)))
     assert titles(tab, "server") == ["DC01 local admin"]
     assert tab.kinds.tabText(0) == "Servers (1)"
-    stored = sample_workspace.vault.list(site.id)
+    stored = sample_workspace.vault.items.list(site.id)
     assert [(i.title, i.username, i.url) for i in stored] == [
         ("DC01 local admin", "administrator", "10.0.0.5")]
-    assert sample_workspace.vault.reveal(stored[0].id, "password") == SECRET
+    assert sample_workspace.vault.items.reveal(stored[0].id, "password") == SECRET
 
     assert tab.current_id() == stored[0].id  # the new item is selected and shown
     secrets = tab.detail.secrets
@@ -163,15 +163,15 @@ def test_edit_and_delete_through_the_tab(
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
                          Qt.MouseButton.LeftButton)
     wait_idle(qtbot)
-    item = sample_workspace.vault.list(site.id)[0]
+    item = sample_workspace.vault.items.list(site.id)[0]
     assert item.username == "reception"
-    assert sample_workspace.vault.reveal(item.id, "password") == SECRET
-    assert sample_workspace.vault.reveal(item.id, "property:PIN") == "1234"
+    assert sample_workspace.vault.items.reveal(item.id, "password") == SECRET
+    assert sample_workspace.vault.items.reveal(item.id, "property:PIN") == "1234"
 
     tab.dialogs.confirms.append(True)
     with qtbot.waitSignal(tab.loaded, timeout=10_000):
         qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
-    assert sample_workspace.vault.list(site.id) == []
+    assert sample_workspace.vault.items.list(site.id) == []
     assert titles(tab, "desktop") == []
 
 
@@ -193,7 +193,7 @@ def test_an_application_is_pre_defined_or_custom(
             qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
                              Qt.MouseButton.LeftButton)
         wait_idle(qtbot)
-    apps = sorted(i.application for i in sample_workspace.vault.list(site.id, "application"))
+    apps = sorted(i.application for i in sample_workspace.vault.items.list(site.id, "application"))
     assert apps == ["Dentrix", "QuickBooks"]
     table = tab.tables["application"]
     assert not table.isColumnHidden(VaultItemModel.COL_APPLICATION)

@@ -91,7 +91,7 @@ def test_lock_and_unlock_through_the_status_bar(
     qtbot.mouseClick(control, Qt.MouseButton.LeftButton)  # open: a click locks it now
     assert session.state == "locked"
     assert control.text() == "Vault: locked"
-    assert not sample_workspace.vault.is_unlocked
+    assert not sample_workspace.vault.session.is_unlocked
     assert tab.banner.isVisible()
     assert tab.unlock_button.text() == "Unlock…"
 
@@ -104,7 +104,7 @@ def test_lock_and_unlock_through_the_status_bar(
     assert dialog.isVisible()
     assert dialog.password.text() == ""
     assert session.state == "locked"
-    assert not sample_workspace.vault.is_unlocked
+    assert not sample_workspace.vault.session.is_unlocked
 
     unlock(qtbot, dialog, MASTER)
     qtbot.waitUntil(lambda: session.state == "unlocked")
@@ -141,12 +141,12 @@ def test_activity_restarts_the_idle_clock(qtbot: Any, tab: PasswordsTab,
                                           session: VaultSession) -> None:
     create_vault(qtbot, tab)
     vault = session.service()
-    vault.idle._last = vault.idle.clock() - 100  # idle for 100 s already
+    vault.session.idle._last = vault.session.idle.clock() - 100  # idle for 100 s already
     assert session.activity is not None
     session.activity._last = 0.0  # the throttle lets the next event through
     QApplication.sendEvent(tab.search, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A,
                                                  Qt.KeyboardModifier.NoModifier, "a"))
-    assert vault.idle.idle_for() < 50
+    assert vault.session.idle.idle_for() < 50
 
 
 def test_the_idle_timeout_preference_is_kept_and_applied(
@@ -160,7 +160,7 @@ def test_the_idle_timeout_preference_is_kept_and_applied(
     spin.setValue(12)
     dialog.accept()
     assert idle_minutes(window.settings.qsettings) == 12
-    qtbot.waitUntil(lambda: session.service().idle.timeout == 12 * 60)
+    qtbot.waitUntil(lambda: session.service().session.idle.timeout == 12 * 60)
 
 
 def test_closing_the_workspace_locks_the_vault(qtbot: Any, tmp_path: Any) -> None:
@@ -169,7 +169,7 @@ def test_closing_the_workspace_locks_the_vault(qtbot: Any, tmp_path: Any) -> Non
     own.load()
     qtbot.waitUntil(lambda: own.state == "none")
     with qtbot.waitSignal(own.state_changed, timeout=5_000):
-        own.call(lambda vault: vault.init(MASTER), lambda _r: None)
+        own.call(lambda vault: vault.session.init(MASTER), lambda _r: None)
     assert own.state == "unlocked"
     other.close()
     assert own.state == "locked"
@@ -199,7 +199,8 @@ def test_remember_on_this_device_then_unlock_without_the_password(
     from app.vault.keychain import Keychain, backend_name
 
     backend = MemoryKeyring()
-    sample_workspace.vault.keychain = Keychain(backend, extra_trusted={backend_name(backend)})
+    sample_workspace.vault.session.keychain = Keychain(
+        backend, extra_trusted={backend_name(backend)})
     create_vault(qtbot, tab)
     session.keychain_message = None  # what load() finds with a trusted keyring
     session.lock()
@@ -230,7 +231,7 @@ def test_switching_workspaces_locks_the_old_vault_and_swaps_the_control(  # noqa
     window.switch_workspace(tmp_path / "second.preflight", create=True)
     qtbot.waitUntil(lambda: window.workspace is not sample_workspace)
     wait_idle(qtbot)
-    assert sample_workspace.vault.locked_reason == "closed"  # closed, so its vault locked
+    assert sample_workspace.vault.session.locked_reason == "closed"  # closed, so its vault locked
     assert session.activity is None  # it no longer watches the user
     new = window.vault_session  # type: ignore[attr-defined]
     assert new is not session
@@ -264,7 +265,7 @@ def test_change_master_password_from_the_status_bar_menu(
     from ui.vault.change_password import ChangePasswordDialog
 
     create_vault(qtbot, tab)
-    item = sample_workspace.vault.add(site_name(sample_workspace), "server", "DC01",
+    item = sample_workspace.vault.items.add(site_name(sample_workspace), "server", "DC01",
                                       password="canary-change-pw-1")
     control = control_of(window)
     menu = control.menu()
@@ -283,10 +284,10 @@ def test_change_master_password_from_the_status_bar_menu(
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))
     wait_idle(qtbot)
     vault = sample_workspace.vault
-    vault.lock()
+    vault.session.lock()
     assert not control.menu().actions()[1].isEnabled()  # locked: nothing to change
-    vault.unlock("a whole new master password 7")
-    assert vault.reveal(item.id) == "canary-change-pw-1"
+    vault.session.unlock("a whole new master password 7")
+    assert vault.items.reveal(item.id) == "canary-change-pw-1"
 
 
 def site_name(ws: Workspace) -> str:
@@ -299,12 +300,13 @@ def test_forget_this_device_from_the_status_bar_menu(
     from app.vault.keychain import Keychain, backend_name
 
     backend = MemoryKeyring()
-    sample_workspace.vault.keychain = Keychain(backend, extra_trusted={backend_name(backend)})
+    sample_workspace.vault.session.keychain = Keychain(
+        backend, extra_trusted={backend_name(backend)})
     control = control_of(window)
     forget = next(a for a in control.menu().actions() if a.objectName() == "forgetDevice")
     assert not forget.isEnabled()  # no vault yet: nothing to forget
     create_vault(qtbot, tab)
-    sample_workspace.vault.remember_on_device()
+    sample_workspace.vault.session.remember_on_device()
     assert len(backend.store) == 1
 
     forget = next(a for a in control.menu().actions() if a.objectName() == "forgetDevice")

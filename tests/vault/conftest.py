@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from keyring.backends import fail
 
-from app.services.vault import VaultService
+from app.services.vault import Vault
 from app.services.workspace import Workspace
 from app.vault.crypto import TEST_KDF
 from app.vault.keychain import Keychain
@@ -46,13 +46,13 @@ class Env:
     clock: FakeClock
     sleeps: Sleeps
 
-    def service(self, **kwargs: object) -> VaultService:
+    def service(self, **kwargs: object) -> Vault:
         options: dict[str, object] = {
             "kdf": TEST_KDF, "clock": self.clock, "sleep": self.sleeps,
             "wrong_password_delay": 0.5, "keychain": Keychain(backend=fail.Keyring()),
         }
         options.update(kwargs)
-        return VaultService(self.ws.db, **options)  # type: ignore[arg-type]
+        return Vault(self.ws.db, **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -64,8 +64,8 @@ def env(workspace: Workspace) -> Iterator[Env]:
 
 
 @pytest.fixture
-def vault(env: Env) -> Iterator[VaultService]:
+def vault(env: Env) -> Iterator[Vault]:
     service = env.service()
-    service.init(PASSWORD)
+    service.session.init(PASSWORD)
     yield service
     service.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.errors import RuleViolation
-from app.services.vault import ImportRefused, VaultService
+from app.services.vault import ImportRefused, Vault
 from app.vault.errors import FormatError, VaultLocked, WrongPassword
 from app.vault.items import Property
 from tests.vault.conftest import CANARY, PASSWORD, Env
@@ -17,17 +17,17 @@ EXPORT_PASSWORD = "export password for the client"
 ILO = "iLO console"
 
 
-def _fill(env: Env, vault: VaultService) -> None:
-    vault.add(env.site, "server", "DC01", username="admin", url="10.0.0.5", password=CANARY,
+def _fill(env: Env, vault: Vault) -> None:
+    vault.items.add(env.site, "server", "DC01", username="admin", url="10.0.0.5", password=CANARY,
               notes="notes " + CANARY, properties=[Property("PIN", CANARY + "-pin", secret=True),
                                                    Property("Rack", "B2")])
-    vault.add(env.site, "lom", ILO, username="Administrator", password="ilo-pass")
+    vault.items.add(env.site, "lom", ILO, username="Administrator", password="ilo-pass")
 
 
-def test_encrypted_export_round_trip(env: Env, vault: VaultService, tmp_path: Path) -> None:
+def test_encrypted_export_round_trip(env: Env, vault: Vault, tmp_path: Path) -> None:
     _fill(env, vault)
     target = tmp_path / "hq.pfvault"
-    assert vault.export_encrypted(env.site, target, EXPORT_PASSWORD) == 2
+    assert vault.exchange.export_encrypted(env.site, target, EXPORT_PASSWORD) == 2
     data = target.read_bytes()
     assert CANARY.encode() not in data
     # Titles are looked for with a quote or a space: base64 has neither, while a bare short
@@ -39,59 +39,59 @@ def test_encrypted_export_round_trip(env: Env, vault: VaultService, tmp_path: Pa
     assert header["version"] == 1
     assert header["kdf"]["algorithm"] == "argon2id"
     assert (target.stat().st_mode & 0o777) == 0o600
-    assert vault.import_encrypted(target, EXPORT_PASSWORD, env.other_site) == 2
-    copied = {v.title: v for v in vault.list(env.other_site)}
+    assert vault.exchange.import_encrypted(target, EXPORT_PASSWORD, env.other_site) == 2
+    copied = {v.title: v for v in vault.items.list(env.other_site)}
     assert set(copied) == {"DC01", ILO}
     dc = copied["DC01"]
-    assert vault.reveal(dc.id) == CANARY
-    assert vault.reveal(dc.id, "notes") == "notes " + CANARY
-    assert vault.reveal(dc.id, "property:PIN") == CANARY + "-pin"
-    assert vault.reveal(dc.id, "property:Rack") == "B2"
+    assert vault.items.reveal(dc.id) == CANARY
+    assert vault.items.reveal(dc.id, "notes") == "notes " + CANARY
+    assert vault.items.reveal(dc.id, "property:PIN") == CANARY + "-pin"
+    assert vault.items.reveal(dc.id, "property:Rack") == "B2"
     assert dc.url == "10.0.0.5"
     assert dc.username == "admin"
 
 
-def test_encrypted_import_wrong_password_and_damage(env: Env, vault: VaultService,
+def test_encrypted_import_wrong_password_and_damage(env: Env, vault: Vault,
                                                     tmp_path: Path) -> None:
     _fill(env, vault)
     target = tmp_path / "hq.pfvault"
-    vault.export_encrypted(env.site, target, EXPORT_PASSWORD)
+    vault.exchange.export_encrypted(env.site, target, EXPORT_PASSWORD)
     with pytest.raises(WrongPassword, match="wrong export password"):
-        vault.import_encrypted(target, "not the export password", env.other_site)
+        vault.exchange.import_encrypted(target, "not the export password", env.other_site)
     assert env.sleeps.calls == [0.5]
-    assert vault.list(env.other_site) == []
+    assert vault.items.list(env.other_site) == []
     document = json.loads(target.read_text())
     document["payload"] = document["payload"][:-8] + "AAAAAAA="
     target.write_text(json.dumps(document))
     with pytest.raises(Exception, match="altered") as caught:
-        vault.import_encrypted(target, EXPORT_PASSWORD, env.other_site)
+        vault.exchange.import_encrypted(target, EXPORT_PASSWORD, env.other_site)
     assert CANARY not in str(caught.value)
     (tmp_path / "junk").write_text("{}")
     with pytest.raises(FormatError):
-        vault.import_encrypted(tmp_path / "junk", EXPORT_PASSWORD, env.other_site)
+        vault.exchange.import_encrypted(tmp_path / "junk", EXPORT_PASSWORD, env.other_site)
 
 
-def test_plaintext_export_needs_explicit_confirmation(env: Env, vault: VaultService,
+def test_plaintext_export_needs_explicit_confirmation(env: Env, vault: Vault,
                                                       tmp_path: Path) -> None:
     _fill(env, vault)
     target = tmp_path / "plain.csv"
     for confirmed in (False, 1, "yes"):
         with pytest.raises(RuleViolation, match="explicit confirmation"):
-            vault.export_plaintext(env.site, target, confirmed=confirmed)  # type: ignore[arg-type]
+            vault.exchange.export_plaintext(env.site, target, confirmed=confirmed)  # type: ignore[arg-type]
     assert not target.exists()
-    vault.lock()
+    vault.session.lock()
     with pytest.raises(VaultLocked):
-        vault.export_plaintext(env.site, target, confirmed=True)
-    vault.unlock(PASSWORD)
-    assert vault.export_plaintext(env.site, target, confirmed=True) == 2
+        vault.exchange.export_plaintext(env.site, target, confirmed=True)
+    vault.session.unlock(PASSWORD)
+    assert vault.exchange.export_plaintext(env.site, target, confirmed=True) == 2
     text = target.read_text()
     assert CANARY in text
     assert (target.stat().st_mode & 0o777) == 0o600
     # ... and it re-imports, properties included.
-    result = vault.import_csv(target, env.other_site)
+    result = vault.exchange.import_csv(target, env.other_site)
     assert result.imported == 2
-    dc = next(v for v in vault.list(env.other_site) if v.title == "DC01")
-    assert vault.reveal(dc.id, "property:PIN") == CANARY + "-pin"
+    dc = next(v for v in vault.items.list(env.other_site) if v.title == "DC01")
+    assert vault.items.reveal(dc.id, "property:PIN") == CANARY + "-pin"
 
 
 ITGLUE = (
@@ -106,10 +106,10 @@ ITGLUE = (
 )
 
 
-def test_itglue_csv_report_and_import(env: Env, vault: VaultService, tmp_path: Path) -> None:
+def test_itglue_csv_report_and_import(env: Env, vault: Vault, tmp_path: Path) -> None:
     source = tmp_path / "itglue.csv"
     source.write_text(ITGLUE, encoding="utf-8")
-    report = vault.validate_csv(source, env.site)
+    report = vault.exchange.validate_csv(source, env.site)
     assert report.rows == 7
     assert report.valid_rows == 5
     found = {(i.row, i.code) for i in report.issues}
@@ -127,43 +127,43 @@ def test_itglue_csv_report_and_import(env: Env, vault: VaultService, tmp_path: P
     assert set(shape["issues"][0]) == {"row", "column", "severity", "code", "message", "fix"}
     assert not any("Pa55" in json.dumps(i.to_dict()) for i in report.issues)
     with pytest.raises(ImportRefused) as refused:
-        vault.import_csv(source, env.site)
+        vault.exchange.import_csv(source, env.site)
     assert refused.value.report.rows == 7
-    assert vault.list(env.site) == []
-    result = vault.import_csv(source, env.site, skip_invalid=True)
+    assert vault.items.list(env.site) == []
+    result = vault.exchange.import_csv(source, env.site, skip_invalid=True)
     assert result.imported == 5
     assert result.skipped_rows == (4, 8)
-    items = {v.title: v for v in vault.list(env.site)}
+    items = {v.title: v for v in vault.items.list(env.site)}
     assert items["iDRAC"].kind == "lom"
     assert items["backup @ backup.contoso.local"].kind == "application"
-    assert vault.reveal(items["iDRAC"].id, "property:OTP secret") == "JBSWY3DPEHPK3PXP"
+    assert vault.items.reveal(items["iDRAC"].id, "property:OTP secret") == "JBSWY3DPEHPK3PXP"
     assert items["Printer"].kind == "custom"
     assert not items["Printer"].has_password
 
 
-def test_hudu_csv_with_semicolons_and_bom(env: Env, vault: VaultService, tmp_path: Path) -> None:
+def test_hudu_csv_with_semicolons_and_bom(env: Env, vault: Vault, tmp_path: Path) -> None:
     source = tmp_path / "hudu.csv"
     source.write_bytes("\ufeffName;Username;Password;URL;Description;Password Type\n"
                        "M365 admin;admin@contoso.com;Pw-1;https://admin.microsoft.com;;Email\n"
                        .encode())
-    result = vault.import_csv(source, env.site)
+    result = vault.exchange.import_csv(source, env.site)
     assert result.imported == 1
     assert result.report.issues == ()
-    (item,) = vault.list(env.site)
+    (item,) = vault.items.list(env.site)
     assert item.kind == "custom"
     assert item.url == "https://admin.microsoft.com"
-    assert vault.reveal(item.id) == "Pw-1"
+    assert vault.items.reveal(item.id) == "Pw-1"
 
 
-def test_csv_without_a_password_column_is_refused(env: Env, vault: VaultService,
+def test_csv_without_a_password_column_is_refused(env: Env, vault: Vault,
                                                   tmp_path: Path) -> None:
     source = tmp_path / "bad.csv"
     source.write_text("name,login\nx,y\n")
-    report = vault.validate_csv(source)
+    report = vault.exchange.validate_csv(source)
     assert [(i.row, i.code, i.column) for i in report.issues] == [
         (1, "header.missing_column", "Password")]
     with pytest.raises(ImportRefused):
-        vault.import_csv(source, env.site, skip_invalid=True)
+        vault.exchange.import_csv(source, env.site, skip_invalid=True)
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(RuleViolation, match="no header"):
-        vault.validate_csv(tmp_path / "empty.csv")
+        vault.exchange.validate_csv(tmp_path / "empty.csv")

@@ -13,7 +13,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
-from app.services.vault import VaultService
+from app.services.vault import Vault
 from app.vault.keychain import SERVICE, Keychain, backend_name
 from tests.vault.conftest import PASSWORD, Env
 
@@ -106,14 +106,14 @@ def test_a_chainer_uses_its_trusted_member() -> None:
 def test_remember_stores_only_the_key_and_unlocks_later(env: Env,
                                                         registered: MemoryKeyring) -> None:
     service = env.service(keychain=Keychain(extra_trusted=[TRUSTED_DOUBLE]))
-    service.init(PASSWORD)
-    item = service.add(env.site, "server", "DC01", password="s3cret")
-    service.lock()
-    result = service.unlock(PASSWORD, remember=True)
+    service.session.init(PASSWORD)
+    item = service.items.add(env.site, "server", "DC01", password="s3cret")
+    service.session.lock()
+    result = service.session.unlock(PASSWORD, remember=True)
     assert result.remembered
     assert result.keyring_message is None
     ((svc, user), value), = registered.store.items()
-    assert (svc, user) == (SERVICE, service.workspace_id)
+    assert (svc, user) == (SERVICE, service.session.workspace_id)
     assert len(value) == 44
     assert len(base64.b64decode(value)) == 32
     # Never in SQLite (nor beside the workspace).
@@ -122,35 +122,35 @@ def test_remember_stores_only_the_key_and_unlocks_later(env: Env,
     assert value not in dump
     assert not any(value.encode() in p.read_bytes()
                    for p in env.ws.path.parent.iterdir() if p.is_file())
-    service.lock()
+    service.session.lock()
     fresh = env.service(keychain=Keychain(extra_trusted=[TRUSTED_DOUBLE]))
-    assert fresh.unlock_from_keychain()
-    assert fresh.reveal(item.id) == "s3cret"
+    assert fresh.session.unlock_from_keychain()
+    assert fresh.items.reveal(item.id) == "s3cret"
     # The password change keeps the same key: the remembered one still opens the vault.
-    fresh.change_password(PASSWORD, "another master password 7")
-    fresh.lock()
-    assert fresh.unlock_from_keychain()
-    assert fresh.forget_device()
-    fresh.lock()
-    assert not fresh.unlock_from_keychain()
+    fresh.session.change_password(PASSWORD, "another master password 7")
+    fresh.session.lock()
+    assert fresh.session.unlock_from_keychain()
+    assert fresh.session.forget_device()
+    fresh.session.lock()
+    assert not fresh.session.unlock_from_keychain()
 
 
 def test_a_stale_remembered_key_is_forgotten(env: Env, registered: MemoryKeyring) -> None:
     service = env.service(keychain=Keychain(extra_trusted=[TRUSTED_DOUBLE]))
-    service.init(PASSWORD)
-    registered.store[(SERVICE, service.workspace_id)] = base64.b64encode(bytes(32)).decode()
-    service.lock()
-    assert not service.unlock_from_keychain()
+    service.session.init(PASSWORD)
+    registered.store[(SERVICE, service.session.workspace_id)] = base64.b64encode(bytes(32)).decode()
+    service.session.lock()
+    assert not service.session.unlock_from_keychain()
     assert registered.store == {}
 
 
-def test_remember_without_a_secure_keyring_says_so(env: Env, vault: VaultService) -> None:
-    vault.lock()
-    result = vault.unlock(PASSWORD, remember=True)
-    assert vault.is_unlocked
+def test_remember_without_a_secure_keyring_says_so(env: Env, vault: Vault) -> None:
+    vault.session.lock()
+    result = vault.session.unlock(PASSWORD, remember=True)
+    assert vault.session.is_unlocked
     assert not result.remembered
     assert result.keyring_message is not None
     assert result.keyring_message.startswith("no secure keyring on this machine")
-    assert vault.keychain_message == result.keyring_message
-    assert not vault.keychain_available
-    assert not vault.unlock_from_keychain()
+    assert vault.session.keychain_message == result.keyring_message
+    assert not vault.session.keychain_available
+    assert not vault.session.unlock_from_keychain()

@@ -19,8 +19,8 @@ from app.asio import AsioClient, AsioError
 from app.asio.client import READ_SCOPES, WRITE_SCOPES
 from app.asio.service import AsioService, Plan, PullReport, PushReport
 from app.domain.errors import PreflightError
+from app.services.client_secrets import SESSION, ClientSecretStore
 from app.vault.errors import VaultLocked
-from ui.sync import settings as secrets
 
 log = logging.getLogger("preflight.asio")
 SECRET_NAME = "asio.client_secret"  # the vault's application secret
@@ -138,22 +138,24 @@ class AsioController(QObject):
         """The secret typed now (then kept: vault, OS keychain, else this session only), or
         the one kept before. Raises when there is none."""
         if connection.secret:
-            where = secrets.store_secret(self.workspace, connection.client_id, connection.secret,
-                                         name=SECRET_NAME, service=KEYCHAIN_SERVICE)
-            if where == secrets.SESSION:
+            where = self._secrets().store(connection.client_id, connection.secret)
+            if where == SESSION:
                 self._session_secret = (connection.client_id, connection.secret)
             return connection.secret
         if self._session_secret and self._session_secret[0] == connection.client_id:
             return self._session_secret[1]
-        stored = secrets.read_secret(self.workspace, connection.client_id, name=SECRET_NAME,
-                                     service=KEYCHAIN_SERVICE)
+        stored = self._secrets().read(connection.client_id)
         if not stored:
             raise AsioError("Enter the client secret (it is kept in the workspace's vault, or "
                             "the OS keychain, never in the settings).")
         return stored
 
     def secret_home(self) -> str:
-        return secrets.secret_home(self.workspace)
+        return self._secrets().home()
+
+    def _secrets(self) -> ClientSecretStore:
+        store: ClientSecretStore = self.workspace.client_secrets(SECRET_NAME, KEYCHAIN_SERVICE)
+        return store
 
 
 def _summary(action: str, result: Any) -> str:

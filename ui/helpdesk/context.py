@@ -77,5 +77,5 @@ def load_context(workspace: Any, site_id: str) -> SiteContext:
     Blocking: call it in a worker thread."""
     site_input = workspace.helpdesk.readiness_input(site_id)
     items = tuple(VaultChoice(i.id, i.title, i.kind_label)
-                  for i in workspace.vault.list(site_id))
+                  for i in workspace.vault.items.list(site_id))
     return SiteContext(site_input, items)

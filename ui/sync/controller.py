@@ -26,15 +26,14 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from app.services.sample_mark import clear_sample_mark, is_sample
-from app.sync import AuthError, RetryPolicy, SyncEngine, SyncError, SyncReport
+from app.sync import AuthError, RetryPolicy, SyncError, SyncReport
 from app.vault.errors import VaultLocked
 from ui.background import run_blocking
-from ui.sync import settings as store
 
 if TYPE_CHECKING:
     import httpx
 
-    from app.sync import Conflict, PlanItem
+    from app.sync import Conflict, PlanItem, SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +108,12 @@ class Asks:
         keep = box.addButton("Don't Send", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        box.finished.connect(lambda _r: future.done() or future.set_result(
-            box.clickedButton() is send))
+
+        def settle(_result: int) -> None:
+            if not future.done():
+                future.set_result(box.clickedButton() is send)
+
+        box.finished.connect(settle)
         box.open()
         return await future
 
@@ -142,24 +145,6 @@ class Asks:
         box.open()
 
 
-class _Offline:
-    """The transport of an engine that only reads or resolves (never called)."""
-
-    requests = 0
-
-    async def push(self, ops: Any, idempotency_key: str) -> Any:
-        raise SyncError("not connected")
-
-    async def changes(self, since: int, limit: int) -> Any:
-        raise SyncError("not connected")
-
-    async def counts(self) -> Any:
-        raise SyncError("not connected")
-
-    async def aclose(self) -> None:
-        return None
-
-
 class SyncController(QObject):
     started = Signal()
     progressed = Signal(str, int, int)  # phase, done, total (0: unknown)
@@ -183,7 +168,7 @@ class SyncController(QObject):
         self.task: asyncio.Task[Outcome] | None = None
         self._client: httpx.AsyncClient | None = None
         self._session_secret: tuple[str, str] | None = None  # (client id, secret), memory only
-        self._reader = SyncEngine(workspace.db, _Offline())
+        self._reader: SyncEngine = workspace.sync.engine()  # reads, resolves; sends nothing
 
     @property
     def workspace(self) -> Any:
@@ -206,7 +191,7 @@ class SyncController(QObject):
     def read_status(self) -> Status:
         return Status(self.workspace.pending_changes(), len(self._reader.conflicts()),
                       self._reader.last_sync(), self.status.online,
-                      store.load_settings(self.workspace).server)
+                      self.workspace.sync.settings().server)
 
     # --- status -----------------------------------------------------------------------------
 
@@ -291,7 +276,7 @@ class SyncController(QObject):
         self.finished.emit(outcome)
 
     async def _run(self) -> Outcome:
-        config = await asyncio.to_thread(store.load_settings, self.workspace)
+        config = await asyncio.to_thread(self.workspace.sync.settings)
         if not config.complete:
             return Outcome(CONFIG, "Set the sync server URL and client id in Preferences "
                                    "(Edit → Preferences → Sync) first.")
@@ -306,13 +291,11 @@ class SyncController(QObject):
         if not secret:
             return Outcome(CONFIG, "No client secret: set it in Preferences (Edit → "
                                    "Preferences → Sync).")
-        from app.sync import HttpTransport
-
-        transport = HttpTransport(config.server, config.client_id, secret,
-                                  client=await self._http(), retry=self.retry(),
-                                  timeout=self.timeout)
-        engine = SyncEngine(self.workspace.db, transport, batch_size=self.batch_size,
-                            page_size=self.page_size, progress=self.progressed.emit)
+        sync = self.workspace.sync
+        transport = sync.transport(config, secret, client=await self._http(),
+                                   retry=self.retry(), timeout=self.timeout)
+        engine = sync.engine(transport, batch_size=self.batch_size, page_size=self.page_size,
+                             progress=self.progressed.emit)
         try:
             report = await engine.sync()
         except AuthError:
@@ -347,13 +330,13 @@ class SyncController(QObject):
     async def _secret(self, client_id: str) -> str | None:
         if self._session_secret is not None and self._session_secret[0] == client_id:
             return self._session_secret[1]
+        read: Callable[[str], str | None] = self.workspace.sync.secrets.read
         try:
-            found = await asyncio.to_thread(store.read_secret, self.workspace, client_id)
+            found = await asyncio.to_thread(read, client_id)
         except VaultLocked:
             if await self.asks.unlock_vault():
                 try:
-                    found = await asyncio.to_thread(store.read_secret, self.workspace,
-                                                    client_id)
+                    found = await asyncio.to_thread(read, client_id)
                 except VaultLocked:
                     found = None
             else:

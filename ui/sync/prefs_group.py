@@ -10,21 +10,22 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
+from app.services.client_secrets import KEYCHAIN, SESSION, VAULT
+from app.services.sync import SyncSettings, normalise_url, url_problem
 from app.vault.errors import VaultLocked
 from ui import screen_fit
 from ui.background import report_error, run_blocking
-from ui.sync import settings as store
 from ui.sync.controller import SyncController
 from ui.widgets.policy_common import ERROR_COLOR
 
-WHERE = {store.VAULT: "The client secret is stored in this workspace's vault.",
-         store.KEYCHAIN: "The client secret is stored in this computer's keychain.",
-         store.SESSION: "No vault and no secure keychain here: the client secret is kept in "
+WHERE = {VAULT: "The client secret is stored in this workspace's vault.",
+         KEYCHAIN: "The client secret is stored in this computer's keychain.",
+         SESSION: "No vault and no secure keychain here: the client secret is kept in "
                         "memory for this session only. Create a vault to keep it."}
 
-HOME = {store.VAULT: "Type it above: it goes to this workspace's vault.",
-        store.KEYCHAIN: "Type it above: it goes to this computer's keychain.",
-        store.SESSION: "This workspace has no vault (and there is no secure keychain here): a "
+HOME = {VAULT: "Type it above: it goes to this workspace's vault.",
+        KEYCHAIN: "Type it above: it goes to this computer's keychain.",
+        SESSION: "This workspace has no vault (and there is no secure keychain here): a "
                        "secret typed above is kept for this session only."}
 
 
@@ -62,12 +63,12 @@ class SyncPreferencesGroup(QGroupBox):
         self.loaded = False
         run_blocking(self, self._read, self._fill, lambda _exc: None)
 
-    def _read(self) -> tuple[store.SyncSettings, str | None, str]:
+    def _read(self) -> tuple[SyncSettings, str | None, str]:
         workspace = self.controller.workspace
-        return (store.load_settings(workspace), store.secret_stored(workspace),
-                store.secret_home(workspace))
+        return (workspace.sync.settings(), workspace.sync.secrets.stored(),
+                workspace.sync.secrets.home())
 
-    def _fill(self, found: tuple[store.SyncSettings, str | None, str]) -> None:
+    def _fill(self, found: tuple[SyncSettings, str | None, str]) -> None:
         config, where, home = found
         if not self.server.text():
             self.server.setText(config.server)
@@ -83,22 +84,22 @@ class SyncPreferencesGroup(QGroupBox):
         self.loaded = True
 
     def _check_url(self, text: str) -> None:
-        problem = store.url_problem(text)
+        problem = url_problem(text)
         self.problem.setText(problem or "")
         self.problem.setVisible(bool(problem))
 
     def save(self) -> None:
         """Keep what was typed (called when Preferences is accepted)."""
-        if store.url_problem(self.server.text()):
-            self.notify("Sync settings not saved: " + str(store.url_problem(self.server.text())))
+        if url_problem(self.server.text()):
+            self.notify("Sync settings not saved: " + str(url_problem(self.server.text())))
             return
-        config = store.SyncSettings(store.normalise_url(self.server.text()),
+        config = SyncSettings(normalise_url(self.server.text()),
                                     self.client_id.text().strip())
         secret = self.secret.text()
         self.secret.clear()
         workspace = self.controller.workspace
         controller = self.controller
-        run_blocking(controller, lambda: store.save_settings(workspace, config),
+        run_blocking(controller, lambda: workspace.sync.save_settings(config),
                      lambda _none: controller.refresh())
         if secret:
             save_secret(controller, config.client_id, secret, self.notify)
@@ -111,7 +112,7 @@ def save_secret(controller: SyncController, client_id: str, secret: str,
     workspace = controller.workspace
 
     def stored(where: str) -> None:
-        if where == store.SESSION:
+        if where == SESSION:
             controller.remember_secret(client_id, secret)
         else:
             controller.forget_session_secret()
@@ -121,11 +122,11 @@ def save_secret(controller: SyncController, client_id: str, secret: str,
     def failed(exc: BaseException) -> None:
         if isinstance(exc, VaultLocked):
             _unlock_then(controller, lambda: save_secret(controller, client_id, secret, notify),
-                         lambda: stored(store.SESSION))
+                         lambda: stored(SESSION))
         else:
             report_error(exc)
 
-    run_blocking(controller, lambda: store.store_secret(workspace, client_id, secret), stored,
+    run_blocking(controller, lambda: workspace.sync.secrets.store(client_id, secret), stored,
                  failed)
 
 

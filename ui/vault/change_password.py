@@ -30,7 +30,7 @@ class ChangePasswordDialog(CreateVaultDialog):
         password = self.new_password()
         if password is not None:
             self.run("Changing the master password…",
-                     lambda vault: vault.change_password(None, password))
+                     lambda vault: vault.session.change_password(None, password))
 
 
 def open_change_password(session: VaultSession, parent: QWidget | None) -> QDialog:

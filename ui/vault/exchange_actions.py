@@ -46,7 +46,7 @@ def export_encrypted(tab: PasswordsTab) -> None:
     if password is None:
         return
     tab.notice.show_message(f"Exporting to {path.name}…", "info")
-    tab.session.call(lambda vault: vault.export_encrypted(site.id, path, password),
+    tab.session.call(lambda vault: vault.exchange.export_encrypted(site.id, path, password),
                      lambda count: tab.notice.show_message(
                          f"Exported {plural(count, 'item')} of {site.name}, encrypted, to "
                          f"{path}.", "success"),
@@ -72,8 +72,8 @@ def import_encrypted(tab: PasswordsTab) -> None:
                                 "success")
         tab.refresh()
 
-    tab.session.call(lambda vault: vault.import_encrypted(path, password, site.id), imported,
-                     lambda exc: tab.report(exc, "Could not import"), owner=tab)
+    tab.session.call(lambda vault: vault.exchange.import_encrypted(path, password, site.id),
+                     imported, lambda exc: tab.report(exc, "Could not import"), owner=tab)
 
 
 def import_csv(tab: PasswordsTab, path: Path | None = None) -> None:
@@ -103,15 +103,16 @@ def import_csv(tab: PasswordsTab, path: Path | None = None) -> None:
             else:
                 tab.report(exc, "Could not import")
 
-        tab.session.call(lambda vault: vault.import_csv(chosen, site.id, skip_invalid=skip),
-                         done, failed, owner=tab)
+        tab.session.call(
+            lambda vault: vault.exchange.import_csv(chosen, site.id, skip_invalid=skip),
+            done, failed, owner=tab)
 
     def validated(report: object) -> None:
         tab.notice.clear()
         tab.csv_dialog = open_csv_report(report, chosen.name, tab.window(), import_rows)
 
     tab.notice.show_message(f"Checking {chosen.name}…", "info")
-    tab.session.call(lambda vault: vault.validate_csv(chosen, site.id), validated,
+    tab.session.call(lambda vault: vault.exchange.validate_csv(chosen, site.id), validated,
                      lambda exc: tab.report(exc, f"Could not read {chosen.name}"), owner=tab)
 
 
@@ -129,7 +130,7 @@ def export_plaintext(tab: PasswordsTab) -> None:
                                  PLAINTEXT_FILTER)
     if path is None:
         return
-    tab.session.call(lambda vault: vault.export_plaintext(site.id, path, confirmed=True),
+    tab.session.call(lambda vault: vault.exchange.export_plaintext(site.id, path, confirmed=True),
                      lambda count: tab.notice.show_message(
                          f"Exported {plural(count, 'item')} of {site.name} in CLEAR TEXT to "
                          f"{path}. Delete the file once you no longer need it.", "warning"),

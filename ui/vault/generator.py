@@ -36,7 +36,7 @@ class PasswordGeneratorDialog(QDialog):
     def __init__(self, service: Any, copy: Callable[[str], None],
                  parent: QWidget | None = None, *, can_use: bool = False) -> None:
         """`service` has `generate_password(length, classes, avoid_ambiguous=)` and
-        `generated_strength(length, classes)` (VaultService's static methods)."""
+        `generated_strength(length, classes)` (`app.services.vault.PasswordGenerator`)."""
         super().__init__(parent)
         self.setObjectName("passwordGenerator")
         self.setWindowTitle("Password Generator")

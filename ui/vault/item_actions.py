@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
 def plain_input(vault: Any, item: ItemView) -> ItemInput:
     """The form's starting values: the item with its secrets revealed (off the GUI thread)."""
-    props = tuple(Property(p.name, vault.reveal(item.id, f"property:{p.id}")
+    props = tuple(Property(p.name, vault.items.reveal(item.id, f"property:{p.id}")
                            if p.secret else (p.value or ""), p.secret, p.id)
                   for p in item.properties)
     return ItemInput(item.kind, item.title, item.username,
-                     vault.reveal(item.id, "password") if item.has_password else "",
-                     item.url, vault.reveal(item.id, "notes") if item.has_notes else "",
+                     vault.items.reveal(item.id, "password") if item.has_password else "",
+                     item.url, vault.items.reveal(item.id, "notes") if item.has_notes else "",
                      item.application, props)
 
 
@@ -49,8 +49,8 @@ def save(tab: PasswordsTab, dialog: ItemDialog, item_id: str | None, value: Item
     def write() -> ItemView:
         vault = tab.session.service()
         if item_id is None:
-            return vault.add(site.id, value.kind, value.title, **fields)
-        return vault.update(item_id, kind=value.kind, title=value.title, **fields)
+            return vault.items.add(site.id, value.kind, value.title, **fields)
+        return vault.items.update(item_id, kind=value.kind, title=value.title, **fields)
 
     def saved(item: ItemView) -> None:
         dialog.accept()
@@ -79,7 +79,7 @@ def delete(tab: PasswordsTab, item: ItemView) -> None:
         tab.notice.show_message(f"Deleted {item.title}.", "success")
         tab.refresh()
 
-    tab.writes.submit(lambda: tab.session.service().delete(item.id), deleted,
+    tab.writes.submit(lambda: tab.session.service().items.delete(item.id), deleted,
                       lambda exc: tab.report(exc, "Could not delete the item"))
 
 

@@ -289,7 +289,7 @@ class PasswordsTab(QWidget):
                 self.report(exc, "Could not load the passwords")
                 self.loaded.emit()
 
-        self.session.call(lambda vault: vault.list(site.id), shown, failed, owner=self)
+        self.session.call(lambda vault: vault.items.list(site.id), shown, failed, owner=self)
 
     def apply_filter(self, keep: str | None = None) -> None:
         keep = keep or self.current_id()
@@ -353,7 +353,7 @@ class PasswordsTab(QWidget):
 
     # secrets
     def reveal(self, item_id: str, field: str, on_value: Any) -> None:
-        self.session.call(lambda vault: vault.reveal(item_id, field), on_value,
+        self.session.call(lambda vault: vault.items.reveal(item_id, field), on_value,
                           lambda exc: self.report(exc, "Could not reveal the secret"),
                           owner=self)
 
@@ -423,7 +423,7 @@ class PasswordsTab(QWidget):
         return self.generator
 
     def _generator_service(self) -> Any:
-        return self.session.service()  # its static generate_password / generated_strength
+        return self.session.service().generator
 
     # messages
     def report(self, exc: BaseException, what: str) -> None:

@@ -1,6 +1,6 @@
 """One workspace's vault as the GUI sees it: its state as a Qt signal, the idle lock, activity.
 
-`VaultSession` wraps the `VaultService` (made off the GUI thread on first use: the crypto
+`VaultSession` wraps the workspace's `Vault` (made off the GUI thread on first use: the crypto
 modules load there, not at start-up). The service tells its listeners on the thread that
 locked or unlocked; the session re-emits that as `state_changed(str)` on the GUI thread.
 
@@ -25,7 +25,7 @@ from ui.vault.clipboard import SecretClipboard
 from ui.vault.prefs import idle_seconds
 
 if TYPE_CHECKING:
-    from app.services.vault import VaultService
+    from app.services.vault import Vault
 
 NONE, LOCKED, UNLOCKED, LOADING = "none", "locked", "unlocked", "loading"
 UNAVAILABLE = "unavailable"  # the vault cannot be used in this workspace (`problem` says why)
@@ -56,12 +56,12 @@ class VaultSession(QObject):
     state_changed = Signal(str)  # "none" | "locked" | "unlocked" (GUI thread)
     _relayed = Signal(str)  # from the service's listener, on any thread
 
-    def __init__(self, provider: Callable[[], VaultService], settings: QSettings | None = None,
+    def __init__(self, provider: Callable[[], Vault], settings: QSettings | None = None,
                  parent: QObject | None = None, tick_ms: int = TICK_MS,
                  clipboard: SecretClipboard | None = None) -> None:
         super().__init__(parent)
         self._provider = provider
-        self._service: VaultService | None = None
+        self._service: Vault | None = None
         self._made = threading.Lock()
         self.settings = settings
         self._applied: float | str | None = "unset"  # the settings value last applied
@@ -77,12 +77,12 @@ class VaultSession(QObject):
         self.activity: ActivityFilter | None = None
 
     # the service
-    def service(self) -> VaultService:
+    def service(self) -> Vault:
         """The vault service, made once (any thread)."""
         with self._made:
             if self._service is None:
                 service = self._provider()
-                service.add_listener(self._listener)
+                service.session.add_listener(self._listener)
                 self._service = service
             return self._service
 
@@ -93,7 +93,7 @@ class VaultSession(QObject):
         """Find the vault's state (and whether a secure keyring exists) off the GUI thread."""
         def find() -> tuple[str, str | None]:
             service = self.service()
-            return str(service.state), service.keychain_message
+            return str(service.session.state), service.session.keychain_message
 
         def found(result: tuple[str, str | None]) -> None:
             state, self.keychain_message = result
@@ -120,10 +120,10 @@ class VaultSession(QObject):
         def failed(_exc: BaseException) -> None:
             on_done(False)  # a broken keychain never blocks the password prompt
 
-        self.call(lambda vault: vault.unlock_from_keychain(), lambda ok: on_done(bool(ok)),
-                  failed)
+        self.call(lambda vault: vault.session.unlock_from_keychain(),
+                  lambda ok: on_done(bool(ok)), failed)
 
-    def call(self, fn: Callable[[VaultService], Any], on_result: Callable[[Any], object],
+    def call(self, fn: Callable[[Vault], Any], on_result: Callable[[Any], object],
              on_error: Callable[[BaseException], None] | None = None, *,
              owner: QObject | None = None) -> None:
         """Run `fn(service)` off the GUI thread; the callbacks run on it, unless `owner`
@@ -136,7 +136,7 @@ class VaultSession(QObject):
     # state
     def _on_relayed(self, state: str) -> None:
         if self._service is not None:
-            self.locked_reason = self._service.locked_reason
+            self.locked_reason = self._service.session.locked_reason
         self._set_state(state)
 
     def _set_state(self, state: str) -> None:
@@ -156,7 +156,7 @@ class VaultSession(QObject):
 
     def lock(self, reason: str = "on demand") -> None:
         if self._service is not None:
-            self._service.lock(reason)
+            self._service.session.lock(reason)
 
     # idle
     def set_idle_timeout(self, seconds: float | None) -> None:
@@ -164,7 +164,7 @@ class VaultSession(QObject):
         until the preference changes."""
         if self.settings is not None:
             self._applied = idle_seconds(self.settings)
-        self.service().set_idle_timeout(seconds)
+        self.service().session.set_idle_timeout(seconds)
 
     def _apply_preference(self) -> None:
         if self.settings is None or self._service is None:
@@ -172,17 +172,17 @@ class VaultSession(QObject):
         wanted = idle_seconds(self.settings)
         if wanted != self._applied:
             self._applied = wanted
-            self._service.set_idle_timeout(wanted)
+            self._service.session.set_idle_timeout(wanted)
 
     def tick(self) -> None:
         if self._service is None:
             return
         self._apply_preference()
-        self._service.check_idle()  # locks (and tells the listener) when idle too long
+        self._service.session.check_idle()  # locks (and tells the listener) when idle too long
 
     def touch(self) -> None:
         if self._service is not None and self.state == UNLOCKED:
-            self._service.touch()
+            self._service.session.touch()
 
     def watch_activity(self) -> None:
         """Count key and mouse input anywhere in the application as activity."""
@@ -200,7 +200,7 @@ class VaultSession(QObject):
             app.removeEventFilter(self.activity)
             self.activity = None
         if self._service is not None:
-            self._service.remove_listener(self._listener)
+            self._service.session.remove_listener(self._listener)
 
 
 _sessions: weakref.WeakKeyDictionary[Any, VaultSession] = weakref.WeakKeyDictionary()
@@ -212,11 +212,11 @@ def session_for(workspace: Any) -> VaultSession:
     if session is None:
         ref = weakref.ref(workspace)  # the session must not keep the workspace alive
 
-        def provider() -> VaultService:
+        def provider() -> Vault:
             found = ref()
             if found is None:
                 raise RuntimeError("the workspace of this vault session is gone")
-            service: VaultService = found.vault
+            service: Vault = found.vault
             return service
 
         session = VaultSession(provider)

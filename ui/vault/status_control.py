@@ -91,7 +91,7 @@ class VaultStatusControl(QToolButton):
         def failed(exc: BaseException) -> None:
             self.say(as_sentence(f"Could not forget the vault key: {exc}"))
 
-        self.session.call(lambda vault: vault.forget_device(), done, failed, owner=self)
+        self.session.call(lambda vault: vault.session.forget_device(), done, failed, owner=self)
 
     def say(self, text: str) -> None:
         """A line in the window's status bar (and the tooltip, for a control on its own)."""

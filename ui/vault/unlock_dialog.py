@@ -150,7 +150,7 @@ class UnlockDialog(_VaultDialog):
             self.result_note = getattr(result, "keyring_message", None)
             self.accept()
 
-        self.session.call(lambda vault: vault.unlock(password, remember=remember), unlocked,
+        self.session.call(lambda vault: vault.session.unlock(password, remember=remember), unlocked,
                           self._failed, owner=self)
 
 
@@ -207,7 +207,7 @@ class CreateVaultDialog(_VaultDialog):
     def submit(self) -> None:
         password = self.new_password()
         if password is not None:
-            self.run("Creating the vault…", lambda vault: vault.init(password))
+            self.run("Creating the vault…", lambda vault: vault.session.init(password))
 
 
 def open_vault_dialog(session: VaultSession, parent: QWidget | None) -> QDialog:
