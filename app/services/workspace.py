@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,9 @@ class Workspace:
         self._sync: SyncService | None = None
         self._helpdesk: HelpDeskService | None = None
         self._attachments: AttachmentService | None = None
+        # Pages make services from worker threads: two vaults would mean two key sessions,
+        # one unlocked and one not.
+        self._making = threading.RLock()
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None, *, create: bool = False) -> Workspace:
@@ -85,21 +89,23 @@ class Workspace:
     def vault(self) -> Vault:
         """The encrypted vault: its key session, items, app secrets and exchange. Made on
         first use: its crypto is not loaded for front ends that never touch it."""
-        if self._vault is None:
-            from app.services.vault import Vault
+        with self._making:
+            if self._vault is None:
+                from app.services.vault import Vault
 
-            self._vault = Vault(self.db)
-        return self._vault
+                self._vault = Vault(self.db)
+            return self._vault
 
     @property
     def sync(self) -> SyncService:
         """Sync with the backend: its settings, the client secret's store, the engine. Made
         on first use (it loads the HTTP client)."""
-        if self._sync is None:
-            from app.services.sync import SyncService
+        with self._making:
+            if self._sync is None:
+                from app.services.sync import SyncService
 
-            self._sync = SyncService(self.db, lambda: self.vault)
-        return self._sync
+                self._sync = SyncService(self.db, lambda: self.vault)
+            return self._sync
 
     def client_secrets(self, name: str, keychain_service: str) -> ClientSecretStore:
         """The store of another API client's secret, kept the way sync keeps its own
