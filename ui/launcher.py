@@ -37,6 +37,8 @@ from ui.ui_settings import APPLICATION, ORGANIZATION, UiSettings
 from ui.welcome import FileOpenHandler
 
 if TYPE_CHECKING:
+    import qasync  # imported when the loop starts (it is a context manager too)
+
     from app.services.workspace import Workspace
 
 EXIT_OK = 0
@@ -142,7 +144,7 @@ def run(workspace: Path | None, *, screenshot: Path | None = None, page: str | N
         asyncio.set_event_loop(None)
 
 
-def _event_loop(app: QApplication) -> asyncio.AbstractEventLoop:
+def _event_loop(app: QApplication) -> qasync.QEventLoop:
     import qasync
 
     loop = qasync.QEventLoop(app)
@@ -179,11 +181,11 @@ def _scroll_to_end_of_editor(window: MainWindow) -> None:
     page = window.pages.get(POLICIES_PAGE)
     if isinstance(page, PoliciesPage):
         editor = page.editor
-        bar = editor.scroll.verticalScrollBar()
+        bar = editor.scroll_area.verticalScrollBar()
         bar.setValue(bar.maximum())
 
 
-def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
+def _screenshot(app: QApplication, loop: qasync.QEventLoop, path: Path | None,
                 target: Path, page: str, *, site: str | None = None,
                 policy: str | None = None, size: QSize = SCREENSHOT_SIZE) -> int:
     window = MainWindow(restore=False)
@@ -218,7 +220,8 @@ def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path |
 
     try:
         with loop:
-            return loop.run_until_complete(shoot())
+            code: int = loop.run_until_complete(shoot())
+            return code
     finally:
         _dispose(window)
 
@@ -242,7 +245,7 @@ def _dispose(window: MainWindow) -> None:
         workspace.close()
 
 
-def _interactive(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
+def _interactive(app: QApplication, loop: qasync.QEventLoop, path: Path | None,
                  settings: UiSettings, *, page: str | None) -> int:
     app.setQuitOnLastWindowClosed(False)
     window = MainWindow(settings=settings)
@@ -276,7 +279,8 @@ def _interactive(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path 
 
     try:
         with loop:
-            return loop.run_until_complete(main())
+            code: int = loop.run_until_complete(main())
+            return code
     finally:
         if collector.active():
             collector.stop()

@@ -109,8 +109,12 @@ class Asks:
         keep = box.addButton("Don't Send", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        box.finished.connect(lambda _r: future.done() or future.set_result(
-            box.clickedButton() is send))
+
+        def answered(_result: int) -> None:
+            if not future.done():
+                future.set_result(box.clickedButton() is send)
+
+        box.finished.connect(answered)
         box.open()
         return await future
 
