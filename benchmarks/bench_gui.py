@@ -76,7 +76,7 @@ if sys.argv[1] == "bare":
     window.show()
     app.exec()
 else:
-    from app.cli.main import main
+    from preflight.main import main
 
     main(["gui", "--workspace", sys.argv[2]])
 os._exit(3)  # no window was painted
