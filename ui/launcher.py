@@ -30,7 +30,6 @@ from ui.about import app_icon, current_versions, version_text
 from ui.collector import Collector
 from ui.compat import binding_problem
 from ui.main_window import MainWindow
-from ui.pages.policies_page import PoliciesPage
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES
 from ui.startup import open_after_first_paint
 from ui.ui_settings import APPLICATION, ORGANIZATION, UiSettings
@@ -165,6 +164,9 @@ async def _open(window: MainWindow, path: Path | None) -> tuple[Workspace, bool]
 
 def _show_policy(window: MainWindow, ref: str) -> str | None:
     """Open a policy (id or exact name) in the Policies page's editor; or say why not."""
+    # imported here: the page module brings the services, which the window paints before
+    from ui.pages.policies_page import PoliciesPage
+
     page = window.pages.get(POLICIES_PAGE)
     if not isinstance(page, PoliciesPage):
         return f"the {POLICIES_PAGE} page is not there to show policy '{ref}'"
@@ -178,6 +180,8 @@ def _show_policy(window: MainWindow, ref: str) -> str | None:
 
 def _scroll_to_end_of_editor(window: MainWindow) -> None:
     """Show the end of the open policy's form: the PSA key box, or the last setting."""
+    from ui.pages.policies_page import PoliciesPage
+
     page = window.pages.get(POLICIES_PAGE)
     if isinstance(page, PoliciesPage):
         editor = page.editor
