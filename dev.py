@@ -65,10 +65,10 @@ def app(extra_args: list[str]) -> int:
         return 2
     if not SAMPLE.exists():
         SAMPLE.parent.mkdir(exist_ok=True)
-        code = _run(PYTHON, "-m", "app.cli", "init", "--sample", "--workspace", SAMPLE)
+        code = _run(PYTHON, "-m", "preflight", "init", "--sample", "--workspace", SAMPLE)
         if code != 0:
             return code
-    return _run(PYTHON, "-m", "app.cli", "gui", "--workspace", SAMPLE, *extra_args)
+    return _run(PYTHON, "-m", "preflight", "gui", "--workspace", SAMPLE, *extra_args)
 
 
 def parallel_args(extra_args: list[str]) -> list[str]:

@@ -90,6 +90,8 @@ def _settings(rng: random.Random, ptype: PolicyType, serial: int) -> Settings:
             changes[spec.key] = f"{spec.label} {serial}"
     if changes.get("noc_enabled"):
         changes["rmm_enabled"] = True
+    elif "noc_access_level" in changes:  # technicians' access needs the NOC services on
+        changes["noc_access_level"] = 0
     return build_settings(ptype, f"policy {serial}", {}, changes)
 
 

@@ -76,7 +76,7 @@ if sys.argv[1] == "bare":
     window.show()
     app.exec()
 else:
-    from app.cli.main import main
+    from preflight.main import main
 
     main(["gui", "--workspace", sys.argv[2]])
 os._exit(3)  # no window was painted
@@ -108,7 +108,7 @@ def cold_start(sample: Path, shot: Path, runs: int, pyc: bool) -> dict[str, floa
     commands = {
         "paint": [sys.executable, "-c", FIRST_PAINT, "ours", str(sample)],
         "paint_bare": [sys.executable, "-c", FIRST_PAINT, "bare"],
-        "page": [sys.executable, "-m", "app.cli", "gui", "--workspace", str(sample),
+        "page": [sys.executable, "-m", "preflight", "gui", "--workspace", str(sample),
                  "--screenshot", str(shot), "--page", "companies"],
         "page_bare": [sys.executable, "-c", BARE_WINDOW, str(shot)],
     }
@@ -269,7 +269,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         sample = tmp / "sample.preflight"
-        subprocess.run([sys.executable, "-m", "app.cli", "init", "--sample", "--workspace",
+        subprocess.run([sys.executable, "-m", "preflight", "init", "--sample", "--workspace",
                         str(sample)], check=True, capture_output=True)
         start = cold_start(sample, tmp / "shot.png", args.runs, pyc=not args.no_pyc)
 

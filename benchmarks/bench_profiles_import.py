@@ -297,7 +297,7 @@ def measure_process(kind: str, path: Path, runs: int) -> dict[str, float] | None
         if kind == "cli":
             ws = _fresh_workspace(path.parent, f"cli-{path.suffix[1:]}-{n}")
             ws.close()
-            argv = [sys.executable, "-m", "app.cli", "profiles", "import", str(path),
+            argv = [sys.executable, "-m", "preflight", "profiles", "import", str(path),
                     "--site", SITE, "--skip-invalid", "--workspace", str(ws.path)]
         else:
             argv = [sys.executable, "-c", _PEER_SCRIPTS[kind], str(path)]

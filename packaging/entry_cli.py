@@ -1,6 +1,6 @@
 """Entry point of the bundled console program (`preflight-cli`, `preflight-cli.exe`).
 
-The same as `preflight = app.cli.main:main`, plus one option for the build itself:
+The same as `preflight = preflight.main:main`, plus one option for the build itself:
 `preflight-cli --bundle-check` imports every module of ours and exercises the libraries that
 load code or data lazily (which PyInstaller's static analysis can miss), printing one line per
 check; exit code 0 when all pass. `packaging/smoke_test.py` runs it on the built bundle.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 def _our_modules() -> str:
     count = 0
-    for package in ("app", "ui", "storage"):
+    for package in ("preflight", "app", "ui", "storage"):
         root = importlib.import_module(package)
         for info in pkgutil.walk_packages(root.__path__, f"{package}."):
             # the migrations are files Alembic runs itself (`migrations` below, and `init`);
@@ -147,7 +147,7 @@ def bundle_check() -> int:
 def main() -> int:
     if sys.argv[1:] == ["--bundle-check"]:
         return bundle_check()
-    from app.cli.main import main as preflight
+    from preflight.main import main as preflight
 
     return preflight()
 

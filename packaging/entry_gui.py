@@ -56,7 +56,7 @@ def _console_to_file() -> None:
 
 def main() -> int:
     _console_to_file()
-    from app.cli.main import main as preflight
+    from preflight.main import main as preflight
 
     return preflight(gui_argv(sys.argv[1:]))
 

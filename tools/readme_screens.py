@@ -165,7 +165,7 @@ def render(out: Path) -> int:
             env.pop("WAYLAND_DISPLAY", None)
             failed = 0
             for name, page, site, policy in PAGES:
-                command = [sys.executable, "-m", "app.cli", "--workspace", str(path), "gui",
+                command = [sys.executable, "-m", "preflight", "--workspace", str(path), "gui",
                            "--screenshot", str(out / f"{name}.png"), "--page", page,
                            "--size", SIZE]
                 command += ["--site", site] if site else []

@@ -30,13 +30,14 @@ from ui.about import app_icon, current_versions, version_text
 from ui.collector import Collector
 from ui.compat import binding_problem
 from ui.main_window import MainWindow
-from ui.pages.policies_page import PoliciesPage
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES
 from ui.startup import open_after_first_paint
 from ui.ui_settings import APPLICATION, ORGANIZATION, UiSettings
 from ui.welcome import FileOpenHandler
 
 if TYPE_CHECKING:
+    import qasync  # imported when the loop starts (it is a context manager too)
+
     from app.services.workspace import Workspace
 
 EXIT_OK = 0
@@ -142,7 +143,7 @@ def run(workspace: Path | None, *, screenshot: Path | None = None, page: str | N
         asyncio.set_event_loop(None)
 
 
-def _event_loop(app: QApplication) -> asyncio.AbstractEventLoop:
+def _event_loop(app: QApplication) -> qasync.QEventLoop:
     import qasync
 
     loop = qasync.QEventLoop(app)
@@ -163,6 +164,9 @@ async def _open(window: MainWindow, path: Path | None) -> tuple[Workspace, bool]
 
 def _show_policy(window: MainWindow, ref: str) -> str | None:
     """Open a policy (id or exact name) in the Policies page's editor; or say why not."""
+    # imported here: the page module brings the services, which the window paints before
+    from ui.pages.policies_page import PoliciesPage
+
     page = window.pages.get(POLICIES_PAGE)
     if not isinstance(page, PoliciesPage):
         return f"the {POLICIES_PAGE} page is not there to show policy '{ref}'"
@@ -176,14 +180,16 @@ def _show_policy(window: MainWindow, ref: str) -> str | None:
 
 def _scroll_to_end_of_editor(window: MainWindow) -> None:
     """Show the end of the open policy's form: the PSA key box, or the last setting."""
+    from ui.pages.policies_page import PoliciesPage
+
     page = window.pages.get(POLICIES_PAGE)
     if isinstance(page, PoliciesPage):
         editor = page.editor
-        bar = editor.scroll.verticalScrollBar()
+        bar = editor.scroll_area.verticalScrollBar()
         bar.setValue(bar.maximum())
 
 
-def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
+def _screenshot(app: QApplication, loop: qasync.QEventLoop, path: Path | None,
                 target: Path, page: str, *, site: str | None = None,
                 policy: str | None = None, size: QSize = SCREENSHOT_SIZE) -> int:
     window = MainWindow(restore=False)
@@ -218,7 +224,8 @@ def _screenshot(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path |
 
     try:
         with loop:
-            return loop.run_until_complete(shoot())
+            code: int = loop.run_until_complete(shoot())
+            return code
     finally:
         _dispose(window)
 
@@ -242,7 +249,7 @@ def _dispose(window: MainWindow) -> None:
         workspace.close()
 
 
-def _interactive(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path | None,
+def _interactive(app: QApplication, loop: qasync.QEventLoop, path: Path | None,
                  settings: UiSettings, *, page: str | None) -> int:
     app.setQuitOnLastWindowClosed(False)
     window = MainWindow(settings=settings)
@@ -276,7 +283,8 @@ def _interactive(app: QApplication, loop: asyncio.AbstractEventLoop, path: Path 
 
     try:
         with loop:
-            return loop.run_until_complete(main())
+            code: int = loop.run_until_complete(main())
+            return code
     finally:
         if collector.active():
             collector.stop()

@@ -8,6 +8,7 @@ the pages, so the first frame does not wait for the database layer.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
         self.menus.open_workspace.triggered.connect(self.open_workspace)
         self.menus.recent.aboutToShow.connect(self._fill_recent)
         self.menus.quit.triggered.connect(self.close)
-        self.menus.find.triggered.connect(self.find)
+        self.menus.find.triggered.connect(self.find_in_page)
         self.menus.refresh.triggered.connect(lambda _c=False: self._refresh_current())
         self.menus.preferences.triggered.connect(self.show_preferences)
         # issue 9: Help → Welcome / Open Logs Folder / About, the window icon, light/dark
@@ -153,7 +154,7 @@ class MainWindow(QMainWindow):
                 return name
         return ""
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     def show_page(self, name: str) -> None:
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
             return last
         return DEFAULT_PAGE
 
-    def find(self) -> None:
+    def find_in_page(self) -> None:  # not `find`: that is QWidget's static lookup by id
         focus = getattr(self.current_page(), "focus_search", None)
         if focus is not None:
             focus()
@@ -234,7 +235,7 @@ class MainWindow(QMainWindow):
         menu.clear()
         for path in self.settings.recent():
             if self.workspace is None or path != self.workspace.path:
-                menu.addAction(str(path), lambda p=path: self.switch_workspace(p))
+                menu.addAction(str(path), partial(self.switch_workspace, path))
         menu.setEnabled(True)
         if menu.isEmpty():
             menu.addAction("No other workspaces").setEnabled(False)

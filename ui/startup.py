@@ -27,7 +27,6 @@ def open_workspace(path: Path | None) -> tuple[Workspace, bool]:
     """The workspace at `path` (None: the default one); created with the sample data when
     the file does not exist yet. Returns it and whether it was just created. Blocking: runs in
     a worker thread at start-up."""
-    from app.services.sample import populate_sample
     from app.services.workspace import Workspace, default_workspace_path, resolve_workspace_path
 
     target = resolve_workspace_path(path) if path is not None else default_workspace_path()
@@ -36,6 +35,8 @@ def open_workspace(path: Path | None) -> tuple[Workspace, bool]:
         target.parent.mkdir(parents=True, exist_ok=True)
     workspace = Workspace.open(target, create=first_run)
     if first_run:
+        from app.services.sample import populate_sample  # first run only
+
         try:
             populate_sample(workspace)
         except BaseException:

@@ -56,7 +56,9 @@ class UiSettings:
 
     def recent(self) -> list[Path]:
         value = self.qsettings.value("workspaces/recent", [])
-        items = [value] if isinstance(value, str) else list(value or [])
+        # one entry comes back as a plain string, several as a list
+        items: list[object] = ([value] if isinstance(value, str)
+                               else list(value) if isinstance(value, list | tuple) else [])
         return [Path(str(v)) for v in items if v]
 
     def add_recent(self, path: Path) -> None:

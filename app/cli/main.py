@@ -5,10 +5,10 @@ console."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from app import __version__
@@ -32,6 +32,22 @@ from storage.paths import resolve_workspace_path
 
 EXIT_OK, EXIT_RULE, EXIT_ENVIRONMENT = 0, 1, 2
 log = logging.getLogger("preflight.cli")
+
+
+@dataclass(frozen=True)
+class GuiRequest:
+    """What `preflight gui` asks of the desktop app. The program's entry (the `preflight`
+    package, above ui/) passes the launcher in: the core never imports the GUI."""
+
+    workspace: Path | None
+    screenshot: Path | None
+    page: str | None
+    site: str | None
+    policy: str | None
+    size: str | None
+
+
+GuiLauncher = Callable[[GuiRequest], int]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -210,30 +226,30 @@ def _init(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
-def _gui(args: argparse.Namespace) -> int:
-    # The GUI front end sits above app/ (docs/architecture.md §1), so it is loaded only when asked
-    # for; a static import would make the core depend on Qt.
-    launcher = importlib.import_module("ui.launcher")
+def _gui(args: argparse.Namespace, gui: GuiLauncher | None) -> int:
+    if gui is None:  # `python -m app.cli`: the command line without the desktop app
+        raise PreflightError("the desktop app starts from the `preflight` command "
+                             "(or `python -m preflight`), not from `python -m app.cli`")
     workspace = getattr(args, "workspace", None)
-    result: int = launcher.run(
-        resolve_workspace_path(workspace) if workspace is not None else None,
+    return gui(GuiRequest(
+        workspace=resolve_workspace_path(workspace) if workspace is not None else None,
         screenshot=getattr(args, "screenshot", None),
         page=getattr(args, "page", None),
         site=getattr(args, "site", None),
         policy=getattr(args, "policy", None),
         size=getattr(args, "size", None),
-    )
-    return result
+    ))
 
 
-def run(argv: Sequence[str] | None = None) -> int:
+def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> int:
+    """Run one command; `gui` starts the desktop app for `preflight` alone and `preflight gui`."""
     parser = build_parser()
     args = parser.parse_args(argv)
     out = Output(bool(getattr(args, "json", False)))
     command = args.command or "gui"
     try:
         if command == "gui":
-            return _gui(args)
+            return _gui(args, gui)
         if command == "init":
             return _init(args, out)
         if command == "profiles":  # opens the workspace itself (validate may need none)
@@ -269,10 +285,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_ENVIRONMENT
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> int:
     log_file = setup_logging()
     try:
-        return run(argv)
+        return run(argv, gui)
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ENVIRONMENT
     except Exception as exc:  # a bug: log it whole, tell the user briefly where to look
@@ -282,10 +298,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"details are in {log_file}\n"
         )
         return EXIT_ENVIRONMENT
-
-
-def gui_main() -> int:
-    return main(["gui", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def asio(workspace: Path, *args: str, secret: str | None = "secret",
     env.pop("PREFLIGHT_ASIO_CLIENT_ID", None)
     if secret is not None:
         env["PREFLIGHT_ASIO_SECRET"] = secret
-    done = subprocess.run([sys.executable, "-m", "app.cli", "asio", *args,
+    done = subprocess.run([sys.executable, "-m", "preflight", "asio", *args,
                            "--workspace", str(workspace)],
                           capture_output=True, text=True, timeout=TIMEOUT, env=env,
                           cwd=REPO_ROOT, input=stdin, check=False)
@@ -168,7 +168,7 @@ def test_a_5xx_mid_push_exits_2_keeps_what_was_confirmed_and_resumes(
 
 
 def test_the_secret_is_never_an_argument() -> None:
-    result = subprocess.run([sys.executable, "-m", "app.cli", "asio", "push", "--help"],
+    result = subprocess.run([sys.executable, "-m", "preflight", "asio", "push", "--help"],
                             capture_output=True, text=True, timeout=TIMEOUT, env=cli_env(),
                             cwd=REPO_ROOT, check=False)
     assert result.returncode == 0
@@ -186,7 +186,7 @@ def test_a_push_killed_mid_run_and_run_again_creates_nothing_twice(
     fake.gate = threading.Event()
     env = cli_env()
     env["PREFLIGHT_ASIO_SECRET"] = "secret"
-    run = subprocess.Popen([sys.executable, "-m", "app.cli", "asio", "push", "--url", live,
+    run = subprocess.Popen([sys.executable, "-m", "preflight", "asio", "push", "--url", live,
                             "--client-id", "cid", "--workspace", str(prepared)],
                            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)

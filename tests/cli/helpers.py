@@ -41,9 +41,9 @@ def cli_env() -> dict[str, str]:
 
 
 def run_raw(*args: str) -> Result:
-    """`python -m app.cli ARGS` exactly as given (no --workspace added)."""
+    """`python -m preflight ARGS` exactly as given (no --workspace added)."""
     done = subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "preflight", *args],
         capture_output=True, text=True, timeout=TIMEOUT, env=cli_env(), cwd=REPO_ROOT,
         check=False,
     )
@@ -53,7 +53,7 @@ def run_raw(*args: str) -> Result:
 
 
 def run_cli(workspace: Path | str, *args: str) -> Result:
-    """`python -m app.cli ARGS --workspace PATH`."""
+    """`python -m preflight ARGS --workspace PATH`."""
     return run_raw(*args, "--workspace", str(workspace))
 
 

@@ -85,7 +85,7 @@ def test_set_saves_a_changed_section_and_records_it_for_sync(fresh_ws: Path,
 def test_set_reads_stdin(fresh_ws: Path) -> None:
     refs = [{"title": "Door codes", "body": "Ask the practice manager."}]
     done = subprocess.run(
-        [sys.executable, "-m", "app.cli", "helpdesk", "set", "Lab", "--section", "references",
+        [sys.executable, "-m", "preflight", "helpdesk", "set", "Lab", "--section", "references",
          "--file", "-", "--workspace", str(fresh_ws), "--json"],
         input=json.dumps(refs), capture_output=True, text=True, timeout=TIMEOUT,
         env=cli_env(), cwd=REPO_ROOT, check=False)

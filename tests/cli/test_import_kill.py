@@ -41,7 +41,7 @@ def _state(path: Path) -> dict[str, Any]:
 
 def _import(workspace: Path, source: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "profiles", "import", str(source), "--site", SITE,
+        [sys.executable, "-m", "preflight", "profiles", "import", str(source), "--site", SITE,
          "--workspace", str(workspace)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(), cwd=REPO_ROOT)
 

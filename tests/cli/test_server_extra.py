@@ -20,7 +20,7 @@ sys.meta_path.insert(0, Block())
 import importlib.util
 real = importlib.util.find_spec
 importlib.util.find_spec = lambda name, *a: None if name == "uvicorn" else real(name, *a)
-from app.cli.main import main
+from preflight.main import main
 sys.exit(main(sys.argv[1:]))
 """
 

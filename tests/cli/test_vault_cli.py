@@ -47,7 +47,7 @@ def vault_env(home: Path, password: str | None = None) -> dict[str, str]:
 def vault_cli(ws: Path, home: Path, *args: str, stdin: str = "",
               password: str | None = None) -> Result:
     done = subprocess.run(
-        [sys.executable, "-m", "app.cli", "vault", *args, "--workspace", str(ws)],
+        [sys.executable, "-m", "preflight", "vault", *args, "--workspace", str(ws)],
         input=stdin, capture_output=True, text=True, timeout=TIMEOUT,
         env=vault_env(home, password), cwd=REPO_ROOT, check=False)
     result = Result(("vault", *args), done.returncode, done.stdout, done.stderr)

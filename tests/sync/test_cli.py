@@ -18,7 +18,7 @@ from tests.server.live import CLIENTS, LiveServer, free_port
 
 def preflight(*args: str, env: dict[str, str] | None = None,
               stdin: str = "") -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "preflight", *args], capture_output=True,
                           text=True, timeout=120, env={**cli_env(), **(env or {})},
                           cwd=REPO_ROOT, input=stdin, check=False)
     assert "Traceback" not in done.stdout + done.stderr, done.stderr
@@ -84,7 +84,7 @@ def test_preflight_server_serves(tmp_path: Path) -> None:
     port = free_port()
     env = {**cli_env(), "PREFLIGHT_SERVER_CLIENTS": "cli:cli-secret:partner-x"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "server", "--port", str(port), "--db",
+        [sys.executable, "-m", "preflight", "server", "--port", str(port), "--db",
          f"sqlite:///{tmp_path / 'srv.db'}"], env=env, cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -88,7 +88,7 @@ def test_the_policy_form_does_not_move_when_a_message_comes_and_goes(
     click_row(qtbot, page, "Desktop Patching Weekly")
     window = page.editor.field("install_window")
     assert isinstance(window, WindowField)
-    content = page.editor.scroll.widget()  # the form may scroll to show the message
+    content = page.editor.scroll_area.widget()  # the form may scroll to show the message
     rows = [f for f in page.editor.findChildren(SettingField) if f is not window]
     assert len(rows) > 2
 

@@ -91,7 +91,7 @@ def test_environment_errors_are_one_line_and_exit_2(tmp_path: Path, capsys: Any)
 @pytest.mark.usefixtures("qapp")
 def test_cli_gui_command_renders_a_page(tmp_path: Path, sample_workspace: Workspace,
                                         workspace_path: Path) -> None:
-    from app.cli.main import run as cli
+    from preflight.main import run as cli
 
     shot = tmp_path / "effective.png"
     assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(shot),
@@ -102,7 +102,7 @@ def test_cli_gui_command_renders_a_page(tmp_path: Path, sample_workspace: Worksp
 @pytest.mark.usefixtures("qapp")
 def test_screenshot_of_a_site_tab_for_a_named_site(tmp_path: Path, sample_workspace: Workspace,
                                                    workspace_path: Path, capsys: Any) -> None:
-    from app.cli.main import run as cli
+    from preflight.main import run as cli
 
     shot = tmp_path / "profiles.png"
     assert cli(["gui", "--workspace", str(workspace_path), "--screenshot", str(shot),
@@ -140,7 +140,7 @@ class _GrabRecordingWindow(MainWindow):
 def test_screenshot_opens_a_named_policy_in_the_editor(
         tmp_path: Path, sample_workspace: Workspace, workspace_path: Path, capsys: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.cli.main import run as cli
+    from preflight.main import run as cli
 
     monkeypatch.setattr(launcher, "MainWindow", _GrabRecordingWindow)
     _GrabRecordingWindow.grabbed.clear()

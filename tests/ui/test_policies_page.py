@@ -313,10 +313,10 @@ def test_show_scrolls_to_the_first_problem(qtbot, page: PoliciesPage) -> None:
     editor = page.editor
     window = editor.field("install_window")
     assert isinstance(window, WindowField)
-    editor.scroll.verticalScrollBar().setValue(0)
+    editor.scroll_area.verticalScrollBar().setValue(0)
     window.end.setTime(QTime(23, 0))
     assert editor.show_problem.isVisible()
     qtbot.mouseClick(editor.show_problem, Qt.MouseButton.LeftButton)
     error = editor.findChild(QLabel, "error:install_window")
-    top = error.mapTo(editor.scroll.viewport(), QPoint(0, 0)).y()
-    assert 0 <= top < editor.scroll.viewport().height()
+    top = error.mapTo(editor.scroll_area.viewport(), QPoint(0, 0)).y()
+    assert 0 <= top < editor.scroll_area.viewport().height()

@@ -38,7 +38,7 @@ def fake_ldd(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb plugin is Linux's")
 def test_the_app_names_the_packages_instead_of_aborting(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "app.cli", "--workspace", str(tmp_path / "w.preflight"), "gui"],
+        [sys.executable, "-m", "preflight", "--workspace", str(tmp_path / "w.preflight"), "gui"],
         capture_output=True, text=True, cwd=ROOT, env=fake_ldd(tmp_path), timeout=60,
         check=False)
     assert done.returncode == 2, done.stderr

@@ -39,7 +39,7 @@ def test_the_sync_pages_render_to_png(server: LiveServer, tmp_path: Path) -> Non
     for page in ("pending-changes", "conflicts"):
         shot = tmp_path / f"{page}.png"
         done = subprocess.run(
-            [sys.executable, "-m", "app.cli", "--workspace", str(tmp_path / "mine.preflight"),
+            [sys.executable, "-m", "preflight", "--workspace", str(tmp_path / "mine.preflight"),
              "gui", "--screenshot", str(shot), "--page", page],
             capture_output=True, text=True, env=env, check=False, timeout=120)
         assert done.returncode == 0, done.stderr

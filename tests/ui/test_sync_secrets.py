@@ -85,7 +85,7 @@ def test_preferences_keep_url_and_client_id_for_the_cli_and_the_secret_in_the_va
     # The CLI reads the same server URL from the workspace.
     env = {**os.environ, "PREFLIGHT_SYNC_SERVER": "", "PREFLIGHT_SYNC_CLIENT_ID": ""}
     done = subprocess.run(
-        [sys.executable, "-m", "app.cli", "--workspace", str(sample_workspace.path), "--json",
+        [sys.executable, "-m", "preflight", "--workspace", str(sample_workspace.path), "--json",
          "sync", "--dry-run"], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["server"] == "https://sync.example.com"

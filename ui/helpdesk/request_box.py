@@ -50,9 +50,7 @@ class RequestBox(QGroupBox):
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
         row = 0
-        self.name = QLineEdit(request.name, self, accessibleName="Name of the request type")
-        self.name.setObjectName("customName")
-        self.name.setPlaceholderText("Name of the request type, e.g. VPN access")
+        self.name = self._name_edit(request.name)
         if request.kind is RequestKind.CUSTOM:
             remove = QPushButton("Remove type", self)
             remove.setObjectName("removeRequest")
@@ -93,6 +91,13 @@ class RequestBox(QGroupBox):
         self.required.toggled.connect(lambda _on: self.changed.emit())
         self.sms_caller.toggled.connect(lambda on: self._on_sms("caller", on))
         self.sms_approver.toggled.connect(lambda on: self._on_sms("approver", on))
+
+    def _name_edit(self, name: str) -> QLineEdit:
+        edit = QLineEdit(name, self)
+        edit.setObjectName("customName")
+        edit.setAccessibleName("Name of the request type")
+        edit.setPlaceholderText("Name of the request type, e.g. VPN access")
+        return edit
 
     def _approvers(self, ids: tuple[str, ...]) -> QWidget:
         cell = QWidget(self)

@@ -25,7 +25,7 @@ _CHECK_FLAGS = ROW_FLAGS | Qt.ItemFlag.ItemIsUserCheckable
 def _check_value(value: Any) -> bool:
     if isinstance(value, Qt.CheckState):
         return value == Qt.CheckState.Checked
-    return value == Qt.CheckState.Checked.value
+    return bool(value == Qt.CheckState.Checked.value)
 
 
 class SitesTableModel(RowTableModel):

@@ -45,6 +45,13 @@ def device_label(device: DeviceView) -> str:
     return f"{device.name} — {count} override{'s' if count != 1 else ''}"
 
 
+def buddy_label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    """A label whose &-mnemonic puts the focus on `buddy`."""
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label
+
+
 def make_table(model: Any, name: str, parent: QWidget) -> QTableView:
     table = QTableView(parent)
     table.setObjectName(name)
@@ -128,10 +135,10 @@ class EffectivePage(QWidget):
         self.search.setAccessibleName("Filter settings")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply_filter)
-        bar.addWidget(QLabel("&Site:", page, buddy=self.site_combo))
+        bar.addWidget(buddy_label("&Site:", self.site_combo, page))
         bar.addWidget(self.site_combo)
         bar.addSpacing(8)
-        bar.addWidget(QLabel("&Device:", page, buddy=self.device_combo))
+        bar.addWidget(buddy_label("&Device:", self.device_combo, page))
         bar.addWidget(self.device_combo)
         bar.addSpacing(8)
         bar.addWidget(self.search, 1)
@@ -183,10 +190,10 @@ class EffectivePage(QWidget):
         self.differences_only = QCheckBox("Differences only", page)
         self.differences_only.setObjectName("differencesOnly")
         self.differences_only.toggled.connect(self._on_differences_only)
-        bar.addWidget(QLabel("Site &A:", page, buddy=self.left_combo))
+        bar.addWidget(buddy_label("Site &A:", self.left_combo, page))
         bar.addWidget(self.left_combo)
         bar.addSpacing(8)
-        bar.addWidget(QLabel("Site &B:", page, buddy=self.right_combo))
+        bar.addWidget(buddy_label("Site &B:", self.right_combo, page))
         bar.addWidget(self.right_combo)
         bar.addSpacing(12)
         bar.addWidget(self.differences_only)

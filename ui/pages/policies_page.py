@@ -523,7 +523,8 @@ class PoliciesPage(QWidget):
             settings=policy.settings, on_change=self._after_command,
             on_error=self._command_failed))
         self.notice.show_message(f"Deleted policy '{policy.name}'.", "success")
-        if self.editor.policy() is not None and self.editor.policy().id == policy.id:
+        shown = self.editor.policy()
+        if shown is not None and shown.id == policy.id:
             self._close_editor()
         self.refresh()
 

@@ -1,4 +1,9 @@
-"""Which tabs a site shows, built with the services they use (the Companies page hosts them)."""
+"""Which tabs a site shows, built with the services they use (the Companies page hosts them).
+
+Only the tab bars are made at start-up: each tab is built, and its module imported, when it
+first comes forward. Client Profiles is the exception: an import from the File menu or a drop
+puts its undo on that tab's write queue (ui/profiles/profile_actions.py), so it is always there.
+"""
 
 from __future__ import annotations
 
@@ -33,18 +38,26 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
     if profiles is not None:
         tabs.add_tab(ClientProfilesTab(profiles, undo_stack), CLIENT_PROFILES, group=CLIENT_INFO)
     if hasattr(type(workspace), "vault"):  # seed 004: the site-level Passwords tab
-        from ui.vault.passwords_tab import PasswordsTab
-        from ui.vault.session import session_for
-
-        tabs.add_tab(PasswordsTab(session_for(workspace)), PASSWORDS)
+        tabs.add_lazy_tab(lambda: _passwords(workspace), PASSWORDS)
     if hasattr(type(workspace), "helpdesk"):  # issue 8: Help Desk setup tabs and Readiness
         from ui.helpdesk.build import add_helpdesk_tabs
 
         add_helpdesk_tabs(tabs, workspace, undo_stack, client_info=CLIENT_INFO,
                           client_info_tabs=CLIENT_INFO_TABS)
     if hasattr(workspace, "db"):  # issue 16: what ConnectWise applies vs what we planned
-        from ui.asio.drift_tab import DriftTab
-
-        tabs.add_tab(DriftTab(workspace), CONNECTWISE_DRIFT)
+        tabs.add_lazy_tab(lambda: _drift(workspace), CONNECTWISE_DRIFT)
     tabs.arrange(TOP_ORDER)
     return tabs
+
+
+def _passwords(workspace: Workspace) -> QWidget:
+    from ui.vault.passwords_tab import PasswordsTab
+    from ui.vault.session import session_for
+
+    return PasswordsTab(session_for(workspace))
+
+
+def _drift(workspace: Workspace) -> QWidget:
+    from ui.asio.drift_tab import DriftTab
+
+    return DriftTab(workspace)

@@ -3,19 +3,24 @@
 A tab is any widget; one with `set_site(site)` is told which site is selected (None: none),
 but only while it is on screen: a hidden tab is told when it is shown (if the site changed
 meanwhile), so selecting sites in the tree does not load data no one looks at. Later issues
-add tabs with `add_tab`:
+add tabs with `add_tab`, or with `add_lazy_tab`, which builds the tab (and imports its module)
+only when it first comes forward:
 
     tabs.add_tab(PasswordsTab(...), "Passwords", group="Help Desk")
+    tabs.add_lazy_tab(lambda: PasswordsTab(...), "Passwords")
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from app.services.views import SiteView
+from ui.site.lazy_tab import LazyTab
 
 
 @runtime_checkable
@@ -56,6 +61,13 @@ class SiteTabs(QTabWidget):
         self._tell_visible()
         return widget
 
+    def add_lazy_tab(self, build: Callable[[], QWidget], title: str,
+                     group: str | None = None) -> LazyTab:
+        """Add a tab that `build` makes the first time it is shown (or asked for)."""
+        holder = LazyTab(build)
+        self.add_tab(holder, title, group)
+        return holder
+
     def show_tab(self, title: str, group: str | None = None) -> QWidget | None:
         """Bring a tab forward (e.g. "Client Profiles" of "Client Info"); returns it. A tab
         that moved to another group is still found by its title."""
@@ -64,10 +76,14 @@ class SiteTabs(QTabWidget):
         for host in hosts:
             for index in range(host.count()):
                 if host.tabText(index) == title and host.widget(index) not in self.groups.values():
+                    widget = host.widget(index)
+                    if isinstance(widget, LazyTab):
+                        widget = widget.content()  # before it comes forward and is told
                     if host is not self:
                         self.setCurrentWidget(host)
                     host.setCurrentIndex(index)
-                    return host.widget(index)
+                    self._tell_visible()
+                    return widget
         return None
 
     def current_place(self) -> tuple[str | None, str] | None:
@@ -103,13 +119,24 @@ class SiteTabs(QTabWidget):
         self._tell_visible(again=True)
 
     def current_tab(self) -> QWidget | None:
+        """The tab in front (built now if it was not yet)."""
+        return self._front(build=True)
+
+    def _front(self, build: bool) -> QWidget | None:
         widget = self.currentWidget()
         while isinstance(widget, QTabWidget):
             widget = widget.currentWidget()
+        if isinstance(widget, LazyTab):
+            return widget.content() if build else widget.built()
         return widget
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._tell_visible()  # a tab that came forward while hidden is built now
+
     def _tell_visible(self, again: bool = False) -> None:
-        tab = self.current_tab()
+        # a tab not built yet is built once it is on screen, not while the tabs are hidden
+        tab = self._front(build=self.isVisible())
         set_site = getattr(tab, "set_site", None)  # a SiteTab
         if set_site is None:
             return
@@ -120,7 +147,7 @@ class SiteTabs(QTabWidget):
 
     def focus_search(self) -> bool:
         """Focus the visible tab's search box when the keyboard is in that tab."""
-        tab: Any = self.current_tab()
+        tab: Any = self._front(build=False)
         focus = getattr(tab, "focus_search", None)
         focused = QApplication.focusWidget()
         if focus is None or focused is None or not (focused is tab or tab.isAncestorOf(focused)):

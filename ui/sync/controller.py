@@ -109,11 +109,11 @@ class Asks:
         box.setDefaultButton(keep)
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
 
-        def settle(_result: int) -> None:
+        def answered(_result: int) -> None:
             if not future.done():
                 future.set_result(box.clickedButton() is send)
 
-        box.finished.connect(settle)
+        box.finished.connect(answered)
         box.open()
         return await future
 

@@ -67,7 +67,9 @@ class NoticeBar(QFrame):
         self.hide()
 
     def text(self) -> str:
-        return self.label.text() if self.isVisibleTo(self.parentWidget()) else ""
+        parent = self.parentWidget()
+        shown = self.isVisibleTo(parent) if parent is not None else self.isVisible()
+        return self.label.text() if shown else ""
 
     def show_message(self, text: str, kind: str = "info", expire_ms: int | None = None) -> None:
         """Show `text`; success and info notices go after `expire_ms` (default

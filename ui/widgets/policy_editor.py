@@ -405,9 +405,9 @@ class PolicyEditor(QWidget):
         notice_row.addWidget(self.notice)
         outer.addLayout(notice_row)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self._content = QWidget()
         self._content_layout = QVBoxLayout(self._content)
         self._content_layout.setContentsMargins(12, 4, 12, 12)
@@ -421,8 +421,8 @@ class PolicyEditor(QWidget):
         self.keys_box = PsaKeysBox(self.vault_session, self._content)
         self._content_layout.addWidget(self.keys_box)
         self._content_layout.addStretch(1)
-        self.scroll.setWidget(self._content)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self._content)
+        outer.addWidget(self.scroll_area, 1)
         outer.addWidget(self._build_footer())
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -512,7 +512,7 @@ class PolicyEditor(QWidget):
     def _clear_settings(self) -> None:
         while self._settings_layout.count():
             item = self._settings_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
@@ -857,12 +857,12 @@ class PolicyEditor(QWidget):
     def reveal_first_problem(self) -> None:
         """Scroll to the first field with a problem and put the cursor in it."""
         if "name" in self._problems:
-            self.scroll.ensureWidgetVisible(self.name_edit)
+            self.scroll_area.ensureWidgetVisible(self.name_edit)
             self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         for row in self._rows.values():
             if not row.error.isHidden():
-                self.scroll.ensureWidgetVisible(row.error, 50, 50)
+                self.scroll_area.ensureWidgetVisible(row.error, 50, 50)
                 row.field.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
                 return
 

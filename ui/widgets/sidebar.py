@@ -72,4 +72,4 @@ class Sidebar(QListWidget):
 
     def current_name(self) -> str:
         item = self.currentItem()
-        return item.data(NAME_ROLE) if item is not None else ""
+        return str(item.data(NAME_ROLE)) if item is not None else ""

@@ -1,0 +1,5 @@
+import sys
+
+from preflight.main import main
+
+sys.exit(main())
