@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.profiles import FIELDS, HEADERS, Issue, Profile, ProfileKey, validate_values
 from ui import theme
-from ui.widgets.cells import reserve_line
+from ui.widgets.cells import MessageLine
 
 FIELD_OF_COLUMN = dict(zip(HEADERS, FIELDS, strict=True))
 
@@ -118,12 +118,11 @@ class ProfileForm(QWidget):
         self.messages[field] = message
         return holder
 
-    def _message(self, parent: QWidget) -> QLabel:
-        label = QLabel(parent)
-        label.setWordWrap(True)
+    def _message(self, parent: QWidget) -> MessageLine:
+        label = MessageLine(parent, 2)  # a profile's messages run to two lines at 560 px
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.hide()
-        return reserve_line(label)
+        return label
 
     # values
     def set_profile(self, profile: Profile) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.vault.items import APPLICATIONS, KINDS, LIMITS, Property
 from ui import theme
 from ui.vault.property_rows import PropertyList
+from ui.widgets.cells import MessageLine
 
 CUSTOM_APPLICATION = "Custom application…"
 
@@ -63,10 +64,9 @@ class ItemDialog(QDialog):
         self._build_kind(form, kind)
         self._build_fields(form)
         layout.addLayout(form)
-        self.message = QLabel(self)
+        self.message = MessageLine(self, 2)  # room kept: the buttons stay under the pointer
         self.message.setObjectName("itemFormMessage")
         theme.set_style(self.message, "color: $error;")
-        self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
