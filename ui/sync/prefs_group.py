@@ -15,6 +15,7 @@ from ui import screen_fit
 from ui.background import report_error, run_blocking
 from ui.sync import settings as store
 from ui.sync.controller import SyncController
+from ui.widgets.edit_dialog import loading_into
 from ui.widgets.policy_common import ERROR_COLOR
 
 WHERE = {store.VAULT: "The client secret is stored in this workspace's vault.",
@@ -68,6 +69,13 @@ class SyncPreferencesGroup(QGroupBox):
                 store.secret_home(workspace))
 
     def _fill(self, found: tuple[store.SyncSettings, str | None, str]) -> None:
+        with loading_into(self):  # what the load puts in the fields is not an edit
+            self._show_stored(found)
+        if self.isVisible():  # the note came after the dialog was sized: make room for it
+            screen_fit.fit_window(self.window())
+        self.loaded = True
+
+    def _show_stored(self, found: tuple[store.SyncSettings, str | None, str]) -> None:
         config, where, home = found
         if not self.server.text():
             self.server.setText(config.server)
@@ -78,9 +86,6 @@ class SyncPreferencesGroup(QGroupBox):
         # "unchanged" only means something when a secret is stored
         self.secret.setPlaceholderText("stored; type to replace it" if where
                                        else "not stored yet")
-        if self.isVisible():  # the note came after the dialog was sized: make room for it
-            screen_fit.fit_window(self.window())
-        self.loaded = True
 
     def _check_url(self, text: str) -> None:
         problem = store.url_problem(text)
