@@ -127,6 +127,7 @@ class WelcomePanel(QFrame):
         self.close_button.clicked.connect(lambda _c=False: self.dismiss())
         header.addWidget(self.title)
         header.addWidget(self.headline, 1)
+        header.addStretch(0)  # the whole panel (no headline): the buttons keep their size
         header.addWidget(self.tour_button)
         header.addWidget(self.close_button)
         return header

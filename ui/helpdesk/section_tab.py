@@ -71,7 +71,7 @@ class SectionTab(QWidget):
         layout.addWidget(PageHeader(self.TITLE, self.INTRO, self))
         self.notice = NoticeBar(self)
         layout.addWidget(self.notice)
-        self.general = error_label(self, "general")
+        self.general = error_label(self, "general", lines=1)  # whole in its tooltip
         layout.addWidget(self.general)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
