@@ -88,7 +88,8 @@ def test_the_start_banner_is_one_line_and_leaves_the_page_its_room(
     panel = window.help.welcome
     row = panel.close_button.height()
     qtbot.waitUntil(lambda: panel.height() <= row + 12)  # a button's height, and a margin
-    assert panel.tour_button.isVisible() and panel.close_button.isVisible()
+    assert panel.tour_button.isVisible()
+    assert panel.close_button.isVisible()
     assert panel.tour_button.y() == panel.close_button.y()  # on one line
     assert not panel.details.isVisible()
     stack_top = window.stack.mapTo(window, QPoint(0, 0)).y()

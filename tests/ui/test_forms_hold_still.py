@@ -151,7 +151,8 @@ def test_a_long_message_keeps_its_room_and_reads_whole_in_its_tooltip(qtbot: Any
     qtbot.wait(10)
     assert [frame_of(w) for w in (above, message, below)] == before
     assert message.text() == LONG  # the whole message for whoever reads it
-    assert message.is_cut() and message.shown_text().endswith(ELLIPSIS)
+    assert message.is_cut()
+    assert message.shown_text().endswith(ELLIPSIS)
     assert message.toolTip() == LONG.strip()
     form.resize(2400, 300)  # wide enough: all of it, no tooltip
     qtbot.waitUntil(lambda: not message.is_cut())
@@ -177,7 +178,8 @@ def test_basic_info_holds_still_when_a_message_wraps_past_its_room(
     type_into(qtbot, tab.domain, "not a domain at all, it has spaces")
     qtbot.wait(20)
     label = tab.findChild(MessageLine, "findings:email_domain")
-    assert label is not None and label.isVisible()
+    assert label is not None
+    assert label.isVisible()
     assert "is not a valid email domain" in label.toolTip()
     assert label.is_cut()
     assert [frame_of(f) for f in fields] == before
