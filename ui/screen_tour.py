@@ -69,7 +69,9 @@ class Tour:
 
     # the stops
     def welcome(self) -> None:
-        """The first run's one-line banner, then closed (it does not come back)."""
+        """The first run's one-line banner over the first page, then closed (it does not
+        come back)."""
+        self.window.show_page("companies")
         self.window.help.at_start(True)
         self.shoot("00-welcome-banner")
         self.window.help.welcome.dismiss()
