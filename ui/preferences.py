@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -17,9 +16,12 @@ from PySide6.QtWidgets import (
 
 from ui.ui_settings import UiSettings
 from ui.vault.prefs import MAX_IDLE_MINUTES, idle_minutes, set_idle_minutes
+from ui.widgets.edit_dialog import EditDialog
 
 
-class PreferencesDialog(QDialog):
+class PreferencesDialog(EditDialog):
+    """Closing it with changed settings asks first; the quit guard lists it."""
+
     def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preferencesDialog")

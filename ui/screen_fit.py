@@ -4,26 +4,34 @@ One application-wide event filter looks at each window as it is shown:
 * a dialog is at least `DIALOG_MIN_CHARS` characters wide (wrapped intros and notes, URLs and
   hints then have room) and as high as its content needs at that width;
 * no window is larger than the screen's available area, and none starts off-screen (a 1060 px
-  wizard on a 1024 px screen is shrunk and placed inside it).
+  wizard on a 1024 px screen is shrunk and placed inside it);
+* a main window's pages go into a scroll area when it is first shown, so on a screen smaller
+  than the 1024×700 they are laid out for (1920×1080 at 2× is 960×540) the window still fits
+  and the page scrolls.
 Message boxes and file dialogs size themselves and are left alone.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
+    QFrame,
     QLabel,
+    QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QStyle,
     QWidget,
 )
 
 DIALOG_MIN_CHARS = 64
 VIRTUAL = ("offscreen", "minimal")
 DECORATION = QSize(8, 32)  # a typical frame and title bar, until the window manager says
+PAGE_SCROLL = "pageScroll"
 FITTED = "screenFitDone"  # a dynamic property: the first show is fitted, later ones keep size
 
 
@@ -85,11 +93,72 @@ def placed(frame: QRect, area: QRect, centre: QPoint | None = None) -> QRect:
     return QRect(x, y, width, height)
 
 
+class PageScroll(QScrollArea):
+    """Scrolls its widget only below the widget's minimum size. (A resizable QScrollArea
+    sizes a widget with height-for-width, such as wrapped labels, to its preferred height and
+    scrolls a page that could have shrunk.)"""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(False)
+
+    def setWidget(self, widget: QWidget, /) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+        self.fit_widget()
+
+    def fit_widget(self) -> None:
+        widget = self.widget()
+        if widget is None:
+            return
+        need = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+        room = self.maximumViewportSize()  # without scroll bars
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        width, height = room.width(), room.height()
+        for _ in range(2):  # a bar for one direction takes room from the other
+            width = room.width() - (bar if need.height() > height else 0)
+            height = room.height() - (bar if need.width() > width else 0)
+        size = QSize(max(need.width(), width), max(need.height(), height))
+        if widget.size() != size:
+            widget.resize(size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_widget()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        handled = super().eventFilter(watched, event)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_widget()  # the page's minimum size changed
+        return handled
+
+
+def scroll_when_small(window: QMainWindow) -> QScrollArea:
+    """Put the window's central widget in a frameless scroll area: where the screen is smaller
+    than the pages' minimum size the window still fits and the pages scroll; at 1024×700 and
+    above nothing scrolls and the layout is the same."""
+    current = window.centralWidget()
+    if isinstance(current, QScrollArea) and current.objectName() == PAGE_SCROLL:
+        return current
+    central = window.takeCentralWidget()
+    scroll = PageScroll(window)
+    scroll.setObjectName(PAGE_SCROLL)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own
+    if central is not None:
+        scroll.setWidget(central)
+    window.setCentralWidget(scroll)
+    scroll.show()  # now, not at the layout's queued show: the window may be on screen already
+    return scroll
+
+
 class ScreenFit(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
                 and watched.isWindow() and not watched.property(FITTED)):
             watched.setProperty(FITTED, True)
+            if isinstance(watched, QMainWindow):
+                scroll_when_small(watched)
             fit_window(watched)
         return False
 
@@ -107,4 +176,13 @@ def install() -> None:
     app.installEventFilter(_State.installed)
 
 
-__all__ = ["DIALOG_MIN_CHARS", "ScreenFit", "fit_window", "install", "placed"]
+__all__ = [
+    "DIALOG_MIN_CHARS",
+    "PAGE_SCROLL",
+    "PageScroll",
+    "ScreenFit",
+    "fit_window",
+    "install",
+    "placed",
+    "scroll_when_small",
+]

@@ -68,6 +68,14 @@ class Tour:
         self.settle(3)
 
     # the stops
+    def welcome(self) -> None:
+        """The first run's one-line banner over the first page, then closed (it does not
+        come back)."""
+        self.window.show_page("companies")
+        self.window.help.at_start(True)
+        self.shoot("00-welcome-banner")
+        self.window.help.welcome.dismiss()
+
     def pages(self) -> None:
         for number, spec in enumerate(PAGES, 1):
             self.window.show_page(spec.name)
@@ -93,6 +101,16 @@ class Tour:
             else:
                 shot += 1
                 self.shoot(f"10-site-{shot:02d}-{title}")
+
+    def long_message(self) -> None:
+        """A message longer than its room under a field: cut to the room, whole in the
+        tooltip; nothing below it moved."""
+        tabs: Any = self.window.pages["companies"].site_tabs  # type: ignore[attr-defined]
+        basic: Any = tabs.show_tab("Basic Info")
+        self.settle()
+        basic.domain.setText("not a domain at all, it has spaces in it and no dot")
+        self.shoot("11-site-basic-info-long-message")
+        basic.revert()
 
     def policy(self) -> None:
         self.window.show_page("policies")
@@ -133,6 +151,27 @@ class Tour:
         self.dialog("35-dialog-import-wizard",
                     lambda: ImportWizard(workspace.profiles, site, parent=window))
         self.dialog("36-dialog-about", window.help.show_about)
+        self.discard_question(site.id)
+
+    def discard_question(self, site_id: str) -> None:
+        """A client profile form with edits, closed: Discard / Keep Editing."""
+        window = self.window
+        page: Any = window.pages["companies"]
+        page.select(site_id)
+        profiles: Any = page.site_tabs.show_tab("Client Profiles", "Client Info")
+        self.settle()
+        profiles.add_profile()
+        form = profiles.profile_dialog
+        if form is None:
+            return
+        form.form.edits["first_name"].setText("Katherine")
+        self.shoot("37-dialog-profile-form")
+        form.reject()  # Esc, Cancel or the close button
+        self.shoot("38-dialog-discard-edits")
+        if form.discard_box is not None:
+            form.discard_box.done(0)
+        form.discard_edits()
+        self.settle(3)
 
 
 def main(argv: list[str]) -> int:
@@ -151,8 +190,10 @@ def main(argv: list[str]) -> int:
         window.showMaximized()
         tour = Tour(app, window, folder)
         tour.settle()
+        tour.welcome()
         tour.pages()
         tour.site_tabs()
+        tour.long_message()
         tour.policy()
         tour.dialogs(workspace)
         window.close()

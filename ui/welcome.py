@@ -1,9 +1,10 @@
 """The welcome panel (what to do first, where the user guide is), the Help menu's wiring, and
 the macOS "open this document" handler.
 
-Shown above the pages at start-up (the first run opens the sample workspace), until the user
-ticks "Don't show this again" (kept in QSettings, UI state only); Help → Welcome brings it back.
-Each step has a button that goes to the page it is about.
+At start-up (the first run opens the sample workspace) it is a one-line banner above the pages,
+"Show me around" / Close, so the page keeps its room on a small screen; until the user closes it
+once or ticks "Don't show this again" (kept in QSettings, UI state only). "Show me around" and
+Help → Welcome open it whole: each step has a button that goes to the page it is about.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -68,7 +70,8 @@ def hidden(settings: QSettings) -> bool:
 
 
 class WelcomePanel(QFrame):
-    """A dismissible panel over the pages; `go_to(page)` shows the page a step is about."""
+    """A dismissible panel over the pages, one line (the start-up banner) or whole;
+    `go_to(page)` shows the page a step is about."""
 
     closed = Signal()
 
@@ -81,35 +84,63 @@ class WelcomePanel(QFrame):
         self.settings = settings
         self.go_to = go_to
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        self.title = QLabel("<b>Welcome to Preflight</b>", self)
-        self.title.setObjectName("welcomeTitle")
-        self.intro = QLabel(self)
+        layout.setSpacing(4)
+        layout.addLayout(self._header())
+        self.details = QWidget(self)
+        self.details.setObjectName("welcomeDetails")
+        inner = QVBoxLayout(self.details)
+        inner.setContentsMargins(0, 0, 0, 0)
+        self.intro = QLabel(self.details)
         self.intro.setObjectName("welcomeIntro")
         self.intro.setWordWrap(True)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
-        layout.addLayout(self._steps())
+        inner.addWidget(self.intro)
+        inner.addLayout(self._steps())
 
         docs_text, self.docs_url = docs_location()
-        self.docs = QLabel(f"The user guide: <a href='docs'>{docs_text}</a>", self)
+        self.docs = QLabel(f"The user guide: <a href='docs'>{docs_text}</a>", self.details)
         self.docs.setObjectName("welcomeDocs")
         self.docs.setWordWrap(True)
         self.docs.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.docs.linkActivated.connect(lambda _link: self.open_docs())
-        layout.addWidget(self.docs)
-        layout.addLayout(self._bottom())
+        inner.addWidget(self.docs)
+        inner.addLayout(self._bottom())
+        layout.addWidget(self.details)
         self.hide()
+
+    def _header(self) -> QHBoxLayout:
+        """The line shown in both forms: the title (with one sentence in the banner), Show me
+        around (banner only) and Close."""
+        header = QHBoxLayout()
+        self.title = QLabel("<b>Welcome to Preflight</b>", self)
+        self.title.setObjectName("welcomeTitle")
+        self.headline = QLabel(self)
+        self.headline.setObjectName("welcomeHeadline")
+        self.headline.setMinimumWidth(0)
+        self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.tour_button = QPushButton("Show me &around", self)
+        self.tour_button.setObjectName("welcomeTour")
+        self.tour_button.setAccessibleName("Show me around")
+        self.tour_button.clicked.connect(lambda _c=False: self.expand())
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setObjectName("welcomeClose")
+        self.close_button.setAccessibleName("Close the welcome panel")
+        self.close_button.clicked.connect(lambda _c=False: self.dismiss())
+        header.addWidget(self.title)
+        header.addWidget(self.headline, 1)
+        header.addStretch(0)  # the whole panel (no headline): the buttons keep their size
+        header.addWidget(self.tour_button)
+        header.addWidget(self.close_button)
+        return header
 
     def _steps(self) -> QGridLayout:
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         self.step_buttons: dict[str, QPushButton] = {}
         for row, (text, page, button_text) in enumerate(STEPS):
-            number = QLabel(f"{row + 1}.", self)
-            label = QLabel(text, self)
+            number = QLabel(f"{row + 1}.", self.details)
+            label = QLabel(text, self.details)
             label.setWordWrap(True)
-            button = QPushButton(button_text, self)
+            button = QPushButton(button_text, self.details)
             button.setObjectName(f"welcomeGo:{page}")
             button.setAccessibleName(button_text.replace("&", ""))
             button.setAccessibleDescription(label.text().replace("<b>", "").replace("</b>", ""))
@@ -123,22 +154,17 @@ class WelcomePanel(QFrame):
 
     def _bottom(self) -> QHBoxLayout:
         bottom = QHBoxLayout()
-        self.dont_show = QCheckBox("&Don't show this again", self)
+        self.dont_show = QCheckBox("&Don't show this again", self.details)
         self.dont_show.setObjectName("welcomeDontShow")
         self.dont_show.setChecked(hidden(self.settings))
         self.dont_show.toggled.connect(self._remember)
-        self.guide_button = QPushButton("Open the &User Guide", self)
+        self.guide_button = QPushButton("Open the &User Guide", self.details)
         self.guide_button.setObjectName("welcomeGuide")
         self.guide_button.setEnabled(self.docs_url.isValid())
         self.guide_button.clicked.connect(lambda _c=False: self.open_docs())
-        self.close_button = QPushButton("Close", self)
-        self.close_button.setObjectName("welcomeClose")
-        self.close_button.setAccessibleName("Close the welcome panel")
-        self.close_button.clicked.connect(lambda _c=False: self.dismiss())
         bottom.addWidget(self.dont_show)
         bottom.addStretch(1)
         bottom.addWidget(self.guide_button)
-        bottom.addWidget(self.close_button)
         return bottom
 
     def _remember(self, on: bool) -> None:
@@ -147,9 +173,31 @@ class WelcomePanel(QFrame):
     def open_docs(self) -> None:
         opener().open_url(self.docs_url)
 
-    def present(self, workspace: Path | None, sample: bool) -> None:
-        """Show the panel (whatever the preference: Help → Welcome asks for it)."""
+    def is_banner(self) -> bool:
+        """Shown as the one-line banner (not yet "Show me around")."""
+        return self.details.isHidden()
+
+    def _show_as(self, banner: bool) -> None:
+        self.details.setHidden(banner)
+        self.headline.setVisible(banner)
+        self.tour_button.setVisible(banner)
+        margins = (12, 4, 12, 4) if banner else (16, 12, 16, 12)
+        layout = self.layout()
+        if layout is not None:
+            layout.setContentsMargins(*margins)
+        self.show()
+
+    def expand(self) -> None:
+        """Show me around: the whole panel, the first step's button focused."""
+        self._show_as(banner=False)
+        self.step_buttons[STEPS[0][1]].setFocus()
+
+    def present(self, workspace: Path | None, sample: bool, *, banner: bool = False) -> None:
+        """Show the panel (whatever the preference: Help → Welcome asks for it), whole or as
+        the one-line banner."""
         where = f" ({workspace})" if workspace is not None else ""
+        self.headline.setText("This is a sample workspace to explore." if sample
+                              else "Your workspace is open.")
         if sample:
             self.intro.setText(
                 f"This is a sample workspace{where} with companies, sites, policies and "
@@ -160,14 +208,14 @@ class WelcomePanel(QFrame):
         self.dont_show.blockSignals(True)
         self.dont_show.setChecked(hidden(self.settings))
         self.dont_show.blockSignals(False)
-        self.show()
+        self._show_as(banner)
 
     def show_at_start(self, workspace: Path | None, sample: bool) -> bool:
         """Start-up: show on the first run, and until the user has closed it once (Help →
         Welcome brings it back); never when asked not to. Returns whether it is shown."""
         if hidden(self.settings) or (not sample and _flag(self.settings, SEEN_KEY)):
             return False
-        self.present(workspace, sample)
+        self.present(workspace, sample, banner=True)  # one line: the page keeps its room
         return True
 
     def dismiss(self) -> None:
@@ -228,7 +276,8 @@ class HelpUi(QObject):
     def _workspace_changed(self) -> None:
         self.sample = False  # another workspace than the first run's sample
         if self.welcome.isVisible():
-            self.welcome.present(self._workspace_path(), self.sample)
+            self.welcome.present(self._workspace_path(), self.sample,
+                                 banner=self.welcome.is_banner())
 
     def show_welcome(self) -> WelcomePanel:
         self.welcome.present(self._workspace_path(), self.sample)

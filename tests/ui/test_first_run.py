@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, QSize, Qt
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
@@ -58,10 +58,15 @@ def first_run(qtbot: Any, tmp_path: Path, ui_settings: UiSettings
 
 
 def test_first_run_shows_the_sample_and_what_to_do_first(
-        first_run: tuple[MainWindow, Workspace]) -> None:
+        qtbot: Any, first_run: tuple[MainWindow, Workspace]) -> None:
     window, workspace = first_run
     panel = window.help.welcome
     assert panel.isVisible()
+    assert panel.is_banner()  # one line at start: "Show me around" opens the steps
+    assert "sample workspace" in panel.headline.text()
+    qtbot.mouseClick(panel.tour_button, Qt.MouseButton.LeftButton)
+    assert not panel.is_banner()
+    assert not panel.tour_button.isVisible()
     assert "sample workspace" in panel.intro.text()
     assert str(workspace.path) in panel.intro.text()
     assert [page for _text, page, _button in STEPS] == [
@@ -75,9 +80,30 @@ def test_first_run_shows_the_sample_and_what_to_do_first(
     assert len(window.pages["companies"].model.companies()) == 3  # type: ignore[attr-defined]
 
 
+def test_the_start_banner_is_one_line_and_leaves_the_page_its_room(
+        qtbot: Any, first_run: tuple[MainWindow, Workspace]) -> None:
+    window, _ = first_run
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.size() == QSize(1024, 700))
+    panel = window.help.welcome
+    row = panel.close_button.height()
+    qtbot.waitUntil(lambda: panel.height() <= row + 12)  # a button's height, and a margin
+    assert panel.tour_button.isVisible()
+    assert panel.close_button.isVisible()
+    assert panel.tour_button.y() == panel.close_button.y()  # on one line
+    assert not panel.details.isVisible()
+    stack_top = window.stack.mapTo(window, QPoint(0, 0)).y()
+    panel_top = panel.mapTo(window, QPoint(0, 0)).y()
+    assert stack_top - panel_top <= row + 12  # the page starts right below that line
+    qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+    assert not panel.isVisible()
+    assert window.help.at_start(False) is False  # closed once: not at the next start
+
+
 def test_each_step_goes_to_its_page(qtbot: Any, first_run: tuple[MainWindow, Workspace]) -> None:
     window, _ = first_run
     panel = window.help.welcome
+    qtbot.mouseClick(panel.tour_button, Qt.MouseButton.LeftButton)
     for page in ("packages", "assignments", "effective"):
         qtbot.mouseClick(panel.step_buttons[page], Qt.MouseButton.LeftButton)
         wait_idle(qtbot)
@@ -91,6 +117,7 @@ def test_the_user_guide_link_opens_the_readme(qtbot: Any, opener: about.Recordin
                                               first_run: tuple[MainWindow, Workspace]) -> None:
     window, _ = first_run
     panel = window.help.welcome
+    qtbot.mouseClick(panel.tour_button, Qt.MouseButton.LeftButton)
     assert "README.md" in panel.docs.text()
     qtbot.mouseClick(panel.guide_button, Qt.MouseButton.LeftButton)
     panel.docs.linkActivated.emit("docs")
@@ -102,6 +129,7 @@ def test_dont_show_again_is_kept_and_help_welcome_brings_it_back(
         sample_workspace: Workspace) -> None:
     window, _ = first_run
     panel = window.help.welcome
+    qtbot.mouseClick(panel.tour_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.dont_show, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
     assert not panel.isVisible()
@@ -121,6 +149,7 @@ def test_dont_show_again_is_kept_and_help_welcome_brings_it_back(
     assert welcome is not None
     next(a for a in welcome.actions() if a.text() == "&Welcome").trigger()
     assert again.help.welcome.isVisible()
+    assert not again.help.welcome.is_banner()  # asked for: the whole panel
     assert again.help.welcome.dont_show.isChecked()
     assert "Your workspace" in again.help.welcome.intro.text()
     wait_idle(qtbot)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import QPoint, Qt, QTime
+from PySide6.QtCore import QPoint, QRect, Qt, QTime
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page
@@ -20,6 +20,7 @@ from tests.ui.helpdesk_support import open_tab, type_into
 from tests.ui.test_policies_page import click_row
 from ui.helpdesk.basic_info_tab import BasicInfoTab
 from ui.pages.policies_page import PoliciesPage
+from ui.widgets.cells import ELLIPSIS, MessageLine, error_line
 from ui.widgets.policy_editor import SettingField, WindowField
 from ui.widgets.time_edit import TimeEdit
 
@@ -121,3 +122,68 @@ def test_basic_info_does_not_move_when_a_message_comes_and_goes(
     type_into(qtbot, tab.domain, "example.com")
     qtbot.wait(10)
     assert [top_of(f) for f in fields] == before
+
+
+def frame_of(widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(widget.window(), QPoint(0, 0)), widget.size())
+
+
+LONG = ("'not a domain' is not a valid email domain: the part after the @ holds a space. "
+        "Type the domain the client's mail uses, such as example.com, without spaces. ") * 3
+
+
+def test_a_long_message_keeps_its_room_and_reads_whole_in_its_tooltip(qtbot: Any) -> None:
+    form = QWidget()
+    qtbot.addWidget(form)
+    column = QVBoxLayout(form)
+    above, below = QLineEdit(form), QLineEdit(form)
+    message = error_line(form, "message", lines=2)
+    column.addWidget(above)
+    column.addWidget(message)
+    column.addWidget(below)
+    column.addStretch(1)
+    form.resize(360, 300)
+    form.show()
+    qtbot.waitExposed(form)
+    before = [frame_of(w) for w in (above, message, below)]
+    message.setText(LONG)  # five lines at this width: it appears...
+    message.show()
+    qtbot.wait(10)
+    assert [frame_of(w) for w in (above, message, below)] == before
+    assert message.text() == LONG  # the whole message for whoever reads it
+    assert message.is_cut()
+    assert message.shown_text().endswith(ELLIPSIS)
+    assert message.toolTip() == LONG.strip()
+    form.resize(2400, 300)  # wide enough: all of it, no tooltip
+    qtbot.waitUntil(lambda: not message.is_cut())
+    assert message.toolTip() == ""
+    form.resize(360, 300)
+    qtbot.waitUntil(message.is_cut)
+    message.clear()  # ...and goes
+    message.hide()
+    qtbot.wait(10)
+    assert [frame_of(w) for w in (above, message, below)] == before
+
+
+def test_basic_info_holds_still_when_a_message_wraps_past_its_room(
+        qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack) -> None:
+    tab = open_tab(qtbot, BasicInfoTab, sample_workspace, undo_stack, site="Lab")
+    tab.resize(520, 800)  # narrow: the domain's message needs more lines than its room
+    type_into(qtbot, tab.domain, "example.com")
+    type_into(qtbot, tab.greeting, "Contoso")
+    qtbot.wait(20)
+    fields = [tab.domain, tab.greeting, tab.save_button,
+              *tab.findChildren(QLineEdit), *tab.findChildren(QComboBox)]
+    before = [frame_of(f) for f in fields]
+    type_into(qtbot, tab.domain, "not a domain at all, it has spaces")
+    qtbot.wait(20)
+    label = tab.findChild(MessageLine, "findings:email_domain")
+    assert label is not None
+    assert label.isVisible()
+    assert "is not a valid email domain" in label.toolTip()
+    assert label.is_cut()
+    assert [frame_of(f) for f in fields] == before
+    type_into(qtbot, tab.domain, "example.com")
+    qtbot.wait(20)
+    assert not label.isVisible()
+    assert [frame_of(f) for f in fields] == before

@@ -10,7 +10,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import wait_idle
@@ -46,7 +46,7 @@ def test_first_use_creates_the_vault_from_the_status_bar(
     qtbot.mouseClick(control, Qt.MouseButton.LeftButton)
     dialog = control.dialog
     assert isinstance(dialog, CreateVaultDialog)
-    rules = dialog.findChild(type(dialog.message), "createVaultRules")
+    rules = dialog.findChild(QLabel, "createVaultRules")
     assert rules is not None
     assert "at least 10 characters" in rules.text()
     qtbot.keyClicks(dialog.password, "short")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QPushButton, QScrollArea
 
 from app.domain.names import MAX_NAME_LENGTH
 from app.services.workspace import Workspace
@@ -16,6 +17,7 @@ from ui.main_window import MainWindow
 from ui.pages.packages_page import PackagesPage
 from ui.pages.policies_page import PoliciesPage
 from ui.pages.registry import PAGES
+from ui.screen_fit import PAGE_SCROLL
 
 LONG = ("Contoso Dental Northern Regional Clinics and Satellite Offices "
         * 4)[:MAX_NAME_LENGTH]
@@ -35,11 +37,24 @@ def long_names(sample_workspace: Workspace) -> Workspace:
     return ws
 
 
+def page_scroll(window: MainWindow) -> QScrollArea:
+    scroll = window.centralWidget()
+    assert isinstance(scroll, QScrollArea)
+    assert scroll.objectName() == PAGE_SCROLL
+    return scroll
+
+
 def fits(window: MainWindow, width: int = 1024, height: int = 700) -> None:
+    """At width×height the page is laid out whole: nothing to scroll, nothing grown."""
     hint = window.minimumSizeHint()
     assert hint.width() <= width, f"{window.current_name()}: needs {hint.width()} px wide"
     assert hint.height() <= height, f"{window.current_name()}: needs {hint.height()} px high"
     assert window.width() <= width, f"{window.current_name()}: grew to {window.width()} px"
+    pages = page_scroll(window)
+    needs = pages.widget().minimumSizeHint()
+    room = pages.viewport().size()
+    assert needs.width() <= room.width(), f"{window.current_name()}: needs {needs.width()} px"
+    assert needs.height() <= room.height(), f"{window.current_name()}: needs {needs.height()} px"
 
 
 def test_every_page_fits_1024_by_700_with_200_character_names(
@@ -127,3 +142,29 @@ def test_a_click_on_the_selected_site_does_not_start_renaming(qtbot: Any,
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.wait(500)  # past the double-click interval, when a rename would start
     assert tree.state() != tree.State.EditingState
+
+
+def test_a_screen_below_1024_by_700_scrolls_the_page_instead_of_cutting_the_window(
+        qtbot: Any, window: MainWindow) -> None:
+    """1920×1080 at 2× is 960×540 logical: the window fits it (frame and title bar
+    included) and the page scrolls to what is off to the right."""
+    window.show_page("policies")
+    wait_idle(qtbot)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 960 - 8
+    assert hint.height() <= 540 - 32
+    window.resize(952, 508)
+    qtbot.waitUntil(lambda: window.size().width() == 952 and window.size().height() == 508)
+    pages = page_scroll(window)
+    bar = pages.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # the page keeps its minimum width...
+    qtbot.waitUntil(bar.isVisible)
+    page = window.pages["policies"]
+    rightmost = max(page.findChildren(QPushButton), key=lambda b: b.mapTo(page, QPoint(0, 0)).x()
+                    if b.isVisibleTo(page) else -1)
+    bar.setValue(bar.maximum())  # ...and scrolls to its right edge
+    shown = QRect(rightmost.mapTo(pages.viewport(), QPoint(0, 0)), rightmost.size())
+    assert pages.viewport().rect().contains(shown), rightmost.text()
+    window.resize(1024, 700)  # room again: nothing scrolls
+    qtbot.waitUntil(lambda: bar.maximum() == 0)
+    fits(window)

@@ -16,18 +16,19 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.helpdesk import Finding
 from ui import theme
-from ui.widgets.cells import reserve_line
+from ui.widgets.cells import MessageLine
 
 
-def error_label(parent: QWidget, name: str = "") -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
+def error_label(parent: QWidget, name: str = "", lines: int = 2) -> MessageLine:
+    """A field's findings, in a fixed room of `lines` lines (a finding says why and what to
+    do: two lines at a form's width; a longer one is cut, whole in its tooltip)."""
+    label = MessageLine(parent, lines)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if name:
         label.setObjectName(f"findings:{name}")
     label.hide()
-    return reserve_line(label)
+    return label
 
 
 def _covers(key: str, field: str) -> bool:

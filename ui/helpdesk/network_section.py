@@ -196,7 +196,7 @@ class SectionBox(QGroupBox):
                        self.not_applicable.isChecked())
 
     def labels(self) -> dict[str, QLabel]:
-        out = {self.spec.name: self.error}
+        out: dict[str, QLabel] = {self.spec.name: self.error}
         for index, row in enumerate(self.rows):
             out[f"{self.spec.name}[{index}]"] = row.error
         return out

@@ -335,7 +335,7 @@ class ReferencesTab(SectionTab):
         if not 0 <= self.current < len(self.refs):
             return {}
         prefix = f"references[{self.current}]"
-        labels = {(f"{prefix}.{key}" if key else prefix): label
+        labels: dict[str, QLabel] = {(f"{prefix}.{key}" if key else prefix): label
                   for key, label in self.errors.items()}
         for key in ("attachment_sha256", "attachment_size"):  # shown on the file's row
             labels[f"{prefix}.{key}"] = self.errors["attachment_name"]

@@ -32,6 +32,7 @@ from ui.background import SerialQueue, report_error, run_blocking
 from ui.helpdesk.commands import SaveSectionCommand
 from ui.helpdesk.context import SiteContext, blocking, load_context
 from ui.helpdesk.findings_view import FindingRouter, error_label
+from ui.widgets.cells import MessageLine
 from ui.widgets.page_header import PageHeader
 from ui.widgets.policy_common import NoticeBar, as_sentence
 
@@ -70,7 +71,7 @@ class SectionTab(QWidget):
         layout.addWidget(PageHeader(self.TITLE, self.INTRO, self))
         self.notice = NoticeBar(self)
         layout.addWidget(self.notice)
-        self.general = error_label(self, "general")
+        self.general = error_label(self, "general", lines=1)  # whole in its tooltip
         layout.addWidget(self.general)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -82,9 +83,8 @@ class SectionTab(QWidget):
         scroll.setWidget(self.body)
         layout.addWidget(scroll, 1)
         footer = QHBoxLayout()
-        self.status = QLabel(self)
+        self.status = MessageLine(self, 2)  # beside Save: its text never moves the buttons
         self.status.setObjectName("sectionStatus")
-        self.status.setWordWrap(True)
         self.revert_button = QPushButton("Revert", self)
         self.revert_button.setObjectName("revertSection")
         self.revert_button.clicked.connect(lambda _c=False: self.revert())

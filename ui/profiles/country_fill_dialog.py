@@ -20,7 +20,7 @@ from app.domain.errors import PreflightError
 from app.profiles.fill_country import CountryFill, fill_country_codes, preview
 from app.profiles.sheet import Sheet
 from app.profiles.template import BY_FIELD
-from ui.widgets.cells import reserve_line
+from ui.widgets.cells import MessageLine
 from ui.widgets.policy_common import as_sentence
 
 
@@ -53,10 +53,8 @@ class CountryFillDialog(QDialog):
         form.addRow("Phone line:", self.line)
         form.addRow("Country code:", self.code)
         layout.addLayout(form)
-        self.preview = QLabel(self)
+        self.preview = MessageLine(self, 3)  # it changes as the code is typed: no jumps
         self.preview.setObjectName("fillPreview")
-        self.preview.setWordWrap(True)
-        reserve_line(self.preview, 3)  # the preview changes as the code is typed: no jumps
         layout.addWidget(self.preview)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.apply = self.buttons.addButton("Fill", QDialogButtonBox.ButtonRole.AcceptRole)

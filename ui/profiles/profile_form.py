@@ -12,7 +12,6 @@ from collections.abc import Collection
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.profiles import FIELDS, HEADERS, Issue, Profile, ProfileKey, validate_values
 from ui import theme
-from ui.widgets.cells import reserve_line
+from ui.widgets.cells import MessageLine
+from ui.widgets.edit_dialog import EditDialog
 
 FIELD_OF_COLUMN = dict(zip(HEADERS, FIELDS, strict=True))
 
@@ -118,12 +118,11 @@ class ProfileForm(QWidget):
         self.messages[field] = message
         return holder
 
-    def _message(self, parent: QWidget) -> QLabel:
-        label = QLabel(parent)
-        label.setWordWrap(True)
+    def _message(self, parent: QWidget) -> MessageLine:
+        label = MessageLine(parent, 2)  # a profile's messages run to two lines at 560 px
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.hide()
-        return reserve_line(label)
+        return label
 
     # values
     def set_profile(self, profile: Profile) -> None:
@@ -197,8 +196,9 @@ class ProfileForm(QWidget):
         return {f: m.text() for f, m in self.messages.items() if m.text()}
 
 
-class ProfileDialog(QDialog):
-    """The add/edit form in a dialog; OK is enabled only when the profile has no error."""
+class ProfileDialog(EditDialog):
+    """The add/edit form in a dialog; OK is enabled only when the profile has no error.
+    Closing it with edits asks first; the quit guard lists it."""
 
     def __init__(self, title: str, profile: Profile | None,
                  existing_keys: Collection[ProfileKey] = frozenset(),
@@ -240,6 +240,13 @@ class ProfileDialog(QDialog):
         if self.form.has_errors():
             return
         super().accept()
+
+    def save_edits(self) -> bool:
+        """The quit guard's Save: refused (the messages say why) while an error is left."""
+        if self.form.has_errors():
+            self.raise_()
+            return False
+        return super().save_edits()
 
     def profile(self) -> Profile:
         return self.form.profile()

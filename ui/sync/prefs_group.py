@@ -16,6 +16,7 @@ from app.vault.errors import VaultLocked
 from ui import screen_fit
 from ui.background import report_error, run_blocking
 from ui.sync.controller import SyncController
+from ui.widgets.edit_dialog import loading_into
 from ui.widgets.policy_common import ERROR_COLOR
 
 WHERE = {VAULT: "The client secret is stored in this workspace's vault.",
@@ -69,6 +70,13 @@ class SyncPreferencesGroup(QGroupBox):
                 workspace.sync.secrets.home())
 
     def _fill(self, found: tuple[SyncSettings, str | None, str]) -> None:
+        with loading_into(self):  # what the load puts in the fields is not an edit
+            self._show_stored(found)
+        if self.isVisible():  # the note came after the dialog was sized: make room for it
+            screen_fit.fit_window(self.window())
+        self.loaded = True
+
+    def _show_stored(self, found: tuple[SyncSettings, str | None, str]) -> None:
         config, where, home = found
         if not self.server.text():
             self.server.setText(config.server)
@@ -79,9 +87,6 @@ class SyncPreferencesGroup(QGroupBox):
         # "unchanged" only means something when a secret is stored
         self.secret.setPlaceholderText("stored; type to replace it" if where
                                        else "not stored yet")
-        if self.isVisible():  # the note came after the dialog was sized: make room for it
-            screen_fit.fit_window(self.window())
-        self.loaded = True
 
     def _check_url(self, text: str) -> None:
         problem = url_problem(text)

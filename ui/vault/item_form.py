@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -29,6 +28,8 @@ from PySide6.QtWidgets import (
 from app.vault.items import APPLICATIONS, KINDS, LIMITS, Property
 from ui import theme
 from ui.vault.property_rows import PropertyList
+from ui.widgets.cells import MessageLine
+from ui.widgets.edit_dialog import NOT_AN_EDIT, EditDialog
 
 CUSTOM_APPLICATION = "Custom application…"
 
@@ -47,7 +48,7 @@ class ItemInput:
     properties: tuple[Property, ...] = ()
 
 
-class ItemDialog(QDialog):
+class ItemDialog(EditDialog):
     saved = Signal(object)  # ItemInput
 
     def __init__(self, title: str, kind: str, start: ItemInput | None,
@@ -63,10 +64,9 @@ class ItemDialog(QDialog):
         self._build_kind(form, kind)
         self._build_fields(form)
         layout.addLayout(form)
-        self.message = QLabel(self)
+        self.message = MessageLine(self, 2)  # room kept: the buttons stay under the pointer
         self.message.setObjectName("itemFormMessage")
         theme.set_style(self.message, "color: $error;")
-        self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
@@ -112,6 +112,7 @@ class ItemDialog(QDialog):
         self.show_password = QPushButton("Show", self)
         self.show_password.setObjectName("showItemPassword")
         self.show_password.setCheckable(True)
+        self.show_password.setProperty(NOT_AN_EDIT, True)  # shows the password, changes nothing
         self.show_password.toggled.connect(self._show_password)
         generate_button = QPushButton("Generate…", self)
         generate_button.setObjectName("generateItemPassword")
@@ -206,6 +207,15 @@ class ItemDialog(QDialog):
         self.message.setText("Saving…")
         self.buttons.setEnabled(False)
         self.saved.emit(self.value())  # the tab writes it, then `accept()` or `show_error()`
+
+    def save_edits(self) -> bool:
+        """The quit guard's Save: the tab writes the item, then closes the dialog."""
+        problem = self._problem()
+        if problem:
+            self.message.setText(problem)
+            return False
+        self.submit()
+        return True
 
     def show_error(self, text: str) -> None:
         self.buttons.setEnabled(True)

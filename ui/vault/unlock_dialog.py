@@ -27,7 +27,7 @@ from app.domain.errors import PreflightError
 from ui import theme
 from ui.background import report_error
 from ui.vault.session import VaultSession
-from ui.widgets.cells import reserve_line
+from ui.widgets.cells import MessageLine
 from ui.widgets.policy_common import as_sentence
 
 MIN_MASTER = 10  # the service's rule (app.services.vault.MIN_MASTER_PASSWORD); it checks again
@@ -52,12 +52,10 @@ class _VaultDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
-        self.message = QLabel(self)
+        self.message = MessageLine(self, 2)
         self.message.setObjectName("vaultDialogMessage")
-        self.message.setWordWrap(True)
         theme.set_style(self.message, "color: $error;")
         self.message.hide()
-        reserve_line(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.rejected.connect(self.reject)
         self.busy = False
