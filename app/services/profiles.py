@@ -59,7 +59,7 @@ from app.profiles import (
     Sheet,
     Validation,
     ValidationCancelled,
-    export_profiles,
+    export_texts,
     validate_rows,
     validate_values,
     write_rejects,
@@ -323,8 +323,12 @@ class ProfileService:
         returns how many."""
         if path.suffix.lower() not in EXPORT_SUFFIXES:
             raise RuleViolation(f"cannot export to '{path.name}': name the file .xlsx or .csv")
-        profiles = [r.profile for r in self.list(site)]
-        return export_profiles(profiles, path)
+        with self.db.read() as s:
+            target = resolve_site(Repository(s), site)
+            texts = ProfileRepository(s).live_texts(target.id)
+        # the order of `list` (last, first name, then id): the rows come in id order and the
+        # sort is stable
+        return export_texts(sorted_in_runs(texts, key=_name_order), path)
 
     def import_sheet(self, site: str, sheet: Sheet, *, skip_invalid: bool = False,
                      dry_run: bool = False, rejects: Path | None = None,
@@ -617,6 +621,11 @@ def _check_rejects(sheet: Sheet, rejects: Path, skip_invalid: bool) -> None:
 
 
 _PAD = [""]
+_LAST, _FIRST = FIELDS.index("last_name"), FIELDS.index("first_name")
+
+
+def _name_order(texts: Sequence[str]) -> tuple[str, str]:
+    return texts[_LAST].casefold(), texts[_FIRST].casefold()
 
 
 class _Planner:

@@ -560,6 +560,29 @@ def test_export_revalidates_with_zero_findings(ws: Workspace, tmp_path: Path,
     assert (result.created, result.updated, result.unchanged) == (0, 0, 23)
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_export_writes_the_live_profiles_as_listed(ws: Workspace, tmp_path: Path,
+                                                   suffix: str) -> None:
+    # names that sort apart only without case or accents, two people of the same name (the
+    # id breaks the tie, as in the list), a VIP, and a deleted profile that stays out
+    bobs: list[tuple[str, str]] = []
+    for n, (first, last, vip) in enumerate([("Zoë", "Adams", "No"), ("anna", "Ödegaard", "Yes"),
+                                            ("Bob", "adams", "No"), ("Bob", "adams", "Yes"),
+                                            ("Émile", "Zola", "")]):
+        added = ws.profiles.add(SITE, profile(n, first_name=first, last_name=last, vip=vip))
+        if first == "Bob":
+            bobs.append((added.id, vip))
+    gone = ws.profiles.add(SITE, profile(9, first_name="Gone", last_name="Away"))
+    ws.profiles.delete(gone.id)
+    out = tmp_path / f"out{suffix}"
+    assert ws.profiles.export(SITE, out) == 5
+    exported = [r.values[:16] for r in read_sheet(out).rows]
+    assert exported == [r.profile.texts() for r in ws.profiles.list(SITE)]
+    assert [(v[0], v[1], v[4]) for v in exported] == [
+        *(("Bob", "adams", vip) for _id, vip in sorted(bobs)), ("Zoë", "Adams", "No"),
+        ("Émile", "Zola", "No"), ("anna", "Ödegaard", "Yes")]
+
+
 def test_export_refuses_other_suffixes(ws: Workspace, tmp_path: Path) -> None:
     with pytest.raises(RuleViolation, match=r"name the file \.xlsx or \.csv"):
         ws.profiles.export(SITE, tmp_path / "out.ods")
