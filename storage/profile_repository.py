@@ -27,6 +27,7 @@ from storage.changes import (
     insert_many,
     record_batch,
     record_bulk,
+    record_new_outbox,
     record_outbox,
     time_ordered_ids,
 )
@@ -273,7 +274,7 @@ class ProfileRepository:
             insert_many(self.s, PROFILES, INSERT_COLUMNS, [
                 (site_id, key, *values, profile_id, 0, at)
                 for profile_id, (key, values) in zip(ids, creates, strict=True)])
-            record_outbox(self.s, ENTITY, [(i, "upsert", 0) for i in ids], at)
+            record_new_outbox(self.s, ENTITY, ids, at)
         self.apply_updates(updates, at)
         return ids
 

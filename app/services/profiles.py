@@ -375,8 +375,8 @@ class ProfileService:
                         if cancelled is not None and cancelled():
                             raise ImportCancelled(run.done, run.total)
                         created_ids += repo.import_rows(target.id, creates, updates, at)
-                        created_digests.extend([hash(v) for _k, v in creates])
-                        updated_digests.extend([hash(v) for _b, _k, v in updates])
+                        created_digests.extend(map(hash, map(_SECOND, creates)))
+                        updated_digests.extend(map(hash, map(_THIRD, updates)))
                 befores = [u[0] for u in planner.updates]
                 batch = "" if not (created_ids or befores) else repo.audit_batch(
                     "profile.import", {
@@ -621,6 +621,7 @@ def _check_rejects(sheet: Sheet, rejects: Path, skip_invalid: bool) -> None:
 
 
 _PAD = [""]
+_SECOND, _THIRD = itemgetter(1), itemgetter(2)  # a create's values, an update's
 _LAST, _FIRST = FIELDS.index("last_name"), FIELDS.index("first_name")
 
 

@@ -35,7 +35,7 @@ from app.services.profiles import (
 )
 from app.services.workspace import Workspace
 from app.sync import SyncEngine
-from storage.changes import record_history, time_ordered_ids
+from storage.changes import counter_ids, record_history, time_ordered_ids
 from storage.profile_repository import (
     PROFILE_FIELDS,
     match_key_json,
@@ -122,6 +122,14 @@ def test_match_key_json_is_compact_json(key: list[str]) -> None:
     text = match_key_json(key)
     assert text == json.dumps(key, ensure_ascii=False, separators=(",", ":"))
     assert json.loads(text) == key
+
+
+@pytest.mark.parametrize("start", [0, (0x123 << 48) + 5, (0xFFF << 48) - 3, (1 << 60) - 2])
+def test_counter_ids_carry_over_the_low_48_bits(start: int) -> None:
+    prefix = "0190a1b2-c3d4-7e5f-"
+    assert counter_ids(prefix, start, 7) == [
+        f"{prefix}{0x8000 | c >> 48:04x}-{c & 0xFFFF_FFFF_FFFF:012x}"
+        for c in range(start, start + 7)]
 
 
 def test_time_ordered_ids_are_distinct_sorted_uuid7() -> None:
