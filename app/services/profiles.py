@@ -18,7 +18,10 @@ Order: the whole sheet is validated and planned first (progress and Cancel per 5
 then one write transaction inserts and updates the accepted rows 5,000 at a time (Cancel is
 checked between them too; it rolls back) and writes the rejects file before it commits.
 Overlapping the SQLite writes with validation on a second thread was measured and dropped: the
-GIL hand-offs around each sqlite3 step cost what the overlap saved.
+GIL hand-offs around each sqlite3 step cost what the overlap saved. So was validating in a child
+process (benchmarks/bench_profiles_validate_processes.py): only planning could overlap it (the
+writes need its verdict), a spawned child costs more to start and feed than the validation
+itself, and forking the desktop app (Qt and worker threads) is not safe.
 
 Undo (docs/architecture.md §3: a new change, not a rewrite of history): an import writes an outbox
 row per profile without a payload (the push sends the profile as it is then) and one audit row for
