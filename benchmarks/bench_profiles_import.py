@@ -108,24 +108,26 @@ def _undo(path: Path) -> dict[str, float]:
 
 
 def _export(path: Path) -> dict[str, float]:
+    """The import, then the export of the site (timed: reading the profiles from the workspace,
+    sorting them and writing the file; the peer has its rows in memory already)."""
     from app.profiles import read_sheet
 
     ws = _fresh_workspace(path.parent, "export")
     ws.profiles.import_sheet(SITE, read_sheet(path), skip_invalid=True)
-    start = time.perf_counter()
-    records = ws.profiles.list(SITE)
-    loaded = time.perf_counter()
     cpu = time.process_time()
+    start = time.perf_counter()
     count = ws.profiles.export(SITE, path.with_name(f"export-{os.getpid()}.xlsx"))
     done = time.perf_counter()
     cpu = time.process_time() - cpu
     ws.close()
-    return {"time": done - loaded, "cpu": cpu, "load": loaded - start, "profiles": count,
-            "listed": len(records)}
+    return {"time": done - start, "cpu": cpu, "profiles": count}
 
 
-def _bare_export(path: Path) -> dict[str, float]:
-    """xlsxwriter alone, writing the same cells (the profiles as read back from the file)."""
+def _bare_export(path: Path, *, formatted: bool = True) -> dict[str, float]:
+    """xlsxwriter alone, writing the same cells (the profiles as read back from the file):
+    `formatted`, as the template has them (every cell, blank ones too, right-aligned with all
+    borders and the Text number format: the cells an export must write); else only the
+    non-blank cells' strings, without a format."""
     import xlsxwriter
 
     from app.profiles import HEADERS, read_sheet, validate_rows
@@ -140,12 +142,25 @@ def _bare_export(path: Path) -> dict[str, float]:
                                {"constant_memory": True})
     sheet_out = book.add_worksheet("Client Profiles")
     sheet_out.write_row(0, 0, HEADERS)
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values):
-            sheet_out.write_string(r, c, value)
+    if formatted:
+        cell = book.add_format({"align": "right", "border": 1, "num_format": "@"})
+        for r, values in enumerate(rows, start=1):
+            for c, value in enumerate(values):
+                if value:
+                    sheet_out.write_string(r, c, value, cell)
+                else:
+                    sheet_out.write_blank(r, c, None, cell)
+    else:
+        for r, values in enumerate(rows, start=1):
+            for c, value in enumerate(values):
+                sheet_out.write_string(r, c, value)
     book.close()
     return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu,
             "profiles": len(rows)}
+
+
+def _bare_export_plain(path: Path) -> dict[str, float]:
+    return _bare_export(path, formatted=False)
 
 
 def _calamine(path: Path) -> dict[str, float]:
@@ -177,28 +192,37 @@ def _pandas(path: Path) -> dict[str, float]:
 
 
 def _bare_insert(folder: Path, rows: list[list[str]], *, with_changes: bool,
-                 bare_outbox: bool = False) -> None:
+                 bare_outbox: bool = False, dirty: bool = False) -> None:
     """The least any import must write: the rows as text into an SQLite file set up as a
     workspace is (WAL, synchronous=FULL), no index, one transaction, no automatic checkpoint;
     with `with_changes`, also one outbox-like and one audit-like row per profile carrying the
     row as JSON (the design before issue 20); with `bare_outbox`, one outbox-like row per
-    profile without a payload (its id and a key) and one audit row for the batch (the ids)."""
+    profile without a payload (its id and a key) and one audit row for the batch (the ids);
+    with `dirty`, no outbox: a dirty marker in each profile row (one more column, as a push
+    that looks for marked rows would need) and the one audit row."""
     import sqlite3
 
     db = sqlite3.connect(folder / f"floor-{os.getpid()}.db", isolation_level=None)
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "wal_autocheckpoint = 0"):
         db.execute(f"PRAGMA {pragma}")
     width = max(len(r) for r in rows)
-    db.execute(f"CREATE TABLE profiles ({', '.join(f'c{i}' for i in range(width))})")
+    marker = ", dirty" if dirty else ""
+    db.execute(f"CREATE TABLE profiles ({', '.join(f'c{i}' for i in range(width))}{marker})")
     db.execute("CREATE TABLE outbox (entity_id, payload)")
     db.execute("CREATE TABLE audit (entity_id, after)")
     db.execute("BEGIN")
     padded = [r + [""] * (width - len(r)) for r in rows]
-    db.executemany(f"INSERT INTO profiles VALUES ({', '.join('?' * width)})", padded)
+    if dirty:
+        db.executemany(f"INSERT INTO profiles VALUES ({', '.join('?' * width)}, 1)", padded)
+    else:
+        db.executemany(f"INSERT INTO profiles VALUES ({', '.join('?' * width)})", padded)
     if with_changes:
         payloads = [(str(i), json.dumps(r, ensure_ascii=False)) for i, r in enumerate(padded)]
         db.executemany("INSERT INTO outbox VALUES (?, ?)", payloads)
         db.executemany("INSERT INTO audit VALUES (?, ?)", payloads)
+    if dirty:
+        ids = [f"{i:036d}" for i in range(len(padded))]
+        db.execute("INSERT INTO audit VALUES (?, ?)", ("batch", json.dumps(ids)))
     if bare_outbox:
         ids = [f"{i:036d}" for i in range(len(padded))]
         db.executemany("INSERT INTO outbox VALUES (?, NULL)", [(i,) for i in ids])
@@ -207,7 +231,7 @@ def _bare_insert(folder: Path, rows: list[list[str]], *, with_changes: bool,
     db.close()
 
 
-def _floor(path: Path, *, with_changes: bool, bare_outbox: bool = False
+def _floor(path: Path, *, with_changes: bool, bare_outbox: bool = False, dirty: bool = False
            ) -> dict[str, float]:
     """The raw read of the peer, then `_bare_insert`: no validation at all."""
     from python_calamine import CalamineWorkbook
@@ -221,7 +245,8 @@ def _floor(path: Path, *, with_changes: bool, bare_outbox: bool = False
     else:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             rows = list(csv.reader(stream))[1:]
-    _bare_insert(path.parent, rows, with_changes=with_changes, bare_outbox=bare_outbox)
+    _bare_insert(path.parent, rows, with_changes=with_changes, bare_outbox=bare_outbox,
+                 dirty=dirty)
     return {"time": time.perf_counter() - start, "cpu": time.process_time() - cpu}
 
 
@@ -237,9 +262,14 @@ def _floor_batch(path: Path) -> dict[str, float]:
     return _floor(path, with_changes=False, bare_outbox=True)
 
 
+def _floor_dirty(path: Path) -> dict[str, float]:
+    return _floor(path, with_changes=False, dirty=True)
+
+
 PATHS = {"ours": _ours, "floor-rows": _floor_rows, "floor-changes": _floor_changes,
-         "floor-batch": _floor_batch, "undo": _undo, "export": _export,
-         "bare-export": _bare_export, "calamine": _calamine, "csv": _csv, "pandas": _pandas}
+         "floor-batch": _floor_batch, "floor-dirty": _floor_dirty, "undo": _undo, "export": _export,
+         "bare-export": _bare_export, "bare-export-plain": _bare_export_plain,
+         "calamine": _calamine, "csv": _csv, "pandas": _pandas}
 
 # Whole processes: start-up to exit, as a user runs them (the CLI) or as a script would (peers).
 _PEER_SCRIPTS = {
@@ -354,17 +384,22 @@ def _floor_lines(floors: dict[tuple[str, str], dict[str, float] | None],
     for fmt, peer, peer_name in (("xlsx", calamine, "python-calamine raw read"),
                                  ("csv", raw_csv, "stdlib csv raw read")):
         rows_only, changes = floors[("floor-rows", fmt)], floors[("floor-changes", fmt)]
-        batch = floors[("floor-batch", fmt)]
+        batch, dirty = floors[("floor-batch", fmt)], floors[("floor-dirty", fmt)]
+        assert dirty is not None
         assert rows_only is not None
         assert changes is not None
         assert batch is not None
         rows += [
             _line(f"floor: {fmt.upper()} read + bare insert", rows_only["time"], peer["time"],
-                  "s", peer_name, goal="(no validation, outbox, audit or index)"),
+                  "s", peer_name, goal="(no validation, outbox, audit or index)",
+                  cpu=_cpu(rows_only, peer)),
             _line("  + bare outbox rows, 1 audit row", batch["time"], peer["time"], "s",
-                  peer_name, goal="(what we write now; no validation or index)"),
+                  peer_name, goal="(what we write now; no validation or index)",
+                  cpu=_cpu(batch, peer)),
+            _line("  + dirty marker per row, 1 audit", dirty["time"], peer["time"], "s",
+                  peer_name, goal="(the alternative to outbox rows)", cpu=_cpu(dirty, peer)),
             _line("  + outbox and audit rows", changes["time"], peer["time"], "s", peer_name,
-                  goal="(with JSON copies, as before issue 20)"),
+                  goal="(with JSON copies, as before issue 20)", cpu=_cpu(changes, peer)),
         ]
     return rows
 
@@ -426,12 +461,13 @@ def main() -> None:
         ours_c, raw_csv = measure("ours", csv_path, args.runs), measure("csv", csv_path,
                                                                          args.runs)
         floors = {(kind, fmt): measure(kind, source, args.runs)
-                  for kind in ("floor-rows", "floor-batch", "floor-changes")
+                  for kind in ("floor-rows", "floor-batch", "floor-dirty", "floor-changes")
                   for fmt, source in (("xlsx", xlsx), ("csv", csv_path))}
         pandas = measure("pandas", xlsx, 1)
         undo = measure("undo", xlsx, args.runs)
         export = None if args.no_export else measure("export", xlsx, args.runs)
         bare = None if args.no_export else measure("bare-export", xlsx, args.runs)
+        plain = None if args.no_export else measure("bare-export-plain", xlsx, args.runs)
         # whole processes, ours and the peer's alternating
         whole: dict[str, dict[str, float] | None] = {}
         for name, kind, source in (("cli-xlsx", "cli", xlsx), ("calamine", "calamine", xlsx),
@@ -479,10 +515,13 @@ def main() -> None:
     if export is not None and bare is not None:
         rows += [
             _line("XLSX export of the profiles", export["time"], bare["time"], "s",
-                  "bare xlsxwriter write_string", cpu=_cpu(export, bare),
+                  "bare xlsxwriter, the same formatted cells", cpu=_cpu(export, bare),
                   goal=f"(goal ≤ {GOALS['export']}×)"),
-            _line("  loading them first (list)", export["load"], None, "s", ""),
         ]
+        if plain is not None:
+            rows.append(_line("XLSX export of the profiles", export["time"], plain["time"],
+                              "s", "bare xlsxwriter, strings only, no format or blank cell",
+                              cpu=_cpu(export, plain)))
     rows += _process_rows(whole)
     print("\n".join(rows))
     print(f"\nimported {ours_x['created']:,.0f} profiles, rejected {ours_x['rejected']:,.0f} "

@@ -32,7 +32,8 @@ Matching — `profile_key(first, last, email, phones)` / `Profile.key`: by email
 
 Profiles and export — `Profile` (field ids as attributes, `vip: bool`), `Profile.from_values`,
     `profiles_from_sheet(sheet, rows)`, `export_xlsx`, `export_csv`, `export_profiles` (by
-    suffix), `write_rejects(sheet, report, path)` (rejected rows + an "Errors" column).
+    suffix; `export_texts` for rows of template text), `write_rejects(sheet, report, path)`
+    (rejected rows + an "Errors" column).
     Formula-like values (= + - @ tab CR LF first) are neutralised on export: XLSX with Excel's
     quote-prefix style (text unchanged), CSV with one leading apostrophe that the CSV reader
     strips again (`injection`). An export of valid profiles re-imports with zero findings.
@@ -60,7 +61,13 @@ Speed (100k template rows, `benchmarks/bench_profiles_validate.py`, 2 shared CPU
 """
 
 from app.profiles.errors import READ_ERROR_CODES, ReadError
-from app.profiles.export import export_csv, export_profiles, export_xlsx, write_rejects
+from app.profiles.export import (
+    export_csv,
+    export_profiles,
+    export_texts,
+    export_xlsx,
+    write_rejects,
+)
 from app.profiles.limits import DEFAULT_LIMITS, Limits
 from app.profiles.profile import Profile, ProfileKey, profile_key, profiles_from_sheet
 from app.profiles.readers import read_sheet
@@ -97,6 +104,7 @@ __all__ = [
     "ValidationCancelled",
     "export_csv",
     "export_profiles",
+    "export_texts",
     "export_xlsx",
     "field_for_header",
     "profile_key",

@@ -89,14 +89,19 @@ class _XlsxWriter:
 def export_xlsx(profiles: Iterable[Profile], path: str | os.PathLike[str], *,
                 constant_memory: bool = True) -> int:
     """Write profiles to an XLSX template; returns how many were written."""
+    return _xlsx_texts((p.texts() for p in profiles), path, constant_memory=constant_memory)
+
+
+def _xlsx_texts(rows: Iterable[Sequence[str]], path: str | os.PathLike[str], *,
+                constant_memory: bool = True) -> int:
     target = Path(path)
     with _atomic(target) as temporary:
         writer = _XlsxWriter(temporary, HEADERS, [_WIDTHS[f] for f in FIELDS], constant_memory)
         vip = FIELDS.index("vip")
         writer.sheet.data_validation(1, vip, 1_048_575, vip,
                                      {"validate": "list", "source": ["Yes", "No"]})
-        for profile in profiles:
-            writer.add(profile.texts())
+        for values in rows:
+            writer.add(values)
         writer.close()
         count = writer.row
     return count
@@ -109,25 +114,36 @@ def _csv_writer(stream: Any, delimiter: str) -> Any:
 def export_csv(profiles: Iterable[Profile], path: str | os.PathLike[str], *,
                delimiter: str = ",") -> int:
     """Write profiles to a CSV template (UTF-8 with BOM, CRLF, formula-like cells guarded)."""
+    return _csv_texts((p.texts() for p in profiles), path, delimiter=delimiter)
+
+
+def _csv_texts(rows: Iterable[Sequence[str]], path: str | os.PathLike[str], *,
+               delimiter: str = ",") -> int:
     target = Path(path)
     count = 0
     with _atomic(target) as temporary, temporary.open("w", encoding="utf-8-sig",
                                                      newline="") as stream:
         writer = _csv_writer(stream, delimiter)
         writer.writerow(HEADERS)
-        for profile in profiles:
-            writer.writerow([neutralise(v) for v in profile.texts()])
+        for values in rows:
+            writer.writerow([neutralise(v) for v in values])
             count += 1
     return count
 
 
 def export_profiles(profiles: Iterable[Profile], path: str | os.PathLike[str]) -> int:
     """Export to .xlsx or .csv, chosen by the file name the user gave."""
+    return export_texts((p.texts() for p in profiles), path)
+
+
+def export_texts(rows: Iterable[Sequence[str]], path: str | os.PathLike[str]) -> int:
+    """`export_profiles` of profiles given as their template text (`Profile.texts()`, in
+    template column order), as the database hands them out without a record each."""
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
-        return export_xlsx(profiles, path)
+        return _xlsx_texts(rows, path)
     if suffix == ".csv":
-        return export_csv(profiles, path)
+        return _csv_texts(rows, path)
     raise ValueError(f"export to .xlsx or .csv, not {suffix or 'a file without extension'!r}")
 
 

@@ -18,7 +18,10 @@ Order: the whole sheet is validated and planned first (progress and Cancel per 5
 then one write transaction inserts and updates the accepted rows 5,000 at a time (Cancel is
 checked between them too; it rolls back) and writes the rejects file before it commits.
 Overlapping the SQLite writes with validation on a second thread was measured and dropped: the
-GIL hand-offs around each sqlite3 step cost what the overlap saved.
+GIL hand-offs around each sqlite3 step cost what the overlap saved. So was validating in a child
+process (benchmarks/bench_profiles_validate_processes.py): only planning could overlap it (the
+writes need its verdict), a spawned child costs more to start and feed than the validation
+itself, and forking the desktop app (Qt and worker threads) is not safe.
 
 Undo (docs/architecture.md §3: a new change, not a rewrite of history): an import writes an outbox
 row per profile without a payload (the push sends the profile as it is then) and one audit row for
@@ -59,11 +62,12 @@ from app.profiles import (
     Sheet,
     Validation,
     ValidationCancelled,
-    export_profiles,
+    export_texts,
     validate_rows,
     validate_values,
     write_rejects,
 )
+from app.profiles.gcpause import paused_gc
 from app.profiles.profile import profile_key
 from app.profiles.shared_gil import sorted_in_runs
 from app.services.hierarchy import resolve_site
@@ -323,8 +327,12 @@ class ProfileService:
         returns how many."""
         if path.suffix.lower() not in EXPORT_SUFFIXES:
             raise RuleViolation(f"cannot export to '{path.name}': name the file .xlsx or .csv")
-        profiles = [r.profile for r in self.list(site)]
-        return export_profiles(profiles, path)
+        with self.db.read() as s:
+            target = resolve_site(Repository(s), site)
+            texts = ProfileRepository(s).live_texts(target.id)
+        # the order of `list` (last, first name, then id): the rows come in id order and the
+        # sort is stable
+        return export_texts(sorted_in_runs(texts, key=_name_order), path)
 
     def import_sheet(self, site: str, sheet: Sheet, *, skip_invalid: bool = False,
                      dry_run: bool = False, rejects: Path | None = None,
@@ -337,24 +345,20 @@ class ProfileService:
         with self.db.read() as s:
             target = resolve_site(Repository(s), site)
             existing = {p.match_key: p for p in ProfileRepository(s).live(target.id)}
-        run = Validation(sheet, frozenset(tuple(json.loads(k)) for k in existing))
         planner = _Planner(sheet, existing)
-        refused = False
-        seen_issues = 0
-        while step := run.step(CHUNK_ROWS):
-            if cancelled is not None and cancelled():
-                raise ImportCancelled(run.done, run.total)
-            issues = run.report().issues
-            bad = {i.row for i in issues[seen_issues:] if i.severity == "error"}
-            seen_issues = len(issues)
-            refused = refused or bool(bad and not skip_invalid)
-            if not refused:  # once refused, only the report is still wanted
-                planner.plan(sheet.rows[run.done - step:run.done], bad)
-            if progress is not None:
-                progress(run.done, run.total)
-        report = run.report()
-        if refused or (report.errors and not skip_invalid):
-            raise ImportRefused(report)
+        # The cyclic collector waits while the rows are validated, planned and written
+        # (`paused_gc`, as while they are read): ~100k tuples a step and no cycles, and its
+        # passes over the sheet's millions of objects cost ~0.5 s of a 100k-row import.
+        with paused_gc():
+            report = _validate_and_plan(sheet, planner, existing, skip_invalid=skip_invalid,
+                                        progress=progress, cancelled=cancelled)
+            return self._write(target, sheet, planner, report, dry_run=dry_run,
+                               rejects=rejects, cancelled=cancelled)
+
+    def _write(self, target: Site, sheet: Sheet, planner: _Planner, report: Report, *,
+               dry_run: bool, rejects: Path | None, cancelled: Cancelled | None
+               ) -> ImportResult:
+        """The planned rows into the site, in one transaction (`import_sheet`)."""
         rejected = report.rows - report.valid_rows
         if dry_run:
             return ImportResult(planner.created, planner.updated, planner.unchanged, rejected,
@@ -369,10 +373,10 @@ class ProfileService:
                 with repo.bulk_mode():
                     for creates, updates in planner.chunks(CHUNK_ROWS):
                         if cancelled is not None and cancelled():
-                            raise ImportCancelled(run.done, run.total)
+                            raise ImportCancelled(report.rows, report.rows)
                         created_ids += repo.import_rows(target.id, creates, updates, at)
-                        created_digests.extend([hash(v) for _k, v in creates])
-                        updated_digests.extend([hash(v) for _b, _k, v in updates])
+                        created_digests.extend(map(hash, map(_SECOND, creates)))
+                        updated_digests.extend(map(hash, map(_THIRD, updates)))
                 befores = [u[0] for u in planner.updates]
                 batch = "" if not (created_ids or befores) else repo.audit_batch(
                     "profile.import", {
@@ -490,6 +494,32 @@ class ProfileService:
             moved = replace(changes, stamp=at, audit_after=mark, audit_upto=repo.audit_mark(),
                             undone=False, updated_after=(), batch=batch)
         return replace(result, changes=moved)
+
+
+def _validate_and_plan(sheet: Sheet, planner: _Planner, existing: dict[str, StoredProfile], *,
+                       skip_invalid: bool, progress: Progress | None,
+                       cancelled: Cancelled | None) -> Report:
+    """Validate the sheet against the site's profiles (`existing`, by match key) and plan its
+    accepted rows, a chunk at a time (progress and Cancel between chunks). Raises
+    ImportCancelled, or ImportRefused when there are errors and they are not to be skipped."""
+    run = Validation(sheet, frozenset(tuple(json.loads(k)) for k in existing))
+    refused = False
+    seen_issues = 0
+    while step := run.step(CHUNK_ROWS):
+        if cancelled is not None and cancelled():
+            raise ImportCancelled(run.done, run.total)
+        issues = run.report().issues
+        bad = {i.row for i in issues[seen_issues:] if i.severity == "error"}
+        seen_issues = len(issues)
+        refused = refused or bool(bad and not skip_invalid)
+        if not refused:  # once refused, only the report is still wanted
+            planner.plan(sheet.rows[run.done - step:run.done], bad)
+        if progress is not None:
+            progress(run.done, run.total)
+    report = run.report()
+    if refused or (report.errors and not skip_invalid):
+        raise ImportRefused(report)
+    return report
 
 
 def _changes_of(result: ImportResult) -> ImportChanges:
@@ -617,6 +647,12 @@ def _check_rejects(sheet: Sheet, rejects: Path, skip_invalid: bool) -> None:
 
 
 _PAD = [""]
+_SECOND, _THIRD = itemgetter(1), itemgetter(2)  # a create's values, an update's
+_LAST, _FIRST = FIELDS.index("last_name"), FIELDS.index("first_name")
+
+
+def _name_order(texts: Sequence[str]) -> tuple[str, str]:
+    return texts[_LAST].casefold(), texts[_FIRST].casefold()
 
 
 class _Planner:

@@ -35,7 +35,7 @@ from app.services.profiles import (
 )
 from app.services.workspace import Workspace
 from app.sync import SyncEngine
-from storage.changes import record_history, time_ordered_ids
+from storage.changes import counter_ids, record_history, time_ordered_ids
 from storage.profile_repository import (
     PROFILE_FIELDS,
     match_key_json,
@@ -122,6 +122,14 @@ def test_match_key_json_is_compact_json(key: list[str]) -> None:
     text = match_key_json(key)
     assert text == json.dumps(key, ensure_ascii=False, separators=(",", ":"))
     assert json.loads(text) == key
+
+
+@pytest.mark.parametrize("start", [0, (0x123 << 48) + 5, (0xFFF << 48) - 3, (1 << 60) - 2])
+def test_counter_ids_carry_over_the_low_48_bits(start: int) -> None:
+    prefix = "0190a1b2-c3d4-7e5f-"
+    assert counter_ids(prefix, start, 7) == [
+        f"{prefix}{0x8000 | c >> 48:04x}-{c & 0xFFFF_FFFF_FFFF:012x}"
+        for c in range(start, start + 7)]
 
 
 def test_time_ordered_ids_are_distinct_sorted_uuid7() -> None:
@@ -558,6 +566,29 @@ def test_export_revalidates_with_zero_findings(ws: Workspace, tmp_path: Path,
     # and importing it back changes nothing
     result = ws.profiles.import_sheet(SITE, sheet)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 23)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_export_writes_the_live_profiles_as_listed(ws: Workspace, tmp_path: Path,
+                                                   suffix: str) -> None:
+    # names that sort apart only without case or accents, two people of the same name (the
+    # id breaks the tie, as in the list), a VIP, and a deleted profile that stays out
+    bobs: list[tuple[str, str]] = []
+    for n, (first, last, vip) in enumerate([("Zoë", "Adams", "No"), ("anna", "Ödegaard", "Yes"),
+                                            ("Bob", "adams", "No"), ("Bob", "adams", "Yes"),
+                                            ("Émile", "Zola", "")]):
+        added = ws.profiles.add(SITE, profile(n, first_name=first, last_name=last, vip=vip))
+        if first == "Bob":
+            bobs.append((added.id, vip))
+    gone = ws.profiles.add(SITE, profile(9, first_name="Gone", last_name="Away"))
+    ws.profiles.delete(gone.id)
+    out = tmp_path / f"out{suffix}"
+    assert ws.profiles.export(SITE, out) == 5
+    exported = [r.values[:16] for r in read_sheet(out).rows]
+    assert exported == [r.profile.texts() for r in ws.profiles.list(SITE)]
+    assert [(v[0], v[1], v[4]) for v in exported] == [
+        *(("Bob", "adams", vip) for _id, vip in sorted(bobs)), ("Zoë", "Adams", "No"),
+        ("Émile", "Zola", "No"), ("anna", "Ödegaard", "Yes")]
 
 
 def test_export_refuses_other_suffixes(ws: Workspace, tmp_path: Path) -> None:
