@@ -21,7 +21,7 @@ from typing import Any
 from app.cli.output import Output, table
 from app.cli.secrets import client_secret
 from app.domain.errors import PreflightError, RuleViolation
-from app.services.sync import CLIENT_ENV, SECRET_ENV, SERVER_ENV
+from app.services.sync_env import CLIENT_ENV, SECRET_ENV, SERVER_ENV
 
 COMMANDS = ("sync", "server")
 

@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from app.profiles.injection import TRIGGERS, needs_guard, neutralise
 from app.profiles.profile import Profile
 from app.profiles.sheet import Sheet
@@ -55,6 +53,8 @@ class _XlsxWriter:
 
     def __init__(self, path: Path, headers: Sequence[str], widths: Sequence[float],
                  constant_memory: bool) -> None:
+        import xlsxwriter  # here, not at start: only an export needs it
+
         self.book = xlsxwriter.Workbook(str(path), {**_WORKBOOK_OPTIONS,
                                                     "constant_memory": constant_memory})
         self.sheet = self.book.add_worksheet(SHEET_NAME)

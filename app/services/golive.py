@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from app.domain.helpdesk.golive_calendar import journey_calendar
 from app.domain.helpdesk.journey import (
     PARTNER_WIDE,
     Journey,
@@ -126,4 +125,7 @@ class GoLiveService:
 
     def calendar(self, site: str, *, stamp: datetime | None = None) -> bytes:
         """The kickoff and the escalation reviews as iCalendar bytes (`golive ics`)."""
+        # icalendar is loaded here, not at start: the Go-live page shows without it.
+        from app.domain.helpdesk.golive_calendar import journey_calendar
+
         return journey_calendar(self.journey(site), stamp=stamp or datetime.now(UTC))

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from app.services.client_secrets import ClientSecretStore
-from app.sync import Conflict, HttpTransport, SyncEngine, SyncError, SyncReport, Transport
+from app.services.sync_env import CLIENT_ENV, SECRET_ENV, SERVER_ENV
+from app.sync import Conflict, SyncEngine, SyncError, SyncReport, Transport
 from app.sync.local import get_info, set_info
 from app.sync.retry import RetryPolicy
 from storage.database import Database
@@ -33,9 +34,8 @@ if TYPE_CHECKING:
     import httpx
 
     from app.services.vault import Vault
+    from app.sync.http import HttpTransport
 
-SERVER_ENV, CLIENT_ENV, SECRET_ENV = (
-    "PREFLIGHT_SYNC_SERVER", "PREFLIGHT_SYNC_CLIENT_ID", "PREFLIGHT_SYNC_SECRET")
 SERVER_KEY, CLIENT_KEY = "sync.server", "sync.client_id"  # workspace info
 SECRET_NAME = "sync.client_secret"  # the vault's application secret
 KEYCHAIN_SERVICE = "Preflight sync"
@@ -135,6 +135,8 @@ class SyncService:
                   timeout: float = 30.0) -> HttpTransport:
         if not settings.complete:
             raise ValueError("a transport needs the server and the client id")
+        from app.sync.http import HttpTransport  # httpx: loaded by the first sync
+
         return HttpTransport(settings.server, settings.client_id, secret, client=client,
                              retry=retry, timeout=timeout)
 

@@ -12,7 +12,6 @@ from app.services.effective import EffectiveService
 from app.services.hierarchy import CompanyService, DeviceService, SiteService
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
-from app.services.profiles import ProfileService
 from storage.database import Database, default_workspace_path, resolve_workspace_path
 from storage.repository import Repository
 
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from app.services.client_secrets import ClientSecretStore
     from app.services.golive import GoLiveService
     from app.services.helpdesk import HelpDeskService
+    from app.services.profiles import ProfileService
     from app.services.rules import RuleService
     from app.services.sync import SyncService
     from app.services.vault import Vault
@@ -39,7 +39,7 @@ class Workspace:
         self.policies = PolicyService(db)
         self.packages = PackageService(db)
         self.effective = EffectiveService(db)
-        self.profiles = ProfileService(db)
+        self._profiles: ProfileService | None = None
         self._rules: RuleService | None = None
         self._vault: Vault | None = None
         self._sync: SyncService | None = None
@@ -84,6 +84,17 @@ class Workspace:
         """Changes recorded in the outbox and not yet confirmed by a server."""
         with self.db.read() as session:
             return Repository(session).outbox_count()
+
+    @property
+    def profiles(self) -> ProfileService:
+        """Help Desk client profiles: import, validate, export. Made on first use: the
+        spreadsheet, phone and email libraries under it are not loaded for the first page."""
+        with self._making:
+            if self._profiles is None:
+                from app.services.profiles import ProfileService
+
+                self._profiles = ProfileService(self.db)
+            return self._profiles
 
     @property
     def vault(self) -> Vault:

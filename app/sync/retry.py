@@ -11,8 +11,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 RETRY_STATUSES = frozenset({409, 423, 429, 500, 502, 503, 504})
 Sleep = Callable[[float], Awaitable[None]]

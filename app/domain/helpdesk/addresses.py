@@ -6,8 +6,6 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-import email_validator
-
 # Free mail providers (seed 004: "a public domain such as Gmail" cannot identify a site).
 PUBLIC_EMAIL_DOMAINS: frozenset[str] = frozenset({
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
@@ -41,6 +39,8 @@ def is_public_domain(domain: str) -> bool:
 
 def domain_problem(domain: str) -> str | None:
     """None when `domain` can be the domain of an email address, else why not."""
+    import email_validator  # here, not at start: only a form being checked needs it
+
     try:
         email_validator.validate_email(f"postmaster@{domain}", check_deliverability=False)
     except email_validator.EmailNotValidError as exc:
@@ -49,6 +49,8 @@ def domain_problem(domain: str) -> str | None:
 
 
 def email_problem(address: str) -> str | None:
+    import email_validator
+
     try:
         email_validator.validate_email(address, check_deliverability=False)
     except email_validator.EmailNotValidError as exc:

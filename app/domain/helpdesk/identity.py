@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import NumberParseException
-
 from app.domain.helpdesk.basic_info import SECTION, BasicInfo
 from app.domain.helpdesk.findings import Finding
 
@@ -38,6 +35,9 @@ def normal_phone(country: str, digits: str) -> str:
     code, number = country.strip().upper(), digits.strip()
     if not number:
         return ""
+    import phonenumbers  # here, not at start: only a number being compared needs it
+    from phonenumbers import NumberParseException
+
     try:
         parsed = phonenumbers.parse(number, code or None)
     except NumberParseException:

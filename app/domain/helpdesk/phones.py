@@ -7,12 +7,11 @@ outside `app.domain` (docs/architecture.md §1), so it is not reused here.
 
 from __future__ import annotations
 
-import phonenumbers
-from phonenumbers import NumberParseException
+from functools import cache
 
 from app.domain.helpdesk.findings import Finding
 
-REGIONS: frozenset[str] = frozenset(r for r in phonenumbers.SUPPORTED_REGIONS if r.isalpha())
+# phonenumbers (and its metadata) is loaded by the first number checked, not at start.
 # What people type instead of the ISO code; "UK" is the usual one (the ISO code is GB).
 _ALIASES = {"UK": "GB", "USA": "US", "UNITED STATES": "US", "UNITED KINGDOM": "GB"}
 
@@ -34,7 +33,7 @@ def check_phone(section: str, field: str, label: str, country: str, digits: str,
     if not code:
         return [Finding(section, country_field, "error", "phone.country_missing",
                         f"Enter the 2-letter country code of the {label} (US, GB, …).")]
-    if code not in REGIONS:
+    if code not in _regions():
         fix = _ALIASES.get(code)
         hint = f"; did you mean {fix}" if fix else " such as US or GB"
         return [Finding(section, country_field, "error", "phone.country_invalid",
@@ -50,7 +49,17 @@ def check_phone(section: str, field: str, label: str, country: str, digits: str,
     return []
 
 
+@cache
+def _regions() -> frozenset[str]:
+    import phonenumbers
+
+    return frozenset(r for r in phonenumbers.SUPPORTED_REGIONS if r.isalpha())
+
+
 def is_valid(country: str, digits: str) -> bool:
+    import phonenumbers
+    from phonenumbers import NumberParseException
+
     try:
         number = phonenumbers.parse(digits, country)
     except NumberParseException:
@@ -61,6 +70,9 @@ def is_valid(country: str, digits: str) -> bool:
 def _digits_fix(country: str, text: str) -> str | None:
     """The number as national digits when the text is a valid number written with spaces,
     hyphens, brackets or its international prefix ("+1 (415) 555-2671" → "4155552671")."""
+    import phonenumbers
+    from phonenumbers import NumberParseException
+
     try:
         number = phonenumbers.parse(text, country)
     except NumberParseException:
