@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.asio.errors import AsioShapeError
 
@@ -107,8 +107,7 @@ class RemoteSite:
                    _first_text(obj, NAME_KEYS, where), _our_ids(obj, instance))
 
 
-@dataclass(frozen=True)
-class RemoteEndpoint:
+class RemoteEndpoint(NamedTuple):  # a tuple: a pull reads tens of thousands
     id: str
     company_id: str
     site_id: str
@@ -118,27 +117,44 @@ class RemoteEndpoint:
 
     @classmethod
     def parse(cls, value: Any, where: str, company_id: str, site_id: str) -> RemoteEndpoint:
-        obj = _object(value, where)
-        endpoint_id = obj.get("endpointID")  # the document's names first: the common case
-        if isinstance(endpoint_id, str) and endpoint_id.strip():
-            endpoint_id = endpoint_id.strip()
-        else:
-            endpoint_id = _first_text(obj, ENDPOINT_ID_KEYS, where)
-        name = obj.get("friendlyName")
-        if isinstance(name, str) and name.strip():
-            name = name.strip()
-        else:
-            name = _first_text(obj, ENDPOINT_NAME_KEYS, where, required=False) or endpoint_id
-        kind_text = " ".join(str(obj.get(k) or "") for k in ("type", "endpointType",
-                                                              "resourceType")).casefold()
-        os_value = obj.get("os")
-        os_name = ""
-        if isinstance(os_value, Mapping):
-            os_name = _first_text(os_value, ("product", "name", "type"), where, required=False)
-        elif isinstance(os_value, str):
-            os_name = os_value
-        return cls(endpoint_id, company_id, site_id, name,
-                   "server" if "server" in kind_text else "desktop", os_name)
+        return _endpoint(value, where, None, company_id, site_id)
+
+
+KIND_KEYS = ("type", "endpointType", "resourceType")
+
+
+def _endpoint(value: Any, at: str, index: int | None, company_id: str,
+              site_id: str) -> RemoteEndpoint:
+    """One endpoint, the `index`-th of the list at `at`. Its position is formatted only for
+    an error: a pull reads 50,000 of them, and that would cost more than reading them."""
+    def where() -> str:
+        return at if index is None else f"{at}[{index}]"
+
+    if not isinstance(value, dict):
+        raise AsioShapeError(f"{where()}: expected an object, got {describe_shape(value)}")
+    endpoint_id = value.get("endpointID")  # the document's names first: the common case
+    if isinstance(endpoint_id, str) and (endpoint_id := endpoint_id.strip()):
+        pass
+    else:
+        endpoint_id = _first_text(value, ENDPOINT_ID_KEYS, where())
+    name = value.get("friendlyName")
+    if isinstance(name, str) and (name := name.strip()):
+        pass
+    else:
+        name = _first_text(value, ENDPOINT_NAME_KEYS, "", required=False) or endpoint_id
+    kind = "desktop"
+    for key in KIND_KEYS:
+        text = value.get(key)
+        if text and "server" in str(text).casefold():
+            kind = "server"
+            break
+    os_value = value.get("os")
+    os_name = ""
+    if isinstance(os_value, Mapping):
+        os_name = _first_text(os_value, ("product", "name", "type"), "", required=False)
+    elif isinstance(os_value, str):
+        os_name = os_value
+    return RemoteEndpoint(endpoint_id, company_id, site_id, name, kind, os_name)
 
 
 def parse_endpoint_page(value: Any, where: str) -> list[RemoteEndpoint]:
@@ -155,9 +171,9 @@ def parse_endpoint_page(value: Any, where: str) -> list[RemoteEndpoint]:
             company = _first_text(group_obj, ("companyID", "companyId", "clientID", "clientId"),
                                   at)
             site = _first_text(group_obj, ("siteID", "siteId"), at)
-            for e, item in enumerate(_list(group_obj.get("endpoints") or [],
-                                           f"{at}.endpoints")):
-                found.append(RemoteEndpoint.parse(item, f"{at}.endpoints[{e}]", company, site))
+            items = _list(group_obj.get("endpoints") or [], f"{at}.endpoints")
+            found += [_endpoint(item, f"{at}.endpoints", e, company, site)
+                      for e, item in enumerate(items)]
     return found
 
 
