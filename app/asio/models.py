@@ -270,11 +270,6 @@ def site_rename(name: str) -> list[dict[str, Any]]:
             {"op": "replace", "path": "/friendlyName", "value": name}]
 
 
-def token_request(client_id: str, secret: str, scope: str) -> dict[str, str]:
-    return {"grant_type": "client_credentials", "client_id": client_id,
-            "client_secret": secret, "scope": scope}
-
-
 def endpoints_request(resource_type: str, ids: Sequence[str]) -> dict[str, Any]:
     """`resourceRequestCompanySiteEndpoint`: singular resource types (real tenants refuse
     plural ones)."""
