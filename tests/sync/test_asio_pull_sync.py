@@ -52,7 +52,7 @@ def test_pulled_devices_are_pushed_once_each(server: LiveServer, tmp_path: Path)
         assert {r[1] for r in rows} == {None}  # no copies of the devices
         assert len(audits) == 1  # one audit row for the pull
         assert audits[0][0] == BATCH
-        what = json.loads(audits[0][2])
+        what = json.loads(audits[0][2] or "null")
         assert (what["entity"], what["source"]) == ("device", fake.base_url)
         assert sorted(what["created"]) == sorted(devices)
         assert [(h.action, h.batch is not None) for h in history] == [("device.asio_pull", True)]
