@@ -23,6 +23,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -231,6 +232,13 @@ async def remote_site_ids(url: str) -> list[str]:
         return sorted(ids)
 
 
+def settle() -> None:
+    """Wait for the workspace's background checkpoints (storage.database)."""
+    for thread in threading.enumerate():
+        if thread.name == "wal-checkpoint":
+            thread.join()
+
+
 def timed_cpu(run: Callable[[], T]) -> tuple[T, float]:
     """`run()`'s result and the CPU time this process spent on it (the fake serves from
     another process, so its work is not counted; on a busy machine CPU time varies less
@@ -250,14 +258,19 @@ def pull_figures(sites: int, endpoints: int, tmp: Path) -> list[str]:
             (peer_s, peer_requests), peer_cpu = timed_cpu(lambda: asyncio.run(
                 raw_pull(fake, site_ids)))
             client = AsioClient(url, "cid", "secret", instance=service.instance_id())
-            started = time.perf_counter()
-            report, ours_cpu = timed_cpu(lambda: asyncio.run(
-                service.pull(client, with_drift=False)))
+            started, cpu_started = time.perf_counter(), time.process_time()
+            report = asyncio.run(service.pull(client, with_drift=False))
             ours_s = time.perf_counter() - started
+            # the copy of the log into the database file, after the pull returned, is the
+            # first pull's work too: counted in its CPU time (not in its wall time, as the
+            # user does not wait for it)
+            settle()
+            ours_cpu = time.process_time() - cpu_started
             again = AsioClient(url, "cid", "secret", instance=service.instance_id())
             started = time.perf_counter()
             _, second_cpu = timed_cpu(lambda: asyncio.run(service.pull(again, with_drift=False)))
             second_s = time.perf_counter() - started
+            settle()
             (peer2_s, _), peer2_cpu = timed_cpu(lambda: asyncio.run(raw_pull(fake, site_ids)))
         return [
             row(f"pull {sites} sites + {endpoints} endpoints (first)", f"{ours_s:.2f} s",

@@ -5,9 +5,9 @@ for many tokens at once is locked with 423, so every caller shares this one). Ev
 carries the headers the document requires (Authorization, Origin, User-Agent, X-Request-ID;
 httpx sets Host) and goes through the one `RetryPolicy` (429/423/5xx with Retry-After and
 full-jitter backoff). The token and the sending are the plumbing our sync client uses too
-(`app.sync.http.BearerClient`); this module words its errors in the platform's terms. Lists are paged with `limit`/`cursor` and `Link:
-rel="next"`; a 404 "resource not found" for an empty device list or a cursor past the end is
-an empty page, as real tenants answer.
+(`app.sync.http.BearerClient`); this module words its errors in the platform's terms.
+Lists are paged with `limit`/`cursor` and `Link: rel="next"`; a 404 "resource not found" for
+an empty device list or a cursor past the end is an empty page, as real tenants answer.
 """
 
 from __future__ import annotations

@@ -351,7 +351,7 @@ class AsioService:
                 if device_id not in device_links:
                     unlinked_by_site.setdefault(site_id, {}).setdefault(
                         " ".join(name.casefold().split()), []).append(device_id)
-        fresh = iter(time_ordered_ids(len(endpoints)))  # one call: uuid4 each is slow
+        fresh: list[RemoteEndpoint] = []
         linked = 0
         for e in endpoints:
             endpoint_id, site_id, name = e.id, e.site_id, e.name
@@ -370,9 +370,12 @@ class AsioService:
                 links.append(Link("device", local_id, endpoint_id, site_id, name))
                 linked += 1
                 continue
-            device = Device(next(fresh), local_site, name[:200], e.kind, e.os[:100])
-            new_devices.append(device)
-            links.append(Link("device", device.id, endpoint_id, site_id, name))
+            fresh.append(e)
+        for device_id, e in zip(time_ordered_ids(len(fresh)), fresh, strict=True):
+            # one call for all the ids: uuid4 each is slow
+            new_devices.append(Device(device_id, site_by_remote[e.site_id], e.name[:200],
+                                      e.kind, e.os[:100]))
+            links.append(Link("device", device_id, e.id, e.site_id, e.name))
         report.devices_linked += linked
         report.devices_added += len(new_devices)
         in_scope = set(site_by_remote)
