@@ -341,7 +341,7 @@ class AsioService:
                        report: PullReport) -> tuple[list[Device], list[Link]]:
         """New endpoints become devices; known ones stay linked; devices whose endpoint the
         platform no longer reports are marked vanished (kept, with their overrides)."""
-        by_remote = {x.remote_id: x.local_id for x in device_links.values()}
+        by_remote = {x.remote_id: x for x in device_links.values()}
         seen: set[str] = set()
         new_devices: list[Device] = []
         links: list[Link] = []
@@ -359,15 +359,18 @@ class AsioService:
             if local_site is None or endpoint_id in seen:
                 continue
             seen.add(endpoint_id)
-            local_id = by_remote.get(endpoint_id)
-            if local_id is None:
-                unlinked = unlinked_by_site.get(local_site)
-                same_name = unlinked.get(" ".join(name.casefold().split()), []) if unlinked \
-                    else []
-                if len(same_name) == 1:  # planned here before the agent was installed
-                    local_id = same_name.pop()
-            if local_id is not None:
-                links.append(Link("device", local_id, endpoint_id, site_id, name))
+            held = by_remote.get(endpoint_id)
+            if held is not None:
+                same = held.remote_parent_id == site_id and held.remote_name == name \
+                    and held.state == "linked"  # the common case: kept as it is
+                links.append(held if same else Link("device", held.local_id, endpoint_id,
+                                                    site_id, name))
+                linked += 1
+                continue
+            unlinked = unlinked_by_site.get(local_site)
+            same_name = unlinked.get(" ".join(name.casefold().split()), []) if unlinked else []
+            if len(same_name) == 1:  # planned here before the agent was installed
+                links.append(Link("device", same_name.pop(), endpoint_id, site_id, name))
                 linked += 1
                 continue
             fresh.append(e)
