@@ -127,34 +127,33 @@ def _endpoint(value: Any, at: str, index: int | None, company_id: str,
               site_id: str) -> RemoteEndpoint:
     """One endpoint, the `index`-th of the list at `at`. Its position is formatted only for
     an error: a pull reads 50,000 of them, and that would cost more than reading them."""
-    def where() -> str:
-        return at if index is None else f"{at}[{index}]"
-
     if not isinstance(value, dict):
-        raise AsioShapeError(f"{where()}: expected an object, got {describe_shape(value)}")
-    endpoint_id = value.get("endpointID")  # the document's names first: the common case
-    if isinstance(endpoint_id, str) and (endpoint_id := endpoint_id.strip()):
-        pass
-    else:
-        endpoint_id = _first_text(value, ENDPOINT_ID_KEYS, where())
-    name = value.get("friendlyName")
-    if isinstance(name, str) and (name := name.strip()):
-        pass
-    else:
+        raise AsioShapeError(f"{_at(at, index)}: expected an object, got "
+                             f"{describe_shape(value)}")
+    get = value.get
+    endpoint_id = get("endpointID")  # the document's names first: the common case
+    if not (isinstance(endpoint_id, str) and (endpoint_id := endpoint_id.strip())):
+        endpoint_id = _first_text(value, ENDPOINT_ID_KEYS, _at(at, index))
+    name = get("friendlyName")
+    if not (isinstance(name, str) and (name := name.strip())):
         name = _first_text(value, ENDPOINT_NAME_KEYS, "", required=False) or endpoint_id
     kind = "desktop"
     for key in KIND_KEYS:
-        text = value.get(key)
+        text = get(key)
         if text and "server" in str(text).casefold():
             kind = "server"
             break
-    os_value = value.get("os")
+    os_value = get("os")
     os_name = ""
-    if isinstance(os_value, Mapping):
-        os_name = _first_text(os_value, ("product", "name", "type"), "", required=False)
-    elif isinstance(os_value, str):
+    if isinstance(os_value, str):
         os_name = os_value
+    elif isinstance(os_value, Mapping):
+        os_name = _first_text(os_value, ("product", "name", "type"), "", required=False)
     return RemoteEndpoint(endpoint_id, company_id, site_id, name, kind, os_name)
+
+
+def _at(at: str, index: int | None) -> str:
+    return at if index is None else f"{at}[{index}]"
 
 
 def parse_endpoint_page(value: Any, where: str) -> list[RemoteEndpoint]:

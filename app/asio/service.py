@@ -257,8 +257,9 @@ class AsioService:
                 record_batch(s, "device.asio_pull", {
                     "entity": "device", "source": pulled.source,
                     "created": [d.id for d in devices]}, {}, at)
-            known = pulled.known
-            changed = [x for x in pulled.links if known[x.entity].get(x.local_id) != x]
+            known = pulled.known  # a link read and kept as it was is the same object
+            changed = [x for x in pulled.links
+                       if (held := known[x[0]].get(x[1])) is not x and held != x]
             for start in range(0, len(changed), SAVE_CHUNK):
                 asio.save_links(changed[start:start + SAVE_CHUNK])
                 time.sleep(0)
