@@ -74,7 +74,8 @@ def insert_devices(session: Session, devices: Sequence[Device]) -> None:
 
 
 DEVICE_TABLE: Table = DeviceRow.__table__  # type: ignore[assignment]
-_DEVICE_COLUMNS = ("id", "site_id", "name", "kind", "os", "version", "updated_at")
+# in the order Core compiles them, so the rows go to the driver as they are built
+_DEVICE_COLUMNS = ("site_id", "name", "kind", "os", "id", "version", "updated_at")
 
 
 def add_devices(session: Session, devices: Sequence[Device], at: str) -> None:
@@ -84,7 +85,7 @@ def add_devices(session: Session, devices: Sequence[Device], at: str) -> None:
     if not devices:
         return
     insert_many(session, DEVICE_TABLE, _DEVICE_COLUMNS,
-                [(d.id, d.site_id, d.name, d.kind, d.os, 0, at) for d in devices])
+                [(d.site_id, d.name, d.kind, d.os, d.id, 0, at) for d in devices])
     record_outbox(session, "device", [(d.id, "upsert", 0) for d in devices], at)
 
 
