@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from storage.database import now_iso
@@ -39,8 +39,10 @@ class DriftRecord:
 # the GUI thread would wait out (the dialog pulls in a worker thread).
 _FETCH_ROWS = 2_000
 LINKS: Table = AsioLinkRow.__table__  # type: ignore[assignment]  # Core: no ORM bookkeeping
-_LINK_COLUMNS = (AsioLinkRow.entity, AsioLinkRow.local_id, AsioLinkRow.remote_id,
-                 AsioLinkRow.remote_parent_id, AsioLinkRow.remote_name, AsioLinkRow.state)
+_SAVE_LINKS = ("INSERT OR REPLACE INTO asio_links (entity, local_id, remote_id, remote_parent_id, "
+               "remote_name, state, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_READ_LINKS = ("SELECT entity, local_id, remote_id, remote_parent_id, remote_name, state "
+               "FROM asio_links WHERE entity = ?")
 
 
 class AsioRepository:
@@ -52,14 +54,19 @@ class AsioRepository:
     # --- links --------------------------------------------------------------------------------
 
     def links(self, entity: str) -> dict[str, Link]:
-        """Our id → its link, for one kind of object (Core: a pull reads tens of thousands)."""
-        rows = self.s.execute(select(*_LINK_COLUMNS).where(AsioLinkRow.entity == entity))
+        """Our id → its link, for one kind of object (the driver's rows as they come: a pull
+        reads tens of thousands, and the ORM's result layer would cost more than SQLite)."""
+        rows = self.s.connection().exec_driver_sql(_READ_LINKS, (entity,))
         return {r[1]: Link._make(r) for part in rows.partitions(_FETCH_ROWS) for r in part}
 
-    def live_devices(self, site_ids: Sequence[str] | None) -> dict[str, list[tuple[str, str]]]:
-        """(id, name) of the live devices of these sites (None: of every site), by site."""
+    def unlinked_devices(self, site_ids: Sequence[str] | None
+                         ) -> dict[str, list[tuple[str, str]]]:
+        """(id, name) of the live devices of these sites (None: of every site) that no
+        device link names, by site: those a pull may match to an endpoint by name."""
+        linked = select(AsioLinkRow.local_id).where(AsioLinkRow.entity == "device",
+                                                    AsioLinkRow.local_id == DeviceRow.id)
         query = select(DeviceRow.site_id, DeviceRow.id, DeviceRow.name).where(
-            DeviceRow.deleted_at.is_(None))
+            DeviceRow.deleted_at.is_(None), ~linked.exists())
         out: dict[str, list[tuple[str, str]]] = {}
         if site_ids is None:
             chunks: list[Sequence[str] | None] = [None]
@@ -74,12 +81,13 @@ class AsioRepository:
         return out
 
     def save_links(self, links: Iterable[Link]) -> None:
+        """Keep these links (in place of any of the same objects): one executemany of plain
+        tuples, since a pull may link tens of thousands of endpoints."""
         at = now_iso()
-        rows = [{"entity": x.entity, "local_id": x.local_id, "remote_id": x.remote_id,
-                 "remote_parent_id": x.remote_parent_id, "remote_name": x.remote_name,
-                 "state": x.state, "linked_at": at} for x in links]
-        if rows:  # one executemany: a pull may link tens of thousands of endpoints
-            self.s.execute(insert(LINKS).prefix_with("OR REPLACE"), rows)
+        rows = [(*x, at) for x in links]
+        if rows:
+            connection = self.s.connection()
+            connection.exec_driver_sql(_SAVE_LINKS, rows)
 
     # --- lookups ------------------------------------------------------------------------------
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from app.domain.model import Company, Device, Policy, Site
 from app.domain.packages import Package
-from storage.changes import Change, record
+from storage.changes import (
+    Change,
+    insert_many,
+    record,
+    record_outbox,
+)
 from storage.database import now_iso
 from storage.repository import (
     company_payload,
@@ -66,6 +71,22 @@ def insert_devices(session: Session, devices: Sequence[Device]) -> None:
     record(session, [
         Change("device", d.id, "device.import", None, device_payload(d), 0) for d in devices
     ])
+
+
+DEVICE_TABLE: Table = DeviceRow.__table__  # type: ignore[assignment]
+# in the order Core compiles them, so the rows go to the driver as they are built
+_DEVICE_COLUMNS = ("site_id", "name", "kind", "os", "id", "version", "updated_at")
+
+
+def add_devices(session: Session, devices: Sequence[Device], at: str) -> None:
+    """New devices (`updated_at` `at`) with an outbox row each without a payload (the push
+    reads the device as it is then): one executemany per table. The caller writes the one
+    audit row of the whole batch (`storage.changes.record_batch`, entity "device")."""
+    if not devices:
+        return
+    insert_many(session, DEVICE_TABLE, _DEVICE_COLUMNS,
+                [(d.site_id, d.name, d.kind, d.os, d.id, 0, at) for d in devices])
+    record_outbox(session, "device", [(d.id, "upsert", 0) for d in devices], at)
 
 
 def insert_policies(session: Session, policies: Sequence[Policy]) -> None:

@@ -48,6 +48,20 @@ def device_payload(d: Device) -> Payload:
     return {"id": d.id, "siteId": d.site_id, "name": d.name, "kind": d.kind, "os": d.os}
 
 
+def device_payloads(session: Session, ids: Sequence[str]) -> dict[str, Payload | None]:
+    """What the push sends for these devices now, by id: the payload of each live one, None
+    for a deleted one; unknown ids are left out (outbox rows written without a payload)."""
+    found: dict[str, Payload | None] = {}
+    for start in range(0, len(ids), 5_000):  # SQLite allows 32,766 parameters a statement
+        rows = session.execute(
+            select(DeviceRow.id, DeviceRow.site_id, DeviceRow.name, DeviceRow.kind, DeviceRow.os,
+                   DeviceRow.deleted_at).where(DeviceRow.id.in_(ids[start:start + 5_000])))
+        for device_id, site_id, name, kind, os_name, deleted_at in rows:
+            found[device_id] = None if deleted_at is not None else device_payload(
+                Device(device_id, site_id, name, kind, os_name))
+    return found
+
+
 def policy_payload(p: Policy) -> Payload:
     return {"id": p.id, "type": p.type_id, "name": p.name, "settings": p.settings}
 

@@ -3,10 +3,11 @@
 One token per run: fetched once, reused, refreshed shortly before it expires (a key that asks
 for many tokens at once is locked with 423, so every caller shares this one). Every request
 carries the headers the document requires (Authorization, Origin, User-Agent, X-Request-ID;
-httpx sets Host) and goes through the sync client's one `RetryPolicy` (429/423/5xx with
-Retry-After and full-jitter backoff). Lists are paged with `limit`/`cursor` and `Link:
-rel="next"`; a 404 "resource not found" for an empty device list or a cursor past the end is
-an empty page, as real tenants answer.
+httpx sets Host) and goes through the one `RetryPolicy` (429/423/5xx with Retry-After and
+full-jitter backoff). The token and the sending are the plumbing our sync client uses too
+(`app.sync.http.BearerClient`); this module words its errors in the platform's terms.
+Lists are paged with `limit`/`cursor` and `Link: rel="next"`; a 404 "resource not found" for
+an empty device list or a cursor past the end is an empty page, as real tenants answer.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,8 +35,8 @@ from app.asio.models import (
     mapping_lookup,
     parse_endpoint_page,
     parse_lookup,
-    token_request,
 )
+from app.sync.http import BearerClient
 from app.sync.retry import RetryPolicy
 
 log = logging.getLogger("preflight.asio")
@@ -94,42 +94,25 @@ def _is_not_found(response: httpx.Response) -> bool:
     return response.status_code == 404
 
 
-class AsioClient:
+class AsioClient(BearerClient):
+    token_margin_s = TOKEN_MARGIN_S
+    logger = log
+
     def __init__(self, base_url: str, client_id: str, client_secret: str, *,
                  instance: str, scopes: Sequence[str] = READ_SCOPES,
                  client: httpx.AsyncClient | None = None, retry: RetryPolicy | None = None,
                  timeout: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.base_url = base_url.rstrip("/")
+        super().__init__(base_url, client_id, client_secret, scope=" ".join(scopes),
+                         client=client, retry=retry, timeout=timeout, clock=clock)
         self.instance = instance  # our workspace id: the productInstanceId of our externalIds
-        self._client_id = client_id
-        self._secret = client_secret
-        self._scope = " ".join(scopes)
-        self._own_client = client is None
-        self._client = client or httpx.AsyncClient(timeout=timeout)
-        self._timeout = timeout
-        self.retry = retry or RetryPolicy()
-        self._clock = clock
-        self._token: str | None = None
-        self._token_expires = 0.0
-        self.requests = 0  # every request sent, retries and token requests included
         self.writes = 0  # creating or changing requests (POST/PATCH of companies, sites, …)
-        self.tokens_fetched = 0
 
-    def __repr__(self) -> str:  # never the secret
-        return f"AsioClient({self.base_url!r}, client_id={self._client_id!r})"
+    # --- plumbing: the shared BearerClient, in the platform's words ------------------------------
 
-    async def aclose(self) -> None:
-        if self._own_client:
-            await self._client.aclose()
+    def _headers(self) -> dict[str, str]:
+        return {"Accept": "application/json", "User-Agent": USER_AGENT, "Origin": self.base_url}
 
-    # --- plumbing -----------------------------------------------------------------------------
-
-    async def _token_value(self) -> str:
-        if self._token is not None and self._clock() < self._token_expires - TOKEN_MARGIN_S:
-            return self._token
-        response = await self._send("POST", "/v1/token", authorized=False,
-                                    json=token_request(self._client_id, self._secret,
-                                                       self._scope))
+    def _read_token(self, response: httpx.Response) -> tuple[str, float]:
         if response.status_code in (400, 401, 403):
             raise AsioAuthError(
                 f"{self.base_url} refused client id '{self._client_id}' "
@@ -142,55 +125,19 @@ class AsioClient:
                 f"answered {response.status_code} "
                 f"({response.headers.get('content-type') or 'no content type'})")
         token = Token.parse(self._json(response, "POST /v1/token"), "POST /v1/token")
-        self.tokens_fetched += 1
-        self._token = token.access_token
-        self._token_expires = self._clock() + token.expires_in
-        return self._token
+        return token.access_token, token.expires_in
 
-    def _headers(self) -> dict[str, str]:
-        return {"X-Request-ID": str(uuid.uuid4()), "Accept": "application/json",
-                "User-Agent": USER_AGENT, "Origin": self.base_url}
+    def _unreachable(self, where: str, exc: httpx.TransportError) -> Exception:
+        return AsioError(f"cannot reach {self.base_url} ({where}: "
+                         f"{type(exc).__name__}: {exc})")
 
-    async def _send(self, method: str, target: str, *, authorized: bool = True,
-                    creates: bool = False, **kwargs: Any) -> httpx.Response:
-        """Send with the retry policy. `creates`: a POST that makes an object; after a
-        timeout it is not sent again (the platform may have made it), the next run's mapping
-        lookup finds it instead."""
-        url = target if target.startswith(("http://", "https://")) else self.base_url + target
-        where = f"{method} {urlsplit(url).path}"
-        attempt, refreshed = 0, False
-        while True:
-            headers = self._headers()
-            if authorized:
-                headers["Authorization"] = f"Bearer {await self._token_value()}"
-            self.requests += 1
-            try:
-                response = await self._client.request(method, url, headers=headers,
-                                                      timeout=self._timeout, **kwargs)
-            except httpx.TransportError as exc:
-                sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
-                if creates and sent:
-                    raise AsioError(f"{where}: the answer was lost ({type(exc).__name__}); "
-                                    "run again — the push looks our ids up first and "
-                                    "creates nothing twice") from None
-                if await self.retry.wait(attempt, None):
-                    attempt += 1
-                    continue
-                raise AsioError(f"cannot reach {self.base_url} ({where}: "
-                                f"{type(exc).__name__}: {exc})") from None
-            if response.status_code == 401 and authorized and not refreshed:
-                self._token, refreshed = None, True  # revoked or expired early: one new token
-                continue
-            if self.retry.retryable(response.status_code):
-                log.info("asio %s answered %s (try %d)", where, response.status_code,
-                         attempt + 1)
-                if await self.retry.wait(attempt, response):
-                    attempt += 1
-                    continue
-                raise AsioError(f"{where} answered {response.status_code} after "
-                                f"{attempt + 1} tries ({_detail(response)}); nothing more was "
-                                "sent — run again to resume")
-            return response
+    def _gave_up(self, where: str, response: httpx.Response, tries: int) -> Exception:
+        return AsioError(f"{where} answered {response.status_code} after {tries} tries "
+                         f"({_detail(response)}); nothing more was sent — run again to resume")
+
+    def _lost(self, where: str, exc: httpx.TransportError) -> Exception:
+        return AsioError(f"{where}: the answer was lost ({type(exc).__name__}); run again — "
+                         "the push looks our ids up first and creates nothing twice")
 
     @staticmethod
     def _json(response: httpx.Response, where: str) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.asio.errors import AsioShapeError
 
@@ -107,8 +107,7 @@ class RemoteSite:
                    _first_text(obj, NAME_KEYS, where), _our_ids(obj, instance))
 
 
-@dataclass(frozen=True)
-class RemoteEndpoint:
+class RemoteEndpoint(NamedTuple):  # a tuple: a pull reads tens of thousands
     id: str
     company_id: str
     site_id: str
@@ -118,27 +117,43 @@ class RemoteEndpoint:
 
     @classmethod
     def parse(cls, value: Any, where: str, company_id: str, site_id: str) -> RemoteEndpoint:
-        obj = _object(value, where)
-        endpoint_id = obj.get("endpointID")  # the document's names first: the common case
-        if isinstance(endpoint_id, str) and endpoint_id.strip():
-            endpoint_id = endpoint_id.strip()
-        else:
-            endpoint_id = _first_text(obj, ENDPOINT_ID_KEYS, where)
-        name = obj.get("friendlyName")
-        if isinstance(name, str) and name.strip():
-            name = name.strip()
-        else:
-            name = _first_text(obj, ENDPOINT_NAME_KEYS, where, required=False) or endpoint_id
-        kind_text = " ".join(str(obj.get(k) or "") for k in ("type", "endpointType",
-                                                              "resourceType")).casefold()
-        os_value = obj.get("os")
-        os_name = ""
-        if isinstance(os_value, Mapping):
-            os_name = _first_text(os_value, ("product", "name", "type"), where, required=False)
-        elif isinstance(os_value, str):
-            os_name = os_value
-        return cls(endpoint_id, company_id, site_id, name,
-                   "server" if "server" in kind_text else "desktop", os_name)
+        return _endpoint(value, where, None, company_id, site_id)
+
+
+KIND_KEYS = ("type", "endpointType", "resourceType")
+
+
+def _endpoint(value: Any, at: str, index: int | None, company_id: str,
+              site_id: str) -> RemoteEndpoint:
+    """One endpoint, the `index`-th of the list at `at`. Its position is formatted only for
+    an error: a pull reads 50,000 of them, and that would cost more than reading them."""
+    if not isinstance(value, dict):
+        raise AsioShapeError(f"{_at(at, index)}: expected an object, got "
+                             f"{describe_shape(value)}")
+    get = value.get
+    endpoint_id = get("endpointID")  # the document's names first: the common case
+    if not (isinstance(endpoint_id, str) and (endpoint_id := endpoint_id.strip())):
+        endpoint_id = _first_text(value, ENDPOINT_ID_KEYS, _at(at, index))
+    name = get("friendlyName")
+    if not (isinstance(name, str) and (name := name.strip())):
+        name = _first_text(value, ENDPOINT_NAME_KEYS, "", required=False) or endpoint_id
+    kind = "desktop"
+    for key in KIND_KEYS:
+        text = get(key)
+        if text and "server" in str(text).casefold():
+            kind = "server"
+            break
+    os_value = get("os")
+    os_name = ""
+    if isinstance(os_value, str):
+        os_name = os_value
+    elif isinstance(os_value, Mapping):
+        os_name = _first_text(os_value, ("product", "name", "type"), "", required=False)
+    return RemoteEndpoint(endpoint_id, company_id, site_id, name, kind, os_name)
+
+
+def _at(at: str, index: int | None) -> str:
+    return at if index is None else f"{at}[{index}]"
 
 
 def parse_endpoint_page(value: Any, where: str) -> list[RemoteEndpoint]:
@@ -155,9 +170,9 @@ def parse_endpoint_page(value: Any, where: str) -> list[RemoteEndpoint]:
             company = _first_text(group_obj, ("companyID", "companyId", "clientID", "clientId"),
                                   at)
             site = _first_text(group_obj, ("siteID", "siteId"), at)
-            for e, item in enumerate(_list(group_obj.get("endpoints") or [],
-                                           f"{at}.endpoints")):
-                found.append(RemoteEndpoint.parse(item, f"{at}.endpoints[{e}]", company, site))
+            items = _list(group_obj.get("endpoints") or [], f"{at}.endpoints")
+            found += [_endpoint(item, f"{at}.endpoints", e, company, site)
+                      for e, item in enumerate(items)]
     return found
 
 
@@ -252,11 +267,6 @@ def site_rename(name: str) -> list[dict[str, Any]]:
     """`PatchOperations`: replace the site's name (JSON Patch)."""
     return [{"op": "replace", "path": "/name", "value": name},
             {"op": "replace", "path": "/friendlyName", "value": name}]
-
-
-def token_request(client_id: str, secret: str, scope: str) -> dict[str, str]:
-    return {"grant_type": "client_credentials", "client_id": client_id,
-            "client_secret": secret, "scope": scope}
 
 
 def endpoints_request(resource_type: str, ids: Sequence[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from app.sync.transport import Op, RemoteChange
 from storage.changes import BATCH, Change, record
 from storage.database import now_iso
 from storage.profile_repository import ProfileRepository
+from storage.repository import device_payloads
 from storage.tables import (
     AuditRow,
     ClientProfileRow,
@@ -243,9 +244,11 @@ def plan(s: Session, *, exclude: set[tuple[str, str]] | None = None) -> list[Pla
 def _current(s: Session, entity: str, ids: Sequence[str]) -> dict[str, Row | None]:
     """The records as the push sends them now (None: deleted), for outbox rows written
     without a payload (bulk changes: storage.changes.record_outbox)."""
-    if entity != "client_profile":  # the only records written so
-        raise ValueError(f"outbox rows of {entity} records must carry their payload")
-    return ProfileRepository(s).payloads(ids)
+    if entity == "client_profile":
+        return ProfileRepository(s).payloads(ids)
+    if entity == "device":  # devices a pull from Asio added
+        return device_payloads(s, ids)
+    raise ValueError(f"outbox rows of {entity} records must carry their payload")
 
 
 def states_before(s: Session, planned: Sequence[PlannedOp]) -> dict[tuple[str, str], Any]:

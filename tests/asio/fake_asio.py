@@ -42,6 +42,12 @@ class Fault:
     body: Any = None
     times: int = 1
     after: int = 0  # matching requests let through before the fault starts
+    applied: bool = False  # the platform does the work, then answers with the fault instead
+
+    def response(self) -> httpx.Response:
+        headers = {"Retry-After": self.retry_after} if self.retry_after else {}
+        return httpx.Response(self.status, json=self.body if self.body is not None else {
+            "message": f"injected {self.status}"}, headers=headers)
 
 
 @dataclass
@@ -140,16 +146,24 @@ class FakeAsio:
             if problems:
                 self.invalid += [f"{request.method} {path}: {p}" for p in problems]
                 return _error(400, "; ".join(problems))
+        fault = self._fault(request.method, path)
+        if fault is None:
+            return self._answer(request, path)
+        if fault.applied:
+            self._answer(request, path)
+        return fault.response()
+
+    def _fault(self, method: str, path: str) -> Fault | None:
         for fault in self.faults:
-            if fault.times > 0 and fault.method == request.method and re.fullmatch(
-                    fault.path, path):
+            if fault.times > 0 and fault.method == method and re.fullmatch(fault.path, path):
                 if fault.after > 0:
                     fault.after -= 1
                     continue
                 fault.times -= 1
-                headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-                return httpx.Response(fault.status, json=fault.body or {
-                    "message": f"injected {fault.status}"}, headers=headers)
+                return fault
+        return None
+
+    def _answer(self, request: httpx.Request, path: str) -> httpx.Response:
         if path == "/v1/token":
             return self._token(request)
         auth = request.headers.get("authorization", "")

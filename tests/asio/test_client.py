@@ -155,17 +155,58 @@ def test_refused_credentials_name_the_client_and_the_region(fake: FakeAsio,
     assert "wrong" not in repr(client) + str(caught.value)
 
 
-def test_a_url_that_is_not_asio(asio: AsioService) -> None:
+def test_an_account_of_another_region_is_refused_and_the_region_named(
+        asio: AsioService) -> None:
+    """The region chosen is not the account's: that region's platform refuses the client id,
+    and the error says to check the region; the account's own region accepts it."""
+    def client_of(fake: FakeAsio) -> AsioClient:
+        return AsioClient(fake.base_url, "eu-cid", "s3cret", instance=asio.instance_id(),
+                          client=httpx.AsyncClient(transport=fake.transport()),
+                          retry=RetryPolicy(sleep=Waits()))
+
+    accounts = {"eu-cid": "s3cret"}
+    na = FakeAsio(base_url=resolve_base_url("na", None), clients={})
+    eu = FakeAsio(base_url=resolve_base_url("eu", None), clients=accounts)
+    with pytest.raises(AsioAuthError) as caught:
+        run(client_of(na).check())
+    assert str(caught.value) == (
+        f"{REGIONS['na']} refused client id 'eu-cid' (401 to POST /v1/token): check the "
+        "client id and secret, and the region (--region na|eu|au) the account lives in")
+    run(client_of(eu).check())
+    assert (na.invalid, eu.invalid) == ([], [])
+
+
+_NOT_ASIO = "https://www.example.test does not look like the Asio partner API: POST /v1/token "
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ((404, "text/html", "<html>Not Found</html>"),
+     (AsioError, _NOT_ASIO + "answered 404 (text/html)")),
+    ((200, "text/html", "<html>Welcome, sign in to the Wi-Fi</html>"),
+     (AsioError, _NOT_ASIO + "answered 200 (text/html)")),
+    ((405, "application/json", '{"detail": "Method Not Allowed"}'),
+     (AsioError, _NOT_ASIO + "answered 405 (application/json)")),
+    ((200, "application/json", '{"status": "ok"}'),
+     (AsioShapeError, "POST /v1/token: no access_token in an object with status")),
+    ((200, "application/json", "[not json"),
+     (AsioShapeError, "POST /v1/token: the answer is not JSON (application/json: '[not json')")),
+])
+def test_a_url_that_is_not_asio(asio: AsioService, answer: tuple[int, str, str],
+                                expected: tuple[type[AsioError], str]) -> None:
+    status, kind, body = answer
+    error, message = expected
+
     def web_page(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(404, text="<html>Not Found</html>",
-                              headers={"content-type": "text/html"})
+        return httpx.Response(status, text=body, headers={"content-type": kind})
 
     client = AsioClient("https://www.example.test", "cid", "secret", instance="i",
                         client=httpx.AsyncClient(transport=httpx.MockTransport(web_page)),
                         retry=RetryPolicy(sleep=Waits()))
-    with pytest.raises(AsioError, match=r"https://www.example.test does not look like the Asio "
-                                        r"partner API: POST /v1/token answered 404 \(text/html\)"):
+    with pytest.raises(error) as caught:
         run(client.check())
+    assert str(caught.value) == message
+    assert client.tokens_fetched == 0
+    assert "secret" not in str(caught.value)
 
 
 @pytest.mark.parametrize(("body", "message"), [

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.asio.errors import AsioError
+from app.asio.errors import AsioError, AsioShapeError
 from app.asio.service import AsioService
 from app.services.workspace import Workspace
 from tests.asio.conftest import make_client, run
 from tests.asio.fake_asio import FakeAsio, Fault
+
+ENDPOINTS = "/api/platform/v2/device/categories/platform/endpoints"
 
 
 @dataclass
@@ -192,6 +194,27 @@ def test_a_failed_pull_changes_nothing(workspace: Workspace, fake: FakeAsio,
     # the next run resumes
     fake.faults.clear()
     assert run(asio.pull(make_client(fake, asio))).devices_added == 2
+
+
+def test_an_answer_that_does_not_fit_mid_pull_says_where_and_changes_nothing(
+        workspace: Workspace, fake: FakeAsio, asio: AsioService) -> None:
+    _home(workspace, fake)
+    fake.page_size = 1  # the site's three endpoints come one a page
+    fake.faults.append(Fault("POST", ENDPOINTS, 200, after=1, body={"platform": [
+        {"companyID": "c-1", "siteID": "s-1", "endpoints": [{"friendlyName": "No id"}]}]}))
+    before = workspace.pending_changes()
+    with pytest.raises(AsioShapeError) as caught:
+        run(asio.pull(make_client(fake, asio)))
+    assert str(caught.value) == (
+        f"POST {ENDPOINTS} (page 2).platform[0].endpoints[0]: no endpointID / endpointId / id "
+        "in an object with friendlyName")
+    assert _links(workspace) == {}
+    assert workspace.pending_changes() == before
+    assert [d.name for d in workspace.devices.all()] == ["WS-01"]
+    assert AsioService(workspace.db).lookups() == {}
+    report = run(asio.pull(make_client(fake, asio)))  # the next run resumes
+    assert (report.devices_linked, report.devices_added) == (1, 2)
+    assert fake.invalid == []
 
 
 def test_pull_only_the_named_sites(workspace: Workspace, fake: FakeAsio,

@@ -12,7 +12,7 @@ from contextlib import closing
 
 import pytest
 
-from app.asio.errors import AsioError
+from app.asio.errors import AsioError, AsioShapeError
 from app.asio.service import AsioService
 from app.profiles.profile import Profile
 from app.services.workspace import Workspace
@@ -113,6 +113,27 @@ def test_a_500_in_the_middle_stops_and_the_next_run_resumes(
     assert report.created == {"company": 0, "site": 0, "contact": 3}
     assert len(fake.contacts) == 5
     assert Counter(_ours(c)[0] for c in fake.contacts.values()).most_common(1)[0][1] == 1
+    assert fake.invalid == []
+
+
+def test_an_answer_that_does_not_fit_mid_push_keeps_what_was_confirmed_and_resumes(
+        workspace: Workspace, fake: FakeAsio, asio: AsioService) -> None:
+    """The platform made the second contact but its answer names no id: the push stops there
+    with an error naming the request and the shape; the next run's mapping lookup finds our
+    id on that contact and links it instead of creating it again."""
+    _prepare(workspace, profiles=4)
+    fake.faults.append(Fault("POST", CONTACTS, 201, body={"created": True}, after=1,
+                             applied=True))
+    with pytest.raises(AsioShapeError, match=f"POST {CONTACTS}: no contact id in an object "
+                                             "with created"):
+        run(asio.push(make_client(fake, asio)))
+    assert len(fake.contacts) == 2
+    assert len(_remote_ids(workspace, "contact")) == 1  # only the answer we could read
+    report = run(asio.push(make_client(fake, asio)))
+    assert report.created == {"company": 0, "site": 0, "contact": 2}
+    assert len(fake.contacts) == 4
+    assert len({_ours(c)[0] for c in fake.contacts.values()}) == 4
+    assert len(_remote_ids(workspace, "contact")) == 4
     assert fake.invalid == []
 
 
