@@ -217,7 +217,14 @@ class AsioClient(BearerClient):
 
         chunks = [site_ids[i:i + SITES_PER_DEVICE_QUERY]
                   for i in range(0, len(site_ids), SITES_PER_DEVICE_QUERY)]
-        parts = await asyncio.gather(*(query(chunk) for chunk in chunks))
+        tasks = [asyncio.ensure_future(query(chunk)) for chunk in chunks]
+        try:
+            parts = await asyncio.gather(*tasks)
+        except BaseException:  # the queries still running stop here: none goes on alone
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         return [endpoint for part in parts for endpoint in part]
 
     async def lookups(self) -> dict[str, list[LookupItem]]:
