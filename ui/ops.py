@@ -124,7 +124,9 @@ class PageOps:
         self.notice = notice
 
     def failure(self, what: str = "") -> Presenter:
-        return presenter(self.notice, what)
+        """The default presenter, reading `self.notice` when a failure comes (a page may set
+        its notice bar after making its ops)."""
+        return lambda exc: present_failure(exc, self.notice, what)
 
     def write(self, fn: Callable[[], T], on_success: Callable[[T], None], *,
               what: str = "", on_failure: Presenter | None = None) -> None:
