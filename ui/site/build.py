@@ -36,7 +36,7 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
         from ui.vault.passwords_tab import PasswordsTab
         from ui.vault.session import session_for
 
-        tabs.add_tab(PasswordsTab(session_for(workspace)), PASSWORDS)
+        tabs.add_tab(PasswordsTab(session_for(workspace), undo_stack=undo_stack), PASSWORDS)
     if hasattr(type(workspace), "helpdesk"):  # issue 8: Help Desk setup tabs and Readiness
         from ui.helpdesk.build import add_helpdesk_tabs
 
