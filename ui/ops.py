@@ -57,6 +57,13 @@ def present_failure(exc: BaseException, notice: Notice | None, what: str = "") -
     report_error(exc)  # sys.excepthook: a bug's dialog + log line, or a refusal's message
 
 
+def quiet_failure(exc: BaseException) -> None:
+    """For background extras the page does without (a pick list, a status count): a refusal
+    is dropped, a bug still reaches the error dialog and the log."""
+    if not isinstance(exc, PreflightError):
+        report_error(exc)
+
+
 def presenter(notice: Notice | None, what: str = "") -> Presenter:
     """`present_failure` bound to a notice and a lead ("Could not rename")."""
     return lambda exc: present_failure(exc, notice, what)
@@ -144,4 +151,4 @@ class PageOps:
 
 
 __all__ = ["Latest", "Notice", "PageOps", "Presenter", "present_failure", "presenter",
-           "refusal_text", "write_queue"]
+           "quiet_failure", "refusal_text", "write_queue"]

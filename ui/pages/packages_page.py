@@ -31,9 +31,9 @@ from app.services.packages import PackageService
 from app.services.policies import PolicyService
 from app.services.removal_views import PackageImpact
 from app.services.views import PackageView, PolicyView
-from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.models.policy_models import PackageTableModel
+from ui.ops import PageOps, present_failure
 from ui.package_commands import DeletePackageCommand
 from ui.pages import last_package
 from ui.undo_commands import (
@@ -82,6 +82,8 @@ class PackagesPage(QWidget):
         self._loaded_once = False
         self.loading = False
         self._build()
+        self.ops = PageOps(self, undo_stack, self.builder.notice)
+        self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
         self._render()
 
     # layout
@@ -161,14 +163,14 @@ class PackagesPage(QWidget):
     def refresh(self) -> None:
         """Reload packages and policies off the GUI thread; `refreshed` fires when shown."""
         self.loading = True
-        run_blocking(self, self._load, self._on_loaded, self._on_load_error)
+        self._list_read.run(self._load, self._on_loaded, self._on_load_error)
 
     def _load(self) -> tuple[list[PackageView], list[PolicyView]]:
         return self.packages.all(), self.policies.all()
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.loading = False
-        self.builder.notice.show_message(f"Could not load the packages: {exc}", "error")
+        present_failure(exc, self.builder.notice, "Could not load the packages")
         self.refreshed.emit()
 
     def _on_loaded(self, result: tuple[list[PackageView], list[PolicyView]]) -> None:

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 from app.domain.errors import PreflightError
 from app.services.policies import PolicyService
 from app.services.views import PolicyView
-from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.models.policy_models import PolicyTableModel, category_icon, category_label
+from ui.ops import PageOps, present_failure, quiet_failure
 from ui.undo_commands import (
     CreatePolicyCommand,
     DeletePolicyCommand,
@@ -72,6 +72,9 @@ class PoliciesPage(QWidget):
         self._open_after: str | None = None  # a policy to open in the editor once loaded
         self._selecting = False
         self.loading = False
+        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
+        self._pick_read = self.ops.latest()
         self._build()
 
     # layout
@@ -89,6 +92,7 @@ class PoliciesPage(QWidget):
         outer.addLayout(heading)
         outer.addLayout(self._build_toolbar())
         self.notice = NoticeBar(self)
+        self.ops.notice = self.notice
         outer.addWidget(self.notice)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
@@ -214,8 +218,8 @@ class PoliciesPage(QWidget):
     def refresh(self) -> None:
         """Reload the policies off the GUI thread; `refreshed` fires once they are shown."""
         self.loading = True
-        run_blocking(self, self.policies.all, self._on_loaded, self._on_load_error)
-        run_blocking(self, self._pick_lists, self.editor.set_pick_lists, lambda _exc: None)
+        self._list_read.run(self.policies.all, self._on_loaded, self._on_load_error)
+        self._pick_read.run(self._pick_lists, self.editor.set_pick_lists, quiet_failure)
 
     def _pick_lists(self) -> dict[str, list[str]]:
         """The ticketing lookups last pulled from ConnectWise (none before a pull)."""
@@ -226,7 +230,7 @@ class PoliciesPage(QWidget):
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.loading = False
-        self.notice.show_message(f"Could not load the policies: {exc}", "error")
+        present_failure(exc, self.notice, "Could not load the policies")
         self.refreshed.emit()
 
     def _on_loaded(self, rows: list[PolicyView]) -> None:
@@ -523,7 +527,8 @@ class PoliciesPage(QWidget):
             settings=policy.settings, on_change=self._after_command,
             on_error=self._command_failed))
         self.notice.show_message(f"Deleted policy '{policy.name}'.", "success")
-        if self.editor.policy() is not None and self.editor.policy().id == policy.id:
+        open_policy = self.editor.policy()
+        if open_policy is not None and open_policy.id == policy.id:
             self._close_editor()
         self.refresh()
 
