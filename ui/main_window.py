@@ -21,6 +21,7 @@ from ui.background import report_error, run_blocking
 from ui.dialogs import DialogService
 from ui.file_drop import install_file_drop
 from ui.menus import build_menus
+from ui.ops import quiet_failure
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, build_pages
 from ui.preferences import PreferencesDialog
 from ui.ui_settings import UiSettings
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         run_blocking(self, self.workspace.pending_changes, self.status.set_pending,
-                     lambda _exc: None)
+                     quiet_failure)
 
     # workspaces
     def _start_folder(self) -> Path:
