@@ -57,6 +57,14 @@ def present_failure(exc: BaseException, notice: Notice | None, what: str = "") -
     report_error(exc)  # sys.excepthook: a bug's dialog + log line, or a refusal's message
 
 
+class Writes(Protocol):
+    """What an undo command runs its steps on: the write queue, through a page's `PageOps`
+    (whose `submit` drops the callbacks once that page is gone)."""
+
+    def submit(self, fn: Callable[[], T], on_result: Callable[[T], None],
+               on_error: Callable[[BaseException], None] | None = None) -> None: ...
+
+
 def quiet_failure(exc: BaseException) -> None:
     """For background extras the page does without (a pick list, a status count): a refusal
     is dropped, a bug still reaches the error dialog and the log."""
@@ -140,6 +148,12 @@ class PageOps:
         """Run the change `fn` on the write queue, after every write asked before it."""
         self.writes.submit(fn, on_success, on_failure or self.failure(what), owner=self.owner)
 
+    def submit(self, fn: Callable[[], T], on_result: Callable[[T], None],
+               on_error: Callable[[BaseException], None] | None = None) -> None:
+        """`Writes` for undo commands: `fn` on the write queue, with no default presenter (the
+        command reports a refused undo its own way)."""
+        self.writes.submit(fn, on_result, on_error, owner=self.owner)
+
     def read(self, fn: Callable[[], T], on_success: Callable[[T], None], *,
              what: str = "", on_failure: Presenter | None = None) -> None:
         """Run `fn` in the background; every answer is delivered (see `latest` otherwise)."""
@@ -150,5 +164,15 @@ class PageOps:
         return Latest(self.owner, self.failure(what))
 
 
-__all__ = ["Latest", "Notice", "PageOps", "Presenter", "present_failure", "presenter",
-           "quiet_failure", "refusal_text", "write_queue"]
+__all__ = [
+    "Latest",
+    "Notice",
+    "PageOps",
+    "Presenter",
+    "Writes",
+    "present_failure",
+    "presenter",
+    "quiet_failure",
+    "refusal_text",
+    "write_queue",
+]

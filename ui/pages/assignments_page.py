@@ -334,7 +334,7 @@ class AssignmentsPage(QWidget):
                 text = f"Assign '{result.package}' to {plural(count, 'site')}"
                 message = f"Assigned '{result.package}' to {plural(count, 'site')}."
             self.undo_stack.push(AssignPackagesCommand(
-                self.sites, text, package_id, previous, queue=self.ops.writes,
+                self.sites, text, package_id, previous, queue=self.ops,
                 on_done=self._after_undo, on_error=self._undo_error))
             self.notice.show_message(message + " Edit → Undo puts the previous packages back.",
                                      "success")

@@ -359,7 +359,7 @@ class CompaniesPage(QWidget):
         self.notice.show_message(as_sentence(message), "error")
 
     def _command_hooks(self) -> dict[str, Any]:
-        return {"queue": self.ops.writes, "on_done": self._after_undo,
+        return {"queue": self.ops, "on_done": self._after_undo,
                 "on_error": self._undo_error}
 
     def _after_undo(self, select: str | None) -> None:

@@ -29,7 +29,7 @@ from app.domain.errors import PreflightError
 from app.domain.names import MAX_NAME_LENGTH, name_length
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
-from app.services.removal_views import PackageImpact
+from app.services.removal_views import PackageDeleted, PackageImpact
 from app.services.views import PackageView, PolicyView
 from ui.dialogs import DialogService
 from ui.models.policy_models import PackageTableModel
@@ -463,22 +463,23 @@ class PackagesPage(QWidget):
                 self._show_draft(self._new_draft())
             return
         package_id = draft.package_id
-        try:
-            impact = self.packages.impact(package_id)
-        except PreflightError as exc:
-            self.builder.notice.show_message(as_sentence(str(exc)), "error")
-            return
-        name = impact.name
-        if not self.dialogs.confirm("Delete package", f"Delete package '{name}'?", "Delete",
-                                    destructive=True, details=impact_details(impact)):
-            return
-        try:
-            deleted = self.packages.delete(package_id, force=True)
-        except PreflightError as exc:
-            self.builder.notice.show_message(as_sentence(str(exc)), "error")
-            return
+
+        def ask(impact: PackageImpact) -> None:
+            if self.dialogs.confirm("Delete package", f"Delete package '{impact.name}'?",
+                                    "Delete", destructive=True,
+                                    details=impact_details(impact)):
+                self.ops.write(lambda: self.packages.delete(package_id, force=True),
+                               lambda deleted: self._deleted(draft, impact, deleted))
+
+        # on the write queue: the impact is read after every write asked before it
+        self.ops.write(lambda: self.packages.impact(package_id), ask)
+
+    def _deleted(self, draft: PackageDraft, impact: PackageImpact,
+                 deleted: PackageDeleted) -> None:
+        package_id, name = deleted.package.id, impact.name
         self.undo_stack.push(DeletePackageCommand(
-            self.packages, deleted, on_change=self._after_package_undo,
+            self.packages, deleted, queue=self.ops, stack=self.undo_stack,
+            on_change=self._after_package_undo,
             on_error=lambda message: self.builder.notice.show_message(as_sentence(message),
                                                                       "error")))
         self._drafts.pop(package_id, None)

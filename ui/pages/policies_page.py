@@ -455,6 +455,9 @@ class PoliciesPage(QWidget):
         self._select_after = select
         self.refresh()
 
+    def _queue_hooks(self) -> dict[str, Any]:
+        return {"queue": self.ops, "stack": self.undo_stack}
+
     def _command_failed(self, text: str) -> None:
         self.notice.show_message(text, "error")
 
@@ -469,14 +472,14 @@ class PoliciesPage(QWidget):
                 self.undo_stack.push(CreatePolicyCommand(
                     self.policies, self._handle(saved.id), type_id=type_id, name=saved.name,
                     settings=saved.settings, on_change=self._after_command,
-                    on_error=self._command_failed))
+                    on_error=self._command_failed, **self._queue_hooks()))
                 message = f"Created policy '{saved.name}'."
             else:
                 saved = self.policies.update(before.id, settings, name=name)
                 self.undo_stack.push(UpdatePolicyCommand(
                     self.policies, self._handle(saved.id), before=(before.name, before.settings),
                     after=(saved.name, saved.settings), on_change=self._after_command,
-                    on_error=self._command_failed))
+                    on_error=self._command_failed, **self._queue_hooks()))
                 message = f"Saved policy '{saved.name}'."
                 if saved.packages:
                     message += (" Packages using it: "
@@ -494,20 +497,20 @@ class PoliciesPage(QWidget):
         policy = self.selected_policy()
         if policy is None or not self._may_leave_editor():
             return
-        try:
-            copy = self.policies.duplicate(policy.id)
-        except PreflightError as exc:
-            self.notice.show_message(as_sentence(str(exc)), "error")
-            return
-        self.undo_stack.push(CreatePolicyCommand(
-            self.policies, self._handle(copy.id), type_id=copy.type, name=copy.name,
-            settings=copy.settings, on_change=self._after_command,
-            on_error=self._command_failed, text=f"Duplicate policy '{policy.name}'"))
-        self.notice.show_message(f"Duplicated '{policy.name}' as '{copy.name}'.", "success")
-        self.editor.load(copy)
-        self.side.setCurrentWidget(self.editor)
-        self._select_after = copy.id
-        self.refresh()
+
+        def duplicated(copy: PolicyView) -> None:
+            self.undo_stack.push(CreatePolicyCommand(
+                self.policies, self._handle(copy.id), type_id=copy.type, name=copy.name,
+                settings=copy.settings, on_change=self._after_command,
+                on_error=self._command_failed, **self._queue_hooks(),
+                text=f"Duplicate policy '{policy.name}'"))
+            self.notice.show_message(f"Duplicated '{policy.name}' as '{copy.name}'.", "success")
+            self.editor.load(copy)
+            self.side.setCurrentWidget(self.editor)
+            self._select_after = copy.id
+            self.refresh()
+
+        self.ops.write(lambda: self.policies.duplicate(policy.id), duplicated)
 
     def delete_selected(self) -> None:
         policy = self.selected_policy()
@@ -517,20 +520,19 @@ class PoliciesPage(QWidget):
                 "Delete policy", f"Delete policy '{policy.name}'?", "Delete", destructive=True,
                 details="You can undo this with Edit → Undo."):
             return
-        try:
-            self.policies.delete(policy.id)
-        except PreflightError as exc:
-            self.notice.show_message(as_sentence(str(exc)), "error")
-            return
-        self.undo_stack.push(DeletePolicyCommand(
-            self.policies, self._handle(policy.id), type_id=policy.type, name=policy.name,
-            settings=policy.settings, on_change=self._after_command,
-            on_error=self._command_failed))
-        self.notice.show_message(f"Deleted policy '{policy.name}'.", "success")
-        open_policy = self.editor.policy()
-        if open_policy is not None and open_policy.id == policy.id:
-            self._close_editor()
-        self.refresh()
+
+        def deleted(_result: object) -> None:
+            self.undo_stack.push(DeletePolicyCommand(
+                self.policies, self._handle(policy.id), type_id=policy.type, name=policy.name,
+                settings=policy.settings, on_change=self._after_command,
+                on_error=self._command_failed, **self._queue_hooks()))
+            self.notice.show_message(f"Deleted policy '{policy.name}'.", "success")
+            open_policy = self.editor.policy()
+            if open_policy is not None and open_policy.id == policy.id:
+                self._close_editor()
+            self.refresh()
+
+        self.ops.write(lambda: self.policies.delete(policy.id), deleted)
 
 
 __all__ = ["PoliciesPage"]

@@ -304,7 +304,7 @@ class ClientProfilesTab(QWidget):
             present_failure(exc, self.notice, what)
 
     def _hooks(self) -> dict[str, Any]:
-        return {"queue": self.ops.writes, "on_done": self._after_undo,
+        return {"queue": self.ops, "on_done": self._after_undo,
                 "on_error": lambda message: self.notice.show_message(as_sentence(message),
                                                                      "error")}
 
@@ -334,7 +334,7 @@ class ClientProfilesTab(QWidget):
             self.say(message, "error")
 
         command = ImportProfilesCommand(self.service, result, source, self.undo_stack,
-                                        queue=self.ops.writes, on_done=done, on_error=failed,
+                                        queue=self.ops, on_done=done, on_error=failed,
                                         say=self.say)
         self.undo_stack.push(command)
         self.say(f"{command.text()} done. Edit → Undo (Ctrl+Z) takes it back.")
