@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QStyle,
     QTableView,
@@ -316,9 +317,9 @@ class ClientProfilesTab(QWidget):
         """A message on the tab and in the window's status bar (the tab may be out of sight
         when Edit → Undo runs)."""
         self.notice.show_message(text if kind == "info" else as_sentence(text), kind)
-        status = getattr(self.window(), "statusBar", None)
-        if callable(status):
-            status().showMessage(text, STATUS_MS)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, STATUS_MS)
 
     def push_import(self, result: ImportResult, source: str) -> None:
         """Put a finished import on the undo stack (when it changed anything)."""
