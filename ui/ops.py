@@ -72,11 +72,6 @@ def quiet_failure(exc: BaseException) -> None:
         report_error(exc)
 
 
-def presenter(notice: Notice | None, what: str = "") -> Presenter:
-    """`present_failure` bound to a notice and a lead ("Could not rename")."""
-    return lambda exc: present_failure(exc, notice, what)
-
-
 def write_queue(undo_stack: QUndoStack) -> SerialQueue:
     """The write queue that goes with `undo_stack`: one per window, so one per open workspace.
 
