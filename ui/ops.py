@@ -166,7 +166,6 @@ __all__ = [
     "Presenter",
     "Writes",
     "present_failure",
-    "presenter",
     "quiet_failure",
     "refusal_text",
     "write_queue",
