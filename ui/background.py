@@ -26,6 +26,8 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
+from app.domain.errors import PreflightError
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -202,13 +204,16 @@ class SerialQueue(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._jobs: deque[tuple[Callable[[], Any], ResultCallback,
-                                ErrorCallback | None]] = deque()
+        self._jobs: deque[tuple[Callable[[], Any], ResultCallback, ErrorCallback | None,
+                                QObject | None]] = deque()
         self._running = False
 
     def submit(self, fn: Callable[[], T], on_result: Callable[[T], None],
-               on_error: Callable[[BaseException], None] | None = None) -> None:
-        self._jobs.append((fn, on_result, on_error))
+               on_error: Callable[[BaseException], None] | None = None, *,
+               owner: QObject | None = None) -> None:
+        """Queue `fn`; its callbacks are dropped if `owner` (say, the page that asked) has been
+        deleted by then, and the queue goes on with the next job either way."""
+        self._jobs.append((fn, on_result, on_error, owner))
         if not self._running:
             self._next()
 
@@ -220,17 +225,23 @@ class SerialQueue(QObject):
             self._running = False
             return
         self._running = True
-        fn, on_result, on_error = self._jobs.popleft()
+        fn, on_result, on_error, owner = self._jobs.popleft()
 
         def ok(value: Any) -> None:
             try:
-                on_result(value)
+                if owner is None or _alive(owner):
+                    on_result(value)
             finally:
                 self._next()
 
         def failed(exc: BaseException) -> None:
             try:
-                report_error(exc, on_error)
+                if owner is None or _alive(owner):
+                    report_error(exc, on_error)
+                elif isinstance(exc, PreflightError):  # refused, and nobody left to tell
+                    log.warning("a queued write was refused after its page closed: %s", exc)
+                else:
+                    report_error(exc)  # a bug is shown even so
             finally:
                 self._next()
 

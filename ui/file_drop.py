@@ -101,9 +101,9 @@ class FileDrop(QObject):
 def install_file_drop(window: MainWindow) -> FileDrop:
     """Take file drops on `window` and wire File → Import/Export Client Profiles…."""
     drop = FileDrop(window)
-    menus = getattr(window, "menus", None)
-    if menus is not None and menus.import_profiles is not None:
+    menus = window.menus
+    if menus.import_profiles is not None:
         menus.import_profiles.triggered.connect(lambda _c=False: drop.profiles.import_profiles())
-    if menus is not None and menus.export_profiles is not None:
+    if menus.export_profiles is not None:
         menus.export_profiles.triggered.connect(lambda _c=False: drop.profiles.export_profiles())
     return drop

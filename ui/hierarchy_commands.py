@@ -1,9 +1,11 @@
-"""Undo commands of the Companies & Sites and Assignments pages, on the shared QUndoStack.
+"""Undo commands of the pages that save at once, on the shared QUndoStack; `QueuedCommand` is
+the base of every such command (profiles, policies, packages too).
 
-Each change is made (through a service, off the GUI thread) before its command is pushed, so the
-first `redo` does nothing. Undo and redo are new changes through the services (docs/architecture.md
-§3), queued on a `SerialQueue` so they land in the order the user asked for them. A refused undo
-(say the site was deleted meanwhile) is reported through `on_error`; nothing fails silently.
+Each change is made (through a service) before its command is pushed, so the first `redo` does
+nothing. Undo and redo are new changes through the services (docs/architecture.md §3), queued on
+the workspace's one write queue (`ui.ops`) so they land in the order the user asked for them. A
+refused undo (say the site was deleted meanwhile) is reported through `on_error`; nothing fails
+silently.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.domain.errors import PreflightError
 from app.services.hierarchy import CompanyService, SiteService
 from app.services.removal_views import Removal
-from ui.background import SerialQueue, report_error
+from ui.background import report_error
+from ui.ops import Writes
 
 Done = Callable[[str | None], None]  # the id to select afterwards, if any
 ErrorSink = Callable[[str], None]
@@ -30,11 +33,17 @@ class Handle:
 
 
 class QueuedCommand(QUndoCommand):
-    def __init__(self, text: str, queue: SerialQueue, on_done: Done, on_error: ErrorSink) -> None:
+    """A change already made when pushed (the first `redo` does nothing); undo and redo run
+    `do_undo` / `do_redo` on the write queue. A refused step says why through `on_error`;
+    given `drop_from`, the command also leaves that stack (it cannot be undone any more)."""
+
+    def __init__(self, text: str, queue: Writes, on_done: Done, on_error: ErrorSink, *,
+                 drop_from: QUndoStack | None = None) -> None:
         super().__init__(text)
         self.queue = queue
         self.on_done = on_done
         self.on_error = on_error
+        self.drop_from = drop_from
         self._first = True
 
     def redo(self) -> None:
@@ -52,9 +61,21 @@ class QueuedCommand(QUndoCommand):
                 report_error(exc)  # a bug: the excepthook dialog
                 return
             self.on_error(f"Could not {what} “{self.text()}”: {exc}")
+            if self.drop_from is not None:
+                self._drop(self.drop_from)
             self.on_done(None)
 
         self.queue.submit(step, self.on_done, failed)
+
+    def _drop(self, stack: QUndoStack) -> None:
+        """Take this command off `stack`: obsolete, the stack deletes it the next time it
+        steps over it without running it; step now when it is next to the index."""
+        self.setObsolete(True)
+        index = stack.index()
+        if index < stack.count() and stack.command(index) is self:
+            stack.redo()
+        elif index > 0 and stack.command(index - 1) is self:
+            stack.undo()
 
     def do_redo(self) -> str | None:
         raise NotImplementedError
@@ -65,7 +86,7 @@ class QueuedCommand(QUndoCommand):
 
 class CreateCompanyCommand(QueuedCommand):
     def __init__(self, companies: CompanyService, handle: Handle, name: str, *,
-                 queue: SerialQueue, on_done: Done, on_error: ErrorSink) -> None:
+                 queue: Writes, on_done: Done, on_error: ErrorSink) -> None:
         super().__init__(f"Create company '{name}'", queue, on_done, on_error)
         self.companies = companies
         self.handle = handle
@@ -82,7 +103,7 @@ class CreateCompanyCommand(QueuedCommand):
 
 class CreateSiteCommand(QueuedCommand):
     def __init__(self, sites: SiteService, handle: Handle, company_id: str, name: str, *,
-                 queue: SerialQueue, on_done: Done, on_error: ErrorSink) -> None:
+                 queue: Writes, on_done: Done, on_error: ErrorSink) -> None:
         super().__init__(f"Create site '{name}'", queue, on_done, on_error)
         self.sites = sites
         self.handle = handle
@@ -102,7 +123,7 @@ class RenameCommand(QueuedCommand):
     """Rename a company or a site (both services have `rename(ref, name)`)."""
 
     def __init__(self, service: CompanyService | SiteService, kind: str, item_id: str,
-                 before: str, after: str, *, queue: SerialQueue, on_done: Done,
+                 before: str, after: str, *, queue: Writes, on_done: Done,
                  on_error: ErrorSink) -> None:
         super().__init__(f"Rename {kind} '{before}' to '{after}'", queue, on_done, on_error)
         self.service = service
@@ -124,7 +145,7 @@ class AssignPackagesCommand(QueuedCommand):
     package it had before, grouped into one service call per previous package."""
 
     def __init__(self, sites: SiteService, text: str, package_id: str | None,
-                 previous: Mapping[str, str | None], *, queue: SerialQueue, on_done: Done,
+                 previous: Mapping[str, str | None], *, queue: Writes, on_done: Done,
                  on_error: ErrorSink) -> None:
         super().__init__(text, queue, on_done, on_error)
         self.sites = sites
@@ -156,7 +177,7 @@ class DeleteCommand(QueuedCommand):
     Desk sections, vault items); undo brings all of that back, redo deletes it again."""
 
     def __init__(self, service: CompanyService | SiteService, removal: Removal, *,
-                 queue: SerialQueue, on_done: Done, on_error: ErrorSink,
+                 queue: Writes, on_done: Done, on_error: ErrorSink,
                  select_after: str | None = None) -> None:
         super().__init__(f"Delete {removal.kind} '{removal.name}'", queue, on_done, on_error)
         self.service = service

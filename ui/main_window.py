@@ -22,6 +22,9 @@ from ui.background import report_error, run_blocking
 from ui.dialogs import DialogService
 from ui.file_drop import install_file_drop
 from ui.menus import build_menus
+from ui.navigator import Navigator
+from ui.ops import quiet_failure, write_queue
+from ui.pages.page import HasTabs, Page, Reloads, Searchable, SelectsSite
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, build_pages
 from ui.preferences import PreferencesDialog
 from ui.ui_settings import UiSettings
@@ -32,6 +35,10 @@ from ui.widgets.status_bar import WorkspaceStatusBar
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
+    from ui.site.site_tabs import SiteTabs
+    from ui.sync.wiring import SyncUi
+    from ui.vault.session import VaultSession
+    from ui.vault.wiring import VaultMenu
 
 
 DEFAULT_SIZE = QSize(1280, 800)
@@ -48,6 +55,9 @@ def initial_size(window: QWidget) -> QSize:
 class MainWindow(QMainWindow):
     page_changed = Signal(str)
     workspace_changed = Signal()
+    vault_session: VaultSession | None = None  # set by ui.vault.wiring, with vault_menu
+    vault_menu: VaultMenu | None = None
+    sync_ui: SyncUi | None = None  # set by ui.sync.wiring
 
     def __init__(self, workspace: Workspace | None = None, settings: UiSettings | None = None,
                  restore: bool = True, parent: QWidget | None = None) -> None:
@@ -58,6 +68,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.workspace: Workspace | None = workspace
         self.pages: dict[str, QWidget] = {}
+        self.navigator = Navigator(self, self.show_page, lambda: self.pages)
         self._wanted_page: str | None = None  # asked for while the workspace was opening
         self._closing_saved = False  # the quit guard ran; saves are finishing before closing
         screen_fit.install()  # every dialog fits its text and the screen
@@ -112,12 +123,16 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self._enable_workspace_actions(True)
         self.undo_stack.clear()
-        self.pages = build_pages(workspace, self.undo_stack)
+        from ui.vault.session import session_for  # the one session of this workspace
+        from ui.workspace_context import WorkspaceContext
+
+        context = WorkspaceContext(workspace, self.undo_stack, write_queue(self.undo_stack),
+                                   self.navigator, self.dialogs, session_for(workspace))
+        self.pages = build_pages(context)
         for page in self.pages.values():
             self.stack.addWidget(page)
-            refreshed = getattr(page, "refreshed", None)
-            if refreshed is not None:
-                refreshed.connect(self._update_pending)
+            if isinstance(page, Reloads):
+                page.refreshed.connect(self._update_pending)
         self.setWindowTitle(f"{workspace.name} — Preflight")
         self.setWindowFilePath(str(workspace.path))
         self.status.set_workspace(workspace.name, workspace.path)
@@ -134,9 +149,12 @@ class MainWindow(QMainWindow):
 
     def _restore_site_tab(self) -> None:
         """The site's tab (e.g. Help Desk → Basic Info) shown when the app was last closed."""
-        tabs = getattr(self.pages.get("companies"), "site_tabs", None)
-        if tabs is None:
+        from ui.pages.companies_page import CompaniesPage
+
+        page = self.navigator.page("companies", CompaniesPage)
+        if page is None:
             return
+        tabs: SiteTabs = page.site_tabs
         if self.settings.restore_last_page:
             place = self.settings.last_site_tab()
             if place is not None:
@@ -178,16 +196,16 @@ class MainWindow(QMainWindow):
         self.sidebar.blockSignals(False)
         if self.restore:
             self.settings.set_last_page(name)
-        page.refresh()  # type: ignore[attr-defined]
-        if view is not None:
-            getattr(page, "show_tab", lambda *_a: None)(view[2], view[1])
+        if isinstance(page, Page):
+            page.refresh()
+        if view is not None and isinstance(page, HasTabs):
+            page.show_tab(view[2], view[1])
         self.page_changed.emit(name)
 
     def select_site(self, ref: str) -> bool:
         """Select a site (id or exact name) on the Companies page; False if there is none."""
         page = self.pages.get("companies")
-        select = getattr(page, "select_site", None)
-        return bool(select(ref)) if select is not None else False
+        return page.select_site(ref) if isinstance(page, SelectsSite) else False
 
     def wanted_page(self) -> str:
         """The page to show once the workspace is open: one chosen meanwhile, or the start
@@ -195,9 +213,9 @@ class MainWindow(QMainWindow):
         return self._wanted_page or self.start_page()
 
     def _refresh_current(self) -> None:
-        refresh = getattr(self.current_page(), "refresh", None)
-        if refresh is not None:
-            refresh()
+        page = self.current_page()
+        if page is not None and isinstance(page, Page):
+            page.refresh()
 
     def start_page(self) -> str:
         last = self.settings.last_page()
@@ -206,15 +224,15 @@ class MainWindow(QMainWindow):
         return DEFAULT_PAGE
 
     def find_in_page(self) -> None:  # not `find`: that is QWidget's static lookup by id
-        focus = getattr(self.current_page(), "focus_search", None)
-        if focus is not None:
-            focus()
+        page = self.current_page()
+        if page is not None and isinstance(page, Searchable):
+            page.focus_search()
 
     def _update_pending(self, *_args: object) -> None:
         if self.workspace is None:
             return
         run_blocking(self, self.workspace.pending_changes, self.status.set_pending,
-                     lambda _exc: None)
+                     quiet_failure)
 
     # workspaces
     def _start_folder(self) -> Path:
@@ -302,8 +320,7 @@ class MainWindow(QMainWindow):
                                                   Qt.ConnectionType.SingleShotConnection)
                 event.ignore()
                 return
-        sync_ui = getattr(self, "sync_ui", None)
-        if sync_ui is not None and not sync_ui.allow_close():
+        if self.sync_ui is not None and not self.sync_ui.allow_close():
             event.ignore()  # a sync is cancelled and awaited first; the window closes after
             return
         if self.restore:

@@ -134,7 +134,9 @@ def main(argv: list[str]) -> int:
         await shots.delete_confirmation()
         await shots.settle()
         # the dialog keeps the client secret in the vault: unlock it first, as it asks
-        window.vault_session.service().session.unlock(password)
+        session = window.vault_session
+        assert session is not None, "install_workspace made the vault session"
+        session.service().session.unlock(password)
         await shots.asio_plan(url)
         return 0
 

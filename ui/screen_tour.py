@@ -124,6 +124,7 @@ class Tour:
         from ui.vault.unlock_dialog import CreateVaultDialog, UnlockDialog
 
         session = window.vault_session
+        assert session is not None, "the window opened a workspace: it has a vault session"
         self.dialog("31-dialog-create-vault", lambda: CreateVaultDialog(session, window))
         session.service().session.init(PASSWORD)
         session.lock()

@@ -5,12 +5,12 @@ Package Builder edits (add, replace, remove, rename, default toggle, revert) cha
 builder (a `DraftHost`) to show that state — bringing the draft back into view if the user has
 moved on to another package since.
 
-Policy edits are saved at once, so their commands call the PolicyService: undo is a new change,
-never a rewrite of history (docs/architecture.md §3). A policy re-created by undoing a delete gets
-a new id;
-`PolicyHandle` keeps every command about that policy pointing at the current one. When an undo
-is refused (say the policy went into a package meanwhile) the command reports why and drops
-itself from the stack.
+Policy edits are saved at once, so their commands (`QueuedCommand`s) call the PolicyService on
+the workspace's write queue: undo is a new change, never a rewrite of history
+(docs/architecture.md §3). A policy re-created by undoing a delete gets a new id; `PolicyHandle`
+keeps every command about that policy pointing at the current one. When an undo is refused (say
+the policy went into a package meanwhile) the command reports why and drops itself from the
+stack.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.domain.errors import PreflightError
 from app.domain.settings import SettingValue
 from app.services.policies import PolicyService
 from app.services.views import PolicyRef
+from ui.hierarchy_commands import ErrorSink, QueuedCommand
+from ui.ops import Writes
 
 # --- the Package Builder ---------------------------------------------------------------------
 
@@ -216,62 +217,37 @@ class PolicyHandle:
 
 
 PolicyChanged = Callable[[str | None], None]  # the id to select afterwards
-ErrorSink = Callable[[str], None]
 
 
-class _PolicyCommand(QUndoCommand):
+class _PolicyCommand(QueuedCommand):
+    """A policy change; a refused undo or redo says why and leaves the stack."""
+
     def __init__(self, text: str, service: PolicyService, handle: PolicyHandle, *,
-                 on_change: PolicyChanged, on_error: ErrorSink) -> None:
-        super().__init__(text)
+                 queue: Writes, stack: QUndoStack, on_change: PolicyChanged,
+                 on_error: ErrorSink) -> None:
+        super().__init__(text, queue, on_change, on_error, drop_from=stack)
         self.service = service
         self.handle = handle
-        self.on_change = on_change
-        self.on_error = on_error
-        self._first = True  # the page made the change before pushing; the first redo is a no-op
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self._run(self._redo, "redo")
-
-    def undo(self) -> None:
-        self._run(self._undo, "undo")
-
-    def _run(self, step: Callable[[], str | None], what: str) -> None:
-        try:
-            selected = step()
-        except PreflightError as exc:
-            self.on_error(f"Could not {what} “{self.text()}”: {exc}")
-            self.setObsolete(True)
-            self.on_change(None)
-            return
-        self.on_change(selected)
-
-    def _redo(self) -> str | None:
-        raise NotImplementedError
-
-    def _undo(self) -> str | None:
-        raise NotImplementedError
 
 
 class CreatePolicyCommand(_PolicyCommand):
     """A new (or duplicated) policy; undo deletes it, redo creates it again."""
 
     def __init__(self, service: PolicyService, handle: PolicyHandle, *, type_id: str,
-                 name: str, settings: Mapping[str, SettingValue], on_change: PolicyChanged,
-                 on_error: ErrorSink, text: str = "") -> None:
-        super().__init__(text or f"Create policy '{name}'", service, handle,
-                         on_change=on_change, on_error=on_error)
+                 name: str, settings: Mapping[str, SettingValue], queue: Writes,
+                 stack: QUndoStack, on_change: PolicyChanged, on_error: ErrorSink,
+                 text: str = "") -> None:
+        super().__init__(text or f"Create policy '{name}'", service, handle, queue=queue,
+                         stack=stack, on_change=on_change, on_error=on_error)
         self.type_id = type_id
         self.name = name
         self.settings = dict(settings)
 
-    def _undo(self) -> str | None:
+    def do_undo(self) -> str | None:
         self.service.delete(self.handle.id)
         return None
 
-    def _redo(self) -> str | None:
+    def do_redo(self) -> str | None:
         self.handle.id = self.service.create(self.type_id, self.name, self.settings).id
         return self.handle.id
 
@@ -279,10 +255,10 @@ class CreatePolicyCommand(_PolicyCommand):
 class UpdatePolicyCommand(_PolicyCommand):
     def __init__(self, service: PolicyService, handle: PolicyHandle, *,
                  before: tuple[str, Mapping[str, SettingValue]],
-                 after: tuple[str, Mapping[str, SettingValue]], on_change: PolicyChanged,
-                 on_error: ErrorSink) -> None:
-        super().__init__(f"Edit policy '{after[0]}'", service, handle,
-                         on_change=on_change, on_error=on_error)
+                 after: tuple[str, Mapping[str, SettingValue]], queue: Writes,
+                 stack: QUndoStack, on_change: PolicyChanged, on_error: ErrorSink) -> None:
+        super().__init__(f"Edit policy '{after[0]}'", service, handle, queue=queue,
+                         stack=stack, on_change=on_change, on_error=on_error)
         self.before = (before[0], dict(before[1]))
         self.after = (after[0], dict(after[1]))
 
@@ -290,10 +266,10 @@ class UpdatePolicyCommand(_PolicyCommand):
         self.service.update(self.handle.id, state[1], name=state[0])
         return self.handle.id
 
-    def _redo(self) -> str | None:
+    def do_redo(self) -> str | None:
         return self._apply(self.after)
 
-    def _undo(self) -> str | None:
+    def do_undo(self) -> str | None:
         return self._apply(self.before)
 
 
@@ -301,18 +277,18 @@ class DeletePolicyCommand(_PolicyCommand):
     """Undo re-creates the policy (same type, name and settings; a new id)."""
 
     def __init__(self, service: PolicyService, handle: PolicyHandle, *, type_id: str,
-                 name: str, settings: Mapping[str, SettingValue], on_change: PolicyChanged,
-                 on_error: ErrorSink) -> None:
-        super().__init__(f"Delete policy '{name}'", service, handle,
-                         on_change=on_change, on_error=on_error)
+                 name: str, settings: Mapping[str, SettingValue], queue: Writes,
+                 stack: QUndoStack, on_change: PolicyChanged, on_error: ErrorSink) -> None:
+        super().__init__(f"Delete policy '{name}'", service, handle, queue=queue,
+                         stack=stack, on_change=on_change, on_error=on_error)
         self.type_id = type_id
         self.name = name
         self.settings = dict(settings)
 
-    def _redo(self) -> str | None:
+    def do_redo(self) -> str | None:
         self.service.delete(self.handle.id)
         return None
 
-    def _undo(self) -> str | None:
+    def do_undo(self) -> str | None:
         self.handle.id = self.service.create(self.type_id, self.name, self.settings).id
         return self.handle.id

@@ -31,6 +31,12 @@ class HoldsEdits(Protocol):
         """Forget the unsaved edits: the holder shows what is stored again."""
 
 
+@runtime_checkable
+class FollowsStack(Protocol):
+    def page_shown_by_stack(self) -> None:
+        """A holder was brought forward by turning the stack: the window's sidebar follows."""
+
+
 def holders(window: QWidget) -> list[HoldsEdits]:
     """The window's edit holders, then those of any other open top-level window (dialogs)."""
     found: list[HoldsEdits] = []
@@ -132,9 +138,8 @@ def _bring_forward(holder: HoldsEdits) -> None:
         child, parent = parent, parent.parentWidget()
     window = holder.window()
     window.activateWindow()
-    shown = getattr(window, "page_shown_by_stack", None)
-    if callable(shown):
-        shown()
+    if isinstance(window, FollowsStack):
+        window.page_shown_by_stack()
 
 
 __all__ = ["Answer", "Ask", "HoldsEdits", "Pending", "ask_unsaved", "describe", "holders",

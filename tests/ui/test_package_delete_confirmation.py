@@ -89,6 +89,7 @@ def test_declining_keeps_the_package(qtbot, page: PackagesPage, sample_workspace
     select_package(page, "Managed Servers")
     dialogs.confirms.append(False)
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)  # the impact is read on the write queue, then the question asked
     assert "Fabrikam Logistics / Headquarters" in dialogs.asked[-1][1]
     assert sample_workspace.packages.get("Managed Servers").site_count == 2
     assert page.undo_stack.count() == 0

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSpinBox
 
 from app.services.views import PolicyView
 from app.services.workspace import Workspace
-from tests.ui.conftest import ScriptedDialogs, shown_page
+from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
 from ui.models.policy_models import PolicyTableModel
 from ui.pages.policies_page import PoliciesPage
 from ui.widgets.policy_editor import PAID_NOTE, BoolField, WindowField
@@ -252,6 +252,7 @@ def test_delete_is_refused_for_a_policy_in_a_package(qtbot, page: PoliciesPage,
     click_row(qtbot, page, "RMM Standard")
     assert "remove it from them" in page.delete_button.toolTip()
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)  # the delete runs on the write queue, off the GUI thread
     assert page.notice.text() == ("Policy 'RMM Standard' is in package(s) 'Baseline'; "
                                   "remove it from them first.")
     assert page.notice.kind == "error"

@@ -141,7 +141,8 @@ def sync_window(qtbot: Any, sample_workspace: Workspace, ui_settings: UiSettings
 
 
 def sync_ui(window: MainWindow) -> SyncUi:
-    ui: SyncUi = window.sync_ui  # type: ignore[attr-defined]
+    ui = window.sync_ui
+    assert ui is not None
     return ui
 
 

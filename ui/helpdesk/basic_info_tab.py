@@ -30,6 +30,7 @@ from ui import theme
 from ui.helpdesk.findings_view import error_label
 from ui.helpdesk.section_tab import SectionTab
 from ui.helpdesk.widgets import field_cell, muted, phone_row
+from ui.navigator import navigator_of
 
 FEE_STYLE = ("QLabel { background: $warning_bg; border: 1px solid $warning_border;"
              " border-radius: 3px; padding: 4px 6px; color: $warning_text; }")  # ui.theme
@@ -124,13 +125,13 @@ class BasicInfoTab(SectionTab):
         with QSignalBlocker(self.rule):
             self.rule.setCurrentIndex(max(0, self.rule.findData(self._rule_selected)))
         self.edited()  # the brief change to "New rule…" is undone: the form is as it was
-        window = self.window()
-        pages = getattr(window, "pages", {})
-        page = pages.get("notification-rules") if isinstance(pages, dict) else None
-        if page is None or not hasattr(window, "show_page"):
+        from ui.pages.rules_page import RulesPage
+
+        navigator = navigator_of(self)
+        page = navigator.go("notification-rules", RulesPage) if navigator is not None else None
+        if page is None:
             self.notice.show_message("Create rules on the Notification Rules page.", "info")
             return
-        window.show_page("notification-rules")
         page.new_rule()
 
     def update_choices(self) -> None:

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QPushButton, QVBoxLayo
 
 from app.domain.errors import PreflightError
 from app.domain.helpdesk.journey import Journey, JourneyStep, StepRecord, StepStatus
-from ui.background import report_error, run_blocking
 from ui.helpdesk.journey_model import TimelineModel
-from ui.widgets.policy_common import NoticeBar, as_sentence
+from ui.ops import PageOps, present_failure
+from ui.widgets.policy_common import NoticeBar
 from ui.widgets.row_table import row_table
 
 DONE_SHORTCUT = "Ctrl+D"
@@ -72,6 +72,8 @@ class JourneyTimeline(QWidget):
         layout.addWidget(self.heading)
         self.notice = NoticeBar(self)
         layout.addWidget(self.notice)
+        # steps, their undo and redo go on the workspace's write queue, after the other writes
+        self.ops = PageOps(self, undo_stack or QUndoStack(self), self.notice)
         self.model = TimelineModel(self)
         self.table = row_table(self.model, self, "journey", "Go-live journey of the site, the "
                                "next step first")
@@ -176,7 +178,7 @@ class JourneyTimeline(QWidget):
                 self.notice.show_message(f"'{step.title}' marked {verb}.", "success")
             self.recorded.emit(step.id)
 
-        run_blocking(self, work, stored, self._failed)
+        self.ops.write(work, stored, on_failure=self._failed)
 
     def restore(self, site_id: str, step_id: str, record: StepRecord | None, done: str) -> None:
         golive = self.workspace.golive
@@ -191,13 +193,11 @@ class JourneyTimeline(QWidget):
                 self.notice.show_message(done, "success")
             self.recorded.emit(step_id)
 
-        run_blocking(self, work, stored, self._failed)
+        self.ops.write(work, stored, on_failure=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         for button in self.buttons.values():
             button.setEnabled(True)
+        present_failure(exc, self.notice)
         if isinstance(exc, PreflightError):
-            self.notice.show_message(as_sentence(str(exc)), "error")
             self.loaded.emit()
-        else:
-            report_error(exc)

@@ -2,9 +2,8 @@
 Devices, …), the policy that gives the site a setting (selected and open in the Policies page's
 editor), or a page of the window (Assignments, with the site checked).
 
-The window is reached through the widget's top-level window, by the small interface the main
-window offers (`pages`, `show_page`); without one (a tab tested on its own) only the site's
-tabs are switched.
+Pages are reached through the window's navigator (`ui.navigator`); without one (a tab tested
+on its own) only the site's tabs are switched.
 """
 
 from __future__ import annotations
@@ -15,11 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.helpdesk.links import policy_of_place
 from ui.helpdesk.places import PAGES, POLICIES_PAGE, READINESS, SITE_TABS
-
-
-def _window(widget: QWidget) -> Any | None:
-    window = widget.window()
-    return window if hasattr(window, "show_page") and hasattr(window, "pages") else None
+from ui.navigator import navigator_of
 
 
 def open_place(tabs: Any, site_id: str, place: str) -> bool:
@@ -27,34 +22,33 @@ def open_place(tabs: Any, site_id: str, place: str) -> bool:
     if place in SITE_TABS:
         group, title = SITE_TABS[place]
         return tabs.show_tab(title, group) is not None
-    window = _window(tabs)
+    navigator = navigator_of(tabs)
+    if navigator is None:
+        return False
     policy_id = policy_of_place(place)
     if policy_id is not None:
-        page = window.pages.get(POLICIES_PAGE) if window is not None else None
+        from ui.pages.policies_page import PoliciesPage
+
+        page = navigator.go(POLICIES_PAGE, PoliciesPage)
         if page is None:
             return False
-        window.show_page(POLICIES_PAGE)  # type: ignore[union-attr]
         page.open_policy(policy_id)
         return True
     page_name = PAGES.get(place)
-    if window is None or page_name is None or page_name not in window.pages:
-        return False
-    window.show_page(page_name)
-    show_site = getattr(window.pages[page_name], "show_site", None)
-    if show_site is not None:
-        show_site(site_id)
-    return True
+    return page_name is not None and navigator.show_site(page_name, site_id)
 
 
 def open_site_readiness(widget: QWidget, site_id: str) -> bool:
     """From anywhere in the window: the Companies page with the site selected, on its
     Readiness tab."""
-    window = _window(widget)
-    page = window.pages.get("companies") if window is not None else None
-    if page is None:
+    from ui.pages.companies_page import CompaniesPage
+
+    navigator = navigator_of(widget)
+    page = navigator.page("companies", CompaniesPage) if navigator is not None else None
+    if navigator is None or page is None:
         return False
     selected = page.select(site_id)
-    window.show_page("companies")  # type: ignore[union-attr]
+    navigator.go("companies", CompaniesPage)
     if not selected:  # the page had not loaded its sites yet
 
         def loaded() -> None:

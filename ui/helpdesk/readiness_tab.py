@@ -25,12 +25,13 @@ from app.domain.errors import PreflightError
 from app.domain.helpdesk import Checklist
 from app.domain.helpdesk.journey import Journey
 from app.services.views import SiteView
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
 from ui.helpdesk.dialogs import HelpDeskDialogs
 from ui.helpdesk.journey_timeline import JourneyTimeline
 from ui.helpdesk.places import button_text, open_text
 from ui.helpdesk.readiness_model import ChecklistModel, place_of
-from ui.widgets.policy_common import NoticeBar, as_sentence, section_title
+from ui.ops import Latest, present_failure
+from ui.widgets.policy_common import NoticeBar, section_title
 from ui.widgets.row_table import row_table
 
 
@@ -52,7 +53,7 @@ class ReadinessTab(QWidget):
         self.dialogs: Any = HelpDeskDialogs(self)
         self.site: SiteView | None = None
         self.checklist: Checklist | None = None
-        self._request = 0
+        self._read = Latest(self, lambda exc: present_failure(exc, self.notice))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         top = QHBoxLayout()
@@ -130,10 +131,10 @@ class ReadinessTab(QWidget):
             self.refresh()  # the other tabs may have fixed something
 
     def refresh(self) -> None:
-        self._request += 1
-        request, site = self._request, self.site
+        site = self.site
         self._set_enabled(site is not None)
         if site is None:
+            self._read.cancel()
             self.loaded.emit()
             return
         helpdesk = self.workspace.helpdesk
@@ -145,23 +146,18 @@ class ReadinessTab(QWidget):
             return self.workspace.golive.with_checklist(site.id)  # type: ignore[no-any-return]
 
         def shown(result: tuple[Checklist, Journey | None]) -> None:
-            if request == self._request:
-                checklist, journey = result
-                self._show(checklist)
-                if timeline is not None:
-                    timeline.show_journey(journey)
-                self.loaded.emit()
+            checklist, journey = result
+            self._show(checklist)
+            if timeline is not None:
+                timeline.show_journey(journey)
+            self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
-            if request != self._request:
-                return
+            present_failure(exc, self.notice)
             if isinstance(exc, PreflightError):
-                self.notice.show_message(as_sentence(str(exc)), "error")
                 self.loaded.emit()
-            else:
-                report_error(exc)
 
-        run_blocking(self, load, shown, failed)
+        self._read.run(load, shown, failed)
 
     def _show(self, checklist: Checklist | None) -> None:
         self.checklist = checklist
@@ -215,9 +211,9 @@ class ReadinessTab(QWidget):
             self.exported.emit(str(target))
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, (OSError, PreflightError)):
+            if isinstance(exc, OSError):  # a file that cannot be written is the user's to fix
                 self.notice.show_message(f"Could not write the report: {exc}", "error")
             else:
-                report_error(exc)
+                present_failure(exc, self.notice, "Could not write the report")
 
         run_blocking(self, write, written, failed)

@@ -26,16 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from app.domain.helpdesk import Finding, Reference, validate_references
 from app.domain.helpdesk.references import format_size
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
 from ui.file_drop import local_files
 from ui.helpdesk.dialogs import HelpDeskDialogs
 from ui.helpdesk.findings_view import error_label
 from ui.helpdesk.section_tab import SectionTab
 from ui.helpdesk.widgets import field_cell
-from ui.widgets.policy_common import as_sentence
+from ui.ops import present_failure
 
 _DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove)
 
@@ -232,10 +231,7 @@ class ReferencesTab(SectionTab):
         """A file could not be stored or written: say why (a bug gets the error dialog), then
         emit `done` whatever happened."""
         try:
-            if isinstance(exc, PreflightError):
-                self.notice.show_message(f"{what}: {as_sentence(str(exc))}", "error")
-            else:
-                report_error(exc)
+            present_failure(exc, self.notice, what)
         finally:
             done.emit()
 

@@ -28,13 +28,13 @@ from app.domain.errors import PreflightError
 from app.domain.helpdesk import SECTIONS, Finding, SiteSetup
 from app.services.views import SiteView
 from ui.accessibility import name_form_fields
-from ui.background import SerialQueue, report_error, run_blocking
 from ui.helpdesk.commands import SaveSectionCommand
 from ui.helpdesk.context import SiteContext, blocking, load_context
 from ui.helpdesk.findings_view import FindingRouter, error_label
+from ui.ops import PageOps, present_failure
 from ui.widgets.cells import MessageLine
 from ui.widgets.page_header import PageHeader
-from ui.widgets.policy_common import NoticeBar, as_sentence
+from ui.widgets.policy_common import NoticeBar
 
 
 class SectionTab(QWidget):
@@ -52,7 +52,8 @@ class SectionTab(QWidget):
         self.setObjectName(f"helpdesk:{self.SECTION}")
         self.workspace = workspace
         self.undo_stack = undo_stack
-        self.writes = SerialQueue(self)
+        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self._context_read = self.ops.latest()  # the newest site's context only
         self.site: SiteView | None = None
         self.context: SiteContext | None = None
         self.findings: list[Finding] = []
@@ -60,7 +61,6 @@ class SectionTab(QWidget):
         self._baseline: Any = None  # the form's value when it showed what is stored
         self._stored: Any = None  # the stored document's value (None: never saved)
         self._filling = False
-        self._request = 0
         self._build()
 
     # layout
@@ -70,6 +70,7 @@ class SectionTab(QWidget):
         layout.setSpacing(6)
         layout.addWidget(PageHeader(self.TITLE, self.INTRO, self))
         self.notice = NoticeBar(self)
+        self.ops.notice = self.notice
         layout.addWidget(self.notice)
         self.general = error_label(self, "general", lines=1)  # whole in its tooltip
         layout.addWidget(self.general)
@@ -144,28 +145,21 @@ class SectionTab(QWidget):
             self.reload()  # other tabs may have changed rules, profiles or the vault
 
     def reload(self) -> None:
-        self._request += 1
-        request, site = self._request, self.site
+        site = self.site
         if site is None:
+            self._context_read.cancel()
             self.setEnabled(False)
             self.loaded.emit()
             return
 
-        def arrived(context: SiteContext) -> None:
-            if request == self._request:
-                self._on_context(context)
-
         def failed(exc: BaseException) -> None:
-            if request != self._request:
-                return
+            present_failure(exc, self.notice)
             if isinstance(exc, PreflightError):
-                self.notice.show_message(as_sentence(str(exc)), "error")
                 self.loaded.emit()
-            else:
-                report_error(exc)
 
         workspace = self.workspace
-        run_blocking(self, lambda: load_context(workspace, site.id), arrived, failed)
+        self._context_read.run(lambda: load_context(workspace, site.id), self._on_context,
+                               failed)
 
     def _on_context(self, context: SiteContext) -> None:
         keep_edits = (self.context is not None and self.context.site_id == context.site_id
@@ -290,13 +284,11 @@ class SectionTab(QWidget):
             self.saved.emit()
 
         def failed(exc: BaseException) -> None:
+            present_failure(exc, self.notice, "Not saved")
             if isinstance(exc, PreflightError):
-                self.notice.show_message(f"Not saved: {as_sentence(str(exc))}", "error")
                 self.saved.emit()
-            else:
-                report_error(exc)
 
-        self.writes.submit(lambda: service.save(site_id, section, value), stored, failed)
+        self.ops.write(lambda: service.save(site_id, section, value), stored, on_failure=failed)
 
 
 def form_label(text: str, buddy: QWidget, parent: QWidget) -> QLabel:

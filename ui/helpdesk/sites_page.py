@@ -12,10 +12,10 @@ from PySide6.QtCore import QAbstractItemModel, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import PreflightError
-from ui.background import report_error
 from ui.helpdesk.navigate import open_site_readiness
+from ui.ops import present_failure
 from ui.widgets.page_header import PageHeader
-from ui.widgets.policy_common import NoticeBar, as_sentence
+from ui.widgets.policy_common import NoticeBar
 from ui.widgets.row_table import row_table
 
 
@@ -64,11 +64,9 @@ class SitesPage(QWidget):
         raise NotImplementedError
 
     def _failed(self, exc: BaseException) -> None:
+        present_failure(exc, self.notice)
         if isinstance(exc, PreflightError):
-            self.notice.show_message(as_sentence(str(exc)), "error")
             self.refreshed.emit()
-        else:
-            report_error(exc)
 
     def open_row(self, row: int) -> None:
         site_id = self.site_id_at(row)

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 from app.domain.errors import PreflightError
 from app.services.views import AssignmentResult, PackageView
 from ui import theme
-from ui.background import report_error, run_blocking
+from ui.background import report_error
 from ui.models.assignment_preview_model import AssignmentPreviewModel
+from ui.ops import Latest, present_failure
 from ui.widgets.policy_common import as_sentence
 from ui.widgets.row_table import row_table
 
@@ -81,7 +82,7 @@ class AssignmentDialog(QDialog):
         self.preview = preview
         self.removing = packages is None
         self.preview_result: AssignmentResult | None = None
-        self._request = 0
+        self._preview_read = Latest(self, lambda exc: present_failure(exc, None))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setWindowTitle("Remove Assignment" if self.removing else "Assign Package")
         self.resize(760, 460)
@@ -157,8 +158,7 @@ class AssignmentDialog(QDialog):
         return None if self.removing else self.package_combo.currentData()
 
     def _recompute(self, *_args: object) -> None:
-        self._request += 1
-        request = self._request
+        self._preview_read.cancel()  # whatever is in flight is for another choice
         package_id = self.package_id()
         self.ok_button.setEnabled(False)
         theme.set_style(self.summary, "")
@@ -168,8 +168,6 @@ class AssignmentDialog(QDialog):
             return
 
         def shown(result: AssignmentResult) -> None:
-            if request != self._request:
-                return
             self.preview_result = result
             self.model.set_rows(result.changes)
             self.summary.setText(summarize(result))
@@ -180,9 +178,7 @@ class AssignmentDialog(QDialog):
                 self.ok_button.setText(f"{what} {plural(count, 'Site')}")
             self.preview_ready.emit()
 
-        def failed(exc: BaseException) -> None:
-            if request != self._request:
-                return
+        def failed(exc: BaseException) -> None:  # shown in the summary line, bugs reported
             self.preview_result = None
             self.model.set_rows([])
             theme.set_style(self.summary, "color: $error")
@@ -191,4 +187,4 @@ class AssignmentDialog(QDialog):
                 report_error(exc)
             self.preview_ready.emit()
 
-        run_blocking(self, lambda: self.preview(package_id), shown, failed)
+        self._preview_read.run(lambda: self.preview(package_id), shown, failed)

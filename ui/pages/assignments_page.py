@@ -28,13 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from app.services.hierarchy import CompanyService, SiteService
 from app.services.packages import PackageService
 from app.services.views import AssignmentResult, CompanyView, PackageView, SiteView
-from ui.background import SerialQueue, report_error, run_blocking
 from ui.hierarchy_commands import AssignPackagesCommand
 from ui.models.sites_table_model import SitesTableModel
+from ui.ops import PageOps, present_failure
 from ui.pages import last_package
 from ui.pages.assignment_dialog import AssignmentDialog, plural
 from ui.widgets.page_header import PageHeader, muted_label
@@ -58,7 +57,8 @@ class AssignmentsPage(QWidget):
         self.packages = packages
         self.companies = companies
         self.undo_stack = undo_stack
-        self.writes = SerialQueue(self)
+        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self._table_read = self.ops.latest()
         self._all: list[SiteView] = []  # in the table's sort order
         self._search_text: dict[str, str] = {}  # site id -> what the search box matches
         self._packages: list[PackageView] = []
@@ -79,6 +79,7 @@ class AssignmentsPage(QWidget):
             "their own get the default package. Check sites, then assign or remove.", self))
         outer.addLayout(self._build_toolbar())
         self.notice = NoticeBar(self)
+        self.ops.notice = self.notice
         outer.addWidget(self.notice)
         outer.addWidget(self._build_table(), 1)
         outer.addLayout(self._build_footer())
@@ -157,7 +158,7 @@ class AssignmentsPage(QWidget):
     def refresh(self) -> None:
         """Reload sites, packages and companies off the GUI thread; then `refreshed`."""
         self.loading = True
-        run_blocking(self, self._load, self._on_loaded, self._on_load_error)
+        self._table_read.run(self._load, self._on_loaded, self._on_load_error)
 
     def _load(self) -> Loaded:
         """In a worker thread: the data, and the search text of every site folded once."""
@@ -168,7 +169,7 @@ class AssignmentsPage(QWidget):
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.loading = False
-        self._report(exc, "Could not load the sites")
+        present_failure(exc, self.notice, "Could not load the sites")
         self._finish_refresh()
 
     def _on_loaded(self, result: Loaded) -> None:
@@ -265,8 +266,8 @@ class AssignmentsPage(QWidget):
         if hidden:
             text += f" ({hidden} hidden by the filter)"
         self.count_label.setText(text)
-        self.assign_button.setEnabled(checked > 0 and not self.writes.busy())
-        self.remove_button.setEnabled(checked > 0 and not self.writes.busy())
+        self.assign_button.setEnabled(checked > 0 and not self.ops.writes.busy())
+        self.remove_button.setEnabled(checked > 0 and not self.ops.writes.busy())
         self.clear_checks.setEnabled(checked > 0)
 
     # assigning
@@ -333,7 +334,7 @@ class AssignmentsPage(QWidget):
                 text = f"Assign '{result.package}' to {plural(count, 'site')}"
                 message = f"Assigned '{result.package}' to {plural(count, 'site')}."
             self.undo_stack.push(AssignPackagesCommand(
-                self.sites, text, package_id, previous, queue=self.writes,
+                self.sites, text, package_id, previous, queue=self.ops,
                 on_done=self._after_undo, on_error=self._undo_error))
             self.notice.show_message(message + " Edit → Undo puts the previous packages back.",
                                      "success")
@@ -342,12 +343,12 @@ class AssignmentsPage(QWidget):
             self.refresh()
 
         def failed(exc: BaseException) -> None:
-            self._report(exc, "Nothing was changed")
+            present_failure(exc, self.notice, "Nothing was changed")
             self._notify_done = True
             self.refresh()
 
         self.notice.show_message(f"Updating {plural(len(previous), 'site')}…", "info")
-        self.writes.submit(write, done, failed)
+        self.ops.write(write, done, on_failure=failed)
         self._update_counts()
 
     def _after_undo(self, _select: str | None) -> None:
@@ -356,12 +357,6 @@ class AssignmentsPage(QWidget):
 
     def _undo_error(self, message: str) -> None:
         self.notice.show_message(as_sentence(message), "error")
-
-    def _report(self, exc: BaseException, what: str) -> None:
-        if isinstance(exc, PreflightError):
-            self.notice.show_message(f"{what}: {as_sentence(str(exc))}", "error")
-        else:
-            report_error(exc)
 
     def packages_by_name(self) -> dict[str, str]:
         return {p.name: p.id for p in self._packages}

@@ -29,11 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from app.services.hierarchy import CompanyService, DeviceService, SiteService
 from app.services.removal_views import Removal
 from app.services.views import CompanyView, DeviceView, SiteView
-from ui.background import SerialQueue, report_error, run_blocking
 from ui.dialogs import DialogService
 from ui.hierarchy_commands import (
     CreateCompanyCommand,
@@ -44,6 +42,7 @@ from ui.hierarchy_commands import (
 )
 from ui.models.device_model import DeviceTableModel
 from ui.models.hierarchy_model import COMPANY, SITE, HierarchyModel
+from ui.ops import PageOps, present_failure
 from ui.site.site_tabs import SiteTabs
 from ui.widgets.buttons import push_button
 from ui.widgets.page_header import PageHeader, muted_label
@@ -73,13 +72,14 @@ class CompaniesPage(QWidget):
         self.devices = devices
         self.undo_stack = undo_stack
         self.dialogs = DialogService(self)
-        self.writes = SerialQueue(self)
         self._companies: list[CompanyView] = []
         self._sites: list[SiteView] = []
         self._select_after: str | None = None
-        self._device_request = 0
         self._shown_once = False
         self.loading = False
+        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self._tree_read = self.ops.latest()  # a newer reload supersedes an older one
+        self._devices_read = self.ops.latest("Could not load the devices")
         self._build()
         self._update_actions()
 
@@ -95,6 +95,7 @@ class CompaniesPage(QWidget):
 
         outer.addLayout(self._build_toolbar())
         self.notice = NoticeBar(self)
+        self.ops.notice = self.notice
         outer.addWidget(self.notice)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
@@ -224,14 +225,14 @@ class CompaniesPage(QWidget):
         self.loading = True
         if self._select_after is None:
             self._select_after = self.current_id()
-        run_blocking(self, self._load, self._on_loaded, self._on_load_error)
+        self._tree_read.run(self._load, self._on_loaded, self._on_load_error)
 
     def _load(self) -> tuple[list[CompanyView], list[SiteView]]:
         return self.companies.all(), self.sites.all()
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.loading = False
-        self._report(exc, "Could not load the companies")
+        present_failure(exc, self.notice, "Could not load the companies")
         self.refreshed.emit()
 
     def _on_loaded(self, result: tuple[list[CompanyView], list[SiteView]]) -> None:
@@ -303,7 +304,7 @@ class CompaniesPage(QWidget):
         self._update_actions()
 
     def _show_detail(self, item: CompanyView | SiteView | None) -> None:
-        self._device_request += 1
+        self._devices_read.cancel()
         if isinstance(item, SiteView):
             self.detail_title.setText(item.name)
             package = (f"Package: {item.package}" if item.package
@@ -331,18 +332,11 @@ class CompaniesPage(QWidget):
                                      else "No companies yet: start with New Company.")
 
     def _load_devices(self, site_id: str) -> None:
-        request = self._device_request
-
         def shown(rows: list[DeviceView]) -> None:
-            if request == self._device_request:
-                self.device_model.set_rows(rows)
-                self.devices_loaded.emit()
+            self.device_model.set_rows(rows)
+            self.devices_loaded.emit()
 
-        def failed(exc: BaseException) -> None:
-            if request == self._device_request:
-                self._report(exc, "Could not load the devices")
-
-        run_blocking(self, lambda: self.devices.all(site_id), shown, failed)
+        self._devices_read.run(lambda: self.devices.all(site_id), shown)
 
     def _update_actions(self) -> None:
         item = self.current_item()
@@ -361,17 +355,11 @@ class CompaniesPage(QWidget):
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     # messages
-    def _report(self, exc: BaseException, what: str) -> None:
-        if isinstance(exc, PreflightError):
-            self.notice.show_message(f"{what}: {as_sentence(str(exc))}", "error")
-        else:
-            report_error(exc)
-
     def _undo_error(self, message: str) -> None:
         self.notice.show_message(as_sentence(message), "error")
 
     def _command_hooks(self) -> dict[str, Any]:
-        return {"queue": self.writes, "on_done": self._after_undo,
+        return {"queue": self.ops, "on_done": self._after_undo,
                 "on_error": self._undo_error}
 
     def _after_undo(self, select: str | None) -> None:
@@ -393,8 +381,8 @@ class CompaniesPage(QWidget):
             self._select_after = company.id
             self.refresh()
 
-        self.writes.submit(lambda: self.companies.create(name), created,
-                           lambda exc: self._report(exc, "Could not create the company"))
+        self.ops.write(lambda: self.companies.create(name), created,
+                       what="Could not create the company")
 
     def _company_of_current(self) -> CompanyView | None:
         item = self.current_item()
@@ -422,8 +410,8 @@ class CompaniesPage(QWidget):
             self._select_after = site.id
             self.refresh()
 
-        self.writes.submit(lambda: self.sites.create(company.id, name), created,
-                           lambda exc: self._report(exc, "Could not create the site"))
+        self.ops.write(lambda: self.sites.create(company.id, name), created,
+                       what="Could not create the site")
 
     def rename_selected(self) -> None:
         index = self.tree.currentIndex()
@@ -444,11 +432,11 @@ class CompaniesPage(QWidget):
             self.refresh()
 
         def failed(exc: BaseException) -> None:
-            self._report(exc, f"Could not rename '{before}'")
+            present_failure(exc, self.notice, f"Could not rename '{before}'")
             self._select_after = item_id
             self.refresh()  # puts the old name back in the tree
 
-        self.writes.submit(lambda: service.rename(item_id, name), renamed, failed)
+        self.ops.write(lambda: service.rename(item_id, name), renamed, on_failure=failed)
 
     def _on_renamed_inline(self, kind: str, item_id: str, name: str) -> None:
         self.rename(kind, item_id, name)
@@ -473,8 +461,8 @@ class CompaniesPage(QWidget):
             if self.dialogs.confirm(f"Delete {kind.capitalize()}", question,
                                     f"Delete {kind.capitalize()}", destructive=True,
                                     details=details):
-                self.writes.submit(lambda: service.delete(item_id), deleted,
-                                   lambda exc: self._report(exc, f"Could not delete '{name}'"))
+                self.ops.write(lambda: service.delete(item_id), deleted,
+                               what=f"Could not delete '{name}'")
 
         def deleted(removal: Removal) -> None:
             self.undo_stack.push(DeleteCommand(service, removal, select_after=select_after,
@@ -485,5 +473,5 @@ class CompaniesPage(QWidget):
             self._select_after = select_after
             self.refresh()
 
-        self.writes.submit(lambda: service.preview_delete(item_id), ask,
-                           lambda exc: self._report(exc, f"Could not delete '{name}'"))
+        self.ops.write(lambda: service.preview_delete(item_id), ask,
+                       what=f"Could not delete '{name}'")

@@ -23,17 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from app.services.effective import EffectiveService
 from app.services.hierarchy import DeviceService, SiteService
 from app.services.views import ComparisonRow, DeviceView, EffectiveView, SiteView
 from ui import theme
-from ui.background import report_error, run_blocking
 from ui.formatting import format_value, level_label, type_labels
 from ui.models.effective_models import LEVEL_TOKENS, ComparisonTableModel, EffectiveTableModel
 from ui.models.site_list_model import SiteListModel
+from ui.ops import Latest, present_failure
 from ui.widgets.page_header import PageHeader, muted_label
-from ui.widgets.policy_common import NoticeBar, as_sentence
+from ui.widgets.policy_common import NoticeBar
 
 WHOLE_SITE = ""
 
@@ -86,8 +85,11 @@ class EffectivePage(QWidget):
         self._view: EffectiveView | None = None
         self._type_labels = type_labels()
         self.site_list = SiteListModel(self)  # shared by the three site pickers
-        self._request = 0
-        self._compare_request = 0
+        # the newest choice's settings and comparison only: an older answer never overwrites
+        self._sites_read = Latest(self, self._on_load_error)
+        self._view_read = Latest(self, self._on_effective_error)
+        self._compare_read = Latest(
+            self, lambda exc: present_failure(exc, self.notice, "Could not compare the sites"))
         self._announce_refresh = False
         self.loading = False
         self._build()
@@ -226,11 +228,11 @@ class EffectivePage(QWidget):
     def refresh(self) -> None:
         """Reload the site list, then the shown settings (and comparison); then `refreshed`."""
         self.loading = True
-        run_blocking(self, self.sites.all, self._on_sites, self._on_load_error)
+        self._sites_read.run(self.sites.all, self._on_sites)
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.loading = False
-        self._report(exc, "Could not load the sites")
+        present_failure(exc, self.notice, "Could not load the sites")
         self.refreshed.emit()
 
     def _on_sites(self, sites: list[SiteView]) -> None:
@@ -294,8 +296,6 @@ class EffectivePage(QWidget):
             return
         if keep_device:
             device_id = self.device_combo.currentData() or None
-        self._request += 1
-        request = self._request
         devices, effective = self.devices, self.effective
 
         def load() -> tuple[list[DeviceView], EffectiveView]:
@@ -304,8 +304,6 @@ class EffectivePage(QWidget):
             return rows, effective.for_site(site_id, chosen)
 
         def shown(result: tuple[list[DeviceView], EffectiveView]) -> None:
-            if request != self._request:
-                return
             rows, view = result
             self.device_combo.blockSignals(True)
             self.device_combo.clear()
@@ -316,27 +314,15 @@ class EffectivePage(QWidget):
             self.device_combo.blockSignals(False)
             self._show(view)
 
-        run_blocking(self, load, shown, self._on_effective_error(request))
+        self._view_read.run(load, shown)
 
     def _load_effective(self, site_id: str, device_id: str | None) -> None:
-        self._request += 1
-        request = self._request
         effective = self.effective
+        self._view_read.run(lambda: effective.for_site(site_id, device_id), self._show)
 
-        def shown(view: EffectiveView) -> None:
-            if request == self._request:
-                self._show(view)
-
-        run_blocking(self, lambda: effective.for_site(site_id, device_id), shown,
-                     self._on_effective_error(request))
-
-    def _on_effective_error(self, request: int) -> Any:
-        def failed(exc: BaseException) -> None:
-            if request == self._request:
-                self._report(exc, "Could not work out the effective settings")
-                self._finish_refresh()
-
-        return failed
+    def _on_effective_error(self, exc: BaseException) -> None:
+        present_failure(exc, self.notice, "Could not work out the effective settings")
+        self._finish_refresh()
 
     def _show(self, view: EffectiveView) -> None:
         self._view = view
@@ -390,15 +376,11 @@ class EffectivePage(QWidget):
         left, right = self.left_combo.currentData(), self.right_combo.currentData()
         if not left or not right:
             return
-        self._compare_request += 1
-        request = self._compare_request
         names = (self.left_combo.currentText().split(" / ")[-1],
                  self.right_combo.currentText().split(" / ")[-1])
         effective = self.effective
 
         def shown(rows: list[ComparisonRow]) -> None:
-            if request != self._compare_request:
-                return
             self.compare_model.set_comparison(rows, names, self._type_labels)
             differ = self.compare_model.difference_count()
             swatch = (f"<span style='background:{theme.color_name('diff_bg')}'>"
@@ -413,17 +395,8 @@ class EffectivePage(QWidget):
             self.compare_info.setText(text)
             self.comparison_loaded.emit()
 
-        def failed(exc: BaseException) -> None:
-            if request == self._compare_request:
-                self._report(exc, "Could not compare the sites")
-
-        run_blocking(self, lambda: effective.compare(left, right), shown, failed)
+        self._compare_read.run(lambda: effective.compare(left, right), shown)
 
     def _on_differences_only(self, on: bool) -> None:
         self.compare_model.set_differences_only(on)
 
-    def _report(self, exc: BaseException, what: str) -> None:
-        if isinstance(exc, PreflightError):
-            self.notice.show_message(f"{what}: {as_sentence(str(exc))}", "error")
-        else:
-            report_error(exc)

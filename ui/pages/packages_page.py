@@ -29,11 +29,11 @@ from app.domain.errors import PreflightError
 from app.domain.names import MAX_NAME_LENGTH, name_length
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
-from app.services.removal_views import PackageImpact
+from app.services.removal_views import PackageDeleted, PackageImpact
 from app.services.views import PackageView, PolicyView
-from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.models.policy_models import PackageTableModel
+from ui.ops import PageOps, present_failure
 from ui.package_commands import DeletePackageCommand
 from ui.pages import last_package
 from ui.undo_commands import (
@@ -82,6 +82,8 @@ class PackagesPage(QWidget):
         self._loaded_once = False
         self.loading = False
         self._build()
+        self.ops = PageOps(self, undo_stack, self.builder.notice)
+        self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
         self._render()
 
     # layout
@@ -161,14 +163,14 @@ class PackagesPage(QWidget):
     def refresh(self) -> None:
         """Reload packages and policies off the GUI thread; `refreshed` fires when shown."""
         self.loading = True
-        run_blocking(self, self._load, self._on_loaded, self._on_load_error)
+        self._list_read.run(self._load, self._on_loaded, self._on_load_error)
 
     def _load(self) -> tuple[list[PackageView], list[PolicyView]]:
         return self.packages.all(), self.policies.all()
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.loading = False
-        self.builder.notice.show_message(f"Could not load the packages: {exc}", "error")
+        present_failure(exc, self.builder.notice, "Could not load the packages")
         self.refreshed.emit()
 
     def _on_loaded(self, result: tuple[list[PackageView], list[PolicyView]]) -> None:
@@ -461,22 +463,23 @@ class PackagesPage(QWidget):
                 self._show_draft(self._new_draft())
             return
         package_id = draft.package_id
-        try:
-            impact = self.packages.impact(package_id)
-        except PreflightError as exc:
-            self.builder.notice.show_message(as_sentence(str(exc)), "error")
-            return
-        name = impact.name
-        if not self.dialogs.confirm("Delete package", f"Delete package '{name}'?", "Delete",
-                                    destructive=True, details=impact_details(impact)):
-            return
-        try:
-            deleted = self.packages.delete(package_id, force=True)
-        except PreflightError as exc:
-            self.builder.notice.show_message(as_sentence(str(exc)), "error")
-            return
+
+        def ask(impact: PackageImpact) -> None:
+            if self.dialogs.confirm("Delete package", f"Delete package '{impact.name}'?",
+                                    "Delete", destructive=True,
+                                    details=impact_details(impact)):
+                self.ops.write(lambda: self.packages.delete(package_id, force=True),
+                               lambda deleted: self._deleted(draft, impact, deleted))
+
+        # on the write queue: the impact is read after every write asked before it
+        self.ops.write(lambda: self.packages.impact(package_id), ask)
+
+    def _deleted(self, draft: PackageDraft, impact: PackageImpact,
+                 deleted: PackageDeleted) -> None:
+        package_id, name = deleted.package.id, impact.name
         self.undo_stack.push(DeletePackageCommand(
-            self.packages, deleted, on_change=self._after_package_undo,
+            self.packages, deleted, queue=self.ops, stack=self.undo_stack,
+            on_change=self._after_package_undo,
             on_error=lambda message: self.builder.notice.show_message(as_sentence(message),
                                                                       "error")))
         self._drafts.pop(package_id, None)

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 from app.domain.errors import PreflightError
 from app.services.policies import PolicyService
 from app.services.views import PolicyView
-from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.models.policy_models import PolicyTableModel, category_icon, category_label
+from ui.ops import PageOps, present_failure, quiet_failure
 from ui.undo_commands import (
     CreatePolicyCommand,
     DeletePolicyCommand,
@@ -72,6 +72,9 @@ class PoliciesPage(QWidget):
         self._open_after: str | None = None  # a policy to open in the editor once loaded
         self._selecting = False
         self.loading = False
+        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
+        self._pick_read = self.ops.latest()
         self._build()
 
     # layout
@@ -89,6 +92,7 @@ class PoliciesPage(QWidget):
         outer.addLayout(heading)
         outer.addLayout(self._build_toolbar())
         self.notice = NoticeBar(self)
+        self.ops.notice = self.notice
         outer.addWidget(self.notice)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
@@ -214,8 +218,8 @@ class PoliciesPage(QWidget):
     def refresh(self) -> None:
         """Reload the policies off the GUI thread; `refreshed` fires once they are shown."""
         self.loading = True
-        run_blocking(self, self.policies.all, self._on_loaded, self._on_load_error)
-        run_blocking(self, self._pick_lists, self.editor.set_pick_lists, lambda _exc: None)
+        self._list_read.run(self.policies.all, self._on_loaded, self._on_load_error)
+        self._pick_read.run(self._pick_lists, self.editor.set_pick_lists, quiet_failure)
 
     def _pick_lists(self) -> dict[str, list[str]]:
         """The ticketing lookups last pulled from ConnectWise (none before a pull)."""
@@ -226,7 +230,7 @@ class PoliciesPage(QWidget):
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.loading = False
-        self.notice.show_message(f"Could not load the policies: {exc}", "error")
+        present_failure(exc, self.notice, "Could not load the policies")
         self.refreshed.emit()
 
     def _on_loaded(self, rows: list[PolicyView]) -> None:
@@ -451,6 +455,9 @@ class PoliciesPage(QWidget):
         self._select_after = select
         self.refresh()
 
+    def _queue_hooks(self) -> dict[str, Any]:
+        return {"queue": self.ops, "stack": self.undo_stack}
+
     def _command_failed(self, text: str) -> None:
         self.notice.show_message(text, "error")
 
@@ -465,14 +472,14 @@ class PoliciesPage(QWidget):
                 self.undo_stack.push(CreatePolicyCommand(
                     self.policies, self._handle(saved.id), type_id=type_id, name=saved.name,
                     settings=saved.settings, on_change=self._after_command,
-                    on_error=self._command_failed))
+                    on_error=self._command_failed, **self._queue_hooks()))
                 message = f"Created policy '{saved.name}'."
             else:
                 saved = self.policies.update(before.id, settings, name=name)
                 self.undo_stack.push(UpdatePolicyCommand(
                     self.policies, self._handle(saved.id), before=(before.name, before.settings),
                     after=(saved.name, saved.settings), on_change=self._after_command,
-                    on_error=self._command_failed))
+                    on_error=self._command_failed, **self._queue_hooks()))
                 message = f"Saved policy '{saved.name}'."
                 if saved.packages:
                     message += (" Packages using it: "
@@ -490,20 +497,20 @@ class PoliciesPage(QWidget):
         policy = self.selected_policy()
         if policy is None or not self._may_leave_editor():
             return
-        try:
-            copy = self.policies.duplicate(policy.id)
-        except PreflightError as exc:
-            self.notice.show_message(as_sentence(str(exc)), "error")
-            return
-        self.undo_stack.push(CreatePolicyCommand(
-            self.policies, self._handle(copy.id), type_id=copy.type, name=copy.name,
-            settings=copy.settings, on_change=self._after_command,
-            on_error=self._command_failed, text=f"Duplicate policy '{policy.name}'"))
-        self.notice.show_message(f"Duplicated '{policy.name}' as '{copy.name}'.", "success")
-        self.editor.load(copy)
-        self.side.setCurrentWidget(self.editor)
-        self._select_after = copy.id
-        self.refresh()
+
+        def duplicated(copy: PolicyView) -> None:
+            self.undo_stack.push(CreatePolicyCommand(
+                self.policies, self._handle(copy.id), type_id=copy.type, name=copy.name,
+                settings=copy.settings, on_change=self._after_command,
+                on_error=self._command_failed, **self._queue_hooks(),
+                text=f"Duplicate policy '{policy.name}'"))
+            self.notice.show_message(f"Duplicated '{policy.name}' as '{copy.name}'.", "success")
+            self.editor.load(copy)
+            self.side.setCurrentWidget(self.editor)
+            self._select_after = copy.id
+            self.refresh()
+
+        self.ops.write(lambda: self.policies.duplicate(policy.id), duplicated)
 
     def delete_selected(self) -> None:
         policy = self.selected_policy()
@@ -513,20 +520,19 @@ class PoliciesPage(QWidget):
                 "Delete policy", f"Delete policy '{policy.name}'?", "Delete", destructive=True,
                 details="You can undo this with Edit → Undo."):
             return
-        try:
-            self.policies.delete(policy.id)
-        except PreflightError as exc:
-            self.notice.show_message(as_sentence(str(exc)), "error")
-            return
-        self.undo_stack.push(DeletePolicyCommand(
-            self.policies, self._handle(policy.id), type_id=policy.type, name=policy.name,
-            settings=policy.settings, on_change=self._after_command,
-            on_error=self._command_failed))
-        self.notice.show_message(f"Deleted policy '{policy.name}'.", "success")
-        shown = self.editor.policy()
-        if shown is not None and shown.id == policy.id:
-            self._close_editor()
-        self.refresh()
+
+        def deleted(_result: object) -> None:
+            self.undo_stack.push(DeletePolicyCommand(
+                self.policies, self._handle(policy.id), type_id=policy.type, name=policy.name,
+                settings=policy.settings, on_change=self._after_command,
+                on_error=self._command_failed, **self._queue_hooks()))
+            self.notice.show_message(f"Deleted policy '{policy.name}'.", "success")
+            open_policy = self.editor.policy()
+            if open_policy is not None and open_policy.id == policy.id:
+                self._close_editor()
+            self.refresh()
+
+        self.ops.write(lambda: self.policies.delete(policy.id), deleted)
 
 
 __all__ = ["PoliciesPage"]

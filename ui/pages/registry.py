@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QStyle, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QUndoStack
-
-    from app.services.workspace import Workspace
+    from ui.workspace_context import WorkspaceContext
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,9 @@ PAGE_NAMES = tuple(p.name for p in PAGES) + tuple(VIEWS)
 DEFAULT_PAGE = "companies"
 
 
-def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
+def build_pages(context: WorkspaceContext) -> dict[str, QWidget]:
+    """The pages over the workspace of `context`, by name. A new page: add its `PageSpec`
+    above and build it here from what `context` holds (it implements `ui.pages.page.Page`)."""
     # The page modules (and the services they import) load here, once the workspace is open,
     # not when the window's sidebar and menus import this module: the window paints first.
     # Import a new page here too, not at the top of the module.
@@ -82,12 +82,12 @@ def build_pages(ws: Workspace, undo_stack: QUndoStack) -> dict[str, QWidget]:
     from ui.pages.rules_page import RulesPage
     from ui.site.build import build_site_tabs
     from ui.sync.pages import build_sync_pages
-    from ui.vault.session import session_for
 
+    ws, undo_stack = context.workspace, context.undo_stack
     return {
         "companies": CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
                                    site_tabs=build_site_tabs(ws, undo_stack)),
-        "policies": PoliciesPage(ws.policies, undo_stack, vault_session=session_for(ws),
+        "policies": PoliciesPage(ws.policies, undo_stack, vault_session=context.vault_session,
                                  rules=ws.rules),
         "packages": PackagesPage(ws.packages, ws.policies, undo_stack),
         "assignments": AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack),

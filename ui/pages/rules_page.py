@@ -33,9 +33,9 @@ from app.domain.errors import PreflightError
 from app.domain.helpdesk import Finding, NotificationRule, PathKind
 from app.domain.helpdesk.notifications import lint_notification_rule
 from app.services.rules import RuleService, RuleView
-from ui.background import SerialQueue, run_blocking
 from ui.helpdesk.findings_view import error_label
 from ui.helpdesk.path_box import PathBox
+from ui.ops import PageOps, present_failure
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar
 
@@ -70,7 +70,8 @@ class RulesPage(QWidget):
         self.setObjectName("page:notification-rules")
         self.rules = rules
         self.undo_stack = undo_stack
-        self.writes = SerialQueue(self)
+        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self._list_read = self.ops.latest("Could not load the notification rules")
         self.views: list[RuleView] = []
         self.current: RuleView | None = None
         self._filling = False
@@ -87,6 +88,7 @@ class RulesPage(QWidget):
             "Whom the NOC and the Help Desk contact, how and when. RMM Site Configuration "
             "policies and each site's Basic Info select one of these rules.", self))
         self.notice = NoticeBar(self)
+        self.ops.notice = self.notice
         layout.addWidget(self.notice)
         body = QHBoxLayout()
         left = QVBoxLayout()
@@ -169,7 +171,7 @@ class RulesPage(QWidget):
     # loading
     def refresh(self, select: str | None = None) -> None:
         self._select_after = select or (self.current.id if self.current else None)
-        run_blocking(self, self.rules.all, self._loaded, self._failed)
+        self._list_read.run(self.rules.all, self._loaded)
 
     def _loaded(self, views: list[RuleView]) -> None:
         self.views = views
@@ -187,13 +189,11 @@ class RulesPage(QWidget):
         self._select_current()
         self.loaded.emit()
 
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, PreflightError):
-            self.notice.show_message(str(exc), "error")
+    def _store_failed(self, exc: BaseException) -> None:
+        present_failure(exc, self.notice)
+        if isinstance(exc, PreflightError):  # refused: show the rules as they are stored
             self.stored.emit()
             self.refresh()
-            return
-        raise exc
 
     def _select_current(self) -> None:
         item = self.rule_list.currentItem()
@@ -358,7 +358,7 @@ class RulesPage(QWidget):
             self.refresh(select=None if after is None else view.id)
             self.stored.emit()
 
-        self.writes.submit(job, stored, self._failed)
+        self.ops.write(job, stored, on_failure=self._store_failed)
 
 
 def _new_id() -> str:

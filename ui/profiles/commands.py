@@ -21,8 +21,9 @@ from PySide6.QtGui import QUndoStack
 
 from app.domain.errors import PreflightError
 from app.profiles import Profile
-from ui.background import SerialQueue, report_error
+from ui.background import report_error
 from ui.hierarchy_commands import Done, ErrorSink, QueuedCommand
+from ui.ops import Writes
 
 if TYPE_CHECKING:
     from app.services.profiles import ImportResult, ProfileService
@@ -37,7 +38,7 @@ def person(profile: Profile) -> str:
 
 class AddProfileCommand(QueuedCommand):
     def __init__(self, service: ProfileService, profile_id: str, profile: Profile, *,
-                 queue: SerialQueue, on_done: Done, on_error: ErrorSink) -> None:
+                 queue: Writes, on_done: Done, on_error: ErrorSink) -> None:
         super().__init__(f"Add profile '{person(profile)}'", queue, on_done, on_error)
         self.service = service
         self.profile_id = profile_id
@@ -53,7 +54,7 @@ class AddProfileCommand(QueuedCommand):
 
 class EditProfileCommand(QueuedCommand):
     def __init__(self, service: ProfileService, profile_id: str, before: Profile,
-                 after: Profile, *, queue: SerialQueue, on_done: Done,
+                 after: Profile, *, queue: Writes, on_done: Done,
                  on_error: ErrorSink) -> None:
         super().__init__(f"Edit profile '{person(after)}'", queue, on_done, on_error)
         self.service = service
@@ -72,7 +73,7 @@ class EditProfileCommand(QueuedCommand):
 
 class DeleteProfileCommand(QueuedCommand):
     def __init__(self, service: ProfileService, profile_id: str, profile: Profile, *,
-                 queue: SerialQueue, on_done: Done, on_error: ErrorSink) -> None:
+                 queue: Writes, on_done: Done, on_error: ErrorSink) -> None:
         super().__init__(f"Delete profile '{person(profile)}'", queue, on_done, on_error)
         self.service = service
         self.profile_id = profile_id
@@ -97,7 +98,7 @@ class ImportProfilesCommand(QueuedCommand):
     workspace holds (the import, or its undo)."""
 
     def __init__(self, service: ProfileService, result: ImportResult, source: str,
-                 stack: QUndoStack, *, queue: SerialQueue, on_done: Done, on_error: ErrorSink,
+                 stack: QUndoStack, *, queue: Writes, on_done: Done, on_error: ErrorSink,
                  say: Say) -> None:
         super().__init__(import_text(result, source), queue, on_done, on_error)
         self.service = service

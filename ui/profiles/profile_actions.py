@@ -48,8 +48,10 @@ class ProfileActions(QObject):
 
     def selected_site(self) -> SiteView | None:
         """The site selected on the Companies page, when that page is in front."""
-        page: Any = self.window.current_page()
-        item = getattr(page, "current_item", lambda: None)()
+        from ui.pages.companies_page import CompaniesPage
+
+        page = self.window.current_page()
+        item = page.current_item() if isinstance(page, CompaniesPage) else None
         return item if isinstance(item, SiteView) else None
 
     def with_site(self, title: str, then: Callable[[SiteView], None]) -> None:
@@ -62,8 +64,10 @@ class ProfileActions(QObject):
         if workspace is None or self._service() is None:
             self._say("Open a workspace first.")
             return
-        companies: Any = self.window.pages.get("companies")
-        current = getattr(companies, "current_id", lambda: None)()
+        from ui.pages.companies_page import CompaniesPage
+
+        companies = self.window.navigator.page("companies", CompaniesPage)
+        current = companies.current_id() if companies is not None else None
 
         def ask(sites: list[SiteView]) -> None:
             if not sites:

@@ -4,7 +4,7 @@ on that stack too, wherever the wizard was opened from) and Export… (XLSX or C
 
 The table is filtered in Python (one substring test per profile on text lower-cased once per
 load) and fed with `set_rows` (docs/architecture.md §5). Service calls run off the GUI thread;
-writes and their undo/redo go through one `SerialQueue`, in order.
+writes and their undo/redo go through the workspace's one write queue (`ui.ops`), in order.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QStyle,
     QTableView,
@@ -27,11 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from app.profiles import Profile, ProfileKey
 from app.profiles.gcpause import keep_out_of_collections, paused_gc
 from app.services.views import SiteView
-from ui.background import SerialQueue, report_error, run_blocking
+from ui.ops import PageOps, present_failure
 from ui.profiles.commands import (
     AddProfileCommand,
     DeleteProfileCommand,
@@ -74,13 +74,13 @@ class ClientProfilesTab(QWidget):
         self.service = service
         self.undo_stack = undo_stack
         self.dialogs: ProfileDialogs | Any = ProfileDialogs(self)
-        self.writes = SerialQueue(self)
+        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self._list_read = self.ops.latest()  # a newer reload supersedes an older one
         self.site: SiteView | None = None
         self.records: list[ProfileRecord] = []
         self._haystacks: list[str] = []
         self._fitted = False  # columns fitted to the shown site's profiles
         self.text_filter = TextFilter()
-        self._request = 0
         self._select_after: str | None = None
         self.profile_dialog: ProfileDialog | None = None
         self.wizard: ImportWizard | None = None
@@ -121,6 +121,7 @@ class ClientProfilesTab(QWidget):
         layout.addLayout(top)
         layout.addLayout(bar)
         self.notice = NoticeBar(self)
+        self.ops.notice = self.notice
         layout.addWidget(self.notice)
         self.empty = muted_label("No client profiles yet. Add them one by one, Import… a "
                                  "spreadsheet in the client-profile template, or drop an "
@@ -192,10 +193,9 @@ class ClientProfilesTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the site's profiles off the GUI thread; `loaded` fires when shown."""
-        self._request += 1
-        request = self._request
         site = self.site
         if site is None:
+            self._list_read.cancel()
             self.records, self._haystacks = [], []
             self.text_filter.set([], [])
             self.apply_filter()
@@ -217,8 +217,6 @@ class ClientProfilesTab(QWidget):
                 return loaded
 
         def shown(result: tuple[list[ProfileRecord], list[str]]) -> None:
-            if request != self._request:
-                return
             self.records, self._haystacks = result
             self.text_filter.set(*result)
             self.apply_filter()
@@ -228,11 +226,10 @@ class ClientProfilesTab(QWidget):
             self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
-            if request == self._request:
-                self._report(exc, "Could not load the client profiles")
-                self.loaded.emit()
+            present_failure(exc, self.notice, "Could not load the client profiles")
+            self.loaded.emit()
 
-        run_blocking(self, load, shown, failed)
+        self._list_read.run(load, shown, failed)
 
     def _fit_columns(self) -> None:
         self.table.resizeColumnsToContents()  # over the first 100 rows
@@ -299,17 +296,16 @@ class ClientProfilesTab(QWidget):
         self.delete_button.setEnabled(selected)
 
     # messages
-    def _report(self, exc: BaseException, what: str) -> None:
-        if isinstance(exc, PreflightError):
-            self.notice.show_message(f"{what}: {as_sentence(str(exc))}", "error")
-        elif isinstance(exc, OSError):
+    def _export_failed(self, exc: BaseException, what: str) -> None:
+        """A file that cannot be written (full disk, no permission) is the user's to fix."""
+        if isinstance(exc, OSError):
             self.notice.show_message(f"{what}: {exc.strerror or exc} ({exc.filename or ''}).",
                                      "error")
         else:
-            report_error(exc)
+            present_failure(exc, self.notice, what)
 
     def _hooks(self) -> dict[str, Any]:
-        return {"queue": self.writes, "on_done": self._after_undo,
+        return {"queue": self.ops, "on_done": self._after_undo,
                 "on_error": lambda message: self.notice.show_message(as_sentence(message),
                                                                      "error")}
 
@@ -321,9 +317,9 @@ class ClientProfilesTab(QWidget):
         """A message on the tab and in the window's status bar (the tab may be out of sight
         when Edit → Undo runs)."""
         self.notice.show_message(text if kind == "info" else as_sentence(text), kind)
-        status = getattr(self.window(), "statusBar", None)
-        if callable(status):
-            status().showMessage(text, STATUS_MS)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, STATUS_MS)
 
     def push_import(self, result: ImportResult, source: str) -> None:
         """Put a finished import on the undo stack (when it changed anything)."""
@@ -339,7 +335,7 @@ class ClientProfilesTab(QWidget):
             self.say(message, "error")
 
         command = ImportProfilesCommand(self.service, result, source, self.undo_stack,
-                                        queue=self.writes, on_done=done, on_error=failed,
+                                        queue=self.ops, on_done=done, on_error=failed,
                                         say=self.say)
         self.undo_stack.push(command)
         self.say(f"{command.text()} done. Edit → Undo (Ctrl+Z) takes it back.")
@@ -377,8 +373,8 @@ class ClientProfilesTab(QWidget):
                 self.notice.show_message(f"Added {person(after)}.", "success")
                 self._after_undo(record.id)
 
-            self.writes.submit(lambda: self.service.add(site.id, after), added,
-                               lambda exc: self._report(exc, "Could not add the profile"))
+            self.ops.write(lambda: self.service.add(site.id, after), added,
+                           what="Could not add the profile")
             return
         if before is None or before == after:
             return
@@ -389,8 +385,8 @@ class ClientProfilesTab(QWidget):
             self.notice.show_message(f"Saved {person(after)}.", "success")
             self._after_undo(record.id)
 
-        self.writes.submit(lambda: self.service.update(profile_id, after), updated,
-                           lambda exc: self._report(exc, "Could not save the profile"))
+        self.ops.write(lambda: self.service.update(profile_id, after), updated,
+                       what="Could not save the profile")
 
     def delete_selected(self) -> None:
         record = self.current_record()
@@ -407,8 +403,8 @@ class ClientProfilesTab(QWidget):
                                      "profile back (Ctrl+Z).", "success")
             self._after_undo(following)
 
-        self.writes.submit(lambda: self.service.delete(record.id), deleted,
-                           lambda exc: self._report(exc, "Could not delete the profile"))
+        self.ops.write(lambda: self.service.delete(record.id), deleted,
+                       what="Could not delete the profile")
 
     # import / export
     def open_import(self, path: Path | None = None) -> ImportWizard | None:
@@ -435,8 +431,9 @@ class ClientProfilesTab(QWidget):
             self.notice.show_message(f"Exported {count:,} profile{'s' if count != 1 else ''} "
                                      f"of {site.name} to {path}.", "success")
 
-        run_blocking(self, lambda: self.service.export(site.id, path), exported,
-                     lambda exc: self._report(exc, f"Could not export to {path}"))
+        self.ops.read(lambda: self.service.export(site.id, path), exported,
+                      on_failure=lambda exc: self._export_failed(exc,
+                                                                 f"Could not export to {path}"))
 
 
 def source_name(wizard: ImportWizard) -> str:

@@ -38,7 +38,7 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
     if profiles is not None:
         tabs.add_tab(ClientProfilesTab(profiles, undo_stack), CLIENT_PROFILES, group=CLIENT_INFO)
     if hasattr(type(workspace), "vault"):  # seed 004: the site-level Passwords tab
-        tabs.add_lazy_tab(lambda: _passwords(workspace), PASSWORDS)
+        tabs.add_lazy_tab(lambda: _passwords(workspace, undo_stack), PASSWORDS)
     if hasattr(type(workspace), "helpdesk"):  # issue 8: Help Desk setup tabs and Readiness
         from ui.helpdesk.build import add_helpdesk_tabs
 
@@ -50,11 +50,11 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
     return tabs
 
 
-def _passwords(workspace: Workspace) -> QWidget:
+def _passwords(workspace: Workspace, undo_stack: QUndoStack | None) -> QWidget:
     from ui.vault.passwords_tab import PasswordsTab
     from ui.vault.session import session_for
 
-    return PasswordsTab(session_for(workspace))
+    return PasswordsTab(session_for(workspace), undo_stack=undo_stack)
 
 
 def _drift(workspace: Workspace) -> QWidget:

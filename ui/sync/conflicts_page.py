@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from app.sync import Conflict
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
+from ui.ops import present_failure
 from ui.sync.controller import SyncController
 from ui.sync.models import MINE, THEIRS, ConflictListModel, ConflictRow, FieldModel, field_rows
 from ui.widgets.page_header import PageHeader
-from ui.widgets.policy_common import NoticeBar, as_sentence
+from ui.widgets.policy_common import NoticeBar
 from ui.widgets.row_table import row_table
 
 
@@ -175,10 +175,7 @@ class ConflictsPage(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self._enable(self.current is not None)
         self.refreshed.emit()
-        if isinstance(exc, PreflightError):
-            self.notice.show_message(as_sentence(str(exc)), "error")
-        else:
-            report_error(exc)
+        present_failure(exc, self.notice)
 
 
 __all__ = ["ConflictsPage"]

@@ -6,21 +6,27 @@ window closes). One `SyncUi` per window; `install` points it at the workspace sh
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle
 
+from ui.pages.page import Page, Reloads
 from ui.sync.controller import AUTH, CONFIG, ERROR, Outcome, SyncController, controller_for
+from ui.sync.pending_page import PendingChangesPage
 from ui.sync.status_widget import SyncStatusWidget
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+    from ui.preferences import PreferencesDialog
 
 SHORTCUT = "Ctrl+Shift+S"
 PENDING_PAGE, CONFLICTS_PAGE = "pending-changes", "conflicts"
 
 
 class SyncUi(QObject):
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.controller: SyncController | None = None
@@ -42,16 +48,10 @@ class SyncUi(QObject):
         self.menu = self._menu(window)
         window.addAction(self.sync_action)
         self.widget = SyncStatusWidget(self.sync_action)
-        status = window.statusBar()
-        attach = getattr(status, "attach_sync", None)
-        if attach is not None:
-            attach(self.widget)
-        else:
-            status.addPermanentWidget(self.widget)
+        window.status.attach_sync(self.widget)
         self._closing = False
-        undo_stack = getattr(window, "undo_stack", None)
-        if undo_stack is not None:  # an edit (or its undo): the pending count changes
-            undo_stack.indexChanged.connect(lambda _i: self._refresh())
+        # an edit (or its undo): the pending count changes
+        window.undo_stack.indexChanged.connect(lambda _i: self._refresh())
 
     def _refresh(self) -> None:
         if self.controller is not None:
@@ -81,9 +81,7 @@ class SyncUi(QObject):
         return menu
 
     def _go(self, name: str) -> None:
-        show = getattr(self.window, "show_page", None)
-        if show is not None:
-            show(name)
+        self.window.show_page(name)
 
     # the workspace
     def install(self, workspace: Any) -> SyncController:
@@ -97,17 +95,16 @@ class SyncUi(QObject):
         if controller.parent() is None:
             controller.setParent(self)  # Qt owns it with the window (no parentless QObject)
         controller.asks.parent = self.window
-        controller.asks.vault_session = getattr(self.window, "vault_session", None)
+        controller.asks.vault_session = self.window.vault_session
         for signal, slot in self._links(controller):
             signal.connect(slot)
         self.widget.attach(controller)
-        pages = getattr(self.window, "pages", {})
+        pages = self.window.pages
         for page in pages.values():  # a page reloaded after an edit made outside the undo stack
-            refreshed = getattr(page, "refreshed", None)
-            if refreshed is not None:
-                refreshed.connect(self._refresh)
+            if isinstance(page, Reloads):
+                page.refreshed.connect(self._refresh)
         pending = pages.get(PENDING_PAGE)
-        if pending is not None:
+        if isinstance(pending, PendingChangesPage):
             pending.set_sync_action(self.sync_action)
         self._running(controller.running)
         self.asio_action.setEnabled(True)
@@ -158,14 +155,14 @@ class SyncUi(QObject):
         if self._closing:
             return
         if outcome.kind in (AUTH, CONFIG, ERROR) and self.controller is not None:
-            show = getattr(self.window, "show_preferences", None)
-            fix = (("Open Preferences", show) if show is not None and "Preferences" in
-                   outcome.message and outcome.kind in (AUTH, CONFIG) else None)
+            fix = (("Open Preferences", self.window.show_preferences)
+                   if "Preferences" in outcome.message and outcome.kind in (AUTH, CONFIG)
+                   else None)
             self.controller.asks.show_error("Sync", outcome.message, fix)
-        current = getattr(self.window, "current_page", None)
-        refresh = getattr(current(), "refresh", None) if current is not None else None
-        if refresh is not None and outcome.report is not None and outcome.report.pulled:
-            refresh()  # the page shows what the server sent
+        current = self.window.current_page()
+        pulled = outcome.report is not None and outcome.report.pulled
+        if pulled and current is not None and isinstance(current, Page):
+            current.refresh()  # the page shows what the server sent
 
     # quitting
     def allow_close(self) -> bool:
@@ -202,28 +199,27 @@ def _detach(coro: Any) -> None:
     task.add_done_callback(_kept.discard)
 
 
-def install_sync(window: QMainWindow, workspace: Any) -> SyncUi:
+def install_sync(window: MainWindow, workspace: Any) -> SyncUi:
     """The window's sync UI (made on first use), pointed at `workspace`."""
-    ui: SyncUi | None = getattr(window, "sync_ui", None)
+    ui = window.sync_ui
     if ui is None:
         ui = SyncUi(window)
-        window.sync_ui = ui  # type: ignore[attr-defined]
+        window.sync_ui = ui
     ui.install(workspace)
     return ui
 
 
-def extend_preferences(dialog: Any, window: QMainWindow) -> None:
+def extend_preferences(dialog: PreferencesDialog, window: MainWindow) -> None:
     """Add the Sync section to the Preferences dialog (when a workspace is open)."""
-    ui: SyncUi | None = getattr(window, "sync_ui", None)
-    add = getattr(dialog, "add_section", None)
-    if ui is None or ui.controller is None or add is None:
+    ui = window.sync_ui
+    if ui is None or ui.controller is None:
         return
     from ui.sync.prefs_group import SyncPreferencesGroup
 
     bar = window.statusBar()
     group = SyncPreferencesGroup(ui.controller, dialog,
                                  notify=lambda text: bar.showMessage(text, 15000))
-    add(group, group.save)
+    dialog.add_section(group, group.save)
 
 
 __all__ = ["SyncUi", "extend_preferences", "install_sync"]

@@ -65,7 +65,7 @@ def save(tab: PasswordsTab, dialog: ItemDialog, item_id: str | None, value: Item
             dialog.show_error("")
             report_error(exc)
 
-    tab.writes.submit(write, saved, failed)
+    tab.ops.write(write, saved, on_failure=failed)
 
 
 def delete(tab: PasswordsTab, item: ItemView) -> None:
@@ -79,8 +79,8 @@ def delete(tab: PasswordsTab, item: ItemView) -> None:
         tab.notice.show_message(f"Deleted {item.title}.", "success")
         tab.refresh()
 
-    tab.writes.submit(lambda: tab.session.service().items.delete(item.id), deleted,
-                      lambda exc: tab.report(exc, "Could not delete the item"))
+    tab.ops.write(lambda: tab.session.service().items.delete(item.id), deleted,
+                  on_failure=lambda exc: tab.report(exc, "Could not delete the item"))
 
 
 __all__ = ["delete", "open_edit", "plain_input", "save"]

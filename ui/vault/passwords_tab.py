@@ -4,9 +4,9 @@ with its secrets masked (Reveal, Copy), add / edit / delete, search, generator, 
 
 Lists need no key (titles, usernames and URLs are plain in the vault), so a locked vault still
 lists the site's items; a banner says it is locked and offers Unlock, and every action that
-needs a secret is disabled. Service calls run off the GUI thread; writes go in order through a
-`SerialQueue`. Vault edits are not put on the undo stack: an undo entry would keep plaintext
-secrets in memory after the vault locks.
+needs a secret is disabled. Service calls run off the GUI thread; writes go in order through the
+workspace's one write queue (`ui.ops`). Vault edits are not put on the undo stack: an undo entry
+would keep plaintext secrets in memory after the vault locks.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from app.services.views import SiteView
 from app.vault.items import KINDS, ItemView
-from ui.background import SerialQueue, report_error
+from ui.ops import PageOps, present_failure
 from ui.vault import exchange_actions, item_actions
 from ui.vault.detail import ItemDetail
 from ui.vault.generator import PasswordGeneratorDialog, open_generator
@@ -59,16 +58,19 @@ BANNERS = {
 class PasswordsTab(QWidget):
     loaded = Signal()  # the site's items were (re)loaded and shown
 
-    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
+    def __init__(self, session: VaultSession, parent: QWidget | None = None, *,
+                 undo_stack: QUndoStack | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("passwordsTab")
         self.session = session
         self.dialogs: VaultDialogs | Any = VaultDialogs(self)
-        self.writes = SerialQueue(self)
+        # vault edits are not undoable, but they share the workspace's write queue (the one
+        # of the window's undo stack); on its own (tests) the tab has a stack of its own
+        self.ops = PageOps(self, undo_stack or QUndoStack(self), notice=None)
+        self._list_read = self.ops.latest()  # a newer reload supersedes an older one
         self.site: SiteView | None = None
         self.items: list[ItemView] = []
         self._haystacks: list[str] = []
-        self._request = 0
         self.models: dict[str, VaultItemModel] = {}
         self.tables: dict[str, QTableView] = {}
         self.item_dialog: ItemDialog | None = None
@@ -101,6 +103,7 @@ class PasswordsTab(QWidget):
         layout.addLayout(top)
         layout.addLayout(self._build_bar())
         self.notice = NoticeBar(self)
+        self.ops.notice = self.notice
         layout.addWidget(self.notice)
         layout.addWidget(self._build_banner())
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -266,10 +269,9 @@ class PasswordsTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the site's items (no secrets) off the GUI thread; `loaded` when shown."""
-        self._request += 1
-        request = self._request
         site = self.site
         if site is None:
+            self._list_read.cancel()
             self.items, self._haystacks = [], []
             self.apply_filter()
             self.loaded.emit()
@@ -277,19 +279,17 @@ class PasswordsTab(QWidget):
         keep = self.current_id()
 
         def shown(items: list[ItemView]) -> None:
-            if request != self._request:
-                return
             self.items = items
             self._haystacks = [haystack(i) for i in items]
             self.apply_filter(keep)
             self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
-            if request == self._request:
-                self.report(exc, "Could not load the passwords")
-                self.loaded.emit()
+            self.report(exc, "Could not load the passwords")
+            self.loaded.emit()
 
-        self.session.call(lambda vault: vault.items.list(site.id), shown, failed, owner=self)
+        session = self.session
+        self._list_read.run(lambda: session.service().items.list(site.id), shown, failed)
 
     def apply_filter(self, keep: str | None = None) -> None:
         keep = keep or self.current_id()
@@ -427,12 +427,11 @@ class PasswordsTab(QWidget):
 
     # messages
     def report(self, exc: BaseException, what: str) -> None:
-        if isinstance(exc, PreflightError):
-            self.notice.show_message(f"{what}: {as_sentence(str(exc))}", "error")
-        elif isinstance(exc, OSError):
+        """The default presenter, and a file that cannot be read or written is the user's."""
+        if isinstance(exc, OSError):
             self.notice.show_message(f"{what}: {exc.strerror or exc}.", "error")
         else:
-            report_error(exc)
+            present_failure(exc, self.notice, what)
 
 
 __all__ = ["PasswordsTab"]

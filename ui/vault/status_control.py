@@ -4,7 +4,7 @@ creates the vault on first use), or locks it now when it is open."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog, QMenu, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QStyle, QToolButton, QWidget
 
 from ui.vault.change_password import open_change_password
 from ui.vault.session import LOCKED, NONE, UNAVAILABLE, UNLOCKED, VaultSession
@@ -96,9 +96,9 @@ class VaultStatusControl(QToolButton):
     def say(self, text: str) -> None:
         """A line in the window's status bar (and the tooltip, for a control on its own)."""
         self.last_message = text
-        bar = getattr(self.window(), "statusBar", None)
-        if callable(bar):
-            bar().showMessage(text, 8000)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 8000)
 
     def _menu_at(self, pos: QPoint) -> None:
         menu = self.menu()

@@ -4,7 +4,7 @@ crypto loads off the GUI thread when the session first asks for the service."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from ui.vault.session import LOCKED, NONE, UNLOCKED, VaultSession, session_for
 from ui.vault.status_control import VaultStatusControl
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 LOCK_SHORTCUT = "Ctrl+L"
 
@@ -73,26 +76,20 @@ class VaultMenu(QObject):
             self.control.change_password()
 
 
-def install_vault(window: QMainWindow, workspace: Any) -> VaultSession:
+def install_vault(window: MainWindow, workspace: Any) -> VaultSession:
     """Put `workspace`'s vault session behind the status bar's vault control (replacing the
     previous workspace's), and return the session."""
-    previous: VaultSession | None = getattr(window, "vault_session", None)
+    previous = window.vault_session
     session = session_for(workspace)
     if previous is not None and previous is not session:
         previous.close()
-    settings = getattr(window, "settings", None)
-    session.settings = getattr(settings, "qsettings", None)
-    status = window.statusBar()
-    control = VaultStatusControl(session, status)
-    attach = getattr(status, "attach_vault", None)
-    if attach is not None:
-        attach(control)
-    else:
-        status.addPermanentWidget(control)
-    menu: VaultMenu | None = getattr(window, "vault_menu", None)
+    session.settings = window.settings.qsettings
+    control = VaultStatusControl(session, window.status)
+    window.status.attach_vault(control)
+    menu = window.vault_menu
     if menu is None:
         menu = VaultMenu(window)
-        window.vault_menu = menu  # type: ignore[attr-defined]
+        window.vault_menu = menu
     menu.attach(control)
     session.watch_activity()
     session.load()

@@ -1,0 +1,59 @@
+"""Going to a place of the window: a page in front (reloaded), and an object on it shown.
+
+Pages and tabs do not reach into each other or into the window (`window.pages[...]`,
+`findChildren(...)`, `getattr(window, ...)`): they ask the window's `Navigator`, which knows the
+pages by name. A widget deep inside a page finds it with `navigator_of(widget)`; a page tested
+on its own, outside a window, has none, and its links then do nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QWidget
+
+from ui.pages.page import ShowsSite
+
+P = TypeVar("P", bound=QWidget)
+NAME = "navigator"
+
+
+class Navigator(QObject):
+    def __init__(self, window: QWidget, show_page: Callable[[str], None],
+                 pages: Callable[[], Mapping[str, QWidget]]) -> None:
+        super().__init__(window)
+        self.setObjectName(NAME)
+        self._show_page = show_page
+        self._pages = pages
+
+    def page(self, name: str, kind: type[P]) -> P | None:
+        """The page called `name` if it is a `kind` (None before the workspace is open)."""
+        page = self._pages().get(name)
+        return page if isinstance(page, kind) else None
+
+    def go(self, name: str, kind: type[P]) -> P | None:
+        """Bring the page `name` forward (it reloads) and return it; None if there is none of
+        that kind."""
+        page = self.page(name, kind)
+        if page is not None:
+            self._show_page(name)
+        return page
+
+    def show_site(self, name: str, site_id: str) -> bool:
+        """The page `name` in front, showing the site (when the page shows sites)."""
+        page = self.go(name, QWidget)
+        if page is None:
+            return False
+        if isinstance(page, ShowsSite):
+            page.show_site(site_id)
+        return True
+
+
+def navigator_of(widget: QWidget) -> Navigator | None:
+    """The navigator of the window `widget` is in, if it is in one."""
+    return widget.window().findChild(Navigator, NAME, Qt.FindChildOption.FindDirectChildrenOnly)
+
+
+__all__ = ["Navigator", "navigator_of"]

@@ -1,0 +1,172 @@
+"""Operations: a page's service calls off the GUI thread, in one shape (docs/architecture.md §5).
+
+In the spirit of Anki's `CollectionOp` / `QueryOp` (`qt/aqt/operations`), built on
+`ui.background` (`run_blocking`, `SerialQueue`):
+
+* a **write** (a change, or the undo or redo of one) goes on the workspace's ONE write queue:
+  every page and every undo command shares it, so writes land in the order the user asked for
+  them across pages, not only within one;
+* a **read** runs on the thread pool; a `Latest` slot keeps only the newest answer, so an older
+  read that finishes late never overwrites a newer one;
+* success is delivered on the GUI thread (dropped if the page is gone meanwhile);
+* failure goes to the **default presenter** unless the page gives its own: a `PreflightError`
+  (a refused rule, a locked or damaged workspace: the user's to fix) becomes a sentence in the
+  page's notice bar; anything else is a bug and goes to `sys.excepthook` (`ui.excepthook`: the
+  error dialog and the log).
+
+A page makes one `PageOps(self, undo_stack, notice)` and calls `ops.write(...)`,
+`ops.read(...)` or keeps `ops.latest()` slots for reads that a newer one supersedes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoStack
+
+from app.domain.errors import PreflightError
+from ui.background import SerialQueue, report_error, run_blocking
+from ui.widgets.policy_common import as_sentence
+
+T = TypeVar("T")
+Presenter = Callable[[BaseException], None]
+
+WRITE_QUEUE_NAME = "workspaceWriteQueue"
+
+
+class Notice(Protocol):
+    """Where a page shows a refused operation (`ui.widgets.policy_common.NoticeBar`)."""
+
+    def show_message(self, text: str, kind: str = ..., expire_ms: int | None = ...) -> None: ...
+
+
+def refusal_text(exc: PreflightError, what: str = "") -> str:
+    """"Could not save: the name is taken." — `what` leads when given."""
+    reason = str(exc) or type(exc).__name__
+    return f"{what}: {as_sentence(reason)}" if what else as_sentence(reason)
+
+
+def present_failure(exc: BaseException, notice: Notice | None, what: str = "") -> None:
+    """The default failure presenter: a `PreflightError` to `notice` (the error dialog's plain
+    message when the page has none), anything else to the error dialog and the log."""
+    if isinstance(exc, PreflightError) and notice is not None:
+        notice.show_message(refusal_text(exc, what), "error")
+        return
+    report_error(exc)  # sys.excepthook: a bug's dialog + log line, or a refusal's message
+
+
+class Writes(Protocol):
+    """What an undo command runs its steps on: the write queue, through a page's `PageOps`
+    (whose `submit` drops the callbacks once that page is gone)."""
+
+    def submit(self, fn: Callable[[], T], on_result: Callable[[T], None],
+               on_error: Callable[[BaseException], None] | None = None) -> None: ...
+
+
+def quiet_failure(exc: BaseException) -> None:
+    """For background extras the page does without (a pick list, a status count): a refusal
+    is dropped, a bug still reaches the error dialog and the log."""
+    if not isinstance(exc, PreflightError):
+        report_error(exc)
+
+
+def write_queue(undo_stack: QUndoStack) -> SerialQueue:
+    """The write queue that goes with `undo_stack`: one per window, so one per open workspace.
+
+    A write and the undo of it must land in the order of the stack, so the queue belongs to
+    the stack (a child of it): every page and command given the same stack shares the queue."""
+    queue = undo_stack.findChild(SerialQueue, WRITE_QUEUE_NAME)
+    if queue is None:
+        queue = SerialQueue(undo_stack)
+        queue.setObjectName(WRITE_QUEUE_NAME)
+    return queue
+
+
+class Latest(QObject):
+    """A slot for reads where only the newest answer counts (the list shown, the selected
+    item's details): each `run` supersedes the ones before it, whose outcome is dropped.
+
+    A superseded read that failed with a bug is still reported: a bug is never lost."""
+
+    def __init__(self, owner: QObject, failure: Presenter) -> None:
+        super().__init__(owner)
+        self._owner = owner
+        self._failure = failure
+        self._generation = 0
+
+    def run(self, fn: Callable[[], T], on_success: Callable[[T], None],
+            on_failure: Presenter | None = None) -> None:
+        self._generation += 1
+        generation = self._generation
+        failure = on_failure or self._failure
+
+        def succeeded(value: T) -> None:
+            if generation == self._generation:
+                on_success(value)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                failure(exc)
+            elif not isinstance(exc, PreflightError):
+                report_error(exc)
+
+        run_blocking(self._owner, fn, succeeded, failed)
+
+    def cancel(self) -> None:
+        """Drop whatever is in flight (the selection went away, say)."""
+        self._generation += 1
+
+    def current(self) -> int:
+        """The newest read's number (a page that chains reads checks it is still current)."""
+        return self._generation
+
+
+class PageOps:
+    """A page's way to run operations: its writes on the workspace's one queue, its reads in
+    the background, failures shown by the default presenter unless the call gives its own."""
+
+    def __init__(self, owner: QObject, undo_stack: QUndoStack, notice: Notice | None) -> None:
+        self.owner = owner
+        self.undo_stack = undo_stack
+        self.writes = write_queue(undo_stack)
+        self.notice = notice
+
+    def failure(self, what: str = "") -> Presenter:
+        """The default presenter, reading `self.notice` when a failure comes (a page may set
+        its notice bar after making its ops)."""
+        return lambda exc: present_failure(exc, self.notice, what)
+
+    def write(self, fn: Callable[[], T], on_success: Callable[[T], None], *,
+              what: str = "", on_failure: Presenter | None = None) -> None:
+        """Run the change `fn` on the write queue, after every write asked before it."""
+        self.writes.submit(fn, on_success, on_failure or self.failure(what), owner=self.owner)
+
+    def submit(self, fn: Callable[[], T], on_result: Callable[[T], None],
+               on_error: Callable[[BaseException], None] | None = None) -> None:
+        """`Writes` for undo commands: `fn` on the write queue, with no default presenter (the
+        command reports a refused undo its own way)."""
+        self.writes.submit(fn, on_result, on_error, owner=self.owner)
+
+    def read(self, fn: Callable[[], T], on_success: Callable[[T], None], *,
+             what: str = "", on_failure: Presenter | None = None) -> None:
+        """Run `fn` in the background; every answer is delivered (see `latest` otherwise)."""
+        run_blocking(self.owner, fn, on_success, on_failure or self.failure(what))
+
+    def latest(self, what: str = "") -> Latest:
+        """A new latest-only read slot of this page."""
+        return Latest(self.owner, self.failure(what))
+
+
+__all__ = [
+    "Latest",
+    "Notice",
+    "PageOps",
+    "Presenter",
+    "Writes",
+    "present_failure",
+    "quiet_failure",
+    "refusal_text",
+    "write_queue",
+]

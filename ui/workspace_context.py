@@ -1,0 +1,36 @@
+"""What the pages of one open workspace share, handed to them in one object.
+
+The window makes a `WorkspaceContext` each time a workspace opens and builds the pages from it
+(`ui.pages.registry.build_pages`): the workspace's services, the one undo stack, the one write
+queue every change and undo runs on (`ui.ops`), the vault session, the dialogs service and
+the navigator ("go to this place"). A page takes what it uses from it; it does not look
+things up in module-level registries or reach into the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoStack
+
+from ui.background import SerialQueue
+from ui.dialogs import DialogService
+from ui.navigator import Navigator
+
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
+    from ui.vault.session import VaultSession
+
+
+@dataclass(frozen=True)
+class WorkspaceContext:
+    workspace: Workspace
+    undo_stack: QUndoStack
+    writes: SerialQueue  # ops.write_queue(undo_stack): all writes, undo and redo, in order
+    navigator: Navigator
+    dialogs: DialogService
+    vault_session: VaultSession
+
+
+__all__ = ["WorkspaceContext"]
