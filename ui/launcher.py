@@ -167,7 +167,7 @@ def _show_policy(window: MainWindow, ref: str) -> str | None:
     # imported here: the page module brings the services, which the window paints before
     from ui.pages.policies_page import PoliciesPage
 
-    page = window.pages.get(POLICIES_PAGE)
+    page = window.find_page(POLICIES_PAGE)
     if not isinstance(page, PoliciesPage):
         return f"the {POLICIES_PAGE} page is not there to show policy '{ref}'"
     rows = page.model.rows()
@@ -182,7 +182,7 @@ def _scroll_to_end_of_editor(window: MainWindow) -> None:
     """Show the end of the open policy's form: the PSA key box, or the last setting."""
     from ui.pages.policies_page import PoliciesPage
 
-    page = window.pages.get(POLICIES_PAGE)
+    page = window.find_page(POLICIES_PAGE)
     if isinstance(page, PoliciesPage):
         editor = page.editor
         bar = editor.scroll_area.verticalScrollBar()

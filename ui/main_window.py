@@ -2,8 +2,9 @@
 
 Pages get the services they use and the one shared QUndoStack (docs/architecture.md §5); the window
 knows the workspace only to build them, to show its name and to switch to another one. The window
-can be shown before its workspace is open ("Opening workspace…"): `install_workspace` then builds
-the pages, so the first frame does not wait for the database layer.
+can be shown before its workspace is open ("Opening workspace…"): `install_workspace` then readies
+the pages, so the first frame does not wait for the database layer. Each page is built the first
+time it is shown (`page(name)`), so a start builds only the page it opens on.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ui.menus import build_menus
 from ui.navigator import Navigator
 from ui.ops import quiet_failure, write_queue
 from ui.pages.page import HasTabs, Page, Reloads, Searchable, SelectsSite
-from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, build_pages
+from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, PageFactory, page_factories
 from ui.preferences import PreferencesDialog
 from ui.ui_settings import UiSettings
 from ui.unsaved import settle
@@ -54,6 +55,7 @@ def initial_size(window: QWidget) -> QSize:
 
 class MainWindow(QMainWindow):
     page_changed = Signal(str)
+    page_built = Signal(str, QWidget)  # a page was built, the first time it was asked for
     workspace_changed = Signal()
     vault_session: VaultSession | None = None  # set by ui.vault.wiring, with vault_menu
     vault_menu: VaultMenu | None = None
@@ -67,8 +69,9 @@ class MainWindow(QMainWindow):
         self.dialogs = DialogService(self)
         self.undo_stack = QUndoStack(self)
         self.workspace: Workspace | None = workspace
-        self.pages: dict[str, QWidget] = {}
-        self.navigator = Navigator(self, self.show_page, lambda: self.pages)
+        self.pages: dict[str, QWidget] = {}  # the pages built so far, by name
+        self._factories: dict[str, PageFactory] = {}  # every page of the open workspace
+        self.navigator = Navigator(self, self.show_page, self.find_page)
         self._wanted_page: str | None = None  # asked for while the workspace was opening
         self._closing_saved = False  # the quit guard ran; saves are finishing before closing
         screen_fit.install()  # every dialog fits its text and the screen
@@ -116,10 +119,12 @@ class MainWindow(QMainWindow):
 
     # pages
     def install_workspace(self, workspace: Workspace) -> None:
-        """Build the pages over `workspace` (replacing any), and show its name."""
+        """Ready the pages over `workspace` (replacing any; each is built when first shown),
+        and show its name."""
         for page in self.pages.values():
             self.stack.removeWidget(page)
             page.deleteLater()
+        self.pages = {}
         self.workspace = workspace
         self._enable_workspace_actions(True)
         self.undo_stack.clear()
@@ -128,11 +133,7 @@ class MainWindow(QMainWindow):
 
         context = WorkspaceContext(workspace, self.undo_stack, write_queue(self.undo_stack),
                                    self.navigator, self.dialogs, session_for(workspace))
-        self.pages = build_pages(context)
-        for page in self.pages.values():
-            self.stack.addWidget(page)
-            if isinstance(page, Reloads):
-                page.refreshed.connect(self._update_pending)
+        self._factories = page_factories(context)
         self.setWindowTitle(f"{workspace.name} — Preflight")
         self.setWindowFilePath(str(workspace.path))
         self.status.set_workspace(workspace.name, workspace.path)
@@ -144,15 +145,36 @@ class MainWindow(QMainWindow):
         install_sync(self, workspace)
         if self.restore:
             self.settings.add_recent(workspace.path)
-            self._restore_site_tab()
         self.workspace_changed.emit()
 
-    def _restore_site_tab(self) -> None:
+    def page(self, name: str) -> QWidget:
+        """The page called `name`, built now if this is its first use. KeyError when there is
+        no such page (or no workspace is open yet)."""
+        page = self.pages.get(name)
+        if page is None:
+            page = self._build(name)
+        return page
+
+    def find_page(self, name: str) -> QWidget | None:
+        """`page(name)`, or None when there is no such page (or no workspace open yet)."""
+        return self.page(name) if name in self._factories else None
+
+    def _build(self, name: str) -> QWidget:
+        page = self._factories[name]()
+        self.pages[name] = page
+        self.stack.addWidget(page)
+        if isinstance(page, Reloads):
+            page.refreshed.connect(self._update_pending)
+        if name == "companies" and self.restore:
+            self._restore_site_tab(page)
+        self.page_built.emit(name, page)
+        return page
+
+    def _restore_site_tab(self, page: QWidget) -> None:
         """The site's tab (e.g. Help Desk → Basic Info) shown when the app was last closed."""
         from ui.pages.companies_page import CompaniesPage
 
-        page = self.navigator.page("companies", CompaniesPage)
-        if page is None:
+        if not isinstance(page, CompaniesPage):
             return
         tabs: SiteTabs = page.site_tabs
         if self.settings.restore_last_page:
@@ -178,7 +200,7 @@ class MainWindow(QMainWindow):
     def show_page(self, name: str) -> None:
         """Bring a page (companies, policies, packages, assignments, effective) forward and
         reload it, so it shows what other pages changed."""
-        if not self.pages:  # still opening the workspace: show this page once it is open
+        if not self._factories:  # still opening the workspace: show this page once it is open
             self._wanted_page = name
             self.sidebar.blockSignals(True)
             self.sidebar.select(name)
@@ -187,9 +209,9 @@ class MainWindow(QMainWindow):
         view = VIEWS.get(name)  # a tab inside a page, e.g. client-profiles
         if view is not None:
             name = view[0]
-        if name not in self.pages:
+        if name not in self._factories:
             name = DEFAULT_PAGE
-        page = self.pages[name]
+        page = self.page(name)
         self.stack.setCurrentWidget(page)
         self.sidebar.blockSignals(True)
         self.sidebar.select(name)
@@ -204,7 +226,7 @@ class MainWindow(QMainWindow):
 
     def select_site(self, ref: str) -> bool:
         """Select a site (id or exact name) on the Companies page; False if there is none."""
-        page = self.pages.get("companies")
+        page = self.find_page("companies")
         return page.select_site(ref) if isinstance(page, SelectsSite) else False
 
     def wanted_page(self) -> str:

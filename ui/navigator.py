@@ -1,6 +1,6 @@
 """Going to a place of the window: a page in front (reloaded), and an object on it shown.
 
-Pages and tabs do not reach into each other or into the window (`window.pages[...]`,
+Pages and tabs do not reach into each other or into the window (`window.page(...)`,
 `findChildren(...)`, `getattr(window, ...)`): they ask the window's `Navigator`, which knows the
 pages by name. A widget deep inside a page finds it with `navigator_of(widget)`; a page tested
 on its own, outside a window, has none, and its links then do nothing.
@@ -8,7 +8,7 @@ on its own, outside a window, has none, and its links then do nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt
@@ -22,15 +22,16 @@ NAME = "navigator"
 
 class Navigator(QObject):
     def __init__(self, window: QWidget, show_page: Callable[[str], None],
-                 pages: Callable[[], Mapping[str, QWidget]]) -> None:
+                 page: Callable[[str], QWidget | None]) -> None:
         super().__init__(window)
         self.setObjectName(NAME)
         self._show_page = show_page
-        self._pages = pages
+        self._page = page  # the page by name, built on first use; None if there is none
 
     def page(self, name: str, kind: type[P]) -> P | None:
-        """The page called `name` if it is a `kind` (None before the workspace is open)."""
-        page = self._pages().get(name)
+        """The page called `name` if it is a `kind` (None before the workspace is open). A page
+        not shown yet is built now."""
+        page = self._page(name)
         return page if isinstance(page, kind) else None
 
     def go(self, name: str, kind: type[P]) -> P | None:

@@ -73,7 +73,7 @@ class Shots:
         if not self.window.select_site(SITE):
             raise SystemExit(f"readme_dialogs: no site '{SITE}'")
         await self.settle()
-        page: Any = self.window.pages["companies"]
+        page: Any = self.window.page("companies")
         await self.modal("delete-confirmation", page.delete_selected)
 
     async def asio_plan(self, url: str) -> None:

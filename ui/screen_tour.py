@@ -86,7 +86,7 @@ class Tour:
         window.show_page("companies")
         self.settle()
         window.select_site("Main Office")
-        tabs: Any = window.pages["companies"].site_tabs  # type: ignore[attr-defined]
+        tabs: Any = window.page("companies").site_tabs  # type: ignore[attr-defined]
         shot = 0
         for index in range(tabs.count()):
             tabs.setCurrentIndex(index)
@@ -105,7 +105,7 @@ class Tour:
     def long_message(self) -> None:
         """A message longer than its room under a field: cut to the room, whole in the
         tooltip; nothing below it moved."""
-        tabs: Any = self.window.pages["companies"].site_tabs  # type: ignore[attr-defined]
+        tabs: Any = self.window.page("companies").site_tabs  # type: ignore[attr-defined]
         basic: Any = tabs.show_tab("Basic Info")
         self.settle()
         basic.domain.setText("not a domain at all, it has spaces in it and no dot")
@@ -114,7 +114,7 @@ class Tour:
 
     def policy(self) -> None:
         self.window.show_page("policies")
-        policies: Any = self.window.pages["policies"]
+        policies: Any = self.window.page("policies")
         policies.table.selectRow(0)
         self.shoot("20-policy-editor")
 
@@ -139,7 +139,7 @@ class Tour:
 
         self.dialog("33-dialog-unsaved-changes", unsaved)
         window.show_page("assignments")
-        assignments: Any = window.pages["assignments"]
+        assignments: Any = window.page("assignments")
         self.settle()
         model = assignments.model
         for row in range(min(2, model.rowCount())):
@@ -157,7 +157,7 @@ class Tour:
     def discard_question(self, site_id: str) -> None:
         """A client profile form with edits, closed: Discard / Keep Editing."""
         window = self.window
-        page: Any = window.pages["companies"]
+        page: Any = window.page("companies")
         page.select(site_id)
         profiles: Any = page.site_tabs.show_tab("Client Profiles", "Client Info")
         self.settle()

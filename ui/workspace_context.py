@@ -1,7 +1,7 @@
 """What the pages of one open workspace share, handed to them in one object.
 
 The window makes a `WorkspaceContext` each time a workspace opens and builds the pages from it
-(`ui.pages.registry.build_pages`): the workspace's services, the one undo stack, the one write
+(`ui.pages.registry.page_factories`): the workspace's services, the one undo stack, the one write
 queue every change and undo runs on (`ui.ops`), the vault session, the dialogs service and
 the navigator ("go to this place"). A page takes what it uses from it; it does not look
 things up in module-level registries or reach into the window.

@@ -15,7 +15,7 @@ from tests.ui.conftest import wait_idle
 from ui.accessibility import unnamed_widgets
 from ui.excepthook import ErrorDialog, ErrorReport
 from ui.main_window import MainWindow
-from ui.pages.registry import VIEWS
+from ui.pages.registry import PAGES, VIEWS
 
 # page → its main controls (object names), in the order Tab reaches them
 MAIN_CONTROLS: dict[str, list[str]] = {
@@ -39,7 +39,7 @@ def describe(widgets: list[QWidget]) -> list[str]:
 
 
 def visit_everything(qtbot: Any, window: MainWindow) -> None:
-    for name in [*window.pages, *VIEWS]:
+    for name in [*(spec.name for spec in PAGES), *VIEWS]:
         window.show_page(name)
         wait_idle(qtbot)
 
@@ -96,7 +96,7 @@ def test_tab_goes_through_the_main_controls_of_every_page(qtbot: Any, window: Ma
     window.show_page(page)
     wait_idle(qtbot)
     if page == "policies":  # with a policy open, its form is in the chain too
-        window.pages["policies"].table.selectRow(0)  # type: ignore[attr-defined]
+        window.page("policies").table.selectRow(0)  # type: ignore[attr-defined]
         wait_idle(qtbot)
     widgets = tab_chain(window)
     chain = [w.objectName() for w in widgets]
@@ -108,11 +108,11 @@ def test_tab_goes_through_the_main_controls_of_every_page(qtbot: Any, window: Ma
     # the status bar's controls come after the page, not in the middle of it
     status = [i for i, name in enumerate(chain) if name in ("syncButton", "vaultStatus")]
     assert status, chain
-    page_widget = window.pages[page]
+    page_widget = window.page(page)
     inside = [i for i, w in enumerate(widgets) if page_widget.isAncestorOf(w)]
     assert max(inside) < min(status), chain
     if page == "policies":  # the open policy's form is reached too, all of it
-        editor = window.pages["policies"].editor  # type: ignore[attr-defined]
+        editor = window.page("policies").editor  # type: ignore[attr-defined]
         fields = [w for w in editor.findChildren(QWidget)
                   if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
         assert len(fields) > 3
@@ -122,7 +122,7 @@ def test_tab_goes_through_the_main_controls_of_every_page(qtbot: Any, window: Ma
 def test_tab_leaves_a_table_with_rows(qtbot: Any, window: MainWindow) -> None:
     window.show_page("effective")
     wait_idle(qtbot)
-    table = window.pages["effective"].table  # type: ignore[attr-defined]
+    table = window.page("effective").table  # type: ignore[attr-defined]
     assert table.model().rowCount() > 1
     table.setFocus()
     QTest.keyClick(table, Qt.Key.Key_Tab)

@@ -265,7 +265,7 @@ def test_the_site_shows_its_connectwise_drift(qtbot: Any, window: Any, fake: Fak
     client = AsioClient(fake.base_url, "cid", "secret", instance=service.instance_id(),
                         client=httpx.AsyncClient(transport=fake.transport()))
     asyncio.run(service.pull(client, ["Downtown"]))
-    page = window.pages["companies"]
+    page = window.page("companies")
     assert page.select(site.id)
     tab = page.site_tabs.show_tab("ConnectWise Drift")
     assert isinstance(tab, DriftTab)

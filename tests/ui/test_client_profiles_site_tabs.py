@@ -68,7 +68,7 @@ def test_find_goes_to_the_site_tab_with_the_keyboard_in_it(qtbot) -> None:
 def test_page_client_profiles_opens_the_tab(qtbot, window: MainWindow) -> None:
     window.show_page("client-profiles")
     wait_idle(qtbot)
-    page = window.pages["companies"]
+    page = window.page("companies")
     assert window.current_page() is page
     tab = page.site_tabs.current_tab()  # type: ignore[attr-defined]
     assert isinstance(tab, ClientProfilesTab)

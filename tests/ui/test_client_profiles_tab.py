@@ -33,7 +33,7 @@ def tab(qtbot, window: MainWindow, site: SiteView, sample_workspace: Workspace
         sample_workspace.profiles.add(site.id, Profile(
             first, last, f"{first.lower()}@example.com", mobile_country_code="US",
             mobile_phone=f"415555365{n}"))
-    page = window.pages["companies"]
+    page = window.page("companies")
     assert page.select(site.id)  # type: ignore[attr-defined]
     widget = page.site_tabs.show_tab(CLIENT_PROFILES, CLIENT_INFO)  # type: ignore[attr-defined]
     assert isinstance(widget, ClientProfilesTab)

@@ -31,7 +31,7 @@ from ui.vault.passwords_tab import PasswordsTab
 
 
 def profiles_tab(qtbot: Any, window: MainWindow, site: SiteView) -> ClientProfilesTab:
-    page: Any = window.pages["companies"]
+    page: Any = window.page("companies")
     assert page.select(site.id)
     widget = page.site_tabs.show_tab(CLIENT_PROFILES, CLIENT_INFO)
     assert isinstance(widget, ClientProfilesTab)

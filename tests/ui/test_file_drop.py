@@ -57,7 +57,7 @@ def test_a_png_renamed_xlsx_is_refused_and_nothing_changes(qtbot, window: MainWi
                                                           sample_workspace: Workspace,
                                                           tmp_path: Path) -> None:
     site = site_named(sample_workspace, "Main Office")
-    window.pages["companies"].select(site.id)  # type: ignore[attr-defined]
+    window.page("companies").select(site.id)  # type: ignore[attr-defined]
     wait_idle(qtbot)
     pending = sample_workspace.pending_changes()
     bad = tmp_path / "profiles.xlsx"
@@ -131,7 +131,7 @@ def test_file_menu_import_and_export(qtbot, window: MainWindow,
                                      scripted: ScriptedProfileDialogs,
                                      sample_workspace: Workspace, tmp_path: Path) -> None:
     site = site_named(sample_workspace, "Headquarters")
-    window.pages["companies"].select(site.id)  # type: ignore[attr-defined]
+    window.page("companies").select(site.id)  # type: ignore[attr-defined]
     wait_idle(qtbot)
     menus = window.menus
     assert menus.import_profiles is not None
@@ -184,7 +184,7 @@ def test_bad_files_say_why_and_change_nothing(qtbot, window: MainWindow,
                                               case: tuple[Callable[[Path], Path], str]) -> None:
     make, said = case
     site = site_named(sample_workspace, "Main Office")
-    window.pages["companies"].select(site.id)  # type: ignore[attr-defined]
+    window.page("companies").select(site.id)  # type: ignore[attr-defined]
     wait_idle(qtbot)
     pending = sample_workspace.pending_changes()
     path = make(tmp_path)
@@ -202,7 +202,7 @@ def test_csv_encoding_and_delimiter_can_be_chosen(qtbot, window: MainWindow,
                                                   sample_workspace: Workspace,
                                                   tmp_path: Path) -> None:
     site = site_named(sample_workspace, "Main Office")
-    window.pages["companies"].select(site.id)  # type: ignore[attr-defined]
+    window.page("companies").select(site.id)  # type: ignore[attr-defined]
     wait_idle(qtbot)
     path = tmp_path / "semicolons.csv"
     lines = [";".join(TEMPLATE), ";".join(profile_row("Zoë", "Müller", "zoe@example.com",

@@ -77,7 +77,7 @@ def test_first_run_shows_the_sample_and_what_to_do_first(
     # the panel sits above the pages, which keep working beneath it
     assert panel.geometry().bottom() < window.stack.mapTo(panel.parentWidget(),
                                                           window.stack.rect().topLeft()).y()
-    assert len(window.pages["companies"].model.companies()) == 3  # type: ignore[attr-defined]
+    assert len(window.page("companies").model.companies()) == 3  # type: ignore[attr-defined]
 
 
 def test_the_start_banner_is_one_line_and_leaves_the_page_its_room(

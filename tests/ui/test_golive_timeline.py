@@ -105,7 +105,7 @@ def test_the_partner_view_shows_every_site_and_opens_one(qtbot, window: MainWind
                                                           qtmodeltester) -> None:
     window.show_page("golive")
     wait_idle(qtbot)
-    page = window.pages["golive"]
+    page = window.page("golive")
     assert isinstance(page, GoLivePage)
     qtmodeltester.check(page.model)
     assert page.model.rowCount() == 8
@@ -121,7 +121,7 @@ def test_the_partner_view_shows_every_site_and_opens_one(qtbot, window: MainWind
     page.open_row(row)
     wait_idle(qtbot)
     assert window.current_name() == "companies"
-    tab = window.pages["companies"].site_tabs.current_tab()
+    tab = window.page("companies").site_tabs.current_tab()
     assert isinstance(tab, ReadinessTab)
     assert tab.timeline is not None
     assert tab.timeline.journey is not None

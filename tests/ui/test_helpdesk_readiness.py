@@ -19,7 +19,7 @@ from ui.widgets.policy_editor import BoolField
 
 
 def readiness_tab(qtbot, window: MainWindow, site: str = "Main Office") -> ReadinessTab:
-    page = window.pages["companies"]
+    page = window.page("companies")
     site_id = next(s.id for s in window.workspace.sites.all() if s.name == site)
     assert page.select(site_id)
     window.show_page("site-readiness")
@@ -45,7 +45,7 @@ def test_checklist_links_and_a_fixed_item(qtbot, window: MainWindow, qtmodeltest
     assert tab.buttons[row].text() == "Basic Info →"
 
     tab.buttons[row].click()  # the link opens the tab that fixes it
-    basic = window.pages["companies"].site_tabs.current_tab()
+    basic = window.page("companies").site_tabs.current_tab()
     assert isinstance(basic, BasicInfoTab)
     wait_idle(qtbot)
     assert basic.context is not None
@@ -106,7 +106,7 @@ def test_overview_lists_blocked_sites_and_opens_one(qtbot, window: MainWindow,
                                                      qtmodeltester) -> None:
     window.show_page("readiness")
     wait_idle(qtbot)
-    page = window.pages["readiness"]
+    page = window.page("readiness")
     assert isinstance(page, ReadinessPage)
     qtmodeltester.check(page.model)
     assert page.model.rowCount() == 8
@@ -120,7 +120,7 @@ def test_overview_lists_blocked_sites_and_opens_one(qtbot, window: MainWindow,
     page.open_row(row)
     wait_idle(qtbot)
     assert window.current_name() == "companies"
-    tab = window.pages["companies"].site_tabs.current_tab()
+    tab = window.page("companies").site_tabs.current_tab()
     assert isinstance(tab, ReadinessTab)
     assert tab.checklist is not None
     assert tab.checklist.site_name == "Downtown"
@@ -136,7 +136,7 @@ def test_a_ready_site(qtbot, window: MainWindow) -> None:
     assert tab.verdict.text().startswith("Ready for go-live")
     window.show_page("readiness")
     wait_idle(qtbot)
-    page = window.pages["readiness"]
+    page = window.page("readiness")
     assert isinstance(page, ReadinessPage)
     assert page.summary.text().startswith("2 of 8 site(s) ready for go-live; 6 blocked")
     first = page.model.row_at(0)  # sorted by go-live: the ready sites first (with Northside)
@@ -147,7 +147,7 @@ def test_a_ready_site(qtbot, window: MainWindow) -> None:
 
 def assert_editing(window: MainWindow, name: str) -> PoliciesPage:
     """The Policies page shows the policy selected and open in its editor, fields enabled."""
-    page = window.pages["policies"]
+    page = window.page("policies")
     assert isinstance(page, PoliciesPage)
     selected = page.selected_policy()
     assert selected is not None
@@ -179,7 +179,7 @@ def test_the_psa_link_lands_on_the_policy_and_fixing_it_there_passes(
     assert button.toolTip().startswith("Open the policy that gives the site this setting, in "
                                        "the Policies editor")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    page = window.pages["policies"]
+    page = window.page("policies")
     qtbot.waitUntil(lambda: page.editor.policy() is not None, timeout=10_000)
     wait_idle(qtbot)
     assert window.current_name() == "policies"
@@ -202,7 +202,7 @@ def test_the_psa_link_lands_on_the_policy_and_fixing_it_there_passes(
 def test_a_link_opens_the_policy_even_when_filtered_out(qtbot, window: MainWindow) -> None:
     window.show_page("policies")
     wait_idle(qtbot)
-    page = window.pages["policies"]
+    page = window.page("policies")
     assert isinstance(page, PoliciesPage)
     page.search.setText("communicator")  # hides the RMM policy
     tab = readiness_tab(qtbot, window)
@@ -224,7 +224,7 @@ def test_a_site_without_the_policy_links_to_its_assignment(qtbot, window: MainWi
     tab.buttons[row].click()
     wait_idle(qtbot)
     assert window.current_name() == "assignments"
-    page = window.pages["assignments"]
+    page = window.page("assignments")
     assert page.checked_ids() == [tab.checklist.site_id]  # type: ignore[union-attr]
     assert page.assign_button.isEnabled()  # one click from choosing the package
 
@@ -236,7 +236,7 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
     tab = readiness_tab(qtbot, window)
     checklist = tab.checklist
     assert checklist is not None
-    page = window.pages["companies"]
+    page = window.page("companies")
     tabs = page.site_tabs
     for row, item in enumerate(checklist.items):
         place = item.link.split("/", 1)[1]
@@ -250,7 +250,7 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
             if group:
                 assert tabs.tabText(tabs.currentIndex()) == group
         elif (policy_id := policy_of_place(place)) is not None:  # never the read-only view
-            page = window.pages["policies"]
+            page = window.page("policies")
 
             def opened(p: PoliciesPage = page, pid: str = policy_id) -> bool:
                 return p.editor.policy() is not None and p.editor.policy().id == pid
@@ -264,5 +264,5 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
         else:
             assert place == "assignments", item.id
             assert window.current_name() == "assignments", item.id
-            assert window.pages["assignments"].checked_ids() == [checklist.site_id]
+            assert window.page("assignments").checked_ids() == [checklist.site_id]
         tab = readiness_tab(qtbot, window)

@@ -163,14 +163,14 @@ def test_basic_info_picks_a_partner_rule_and_shows_an_unknown_one(
 
 def test_new_rule_in_basic_info_opens_the_partner_page(qtbot: Any, window: Any) -> None:
     ws = window.workspace
-    page = window.pages["companies"]
+    page = window.page("companies")
     assert page.select(next(s.id for s in ws.sites.all() if s.name == "Northside Clinic"))
     window.show_page("basic-info")
     wait_idle(qtbot)
     basic = page.site_tabs.current_tab()
     assert isinstance(basic, BasicInfoTab)
     qtbot.waitUntil(lambda: basic.rule.currentText() == "Northside standard", timeout=10_000)
-    rules_page = window.pages["notification-rules"]
+    rules_page = window.page("notification-rules")
     index = basic.rule.findText("New rule…")
     assert index == basic.rule.count() - 1
     with qtbot.waitSignal(rules_page.stored, timeout=10_000):

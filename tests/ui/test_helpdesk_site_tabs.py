@@ -12,7 +12,7 @@ from ui.main_window import MainWindow
 def test_tabs_and_undo_from_the_edit_menu(qtbot, window: MainWindow) -> None:
     ws = window.workspace
     assert ws is not None
-    page = window.pages["companies"]
+    page = window.page("companies")
     tabs = page.site_tabs
     group = tabs.groups["Help Desk"]
     # Notification rules are partner-level: their own page, not a site tab.

@@ -43,7 +43,7 @@ FIRST = TEMPLATE.index("First Name*")
 @pytest.fixture
 def site(qtbot, window: MainWindow, sample_workspace: Workspace) -> SiteView:
     site = next(s for s in sample_workspace.sites.all() if s.name == "Main Office")
-    assert window.pages["companies"].select(site.id)  # type: ignore[attr-defined]
+    assert window.page("companies").select(site.id)  # type: ignore[attr-defined]
     wait_idle(qtbot)
     return site
 
@@ -112,7 +112,7 @@ def test_drop_map_fix_edit_and_import(qtbot, window: MainWindow, site: SiteView,
                                       dropped: ImportWizard) -> None:
     window.show_page("client-profiles")  # the site's tab is on screen: it reloads after
     wait_idle(qtbot)
-    tab = window.pages["companies"].site_tabs.current_tab()  # type: ignore[attr-defined]
+    tab = window.page("companies").site_tabs.current_tab()  # type: ignore[attr-defined]
     assert isinstance(tab, ClientProfilesTab)
     assert tab.model.rowCount() == 0
     wizard = dropped

@@ -121,7 +121,7 @@ class _GrabRecordingWindow(MainWindow):
     grabbed: ClassVar[list[dict[str, Any]]] = []
 
     def grab(self, *args: Any) -> Any:
-        page = self.pages["policies"]
+        page = self.page("policies")
         editor = page.editor  # type: ignore[attr-defined]
         policy = editor.policy()
         box = editor.keys_box

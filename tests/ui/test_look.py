@@ -114,7 +114,7 @@ def test_the_effective_page_legend_follows_the_scheme(qtbot: Any, window: MainWi
                                                       dark_palette: QPalette) -> None:
     window.show_page("effective")
     wait_idle(qtbot)
-    page = window.pages["effective"]
+    page = window.page("effective")
     legend = page.legend  # type: ignore[attr-defined]
     assert theme.COLORS["level_site_package"][1] in legend["site-package"].text()
     dot = level_icon("site-package")

@@ -53,7 +53,7 @@ def test_opens_on_the_sample_workspace(window: MainWindow, sample_workspace: Wor
     assert titles[:5] == [
         "Companies & Sites", "Policies", "Packages", "Assignments", "Effective Settings"]
     assert isinstance(window.current_page(), CompaniesPage)
-    page = window.pages["companies"]
+    page = window.page("companies")
     assert isinstance(page, CompaniesPage)
     assert [c.name for c in page.model.companies()] == [
         "Contoso Dental", "Fabrikam Logistics", "Northwind Legal"]
@@ -61,9 +61,9 @@ def test_opens_on_the_sample_workspace(window: MainWindow, sample_workspace: Wor
 
 def test_pages_share_the_window_undo_stack(window: MainWindow) -> None:
     for name in ("companies", "policies", "packages", "assignments"):
-        assert window.pages[name].undo_stack is window.undo_stack  # type: ignore[attr-defined]
-    assert isinstance(window.pages["policies"], PoliciesPage)
-    assert isinstance(window.pages["packages"], PackagesPage)
+        assert window.page(name).undo_stack is window.undo_stack  # type: ignore[attr-defined]
+    assert isinstance(window.page("policies"), PoliciesPage)
+    assert isinstance(window.page("packages"), PackagesPage)
 
 
 def test_menus_and_standard_shortcuts(window: MainWindow) -> None:
@@ -102,7 +102,7 @@ def test_find_shortcut_focuses_the_page_search(qtbot, window: MainWindow) -> Non
     qtbot.waitUntil(window.isActiveWindow)
     window.show_page("assignments")
     wait_idle(qtbot)
-    window.pages["assignments"].table.setFocus()  # type: ignore[attr-defined]
+    window.page("assignments").table.setFocus()  # type: ignore[attr-defined]
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     focused = QApplication.focusWidget()
     assert isinstance(focused, QLineEdit)
@@ -116,7 +116,7 @@ def test_find_shortcut_focuses_the_page_search(qtbot, window: MainWindow) -> Non
 def test_undo_shortcut_undoes_through_the_shared_stack(qtbot, window: MainWindow,
                                                        sample_workspace: Workspace,
                                                        dialogs: ScriptedDialogs) -> None:
-    page = window.pages["companies"]
+    page = window.page("companies")
     assert isinstance(page, CompaniesPage)
     page.dialogs = dialogs
     dialogs.texts.append("Adatum Corp")
@@ -188,7 +188,7 @@ def test_new_workspace_switches_every_page(qtbot, window: MainWindow, tmp_path: 
     try:
         assert window.workspace.path == target
         assert window.status.workspace.text() == "Workspace: second"
-        page = window.pages["companies"]
+        page = window.page("companies")
         assert isinstance(page, CompaniesPage)
         assert page.model.companies() == []
         assert window.undo_stack.count() == 0
@@ -211,7 +211,7 @@ def test_opening_a_damaged_workspace_says_why(qtbot, window: MainWindow, tmp_pat
 
 @pytest.mark.parametrize("name", ["policies", "packages", "assignments", "effective"])
 def test_every_page_loads(qtbot, window: MainWindow, name: str) -> None:
-    with qtbot.waitSignal(window.pages[name].refreshed, timeout=10_000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.page(name).refreshed, timeout=10_000):  # type: ignore[attr-defined]
         window.show_page(name)
     wait_idle(qtbot)
 
@@ -236,3 +236,26 @@ def test_without_a_workspace_it_says_it_is_opening_one(qtbot, sample_workspace: 
     assert action(window, "File", "Open Workspace").isEnabled()
     assert window.status.workspace.text() == f"Workspace: {sample_workspace.name}"
     wait_idle(qtbot)
+
+
+def test_only_the_start_page_is_built_and_navigating_builds_the_next(
+        qtbot, window: MainWindow) -> None:
+    assert list(window.pages) == ["companies"]  # the others wait until first shown
+    assert window.stack.indexOf(window.page("companies")) >= 0
+    sidebar = window.sidebar
+    row = [sidebar.item(i).text() for i in range(sidebar.count())].index("Policies")
+    rect = sidebar.visualItemRect(sidebar.item(row))
+    qtbot.mouseClick(sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    policies = window.pages.get("policies")
+    assert isinstance(policies, PoliciesPage)
+    assert window.current_page() is policies
+    assert sorted(window.pages) == ["companies", "policies"]
+    wait_idle(qtbot)
+    assert window.page("policies") is policies  # built once, then kept
+    assert "packages" not in window.pages
+
+
+def test_unbuilt_pages_hold_no_edits_when_quitting(qtbot, window: MainWindow) -> None:
+    window.close()  # only the start page exists; nothing to ask about
+    assert not window.isVisible()
+    assert list(window.pages) == ["companies"]

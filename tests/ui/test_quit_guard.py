@@ -31,7 +31,7 @@ def quit_app(qtbot: Any, window: MainWindow) -> None:
 
 def edit_policy(qtbot: Any, window: MainWindow, name: str) -> PoliciesPage:
     window.show_page("policies")
-    page = window.pages["policies"]
+    page = window.page("policies")
     assert isinstance(page, PoliciesPage)
     qtbot.waitUntil(lambda: bool(page.model.rows()), timeout=10_000)
     row = [r.name for r in page.model.rows()].index(name)
@@ -44,7 +44,7 @@ def edit_policy(qtbot: Any, window: MainWindow, name: str) -> PoliciesPage:
 
 def open_site_tab(qtbot: Any, window: MainWindow, title: str) -> Any:
     assert window.select_site("Main Office")
-    page = window.pages["companies"]
+    page = window.page("companies")
     tab = page.site_tabs.show_tab(title)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: tab.context is not None, timeout=10_000)
     wait_idle(qtbot)
@@ -84,7 +84,7 @@ def test_quit_with_an_edited_policy_discard_closes_and_stores_nothing(
 def test_quit_with_an_unsaved_package_lists_it_and_saves_it(
         qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
     window.show_page("packages")
-    page = window.pages["packages"]
+    page = window.page("packages")
     assert isinstance(page, PackagesPage)
     qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
     name = page.current_draft().state.name
@@ -104,7 +104,7 @@ def test_quit_with_an_unsaved_package_lists_it_and_saves_it(
 
 def test_quit_with_a_new_package_holding_policies_asks(qtbot: Any, window: MainWindow) -> None:
     window.show_page("packages")
-    page = window.pages["packages"]
+    page = window.page("packages")
     assert isinstance(page, PackagesPage)
     qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
     page.new_package()

@@ -106,7 +106,7 @@ def test_show_tab_and_current_tab_build_what_they_return(qtbot: Any) -> None:
 
 
 def test_the_window_starts_without_the_sites_other_tabs(qtbot: Any, window: MainWindow) -> None:
-    page: Any = window.pages["companies"]
+    page: Any = window.page("companies")
     tabs: SiteTabs = page.site_tabs
     assert tabs.isVisible()
     assert tabs.tabText(tabs.currentIndex()) == "Devices"
@@ -132,7 +132,7 @@ def test_the_window_starts_without_the_sites_other_tabs(qtbot: Any, window: Main
 
 
 def test_every_tab_is_the_one_its_title_names(qtbot: Any, window: MainWindow) -> None:
-    tabs: SiteTabs = window.pages["companies"].site_tabs  # type: ignore[attr-defined]
+    tabs: SiteTabs = window.page("companies").site_tabs  # type: ignore[attr-defined]
     for group, host in [(None, tabs), *tabs.groups.items()]:
         for index in range(host.count()):
             title = host.tabText(index)

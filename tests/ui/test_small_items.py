@@ -32,7 +32,7 @@ def test_the_noc_message_points_at_the_checkbox_on_its_own_tab() -> None:
 def test_the_default_package_counts_the_sites_that_inherit_it(
         qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
     window.show_page("packages")
-    page = window.pages["packages"]
+    page = window.page("packages")
     assert isinstance(page, PackagesPage)
     qtbot.waitUntil(lambda: bool(page.package_model.rows()), timeout=10_000)
     default = next(p for p in page.package_model.rows() if p.is_default)
@@ -48,7 +48,7 @@ def test_the_default_package_counts_the_sites_that_inherit_it(
 def test_assign_offers_the_package_saved_last_and_clears_the_checks(
         qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
     window.show_page("packages")
-    packages = window.pages["packages"]
+    packages = window.page("packages")
     assert isinstance(packages, PackagesPage)
     qtbot.waitUntil(lambda: packages.current_draft().package_id is not None, timeout=10_000)
     packages.new_package()
@@ -58,7 +58,7 @@ def test_assign_offers_the_package_saved_last_and_clears_the_checks(
     assert packages.save()
     wait_idle(qtbot)
     window.show_page("assignments")
-    page = window.pages["assignments"]
+    page = window.page("assignments")
     assert isinstance(page, AssignmentsPage)
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
     click_check(qtbot, page, "Main Office")
@@ -90,13 +90,13 @@ def test_the_site_sub_tab_is_restored_at_the_next_start(
     first = MainWindow(sample_workspace, ui_settings)
     qtbot.addWidget(first)
     first.show()
-    first.pages["companies"].site_tabs.show_tab("Basic Info")  # type: ignore[attr-defined]
+    first.page("companies").site_tabs.show_tab("Basic Info")  # type: ignore[attr-defined]
     assert ui_settings.last_site_tab() == ("Help Desk", "Basic Info")
     wait_idle(qtbot)
     first.close()
     again = MainWindow(sample_workspace, ui_settings)
     qtbot.addWidget(again)
-    tabs = again.pages["companies"].site_tabs  # type: ignore[attr-defined]
+    tabs = again.page("companies").site_tabs  # type: ignore[attr-defined]
     assert tabs.current_place() == ("Help Desk", "Basic Info")
     wait_idle(qtbot)
 
@@ -104,7 +104,7 @@ def test_the_site_sub_tab_is_restored_at_the_next_start(
 def test_a_new_unsaved_package_is_listed_until_saved(qtbot: Any, window: MainWindow,
                                                      sample_workspace: Workspace) -> None:
     window.show_page("packages")
-    page = window.pages["packages"]
+    page = window.page("packages")
     assert isinstance(page, PackagesPage)
     qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
     saved = len(page.package_model.rows())

@@ -67,7 +67,7 @@ def open_conflicts(window: MainWindow, loop: asyncio.AbstractEventLoop) -> Confl
         await settled()
 
     drive(loop, show)
-    page = window.pages["conflicts"]
+    page = window.page("conflicts")
     assert isinstance(page, ConflictsPage)
     return page
 
@@ -106,7 +106,7 @@ def test_a_same_field_conflict_shows_both_versions_field_by_field(
         await settled()
 
     drive(loop, show_pending)
-    summary = conflicted.pages["pending-changes"].summary.text()  # type: ignore[attr-defined]
+    summary = conflicted.page("pending-changes").summary.text()  # type: ignore[attr-defined]
     assert "1 record(s) in conflict" in summary
 
 
@@ -171,7 +171,7 @@ def test_the_pending_changes_page_lists_the_plan(
         await settled()
 
     drive(loop, show)
-    page = sync_window.pages["pending-changes"]
+    page = sync_window.page("pending-changes")
     assert isinstance(page, PendingChangesPage)
     rows = [[page.model.index(r, c).data() for c in range(5)]
             for r in range(page.model.rowCount())]

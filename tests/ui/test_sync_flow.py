@@ -80,7 +80,7 @@ def test_a_change_made_on_another_workspace_appears_after_sync(  # noqa: PLR0917
         sync(other, server)
     finally:
         other.close()
-    page: Any = sync_window.pages["companies"]
+    page: Any = sync_window.page("companies")
 
     async def scenario() -> None:
         outcome = await click_sync(qtbot, sync_window)

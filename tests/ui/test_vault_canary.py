@@ -105,7 +105,10 @@ def test_the_canary_never_leaks(  # noqa: PLR0917
 
     # A wrong password at the unlock dialog, then unlock again.
     session.lock()
-    dialog = tab.open_unlock()
+    tab.vault_dialog = None
+    tab.open_unlock()
+    qtbot.waitUntil(lambda: tab.vault_dialog is not None)  # once the keychain was looked for
+    dialog = tab.vault_dialog
     assert dialog is not None
     qtbot.keyClicks(dialog.password, "wrong password here")  # type: ignore[attr-defined]
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]

@@ -56,6 +56,7 @@ def test_vault_menu_locks_with_ctrl_l_and_unlocks(qtbot: Any, window: MainWindow
     assert items(window)["Unlock"].isEnabled()
     assert not items(window)["Lock"].isEnabled()
     items(window)["Unlock"].trigger()
+    qtbot.waitUntil(lambda: window.status.vault.dialog is not None)  # type: ignore[attr-defined]
     dialog = window.status.vault.dialog  # type: ignore[attr-defined]
     assert isinstance(dialog, UnlockDialog)
     dialog.reject()

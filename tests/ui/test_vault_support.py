@@ -68,7 +68,7 @@ def session(window: MainWindow) -> VaultSession:
 @pytest.fixture
 def tab(qtbot: Any, window: MainWindow, site: SiteView, session: VaultSession
         ) -> Iterator[PasswordsTab]:
-    page: Any = window.pages["companies"]
+    page: Any = window.page("companies")
     assert page.select(site.id)
     widget = page.site_tabs.show_tab("Passwords")
     assert isinstance(widget, PasswordsTab)

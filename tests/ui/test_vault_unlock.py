@@ -31,6 +31,7 @@ from ui.vault.prefs import idle_minutes
 from ui.vault.session import VaultSession
 from ui.vault.status_control import VaultStatusControl
 from ui.vault.unlock_dialog import CreateVaultDialog, UnlockDialog
+from ui.widgets.policy_common import as_sentence
 
 
 def control_of(window: MainWindow) -> VaultStatusControl:
@@ -96,6 +97,7 @@ def test_lock_and_unlock_through_the_status_bar(
     assert tab.unlock_button.text() == "Unlock…"
 
     qtbot.mouseClick(control, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: control.dialog is not None)  # once the keychain was looked for
     dialog = control.dialog
     assert isinstance(dialog, UnlockDialog)
     unlock(qtbot, dialog, "not the master password")
@@ -118,7 +120,9 @@ def test_remember_is_disabled_without_a_secure_keyring(
         qtbot: Any, window: MainWindow, tab: PasswordsTab, session: VaultSession) -> None:
     create_vault(qtbot, tab)
     session.lock()
+    # what check_keychain finds without a trusted keyring
     session.keychain_message = "no secure keyring on this machine (found fail.Keyring)"
+    session.keychain_checked = True
     dialog = tab.open_unlock()
     assert isinstance(dialog, UnlockDialog)
     assert not dialog.remember.isEnabled()
@@ -325,3 +329,23 @@ def test_forget_this_device_from_the_status_bar_menu(
     qtbot.mouseClick(control, Qt.MouseButton.LeftButton)  # the key is gone: the dialog asks
     qtbot.waitUntil(lambda: control.dialog is not None)
     assert isinstance(control.dialog, UnlockDialog)
+
+
+def test_the_keychain_is_looked_for_when_unlocking_not_at_start(
+        qtbot: Any, window: MainWindow, tab: PasswordsTab, session: VaultSession) -> None:
+    assert window.status.vault.text() == "Vault: not set up"  # the state is known at start
+    assert not session.keychain_checked  # the keyring is not loaded for it
+    create_vault(qtbot, tab)
+    session.lock()
+    control = control_of(window)
+    assert control.activate() is None  # the keychain is looked for first
+    qtbot.waitUntil(lambda: control.dialog is not None)
+    assert session.keychain_checked
+    dialog = control.dialog
+    assert isinstance(dialog, UnlockDialog)
+    # offered as this machine's keyring allows (tests/conftest.py), and said why not
+    message = session.keychain_message
+    assert dialog.remember.isEnabled() is (message is None)
+    if message is not None:
+        assert dialog.remember.toolTip() == as_sentence(message)
+    dialog.reject()

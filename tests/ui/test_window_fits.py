@@ -74,7 +74,7 @@ def test_typing_a_200_character_package_name_keeps_the_window_width(
         qtbot: Any, window: MainWindow) -> None:
     window.resize(1280, 800)
     window.show_page("packages")
-    page = window.pages["packages"]
+    page = window.page("packages")
     assert isinstance(page, PackagesPage)
     qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
     type_into(qtbot, page.builder.name_edit, LONG)
@@ -93,7 +93,7 @@ def test_typing_a_200_character_policy_name_keeps_the_window_width(
         qtbot: Any, window: MainWindow) -> None:
     window.resize(1024, 700)
     window.show_page("policies")
-    page = window.pages["policies"]
+    page = window.page("policies")
     assert isinstance(page, PoliciesPage)
     qtbot.waitUntil(lambda: bool(page.model.rows()), timeout=10_000)
     page.table.selectRow(0)
@@ -108,7 +108,7 @@ def test_typing_a_200_character_policy_name_keeps_the_window_width(
 def test_at_1024_the_tree_gives_site_names_the_room(qtbot: Any, window: MainWindow) -> None:
     window.resize(1024, 700)
     qtbot.wait(10)
-    page: Any = window.pages["companies"]
+    page: Any = window.page("companies")
     tree = page.tree
     assert tree.isColumnHidden(1)  # Package: the detail line says it
     assert tree.columnWidth(0) >= 150
@@ -123,7 +123,7 @@ def test_at_1280_the_site_sub_tabs_fit_without_scroll_arrows(
     window.resize(1280, 800)
     assert window.select_site("Main Office")
     wait_idle(qtbot)
-    page: Any = window.pages["companies"]
+    page: Any = window.page("companies")
     host = page.site_tabs.groups[group]
     page.site_tabs.setCurrentWidget(host)
     qtbot.wait(10)
@@ -135,7 +135,7 @@ def test_at_1280_the_site_sub_tabs_fit_without_scroll_arrows(
 def test_a_click_on_the_selected_site_does_not_start_renaming(qtbot: Any,
                                                               window: MainWindow) -> None:
     assert window.select_site("Main Office")
-    page: Any = window.pages["companies"]
+    page: Any = window.page("companies")
     tree = page.tree
     index = tree.currentIndex()
     rect = tree.visualRect(index)
@@ -159,7 +159,7 @@ def test_a_screen_below_1024_by_700_scrolls_the_page_instead_of_cutting_the_wind
     bar = pages.horizontalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)  # the page keeps its minimum width...
     qtbot.waitUntil(bar.isVisible)
-    page = window.pages["policies"]
+    page = window.page("policies")
     rightmost = max(page.findChildren(QPushButton), key=lambda b: b.mapTo(page, QPoint(0, 0)).x()
                     if b.isVisibleTo(page) else -1)
     bar.setValue(bar.maximum())  # ...and scrolls to its right edge

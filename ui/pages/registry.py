@@ -1,11 +1,12 @@
 """The pages of the main window, in sidebar order, each built with the services it uses.
 
-Importing this module is cheap (the sidebar and menus need only `PAGES`); `build_pages` loads
-the pages themselves.
+Importing this module is cheap (the sidebar and menus need only `PAGES`); `page_factories`
+builds each page when the window first shows it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,34 +67,73 @@ PAGE_NAMES = tuple(p.name for p in PAGES) + tuple(VIEWS)
 DEFAULT_PAGE = "companies"
 
 
-def build_pages(context: WorkspaceContext) -> dict[str, QWidget]:
-    """The pages over the workspace of `context`, by name. A new page: add its `PageSpec`
-    above and build it here from what `context` holds (it implements `ui.pages.page.Page`)."""
-    # The page modules (and the services they import) load here, once the workspace is open,
-    # not when the window's sidebar and menus import this module: the window paints first.
-    # Import a new page here too, not at the top of the module.
-    from ui.helpdesk.golive_page import GoLivePage
-    from ui.helpdesk.overview_page import ReadinessPage
-    from ui.pages.assignments_page import AssignmentsPage
-    from ui.pages.companies_page import CompaniesPage
-    from ui.pages.effective_page import EffectivePage
-    from ui.pages.packages_page import PackagesPage
-    from ui.pages.policies_page import PoliciesPage
-    from ui.pages.rules_page import RulesPage
-    from ui.site.build import build_site_tabs
-    from ui.sync.pages import build_sync_pages
+PageFactory = Callable[[], QWidget]
 
+
+def page_factories(context: WorkspaceContext) -> dict[str, PageFactory]:
+    """How to build each page over the workspace of `context`, by name. The window builds a
+    page the first time it is shown, so a start opens one page, not all of them. A new page:
+    add its `PageSpec` above and its factory here, built from what `context` holds (it
+    implements `ui.pages.page.Page`)."""
+    # Each page module (and the services it imports) loads in its factory, when the page is
+    # first shown, not when the window's sidebar and menus import this module. Import a new
+    # page there too, not at the top of the module.
     ws, undo_stack = context.workspace, context.undo_stack
-    return {
-        "companies": CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
-                                   site_tabs=build_site_tabs(ws, undo_stack)),
-        "policies": PoliciesPage(ws.policies, undo_stack, vault_session=context.vault_session,
-                                 rules=ws.rules),
-        "packages": PackagesPage(ws.packages, ws.policies, undo_stack),
-        "assignments": AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack),
-        "notification-rules": RulesPage(ws.rules, undo_stack),
-        "effective": EffectivePage(ws.sites, ws.devices, ws.effective),
-        "readiness": ReadinessPage(ws),
-        "golive": GoLivePage(ws),
-        **build_sync_pages(ws),
-    }
+
+    def companies() -> QWidget:
+        from ui.pages.companies_page import CompaniesPage
+        from ui.site.build import build_site_tabs
+
+        return CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
+                             site_tabs=build_site_tabs(ws, undo_stack))
+
+    def policies() -> QWidget:
+        from ui.pages.policies_page import PoliciesPage
+
+        return PoliciesPage(ws.policies, undo_stack, vault_session=context.vault_session,
+                            rules=ws.rules)
+
+    def packages() -> QWidget:
+        from ui.pages.packages_page import PackagesPage
+
+        return PackagesPage(ws.packages, ws.policies, undo_stack)
+
+    def assignments() -> QWidget:
+        from ui.pages.assignments_page import AssignmentsPage
+
+        return AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack)
+
+    def rules() -> QWidget:
+        from ui.pages.rules_page import RulesPage
+
+        return RulesPage(ws.rules, undo_stack)
+
+    def effective() -> QWidget:
+        from ui.pages.effective_page import EffectivePage
+
+        return EffectivePage(ws.sites, ws.devices, ws.effective)
+
+    def readiness() -> QWidget:
+        from ui.helpdesk.overview_page import ReadinessPage
+
+        return ReadinessPage(ws)
+
+    def golive() -> QWidget:
+        from ui.helpdesk.golive_page import GoLivePage
+
+        return GoLivePage(ws)
+
+    def pending() -> QWidget:
+        from ui.sync.pages import pending_changes_page
+
+        return pending_changes_page(ws)
+
+    def conflicts() -> QWidget:
+        from ui.sync.pages import conflicts_page
+
+        return conflicts_page(ws)
+
+    return {"companies": companies, "policies": policies, "packages": packages,
+            "assignments": assignments, "notification-rules": rules, "effective": effective,
+            "readiness": readiness, "golive": golive, "pending-changes": pending,
+            "conflicts": conflicts}

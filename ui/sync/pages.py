@@ -12,10 +12,12 @@ from ui.sync.controller import controller_for
 from ui.sync.pending_page import PendingChangesPage
 
 
-def build_sync_pages(workspace: Any) -> dict[str, QWidget]:
-    controller = controller_for(workspace)
-    return {"pending-changes": PendingChangesPage(controller),
-            "conflicts": ConflictsPage(controller)}
+def pending_changes_page(workspace: Any) -> QWidget:
+    return PendingChangesPage(controller_for(workspace))
 
 
-__all__ = ["build_sync_pages"]
+def conflicts_page(workspace: Any) -> QWidget:
+    return ConflictsPage(controller_for(workspace))
+
+
+__all__ = ["conflicts_page", "pending_changes_page"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QStyle
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QWidget
 
 from ui.pages.page import Page, Reloads
 from ui.sync.controller import AUTH, CONFIG, ERROR, Outcome, SyncController, controller_for
@@ -52,6 +52,7 @@ class SyncUi(QObject):
         self._closing = False
         # an edit (or its undo): the pending count changes
         window.undo_stack.indexChanged.connect(lambda _i: self._refresh())
+        window.page_built.connect(self._page_built)  # pages are built when first shown
 
     def _refresh(self) -> None:
         if self.controller is not None:
@@ -99,17 +100,18 @@ class SyncUi(QObject):
         for signal, slot in self._links(controller):
             signal.connect(slot)
         self.widget.attach(controller)
-        pages = self.window.pages
-        for page in pages.values():  # a page reloaded after an edit made outside the undo stack
-            if isinstance(page, Reloads):
-                page.refreshed.connect(self._refresh)
-        pending = pages.get(PENDING_PAGE)
-        if isinstance(pending, PendingChangesPage):
-            pending.set_sync_action(self.sync_action)
+        for name, page in self.window.pages.items():  # those built already; the rest later
+            self._page_built(name, page)
         self._running(controller.running)
         self.asio_action.setEnabled(True)
         controller.refresh()
         return controller
+
+    def _page_built(self, name: str, page: QWidget) -> None:
+        if isinstance(page, Reloads):  # a page reloaded after an edit made outside the undo stack
+            page.refreshed.connect(self._refresh)
+        if name == PENDING_PAGE and isinstance(page, PendingChangesPage):
+            page.set_sync_action(self.sync_action)
 
     def open_asio(self) -> Any:
         """Sync → ConnectWise…: the connector's dialog over the workspace shown."""

@@ -55,6 +55,7 @@ class ActivityFilter(QObject):
 class VaultSession(QObject):
     state_changed = Signal(str)  # "none" | "locked" | "unlocked" (GUI thread)
     _relayed = Signal(str)  # from the service's listener, on any thread
+    keychain_known = Signal()  # `keychain_message` now says whether a secure keyring exists
 
     def __init__(self, provider: Callable[[], Vault], settings: QSettings | None = None,
                  parent: QObject | None = None, tick_ms: int = TICK_MS,
@@ -66,7 +67,9 @@ class VaultSession(QObject):
         self.settings = settings
         self._applied: float | str | None = "unset"  # the settings value last applied
         self.state = LOADING
-        self.keychain_message: str | None = None
+        self.keychain_message: str | None = None  # meaningful once `keychain_checked`
+        self.keychain_checked = False
+        self._checking_keychain = False
         self.locked_reason: str | None = None
         self.problem: str | None = None
         self.clipboard = clipboard or SecretClipboard(self)
@@ -90,13 +93,13 @@ class VaultSession(QObject):
         self._relayed.emit(str(state))
 
     def load(self, on_done: Callable[[], None] | None = None) -> None:
-        """Find the vault's state (and whether a secure keyring exists) off the GUI thread."""
-        def find() -> tuple[str, str | None]:
-            service = self.service()
-            return str(service.session.state), service.session.keychain_message
+        """Find the vault's state off the GUI thread. Whether a secure keyring exists is asked
+        later (`check_keychain`), by the unlock flow: the keyring and its backends take a
+        quarter of a second to load, which a start does not wait for."""
+        def find() -> str:
+            return str(self.service().session.state)
 
-        def found(result: tuple[str, str | None]) -> None:
-            state, self.keychain_message = result
+        def found(state: str) -> None:
             self._set_state(state)
             if on_done is not None:
                 on_done()
@@ -109,6 +112,26 @@ class VaultSession(QObject):
             self._set_state(UNAVAILABLE)
 
         run_blocking(self, find, found, failed)
+
+    def check_keychain(self) -> None:
+        """Find out off the GUI thread whether this device has a secure keyring (once):
+        `keychain_known` is emitted when `keychain_message` says."""
+        if self.keychain_checked or self._checking_keychain:
+            return
+        self._checking_keychain = True
+
+        def known(message: str | None) -> None:
+            self._checking_keychain = False
+            self.keychain_message, self.keychain_checked = message, True
+            self.keychain_known.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._checking_keychain = False
+            # a broken keychain never blocks the password prompt: unlock without it
+            self.keychain_message, self.keychain_checked = str(exc), True
+            self.keychain_known.emit()
+
+        run_blocking(self, lambda: self.service().session.keychain_message, known, failed)
 
     def unlock_remembered(self, on_done: Callable[[bool], None]) -> None:
         """Try the key remembered on this device (OS keychain) off the GUI thread; `on_done`

@@ -124,15 +124,27 @@ class UnlockDialog(_VaultDialog):
         self.form.addRow("Master password:", self.password)
         self.remember = QCheckBox("Remember on this device", self)
         self.remember.setObjectName("rememberOnDevice")
-        if session.keychain_message:
-            self.remember.setEnabled(False)
-            self.remember.setToolTip(as_sentence(session.keychain_message))
-        else:
-            self.remember.setToolTip("Keep the vault key in this computer's keychain, so the "
-                                     "vault opens without the master password here.")
+        self._show_keychain()
+        if not session.keychain_checked:  # asked now, off the GUI thread
+            session.keychain_known.connect(self._show_keychain)
+            session.check_keychain()
         self.form.addRow("", self.remember)
         self.result_note: str | None = None  # e.g. why the key was not remembered
         self._finish_layout("Unlock")
+
+    def _show_keychain(self) -> None:
+        """"Remember on this device" is offered only where a secure keyring exists."""
+        session = self.session
+        if not session.keychain_checked:
+            self.remember.setEnabled(False)
+            self.remember.setToolTip("Looking for this computer's keychain…")
+        elif session.keychain_message:
+            self.remember.setEnabled(False)
+            self.remember.setToolTip(as_sentence(session.keychain_message))
+        else:
+            self.remember.setEnabled(True)
+            self.remember.setToolTip("Keep the vault key in this computer's keychain, so the "
+                                     "vault opens without the master password here.")
 
     def submit(self) -> None:
         password = self.password.text()
@@ -220,7 +232,13 @@ def open_vault_dialog(session: VaultSession, parent: QWidget | None) -> QDialog:
 def request_unlock(session: VaultSession, parent: QWidget | None,
                    shown: Callable[[QDialog], None] | None = None) -> QDialog | None:
     """Unlock: with the key remembered on this device when there is one, else through the
-    dialog (returned at once when no secure keychain exists, else given to `shown`)."""
+    dialog (returned at once when no secure keychain exists, else given to `shown`). The
+    first time, whether a keychain exists is asked first (off the GUI thread)."""
+    if session.state != "none" and not session.keychain_checked:
+        session.keychain_known.connect(lambda: request_unlock(session, parent, shown),
+                                       Qt.ConnectionType.SingleShotConnection)
+        session.check_keychain()
+        return None
     if session.state == "none" or session.keychain_message is not None:
         dialog = open_vault_dialog(session, parent)
         if shown is not None:
