@@ -129,7 +129,7 @@ def settle(window: QWidget, action: str, ask: Ask) -> bool:
     return True
 
 
-def after_saves(window: QWidget, proceed: Callable[[], None],
+def after_saves(window: QWidget, proceed: Callable[[], object],
                 refused: Callable[[], None] | None = None) -> None:
     """Once the background work the guard's Save started has delivered (at once when none is
     pending): `proceed()` when no edit is left unsaved; otherwise a save was refused, so its
@@ -173,5 +173,5 @@ def _bring_forward(holder: HoldsEdits) -> None:
         window.page_shown_by_stack()
 
 
-__all__ = ["Answer", "Ask", "HoldsEdits", "Pending", "after_saves", "ask_unsaved", "describe", "holders",
-           "pending_edits", "settle", "unsaved_box"]
+__all__ = ["Answer", "Ask", "HoldsEdits", "Pending", "after_saves", "ask_unsaved", "describe",
+           "holders", "pending_edits", "settle", "unsaved_box"]
