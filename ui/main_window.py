@@ -123,11 +123,13 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self._enable_workspace_actions(True)
         self.undo_stack.clear()
-        from ui.vault.session import session_for  # the one session of this workspace
+        from ui.sync.controller import controller_for  # the one of each of this workspace
+        from ui.vault.session import session_for
         from ui.workspace_context import WorkspaceContext
 
         context = WorkspaceContext(workspace, self.undo_stack, write_queue(self.undo_stack),
-                                   self.navigator, self.dialogs, session_for(workspace))
+                                   self.navigator, self.dialogs, session_for(workspace),
+                                   controller_for(workspace))
         self.pages = build_pages(context)
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -138,10 +140,10 @@ class MainWindow(QMainWindow):
         self.status.set_workspace(workspace.name, workspace.path)
         from ui.vault.wiring import install_vault  # Qt only; the vault's crypto loads later
 
-        self.vault_session = install_vault(self, workspace)  # the status bar's lock control
+        self.vault_session = install_vault(self, context.vault_session)  # the lock control
         from ui.sync.wiring import install_sync  # issue 7: Sync menu, status, its pages
 
-        install_sync(self, workspace)
+        install_sync(self, context.sync_controller)
         if self.restore:
             self.settings.add_recent(workspace.path)
             self._restore_site_tab()

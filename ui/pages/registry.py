@@ -85,8 +85,9 @@ def build_pages(context: WorkspaceContext) -> dict[str, QWidget]:
 
     ws, undo_stack = context.workspace, context.undo_stack
     return {
-        "companies": CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
-                                   site_tabs=build_site_tabs(ws, undo_stack)),
+        "companies": CompaniesPage(
+            ws.companies, ws.sites, ws.devices, undo_stack,
+            site_tabs=build_site_tabs(ws, undo_stack, context.vault_session)),
         "policies": PoliciesPage(ws.policies, undo_stack, vault_session=context.vault_session,
                                  rules=ws.rules),
         "packages": PackagesPage(ws.packages, ws.policies, undo_stack),
@@ -95,5 +96,5 @@ def build_pages(context: WorkspaceContext) -> dict[str, QWidget]:
         "effective": EffectivePage(ws.sites, ws.devices, ws.effective),
         "readiness": ReadinessPage(ws),
         "golive": GoLivePage(ws),
-        **build_sync_pages(ws),
+        **build_sync_pages(context.sync_controller),
     }
