@@ -29,7 +29,7 @@ from ui.pages.page import HasTabs, Page, Reloads, Searchable, SelectsSite
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, PageFactory, page_factories
 from ui.preferences import PreferencesDialog
 from ui.ui_settings import UiSettings
-from ui.unsaved import settle
+from ui.unsaved import after_saves, settle
 from ui.welcome import install_help
 from ui.widgets.sidebar import Sidebar
 from ui.widgets.status_bar import WorkspaceStatusBar
@@ -128,21 +128,23 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self._enable_workspace_actions(True)
         self.undo_stack.clear()
-        from ui.vault.session import session_for  # the one session of this workspace
+        from ui.sync.controller import controller_for  # the one of each of this workspace
+        from ui.vault.session import session_for
         from ui.workspace_context import WorkspaceContext
 
         context = WorkspaceContext(workspace, self.undo_stack, write_queue(self.undo_stack),
-                                   self.navigator, self.dialogs, session_for(workspace))
+                                   self.navigator, self.dialogs, session_for(workspace),
+                                   controller_for(workspace))
         self._factories = page_factories(context)
         self.setWindowTitle(f"{workspace.name} — Preflight")
         self.setWindowFilePath(str(workspace.path))
         self.status.set_workspace(workspace.name, workspace.path)
         from ui.vault.wiring import install_vault  # Qt only; the vault's crypto loads later
 
-        self.vault_session = install_vault(self, workspace)  # the status bar's lock control
+        self.vault_session = install_vault(self, context.vault_session)  # the lock control
         from ui.sync.wiring import install_sync  # issue 7: Sync menu, status, its pages
 
-        install_sync(self, workspace)
+        install_sync(self, context.sync_controller)
         if self.restore:
             self.settings.add_recent(workspace.path)
         self.workspace_changed.emit()
@@ -285,9 +287,11 @@ class MainWindow(QMainWindow):
         current = self.workspace
         if current is None or (path.exists() and path.resolve() == current.path.resolve()):
             return
-        if not settle(self, "opening another workspace", self.dialogs.ask_unsaved):
-            return
+        if settle(self, "opening another workspace", self.dialogs.ask_unsaved):
+            after_saves(self, partial(self._open_workspace, path, create))
 
+    def _open_workspace(self, path: Path, create: bool) -> None:
+        """Open another workspace once the current one's edits are stored (or discarded)."""
         def open_it() -> Workspace:
             from app.services.workspace import Workspace  # off the GUI thread, on first use
 
@@ -330,6 +334,11 @@ class MainWindow(QMainWindow):
         self.sidebar.select(self.current_name())
         self.sidebar.blockSignals(False)
 
+    def _close_refused(self) -> None:
+        self._closing_saved = False  # the next Quit asks again
+        self.statusBar().showMessage("Not closed: a change could not be saved (see why on "
+                                     "the page shown).", 10_000)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing_saved:
             if not settle(self, "quitting", self.dialogs.ask_unsaved):
@@ -338,8 +347,7 @@ class MainWindow(QMainWindow):
             if background.pending():  # saves under way: close once they are stored
                 self._closing_saved = True
                 self.statusBar().showMessage("Saving before closing…")
-                background.monitor().idle.connect(self.close,
-                                                  Qt.ConnectionType.SingleShotConnection)
+                after_saves(self, self.close, self._close_refused)
                 event.ignore()
                 return
         if self.sync_ui is not None and not self.sync_ui.allow_close():

@@ -4,6 +4,10 @@ A widget holds edits when it has the three methods of `HoldsEdits`. Nothing regi
 walks the window's widgets and the open top-level dialogs, so a new page or dialog that grows
 those methods is covered without touching the window. Quitting, closing the window or switching
 workspace with edits asks Save / Discard / Cancel, listing what is unsaved.
+
+A holder may save in the background (on the workspace's write queue): `settle` then only knows
+the saves were started, and `after_saves` goes on once they have all delivered, or stays with
+the refusing holder shown when one of them was refused (its edits are still unsaved).
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QStackedWidget, QTabWidget, QWidget
+
+from ui import background
 
 Answer = Literal["save", "discard", "cancel"]
 
@@ -122,6 +129,30 @@ def settle(window: QWidget, action: str, ask: Ask) -> bool:
     return True
 
 
+def after_saves(window: QWidget, proceed: Callable[[], object],
+                refused: Callable[[], None] | None = None) -> None:
+    """Once the background work the guard's Save started has delivered (at once when none is
+    pending): `proceed()` when no edit is left unsaved; otherwise a save was refused, so its
+    holder is brought forward (its message says why), `refused()` is called and nothing goes on.
+
+    The GUI thread is not blocked meanwhile: this returns at once."""
+    def settled() -> None:
+        if not shiboken6.isValid(window):
+            return
+        left = pending_edits(window)
+        if not left:
+            proceed()
+            return
+        _bring_forward(left[0].holder)
+        if refused is not None:
+            refused()
+
+    if background.pending():
+        background.monitor().idle.connect(settled, Qt.ConnectionType.SingleShotConnection)
+    else:
+        settled()
+
+
 def _bring_forward(holder: HoldsEdits) -> None:
     """Show the holder that refused to save, so its message is where the user looks: every
     stack and tab widget above it turns to the branch that holds it."""
@@ -142,5 +173,5 @@ def _bring_forward(holder: HoldsEdits) -> None:
         window.page_shown_by_stack()
 
 
-__all__ = ["Answer", "Ask", "HoldsEdits", "Pending", "ask_unsaved", "describe", "holders",
-           "pending_edits", "settle", "unsaved_box"]
+__all__ = ["Answer", "Ask", "HoldsEdits", "Pending", "after_saves", "ask_unsaved", "describe",
+           "holders", "pending_edits", "settle", "unsaved_box"]

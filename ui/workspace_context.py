@@ -2,9 +2,9 @@
 
 The window makes a `WorkspaceContext` each time a workspace opens and builds the pages from it
 (`ui.pages.registry.page_factories`): the workspace's services, the one undo stack, the one write
-queue every change and undo runs on (`ui.ops`), the vault session, the dialogs service and
-the navigator ("go to this place"). A page takes what it uses from it; it does not look
-things up in module-level registries or reach into the window.
+queue every change and undo runs on (`ui.ops`), the vault session, the sync controller, the
+dialogs service and the navigator ("go to this place"). A page takes what it uses from it; it
+does not look things up in module-level registries or reach into the window.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ui.navigator import Navigator
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
+    from ui.sync.controller import SyncController
     from ui.vault.session import VaultSession
 
 
@@ -31,6 +32,7 @@ class WorkspaceContext:
     navigator: Navigator
     dialogs: DialogService
     vault_session: VaultSession
+    sync_controller: SyncController
 
 
 __all__ = ["WorkspaceContext"]

@@ -232,7 +232,9 @@ def test_a_duplicate_name_is_refused_inline(qtbot, page: PoliciesPage) -> None:
     page.add_policy("remote-access")
     qtbot.keyClicks(page.editor.name_edit, "Remote Access Quiet")
     qtbot.mouseClick(page.editor.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)  # the save runs on the write queue, off the GUI thread
     assert "already exists" in page.editor.notice.text()
+    assert page.editor.is_dirty()  # refused: the edit is kept, unsaved
 
 
 def test_switching_away_from_unsaved_changes_asks(qtbot, page: PoliciesPage) -> None:

@@ -129,6 +129,7 @@ def test_advice_is_saved_through_like_any_edit(qtbot: Any, page: PoliciesPage,
     toggle(qtbot, page, "contact_sync")
     assert page.editor.advice_text("contact_sync")
     click(qtbot, page.editor.save_button)
+    wait_idle(qtbot)  # the save runs on the write queue, off the GUI thread
     saved = sample_workspace.policies.get(PSA)
     assert saved.settings["contact_sync"] is False
     assert page.editor.advice_text("contact_sync")  # still advised after the save

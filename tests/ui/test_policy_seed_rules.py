@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QUndoStack
 
 from app.services.workspace import Workspace
-from tests.ui.conftest import ScriptedDialogs, shown_page
+from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
 from tests.ui.helpdesk_support import type_into
 from ui.models.policy_models import PolicyTableModel
 from ui.pages.policies_page import PoliciesPage
@@ -51,6 +51,7 @@ def test_turning_noc_off_under_an_access_level_says_to_set_it_to_0(
     assert editor.error_text("noc_access_level") == ""
     assert editor.save_button.isEnabled()
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)  # the save runs on the write queue, off the GUI thread
     saved = sample_workspace.policies.get("RMM with NOC").settings
     assert (saved["noc_enabled"], saved["noc_access_level"]) == (False, 0)
 

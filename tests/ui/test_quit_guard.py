@@ -178,3 +178,65 @@ def test_no_edits_quits_without_asking(qtbot: Any, window: MainWindow) -> None:
     quit_app(qtbot, window)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
     assert dialogs.unsaved_asked == []
+
+
+def test_a_save_refused_on_the_write_queue_keeps_the_window_open_with_the_refusal_shown(
+        qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
+    page = edit_policy(qtbot, window, "RMM with NOC")
+    type_into(qtbot, page.editor.name_edit, "Communicator On")  # the name is taken
+    window.show_page("packages")  # the guard brings the refusing page back into view
+    dialogs = scripted(window, "save", "discard")
+    quit_app(qtbot, window)  # the save is refused by the service, off the GUI thread
+    assert window.isVisible()
+    assert window.current_name() == "policies"
+    assert "already exists" in page.editor.notice.text()
+    assert page.editor.is_dirty()
+    assert page.editor.name_edit.text() == "Communicator On"
+    names = [p.name for p in sample_workspace.policies.all()]
+    assert names.count("Communicator On") == 1
+    assert "RMM with NOC" in names
+    quit_app(qtbot, window)  # asked again, and Discard closes
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert dialogs.unsaved_asked == [["Policy 'RMM with NOC'"]] * 2
+
+
+def test_a_write_queued_before_the_quit_save_lands_before_it(
+        qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
+    model = next(p for p in sample_workspace.policies.all() if p.name == "Communicator On")
+    unused = sample_workspace.policies.create(model.type, "Spare Communicator", model.settings)
+    window.show_page("policies")
+    page = window.page("policies")
+    assert isinstance(page, PoliciesPage)
+    page.refresh()
+    qtbot.waitUntil(lambda: unused.name in [r.name for r in page.model.rows()], timeout=10_000)
+    page.table.selectRow([r.name for r in page.model.rows()].index(unused.name))
+    dialogs = scripted(window, "save")
+    page.dialogs = ScriptedDialogs(answer=True)  # type: ignore[assignment]  # Delete: yes
+    page.delete_button.click()  # queued: the save below may only take its name after it
+    row = [r.name for r in page.model.rows()].index("RMM with NOC")
+    page.table.selectRow(row)
+    type_into(qtbot, page.editor.name_edit, unused.name)
+    window.menus.quit.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert dialogs.unsaved_asked == [["Policy 'RMM with NOC'"]]
+    names = [p.name for p in sample_workspace.policies.all()]
+    assert unused.name in names
+    assert "RMM with NOC" not in names
+
+
+def test_a_package_save_refused_on_the_write_queue_keeps_the_window_open(
+        qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
+    window.show_page("packages")
+    page = window.page("packages")
+    assert isinstance(page, PackagesPage)
+    qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
+    name = page.current_draft().state.name
+    taken = next(p.name for p in sample_workspace.packages.all() if p.name != name)
+    type_into(qtbot, page.builder.name_edit, taken)
+    scripted(window, "save")
+    quit_app(qtbot, window)
+    assert window.isVisible()
+    assert window.current_name() == "packages"
+    assert "already" in page.builder.notice.text()
+    assert page.current_draft().is_dirty
+    assert [p.name for p in sample_workspace.packages.all()].count(taken) == 1

@@ -30,7 +30,7 @@ from app.domain.names import MAX_NAME_LENGTH, name_length
 from app.services.packages import PackageService
 from app.services.policies import PolicyService
 from app.services.removal_views import PackageDeleted, PackageImpact
-from app.services.views import PackageView, PolicyView
+from app.services.views import PackageSaved, PackageView, PolicyView
 from ui.dialogs import DialogService
 from ui.models.policy_models import PackageTableModel
 from ui.ops import PageOps, present_failure
@@ -81,6 +81,7 @@ class PackagesPage(QWidget):
         self._selecting = False
         self._loaded_once = False
         self.loading = False
+        self._saving: set[int] = set()  # id() of the drafts on the write queue
         self._build()
         self.ops = PageOps(self, undo_stack, self.builder.notice)
         self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
@@ -423,16 +424,37 @@ class PackagesPage(QWidget):
                 f"{EMPTY_PACKAGE_MESSAGE}. Drag a policy from the Policy List into the "
                 "Package Builder, then save.", "error")
             return False
-        try:
-            result = self.packages.save(state.name, state.policy_ids,
-                                        is_default=state.is_default, package_id=draft.package_id)
-        except PreflightError as exc:
-            builder.notice.show_message(as_sentence(str(exc)), "error")
-            return False
+        if id(draft) in self._saving:
+            return True  # already on the write queue
+
+        package_id = draft.package_id
+
+        def store() -> PackageSaved:
+            return self.packages.save(state.name, state.policy_ids,
+                                      is_default=state.is_default, package_id=package_id)
+
+        self._saving.add(id(draft))
+        self.ops.write(store, lambda result: self._saved(draft, state, result),
+                       on_failure=lambda exc: self._save_refused(draft, exc))
+        return True
+
+    def _save_refused(self, draft: PackageDraft, exc: BaseException) -> None:
+        self._saving.discard(id(draft))
+        if isinstance(exc, PreflightError):
+            self.builder.notice.show_message(as_sentence(str(exc)), "error")
+        else:
+            present_failure(exc, self.builder.notice)  # a bug: the error dialog and the log
+
+    def _saved(self, draft: PackageDraft, state: DraftState, result: PackageSaved) -> None:
+        """The package is stored: its draft is clean (unless edited again meanwhile)."""
+        self._saving.discard(id(draft))
+        builder = self.builder
         saved = state_of(result.package)
         draft.package_id = result.package.id
         last_package.remember(self.undo_stack, result.package.id)  # Assign Package… offers it
-        draft.state = draft.saved = saved
+        if draft.state == state:  # not edited again while it was being stored
+            draft.state = saved
+        draft.saved = saved
         self._drafts[result.package.id] = draft
         count = len(saved.policies)
         message = [f"Saved package '{saved.name}' with {count} "
@@ -452,7 +474,6 @@ class PackagesPage(QWidget):
         self._render()
         builder.notice.show_message(" ".join(message), "success")
         self.refresh()
-        return True
 
     def delete_package(self) -> None:
         """Say whose settings change (the sites it is assigned to; for the default package,

@@ -1,8 +1,8 @@
 """The Policies page: the policy list (search, type filter) beside the policy editor.
 
 Selecting a policy opens it in the editor; Add Policy starts a new one (Category → Type → Name,
-as in seed 000). Create, edit, duplicate and delete are saved at once and put on the shared
-undo stack (undo is a new change through the service).
+as in seed 000). Create, edit, duplicate and delete go on the workspace's write queue and
+onto the shared undo stack (undo is a new change through the service).
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ class PoliciesPage(QWidget):
         self._open_after: str | None = None  # a policy to open in the editor once loaded
         self._selecting = False
         self.loading = False
+        self._saving = False  # a save is on the write queue
         self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
         self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
         self._pick_read = self.ops.latest()
@@ -462,36 +463,66 @@ class PoliciesPage(QWidget):
         self.notice.show_message(text, "error")
 
     def save_editor(self) -> bool:
+        """Queue the editor's policy on the write queue, after every write asked before it.
+
+        True: queued (one already in flight is not queued twice). The editor says how it went;
+        a refused save leaves its edits unsaved, so the quit guard sees it and stays."""
+        if self._saving:
+            return True
         editor = self.editor
-        name, settings = editor.name(), editor.settings()
-        before = editor.policy()
-        try:
+        name, settings, before = editor.name(), editor.settings(), editor.policy()
+        type_id = editor.type_id() if before is None else ""
+
+        def store() -> PolicyView:
             if before is None:
-                type_id = editor.type_id()
-                saved = self.policies.create(type_id, name, settings)
-                self.undo_stack.push(CreatePolicyCommand(
-                    self.policies, self._handle(saved.id), type_id=type_id, name=saved.name,
-                    settings=saved.settings, on_change=self._after_command,
-                    on_error=self._command_failed, **self._queue_hooks()))
-                message = f"Created policy '{saved.name}'."
-            else:
-                saved = self.policies.update(before.id, settings, name=name)
-                self.undo_stack.push(UpdatePolicyCommand(
-                    self.policies, self._handle(saved.id), before=(before.name, before.settings),
-                    after=(saved.name, saved.settings), on_change=self._after_command,
-                    on_error=self._command_failed, **self._queue_hooks()))
-                message = f"Saved policy '{saved.name}'."
-                if saved.packages:
-                    message += (" Packages using it: "
-                                + ", ".join(f"'{p}'" for p in saved.packages) + ".")
-        except PreflightError as exc:
-            editor.show_error(as_sentence(str(exc)))
-            return False
-        editor.load(saved)
-        editor.show_message(message)
+                return self.policies.create(type_id, name, settings)
+            return self.policies.update(before.id, settings, name=name)
+
+        self._saving = True
+        self.ops.write(store, lambda saved: self._saved(before, saved),
+                       on_failure=self._save_refused)
+        return True
+
+    def _saved(self, before: PolicyView | None, saved: PolicyView) -> None:
+        self._saving = False
+        if before is None:
+            self.undo_stack.push(CreatePolicyCommand(
+                self.policies, self._handle(saved.id), type_id=saved.type, name=saved.name,
+                settings=saved.settings, on_change=self._after_command,
+                on_error=self._command_failed, **self._queue_hooks()))
+            message = f"Created policy '{saved.name}'."
+        else:
+            self.undo_stack.push(UpdatePolicyCommand(
+                self.policies, self._handle(saved.id), before=(before.name, before.settings),
+                after=(saved.name, saved.settings), on_change=self._after_command,
+                on_error=self._command_failed, **self._queue_hooks()))
+            message = f"Saved policy '{saved.name}'."
+            if saved.packages:
+                message += (" Packages using it: "
+                            + ", ".join(f"'{p}'" for p in saved.packages) + ".")
+        if self._still_editing(before):
+            self.editor.load(saved)
+            self.editor.show_message(message)
+        else:
+            self.notice.show_message(message, "success")
         self._select_after = saved.id
         self.refresh()
-        return True
+
+    def _still_editing(self, before: PolicyView | None) -> bool:
+        """The editor still shows what was saved (the user may have moved on meanwhile)."""
+        if self.side.currentWidget() is not self.editor:
+            return False
+        current = self.editor.policy()
+        if before is None:
+            return current is None
+        return current is not None and current.id == before.id
+
+    def _save_refused(self, exc: BaseException) -> None:
+        self._saving = False
+        if isinstance(exc, PreflightError):
+            self.editor.show_error(as_sentence(str(exc)))
+        else:
+            present_failure(exc, self.notice)  # a bug: the error dialog and the log
 
     def duplicate_selected(self) -> None:
         policy = self.selected_policy()

@@ -85,7 +85,8 @@ def page_factories(context: WorkspaceContext) -> dict[str, PageFactory]:
         from ui.site.build import build_site_tabs
 
         return CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
-                             site_tabs=build_site_tabs(ws, undo_stack))
+                             site_tabs=build_site_tabs(ws, undo_stack,
+                                                     context.vault_session))
 
     def policies() -> QWidget:
         from ui.pages.policies_page import PoliciesPage
@@ -126,12 +127,12 @@ def page_factories(context: WorkspaceContext) -> dict[str, PageFactory]:
     def pending() -> QWidget:
         from ui.sync.pages import pending_changes_page
 
-        return pending_changes_page(ws)
+        return pending_changes_page(context.sync_controller)
 
     def conflicts() -> QWidget:
         from ui.sync.pages import conflicts_page
 
-        return conflicts_page(ws)
+        return conflicts_page(context.sync_controller)
 
     return {"companies": companies, "policies": policies, "packages": packages,
             "assignments": assignments, "notification-rules": rules, "effective": effective,

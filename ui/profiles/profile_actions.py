@@ -2,8 +2,8 @@
 for the site selected on the Companies page, or a site the user picks.
 
 Opened imports are window-modal wizards; when one has written profiles, every Client Profiles
-tab showing that site reloads, and the import goes on the window's undo stack (through the tab,
-whose queue orders it with the one-by-one edits).
+tab showing that site reloads (`ui.profiles.profile_events`), and the import goes on the
+window's undo stack, its undo and redo on the one write queue with every other edit.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from app.services.views import SiteView
 from ui.background import report_error, run_blocking
 from ui.profiles.import_wizard import ImportWizard
 from ui.profiles.profile_dialogs import ProfileDialogs
+from ui.profiles.profile_events import profile_events, push_import
 from ui.profiles.profiles_tab import (
-    ClientProfilesTab,
     open_import_wizard,
     safe_file_name,
     source_name,
@@ -103,20 +103,17 @@ class ProfileActions(QObject):
         self.wizard = wizard
 
     def _imported(self, site_id: str) -> None:
-        for tab in self.window.findChildren(ClientProfilesTab):
-            tab.reload_if_showing(site_id)
+        profile_events(self.window.undo_stack).changed.emit(site_id)
 
     def _import_done(self, wizard: ImportWizard, result: Any) -> None:
-        """Make the import undoable: the Client Profiles tab puts it on the window's stack,
-        on the queue its own edits (and their undo) run on, so they stay in order."""
-        tabs = [t for t in self.window.findChildren(ClientProfilesTab)
-                if t.undo_stack is self.window.undo_stack]
-        if not tabs:  # no tab over this workspace: nothing to order against, and no undo
-            self._say("The import is done. It cannot be undone from here: the Client "
-                      "Profiles tab is not open.")
-            return
-        showing = [t for t in tabs if t.site is not None and t.site.id == wizard.site.id]
-        (showing or tabs)[0].push_import(result, source_name(wizard))
+        """Make the import undoable, on the window's stack and its one write queue."""
+        stack = self.window.undo_stack
+
+        def say(text: str, kind: str) -> None:
+            self._say(text)
+            profile_events(stack).said.emit(text, kind)  # on the Client Profiles tab too
+
+        push_import(wizard.service, result, source_name(wizard), stack, say)
 
     # export
     def export_profiles(self) -> None:

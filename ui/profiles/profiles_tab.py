@@ -36,11 +36,11 @@ from ui.profiles.commands import (
     AddProfileCommand,
     DeleteProfileCommand,
     EditProfileCommand,
-    ImportProfilesCommand,
     person,
 )
 from ui.profiles.import_wizard import ImportWizard
 from ui.profiles.profile_dialogs import ProfileDialogs
+from ui.profiles.profile_events import profile_events, push_import
 from ui.profiles.profile_form import ProfileDialog
 from ui.profiles.profile_model import ProfileTableModel, haystacks
 from ui.profiles.text_filter import TextFilter
@@ -76,6 +76,9 @@ class ClientProfilesTab(QWidget):
         self.dialogs: ProfileDialogs | Any = ProfileDialogs(self)
         self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
         self._list_read = self.ops.latest()  # a newer reload supersedes an older one
+        events = profile_events(undo_stack)  # an import from the File menu or a drop
+        events.changed.connect(self.reload_if_showing)
+        events.said.connect(self.show_notice)
         self.site: SiteView | None = None
         self.records: list[ProfileRecord] = []
         self._haystacks: list[str] = []
@@ -316,29 +319,17 @@ class ClientProfilesTab(QWidget):
     def say(self, text: str, kind: str = "success") -> None:
         """A message on the tab and in the window's status bar (the tab may be out of sight
         when Edit → Undo runs)."""
-        self.notice.show_message(text if kind == "info" else as_sentence(text), kind)
+        self.show_notice(text, kind)
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, STATUS_MS)
 
+    def show_notice(self, text: str, kind: str = "success") -> None:
+        self.notice.show_message(text if kind == "info" else as_sentence(text), kind)
+
     def push_import(self, result: ImportResult, source: str) -> None:
         """Put a finished import on the undo stack (when it changed anything)."""
-        changes = result.changes
-        if changes is None or not (changes.created or changes.updated):
-            return
-        site_id = changes.site_id
-
-        def done(_select: str | None) -> None:
-            self.reload_if_showing(site_id)
-
-        def failed(message: str) -> None:
-            self.say(message, "error")
-
-        command = ImportProfilesCommand(self.service, result, source, self.undo_stack,
-                                        queue=self.ops, on_done=done, on_error=failed,
-                                        say=self.say)
-        self.undo_stack.push(command)
-        self.say(f"{command.text()} done. Edit → Undo (Ctrl+Z) takes it back.")
+        push_import(self.service, result, source, self.undo_stack, self.say)
 
     def _keys_except(self, profile_id: str | None) -> frozenset[ProfileKey]:
         return frozenset(r.profile.key for r in self.records if r.id != profile_id)

@@ -17,6 +17,7 @@ from ui.site.site_tabs import SiteTabs
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
+    from ui.vault.session import VaultSession
 
 HELP_DESK = "Help Desk"
 CLIENT_INFO = "Client Info"
@@ -29,7 +30,7 @@ CLIENT_INFO_TABS = ("Client Profiles", "Network Info", "References")
 TOP_ORDER = ["Devices", HELP_DESK, CLIENT_INFO, PASSWORDS, "Readiness", CONNECTWISE_DRIFT]
 
 
-def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
+def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack, vault_session: VaultSession,
                     parent: QWidget | None = None) -> SiteTabs:
     """The site's tabs after Devices: Help Desk (its settings), Client Info (Client Profiles,
     Network Info, References), Passwords, Readiness, ConnectWise Drift."""
@@ -38,7 +39,7 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
     if profiles is not None:
         tabs.add_tab(ClientProfilesTab(profiles, undo_stack), CLIENT_PROFILES, group=CLIENT_INFO)
     if hasattr(type(workspace), "vault"):  # seed 004: the site-level Passwords tab
-        tabs.add_lazy_tab(lambda: _passwords(workspace, undo_stack), PASSWORDS)
+        tabs.add_lazy_tab(lambda: _passwords(vault_session, undo_stack), PASSWORDS)
     if hasattr(type(workspace), "helpdesk"):  # issue 8: Help Desk setup tabs and Readiness
         from ui.helpdesk.build import add_helpdesk_tabs
 
@@ -50,11 +51,10 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack,
     return tabs
 
 
-def _passwords(workspace: Workspace, undo_stack: QUndoStack | None) -> QWidget:
+def _passwords(vault_session: VaultSession, undo_stack: QUndoStack | None) -> QWidget:
     from ui.vault.passwords_tab import PasswordsTab
-    from ui.vault.session import session_for
 
-    return PasswordsTab(session_for(workspace), undo_stack=undo_stack)
+    return PasswordsTab(vault_session, undo_stack=undo_stack)
 
 
 def _drift(workspace: Workspace) -> QWidget:

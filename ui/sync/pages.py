@@ -1,23 +1,21 @@
 """The sync pages of the main window (registered in `ui.pages.registry`), over the
-workspace's one sync controller."""
+workspace's one sync controller (the window's `WorkspaceContext` carries it)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from ui.sync.conflicts_page import ConflictsPage
-from ui.sync.controller import controller_for
+from ui.sync.controller import SyncController
 from ui.sync.pending_page import PendingChangesPage
 
 
-def pending_changes_page(workspace: Any) -> QWidget:
-    return PendingChangesPage(controller_for(workspace))
+def pending_changes_page(controller: SyncController) -> QWidget:
+    return PendingChangesPage(controller)
 
 
-def conflicts_page(workspace: Any) -> QWidget:
-    return ConflictsPage(controller_for(workspace))
+def conflicts_page(controller: SyncController) -> QWidget:
+    return ConflictsPage(controller)
 
 
 __all__ = ["conflicts_page", "pending_changes_page"]

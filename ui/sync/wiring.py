@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QWidget
 
 from ui.pages.page import Page, Reloads
-from ui.sync.controller import AUTH, CONFIG, ERROR, Outcome, SyncController, controller_for
+from ui.sync.controller import AUTH, CONFIG, ERROR, Outcome, SyncController
 from ui.sync.pending_page import PendingChangesPage
 from ui.sync.status_widget import SyncStatusWidget
 
@@ -85,9 +85,9 @@ class SyncUi(QObject):
         self.window.show_page(name)
 
     # the workspace
-    def install(self, workspace: Any) -> SyncController:
+    def install(self, controller: SyncController) -> SyncController:
+        """Point the sync UI at the workspace's one `controller` (the window's context's)."""
         previous = self.controller
-        controller = controller_for(workspace)
         if previous is not None and previous is not controller:
             for signal, slot in self._links(previous):
                 signal.disconnect(slot)
@@ -201,13 +201,13 @@ def _detach(coro: Any) -> None:
     task.add_done_callback(_kept.discard)
 
 
-def install_sync(window: MainWindow, workspace: Any) -> SyncUi:
-    """The window's sync UI (made on first use), pointed at `workspace`."""
+def install_sync(window: MainWindow, controller: SyncController) -> SyncUi:
+    """The window's sync UI (made on first use), pointed at the workspace's `controller`."""
     ui = window.sync_ui
     if ui is None:
         ui = SyncUi(window)
         window.sync_ui = ui
-    ui.install(workspace)
+    ui.install(controller)
     return ui
 
 

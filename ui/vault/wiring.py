@@ -4,13 +4,13 @@ crypto loads off the GUI thread when the session first asks for the service."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from ui.vault.session import LOCKED, NONE, UNLOCKED, VaultSession, session_for
+from ui.vault.session import LOCKED, NONE, UNLOCKED, VaultSession
 from ui.vault.status_control import VaultStatusControl
 
 if TYPE_CHECKING:
@@ -76,11 +76,10 @@ class VaultMenu(QObject):
             self.control.change_password()
 
 
-def install_vault(window: MainWindow, workspace: Any) -> VaultSession:
-    """Put `workspace`'s vault session behind the status bar's vault control (replacing the
-    previous workspace's), and return the session."""
+def install_vault(window: MainWindow, session: VaultSession) -> VaultSession:
+    """Put the workspace's vault `session` behind the status bar's vault control (replacing
+    the previous workspace's), and return it."""
     previous = window.vault_session
-    session = session_for(workspace)
     if previous is not None and previous is not session:
         previous.close()
     session.settings = window.settings.qsettings
