@@ -1,8 +1,9 @@
 """Which tabs a site shows, built with the services they use (the Companies page hosts them).
 
 Only the tab bars are made at start-up: each tab is built, and its module imported, when it
-first comes forward. Client Profiles is the exception: an import from the File menu or a drop
-puts its undo on that tab's write queue (ui/profiles/profile_actions.py), so it is always there.
+first comes forward. An import from the File menu or a drop needs no Client Profiles tab: its
+undo goes on the window's stack and the tabs hear of it through `ProfileEvents`
+(ui/profiles/profile_events.py).
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from ui.profiles.profiles_tab import ClientProfilesTab
 from ui.site.site_tabs import SiteTabs
 
 if TYPE_CHECKING:
+    from app.services.profiles import ProfileService
     from app.services.workspace import Workspace
     from ui.vault.session import VaultSession
 
@@ -37,7 +38,8 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack, vault_session:
     tabs = SiteTabs(parent)
     profiles = getattr(workspace, "profiles", None)
     if profiles is not None:
-        tabs.add_tab(ClientProfilesTab(profiles, undo_stack), CLIENT_PROFILES, group=CLIENT_INFO)
+        tabs.add_lazy_tab(lambda: _profiles(profiles, undo_stack), CLIENT_PROFILES,
+                          group=CLIENT_INFO)
     if hasattr(type(workspace), "vault"):  # seed 004: the site-level Passwords tab
         tabs.add_lazy_tab(lambda: _passwords(vault_session, undo_stack), PASSWORDS)
     if hasattr(type(workspace), "helpdesk"):  # issue 8: Help Desk setup tabs and Readiness
@@ -49,6 +51,12 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack, vault_session:
         tabs.add_lazy_tab(lambda: _drift(workspace), CONNECTWISE_DRIFT)
     tabs.arrange(TOP_ORDER)
     return tabs
+
+
+def _profiles(profiles: ProfileService, undo_stack: QUndoStack) -> QWidget:
+    from ui.profiles.profiles_tab import ClientProfilesTab
+
+    return ClientProfilesTab(profiles, undo_stack)
 
 
 def _passwords(vault_session: VaultSession, undo_stack: QUndoStack | None) -> QWidget:
