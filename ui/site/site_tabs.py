@@ -13,13 +13,14 @@ only when it first comes forward:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from app.services.views import SiteView
+from ui.pages.page import Searchable
 from ui.site.lazy_tab import LazyTab
 
 
@@ -136,21 +137,20 @@ class SiteTabs(QTabWidget):
 
     def _tell_visible(self, again: bool = False) -> None:
         # a tab not built yet is built once it is on screen, not while the tabs are hidden
-        tab = self._front(build=self.isVisible())
-        set_site = getattr(tab, "set_site", None)  # a SiteTab
-        if set_site is None:
+        tab: object = self._front(build=self.isVisible())
+        if not isinstance(tab, SiteTab):
             return
         wanted = self.site.id if self.site is not None else None
         if again or self._told.get(id(tab), "") != wanted:
             self._told[id(tab)] = wanted
-            set_site(self.site)
+            tab.set_site(self.site)
 
     def focus_search(self) -> bool:
         """Focus the visible tab's search box when the keyboard is in that tab."""
-        tab: Any = self._front(build=False)
-        focus = getattr(tab, "focus_search", None)
+        tab = self._front(build=False)
         focused = QApplication.focusWidget()
-        if focus is None or focused is None or not (focused is tab or tab.isAncestorOf(focused)):
+        if (tab is None or not isinstance(tab, Searchable) or focused is None
+                or not (focused is tab or tab.isAncestorOf(focused))):
             return False
-        focus()
+        tab.focus_search()
         return True
