@@ -191,6 +191,8 @@ def test_locked_offers_unlock_through_the_vault_dialog_then_stores(
     assert not box.public_edit.isEnabled()
 
     click(qtbot, box.unlock_button)
+    # the dialog opens once the OS keychain has been looked for (not done at start)
+    qtbot.waitUntil(lambda: box.unlock_dialog is not None)
     dialog = box.unlock_dialog
     assert isinstance(dialog, UnlockDialog)
     qtbot.keyClicks(dialog.password, MASTER)

@@ -12,7 +12,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel
 
 from app.services.workspace import Workspace
-from tests.ui.conftest import ScriptedDialogs, shown_page
+from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
 from ui import theme
 from ui.models.policy_models import PolicyTableModel
 from ui.pages.policies_page import PoliciesPage
@@ -58,6 +58,7 @@ def test_auto_update_off_is_advised_against_live(qtbot: Any, page: PoliciesPage,
     assert editor.problems() == {}
     assert editor.save_button.isEnabled()  # advice never blocks a save
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)  # the save runs on the write queue, off the GUI thread
     assert sample_workspace.policies.get("Remote Access Default").settings[
         "auto_update_agent"] is False
     assert "Keep Automatically Update" in editor.advice_text("auto_update_agent")
