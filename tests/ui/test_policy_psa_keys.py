@@ -8,20 +8,20 @@ from typing import Any
 
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from app.services.workspace import Workspace
 from app.vault.keychain import Keychain
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.policies_support import open_policy, toggle
 from ui import theme
 from ui.accessibility import unnamed_widgets
 from ui.models.policy_models import PolicyTableModel
 from ui.pages.policies_page import PoliciesPage
 from ui.vault.session import VaultSession, session_for
 from ui.vault.unlock_dialog import UnlockDialog
-from ui.widgets.policy_editor import BoolField
 from ui.widgets.psa_keys import NO_VAULT, NOT_STORED, SAVE_FIRST, STORED, PsaKeysBox
 
 MASTER = "correct horse battery staple"
@@ -52,21 +52,6 @@ def page(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
 
 def click(qtbot: Any, widget: Any) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
-
-
-def open_policy(qtbot: Any, page: PoliciesPage, name: str) -> None:
-    row = [r.name for r in page.model.rows()].index(name)
-    rect = page.table.visualRect(page.model.index(row, PolicyTableModel.COL_NAME))
-    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert page.editor.policy() is not None
-    assert page.editor.policy().name == name
-
-
-def toggle(qtbot: Any, page: PoliciesPage, key: str) -> None:
-    field = page.editor.field(key)
-    assert isinstance(field, BoolField)
-    qtbot.mouseClick(field.check, Qt.MouseButton.LeftButton,
-                     pos=QPoint(8, field.check.height() // 2))
 
 
 def box_ready(qtbot: Any, page: PoliciesPage) -> PsaKeysBox:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoStack
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
 from tests.ui.helpdesk_support import type_into
-from ui.models.policy_models import PolicyTableModel
+from tests.ui.policies_support import open_policy
 from ui.pages.policies_page import PoliciesPage
 from ui.widgets.policy_editor import BoolField, IntField, TextField
 
@@ -22,14 +22,6 @@ from ui.widgets.policy_editor import BoolField, IntField, TextField
 def page(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
     yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs)
-
-
-def open_policy(qtbot: Any, page: PoliciesPage, name: str) -> None:
-    row = [r.name for r in page.model.rows()].index(name)
-    rect = page.table.visualRect(page.model.index(row, PolicyTableModel.COL_NAME))
-    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert page.editor.policy() is not None
-    assert page.editor.policy().name == name
 
 
 def test_turning_noc_off_under_an_access_level_says_to_set_it_to_0(

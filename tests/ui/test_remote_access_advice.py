@@ -7,16 +7,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.policies_support import open_policy, toggle
 from ui import theme
-from ui.models.policy_models import PolicyTableModel
 from ui.pages.policies_page import PoliciesPage
-from ui.widgets.policy_editor import BoolField
 
 KEYS = ("allow_require_consent", "auto_update_agent", "notification_balloon")
 
@@ -25,21 +24,6 @@ KEYS = ("allow_require_consent", "auto_update_agent", "notification_balloon")
 def page(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
     yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs)
-
-
-def open_policy(qtbot: Any, page: PoliciesPage, name: str) -> None:
-    row = [r.name for r in page.model.rows()].index(name)
-    rect = page.table.visualRect(page.model.index(row, PolicyTableModel.COL_NAME))
-    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert page.editor.policy() is not None
-    assert page.editor.policy().name == name
-
-
-def toggle(qtbot: Any, page: PoliciesPage, key: str) -> None:
-    field = page.editor.field(key)
-    assert isinstance(field, BoolField)
-    qtbot.mouseClick(field.check, Qt.MouseButton.LeftButton,
-                     pos=QPoint(8, field.check.height() // 2))
 
 
 def test_auto_update_off_is_advised_against_live(qtbot: Any, page: PoliciesPage,
