@@ -16,8 +16,9 @@ def open_policy(qtbot: Any, page: PoliciesPage, name: str) -> None:
     row = [r.name for r in page.model.rows()].index(name)
     rect = page.table.visualRect(page.model.index(row, PolicyTableModel.COL_NAME))
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert page.editor.policy() is not None
-    assert page.editor.policy().name == name
+    opened = page.editor.policy()
+    assert opened is not None
+    assert opened.name == name
 
 
 def toggle(qtbot: Any, page: PoliciesPage, key: str) -> None:
