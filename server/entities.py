@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from app.domain.errors import RuleViolation
+from app.domain.names import clean_name
+
 MAX_PAYLOAD_BYTES = 64 * 1024
 
 # entity -> (required string fields, collection path segment of the extension endpoints)
@@ -35,6 +38,25 @@ COLLECTIONS = {path: entity for entity, (_, path) in ENTITIES.items()}
 VISIBLE_PATTERN = r"[^\s\x00-\x1f]"
 VISIBLE = re.compile(VISIBLE_PATTERN)
 PLAINTEXT_FIELDS = frozenset({"secret", "password", "notes", "plaintext", "private_key"})
+# Entities whose names follow the app's name rule (docs/rules.md, "Names"): a sync batch
+# (`/v1/batch`, our protocol) may not store a name the app would refuse. The Asio-shaped creates
+# keep the vendor's looser shape: JSON Schema cannot state "NFC, no invisible character", and
+# what the document allows must be accepted (tests/server/test_schemathesis.py).
+NAMED = {"company": "Company", "site": "Site", "policy": "Policy", "package": "Package",
+         "notification_rule": "Notification rule"}
+
+
+def name_reason(entity: str, name: str) -> str | None:
+    """Why `name` is not a name the app stores (invisible characters, over 200 characters,
+    not NFC or white space around it), or None."""
+    try:
+        clean = clean_name(NAMED[entity], name)
+    except RuleViolation as exc:
+        return str(exc)
+    if clean != name:
+        return (f"{NAMED[entity]} name must be sent as the app stores it (NFC, no white space "
+                f"around it): send {clean!r}")
+    return None
 
 
 def validate_payload(entity: str, payload: dict[str, Any]) -> list[str]:

@@ -50,7 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from server import names
-from server.entities import ENTITIES, validate_payload
+from server.entities import ENTITIES, NAMED, VISIBLE, name_reason, validate_payload
 from server.names import Names, names_metadata, object_names
 
 metadata = MetaData()
@@ -811,4 +811,8 @@ def validate_op(op: Mapping[str, Any]) -> list[str]:
             if "id" in payload and payload["id"] != obj_id:
                 reasons.append("payload id differs from the op's id")
             reasons += validate_payload(entity, payload)
+            name = payload.get("name")
+            if entity in NAMED and isinstance(name, str) and VISIBLE.search(name):
+                why = name_reason(entity, name)
+                reasons += [why] if why else []
     return reasons

@@ -30,7 +30,7 @@ def statuses(client: httpx.Client, ops: list[dict[str, Any]]) -> list[str]:
 def test_a_second_company_of_the_same_name_is_rejected(server: LiveServer) -> None:
     with server.client() as client:
         assert statuses(client, [op("company", "c1", {"name": "Acme"})]) == ["applied"]
-        for twin in ("ACME", " acme ", "\uff21\uff43\uff4d\uff45", "Ac\u200bme"):
+        for twin in ("ACME", "acme", "\uff21\uff43\uff4d\uff45"):
             answer = client.post("/v1/batch", json={"ops": [op("company", "c2", {"name": twin})]},
                                  headers={"Idempotency-Key": str(uuid.uuid4())})
             [result] = answer.json()["results"]
@@ -51,6 +51,34 @@ def test_a_second_company_of_the_same_name_is_rejected(server: LiveServer) -> No
             ["applied"]
     with server.client("beta") as beta:
         assert statuses(beta, [op("company", "b1", {"name": "Acme"})]) == ["applied"]
+
+
+def test_a_name_the_app_would_refuse_is_rejected(server: LiveServer) -> None:
+    """The app's name rule (docs/rules.md, "Names") holds for every sync client: a name with
+    an invisible character, over 200 characters, not NFC or with white space around it is
+    rejected with the reason; nothing is stored."""
+    with server.client() as client:
+        cases = {
+            "Ac\u200bme": "invisible characters; this one has U+200B ZERO WIDTH SPACE at "
+                          "position 3",
+            "Tab\tCo": "control characters (tab, new line)",
+            "x" * 201: "at most 200 characters; this one has 201",
+            " Acme ": "send 'Acme'",
+            "Cafe\u0301": "send 'Caf\u00e9'",
+        }
+        for entity in ("company", "policy", "package", "notification_rule"):
+            for name, reason in cases.items():
+                payload: dict[str, Any] = {"name": name, "type": "remote-access"}
+                answer = client.post("/v1/batch", json={"ops": [op(entity, "x1", payload)]},
+                                     headers={"Idempotency-Key": str(uuid.uuid4())})
+                [result] = answer.json()["results"]
+                assert result["status"] == "rejected", (entity, name)
+                assert any(reason in r for r in result["reasons"]), (entity, result["reasons"])
+        # 200 characters after NFC are fine; nothing of the refused ones was stored.
+        long_name = "Caf\u00e9 " + "y" * 195
+        assert statuses(client, [op("company", "ok", {"name": long_name})]) == ["applied"]
+        listed = client.get("/api/platform/v1/company/companies").json()
+        assert [c["name"] for c in listed] == [long_name]
 
 
 def test_sites_are_unique_within_their_company(server: LiveServer) -> None:
