@@ -1,7 +1,8 @@
 """Migration 0013 (outbox rows may go without a payload): a workspace at 0006 with pending
-changes — single edits and a whole import, each outbox row carrying its payload as 0006 wrote
-them — opens at the head after a backup with every pending change kept, and pushes the same
-ops; going back down gives every payload-less row its record's state."""
+changes — single edits, a whole import and devices added as a ConnectWise pull adds them, each
+outbox row carrying its payload as 0006 wrote them — opens at the head after a backup with every
+pending change kept, and pushes the same ops; going back down gives every payload-less row its
+record's state."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from typing import Any
 
 from alembic import command
 
+from app.domain.model import Device
 from app.profiles import read_sheet
 from app.services.sample import populate_sample
 from app.services.workspace import Workspace
 from app.sync import SyncEngine
 from storage import migrate as migrate_mod
-from storage.database import Database
+from storage.bulk import add_devices
+from storage.database import Database, now_iso
 from storage.schema import HEAD_REVISION
 from tests.profiles.conftest import row, write_csv
 
@@ -54,7 +57,12 @@ def test_a_0006_workspace_with_pending_changes_keeps_every_one(workspace_path: P
     first = ws.profiles.list(SITE)[0]
     ws.profiles.update(first.id, replace(first.profile, title="Edited by hand"))
     ws.profiles.delete(ws.profiles.list(SITE)[1].id)
+    site_id = ws.sites.get(SITE).id
+    with ws.db.write() as session:  # as a ConnectWise pull writes them: no payload each
+        add_devices(session, [Device(f"pulled-{n}", site_id, f"PC-{n}", "desktop", "Windows 11")
+                              for n in range(3)], now_iso())
     planned = _plan(ws)
+    assert {"pulled-0", "pulled-1", "pulled-2"} <= {p[1] for p in planned}
     rows_before = _outbox(workspace_path)
     assert any(r[4] is None for r in rows_before)  # the import's rows carry no payload
     with ws.db.engine.begin() as conn:

@@ -5,8 +5,9 @@ Revises: 0012
 
 Bulk changes (imports, their undo and redo) write outbox rows without a copy of the record and
 one audit row for the whole batch. Pending rows made before keep their payloads; going back
-down writes the record's current state into the rows that have none (client profiles are the
-only records written so), or `{"id": ...}` for a delete, as the old code did.
+down writes the record's current state into the rows that have none (client profiles, and the
+devices a ConnectWise pull adds, are the records written so), or `{"id": ...}` for a delete or
+a record gone, as the old code did.
 """
 
 from collections.abc import Sequence
@@ -37,6 +38,12 @@ def downgrade() -> None:
         f"p.site_id, {fields}, 'vip', json(CASE WHEN p.vip THEN 'true' ELSE 'false' END)) "
         "FROM client_profiles AS p WHERE p.id = outbox.entity_id) "
         "WHERE payload_json IS NULL AND op = 'upsert' AND entity = 'client_profile'")
+    # the shape of storage.repository.device_payload; a tombstoned device keeps {"id"} below
+    op.execute(
+        "UPDATE outbox SET payload_json = (SELECT json_object('id', d.id, 'siteId', d.site_id, "
+        "'name', d.name, 'kind', d.kind, 'os', d.os) FROM devices AS d "
+        "WHERE d.id = outbox.entity_id AND d.deleted_at IS NULL) "
+        "WHERE payload_json IS NULL AND op = 'upsert' AND entity = 'device'")
     op.execute("UPDATE outbox SET payload_json = json_object('id', entity_id) "
                "WHERE payload_json IS NULL")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
