@@ -425,18 +425,8 @@ class ProfileService:
                     [i for i, _w in stale])
             created = [now[i][0] for i in changes.created_ids]
             after = [now[p.id][0] for p in changes.updated_before]
-            at, mark = now_iso(), repo.audit_mark()
-            with repo.bulk_mode():
-                repo.tombstone_many(created, at)
-                repo.apply_updates([(a, b.match_key, b.values) for a, b in
-                                    zip(after, changes.updated_before, strict=True)], at)
-            batch = "" if not (created or changes.updated_before) else repo.audit_batch(
-                "profile.import_undo", {
-                    "site_id": changes.site_id, "undoes": changes.batch,
-                    "deleted": list(changes.created_ids), "updated": [p.id for p in after]},
-                after, at)
-            moved = replace(changes, stamp=at, audit_after=mark, audit_upto=repo.audit_mark(),
-                            undone=True, updated_after=after, batch=batch)
+            moved = _write_step(repo, changes, created, after, changes.updated_before,
+                                undo=True)
         return replace(result, changes=moved)
 
     def redo_import(self, result: ImportResult) -> ImportResult:
@@ -480,20 +470,36 @@ class ProfileService:
                     f"profile of {named}{more} again, added after the undo. Nothing was "
                     "changed. Delete or undo those profiles first, or import the file again "
                     "(it updates them).", [p.id for p in clash])
-            at, mark = now_iso(), repo.audit_mark()
             before = [now[b.id][0] for b in changes.updated_before]
-            with repo.bulk_mode():
-                repo.restore_many(created, at)
-                repo.apply_updates([(b, a.match_key, a.values) for b, a in
-                                    zip(before, changes.updated_after, strict=True)], at)
-            batch = "" if not (created or changes.updated_before) else repo.audit_batch(
-                "profile.import_redo", {
-                    "site_id": changes.site_id, "redoes": changes.batch,
-                    "restored": list(changes.created_ids), "updated": [p.id for p in before]},
-                before, at)
-            moved = replace(changes, stamp=at, audit_after=mark, audit_upto=repo.audit_mark(),
-                            undone=False, updated_after=(), batch=batch)
+            moved = _write_step(repo, changes, created, before, changes.updated_after,
+                                undo=False)
         return replace(result, changes=moved)
+
+
+def _write_step(repo: ProfileRepository, changes: ImportChanges,
+                created: Sequence[StoredProfile], updated: Sequence[StoredProfile],
+                values: Sequence[StoredProfile], *, undo: bool) -> ImportChanges:
+    """Write an undo (or a redo) of an import whose checks have passed: the profiles it
+    created tombstoned (restored), the ones it updated given `values` (their state before the
+    import; the imported one), one audit row for the batch. Returns the changes to keep."""
+    at, mark = now_iso(), repo.audit_mark()
+    with repo.bulk_mode():
+        if undo:
+            repo.tombstone_many(created, at)
+        else:
+            repo.restore_many(created, at)
+        repo.apply_updates([(stored, v.match_key, v.values) for stored, v in
+                            zip(updated, values, strict=True)], at)
+    detail: dict[str, object] = (
+        {"site_id": changes.site_id, "undoes": changes.batch,
+         "deleted": list(changes.created_ids)} if undo else
+        {"site_id": changes.site_id, "redoes": changes.batch,
+         "restored": list(changes.created_ids)})
+    detail["updated"] = [p.id for p in updated]
+    batch = "" if not (created or changes.updated_before) else repo.audit_batch(
+        "profile.import_undo" if undo else "profile.import_redo", detail, list(updated), at)
+    return replace(changes, stamp=at, audit_after=mark, audit_upto=repo.audit_mark(),
+                   undone=undo, updated_after=list(updated) if undo else (), batch=batch)
 
 
 def _validate_and_plan(sheet: Sheet, planner: _Planner, existing: dict[str, StoredProfile], *,
