@@ -16,11 +16,12 @@ from app.services.workspace import Workspace
 from tests.cli.helpers import REPO_ROOT, TIMEOUT, cli_env
 
 # the OS keyring: asked by the vault's unlock flow; the vault's crypto: by its first key (the
-# status bar's lock state needs none); the client profiles: by their tab; Alembic: by a file
-# older than this version; the command modules: by the other commands' parser; the pages not
-# shown: built when first shown
+# status bar's lock state needs none); the client profiles: by their tab; the Help Desk checks:
+# by its tabs and links; Alembic: by a file older than this version; the command modules: by
+# the other commands' parser; the pages not shown: built when first shown
 LATER_ONLY = ("httpx", "xlsxwriter", "icalendar", "keyring", "cryptography", "argon2",
-              "app.profiles", "app.services.profiles", "alembic", "app.cli.golive_commands",
+              "app.profiles", "app.services.profiles", "app.domain.helpdesk", "alembic",
+              "app.cli.golive_commands",
               "app.cli.vault_commands", "app.cli.asio_commands", "app.cli.sync_commands",
               "app.cli.profiles_commands", "app.cli.rule_commands",
               "app.cli.helpdesk_setup_commands", "app.cli.helpdesk_commands",
