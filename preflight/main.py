@@ -15,8 +15,7 @@ def launch_gui(request: GuiRequest) -> int:
     # No automatic garbage collection while the desktop starts: its imports, window and
     # workspace make objects that live as long as the app, and the passes over them cost
     # 0.1-0.2 s of a cold start (issue 18). The launcher's `Collector` turns collection back
-    # on once the first page is shown (collecting then freezing what start-up made); it is on
-    # again when the app ends anyway.
+    # on once the first page is shown (collecting, then freezing what start-up made).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -26,7 +25,10 @@ def launch_gui(request: GuiRequest) -> int:
         return launcher.run(request.workspace, screenshot=request.screenshot, page=request.page,
                             site=request.site, policy=request.policy, size=request.size)
     finally:
-        if was_enabled:
+        if was_enabled and not gc.isenabled():  # a screenshot, or a start that failed
+            # kept out of later passes, as the Collector does: the first pass after enabling
+            # would otherwise go over everything the start made (~50 ms)
+            gc.freeze()
             gc.enable()
 
 
