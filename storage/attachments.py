@@ -18,7 +18,6 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.domain.helpdesk.references import REFERENCES, referenced_attachments
 from storage.database import now_iso
 from storage.tables import AttachmentRow, HelpDeskSectionRow
 
@@ -101,6 +100,10 @@ class AttachmentRepository:
 
     def referenced(self) -> dict[str, str]:
         """SHA-256 → file name of every file a live references section of any site names."""
+        # here, not at the top: the Help Desk domain package loads all of its checks, which
+        # the sync reader the desktop makes at start-up does not need
+        from app.domain.helpdesk.references import REFERENCES, referenced_attachments
+
         t = SECTIONS_TABLE
         out: dict[str, str] = {}
         for (text,) in self.s.execute(select(t.c.document_json).where(

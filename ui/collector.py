@@ -37,9 +37,12 @@ class Collector(QObject):
         self._thresholds: tuple[int, int, int] | None = None
 
     def start(self) -> None:
-        """Collect and freeze what start-up built; from now on full passes run on the timer."""
+        """Collect and freeze what start-up built; from now on full passes run on the timer.
+        Automatic collection is on from here, also when the start ran without it
+        (`preflight.main.launch_gui`)."""
         gc.collect()
         gc.freeze()
+        gc.enable()
         young, middle, _old = self._thresholds = gc.get_threshold()
         gc.set_threshold(young, middle, NEVER)
         self.timer.start()

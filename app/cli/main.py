@@ -12,23 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import __version__
-from app.cli import (
-    asio_commands,
-    golive_commands,
-    helpdesk_commands,
-    helpdesk_setup_commands,
-    profiles_commands,
-    rule_commands,
-    sync_commands,
-    vault_commands,
-)
 from app.cli.output import Output
 from app.domain.errors import PreflightError, RuleViolation
 from app.logs import setup_logging
 from storage.paths import resolve_workspace_path
 
-# The services (and SQLAlchemy under them) are imported by the commands that use them, not
-# here: `preflight gui` paints its window before it pays for them (issue 4's cold start).
+# The services (and SQLAlchemy under them) are imported by the commands that use them, and the
+# command modules by the parser of every command, not here: `preflight gui` is parsed by a
+# parser of that command alone (`_parse`) and paints its window before it pays for them
+# (issue 4's and issue 18's cold start).
 
 EXIT_OK, EXIT_RULE, EXIT_ENVIRONMENT = 0, 1, 2
 log = logging.getLogger("preflight.cli")
@@ -68,25 +60,39 @@ def _common() -> _Parser:
     return common
 
 
-Factory = Callable[[str, str], argparse.ArgumentParser]
+class _NotTheGuiRoute(Exception):
+    """The arguments are not `preflight gui …` (or `preflight` alone) as the GUI's own parser
+    reads them: the parser of every command reads them again, and says what is wrong."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _GuiRouteParser(_Parser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _NotTheGuiRoute(message)
+
+
+Factory = Callable[[str, str], argparse.ArgumentParser]  # a command's (or an action's) parser
+
+
+def _top_parser(parser_class: type[_Parser], *, full: bool
+                ) -> tuple[argparse.ArgumentParser, Factory, _Parser]:
+    """The `preflight` parser with its common options and its `gui` command; `full` adds
+    --help and --version (the GUI route's parser leaves them to the full one). Returns the
+    parser, the maker of a command, and the common options' parser."""
     common = _common()
-    parser = _Parser(prog="preflight", parents=[common],
-                     description="Prepare ConnectWise RMM client sites for go-live.")
-    parser.add_argument("--version", action="version", version=f"preflight {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    parser = parser_class(prog="preflight", parents=[common], add_help=full,
+                          description="Prepare ConnectWise RMM client sites for go-live.")
+    if full:
+        parser.add_argument("--version", action="version", version=f"preflight {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=parser_class, metavar="COMMAND")
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, parents=[common])
 
-    def actions(p: argparse.ArgumentParser) -> Factory:
-        inner = p.add_subparsers(dest="action", parser_class=_Parser, metavar="ACTION",
-                                 required=True)
-        return lambda name, help: inner.add_parser(name, help=help, parents=[common])
+    _gui_arguments(command("gui", "launch the desktop app"))
+    return parser, command, common
 
-    gui = command("gui", "launch the desktop app")
+
+def _gui_arguments(gui: argparse.ArgumentParser) -> None:
     gui.add_argument("--screenshot", metavar="FILE", type=Path,
                      help="render a page offscreen to this PNG and exit")
     gui.add_argument("--size", default=None, metavar="WxH",
@@ -99,6 +105,27 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--policy", default=None, metavar="POLICY",
                      help="with --screenshot: the policy (id or exact name) to open in the "
                           "policies page's editor (implies --page policies)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command (and of `--help`)."""
+    from app.cli import (
+        asio_commands,
+        golive_commands,
+        helpdesk_setup_commands,
+        profiles_commands,
+        rule_commands,
+        sync_commands,
+        vault_commands,
+    )
+
+    parser, command, common = _top_parser(_Parser, full=True)
+
+    def actions(p: argparse.ArgumentParser) -> Factory:
+        inner = p.add_subparsers(dest="action", parser_class=_Parser, metavar="ACTION",
+                                 required=True)
+        return lambda name, help: inner.add_parser(name, help=help, parents=[common])
+
     init = command("init", "create a workspace")
     init.add_argument("--sample", action="store_true", help="fill it with the sample data")
     _company_actions(actions(command("company", "companies (clients)")))
@@ -186,6 +213,8 @@ def _site_actions(site: Factory) -> None:
     effective = site("effective", "effective settings with their sources")
     effective.add_argument("site")
     effective.add_argument("--device", default=None)
+    from app.cli import helpdesk_commands
+
     helpdesk_commands.add_arguments(site("readiness", "go-live checklist of a site, or of all"))
 
 
@@ -241,15 +270,35 @@ def _gui(args: argparse.Namespace, gui: GuiLauncher | None) -> int:
     ))
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments, read by the parser of `preflight gui` alone when they are that command
+    (the desktop's start does not load the other commands' modules), else by the parser of
+    every command; usage errors and --help come from the latter, as for any command."""
+    try:
+        parser, _command, _common_options = _top_parser(_GuiRouteParser, full=False)
+        return parser.parse_args(argv)
+    except _NotTheGuiRoute:
+        return build_parser().parse_args(argv)
+
+
 def run(argv: Sequence[str] | None = None, gui: GuiLauncher | None = None) -> int:
     """Run one command; `gui` starts the desktop app for `preflight` alone and `preflight gui`."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(argv)
     out = Output(bool(getattr(args, "json", False)))
     command = args.command or "gui"
     try:
         if command == "gui":
             return _gui(args, gui)
+        from app.cli import (
+            asio_commands,
+            golive_commands,
+            helpdesk_setup_commands,
+            profiles_commands,
+            rule_commands,
+            sync_commands,
+            vault_commands,
+        )
+
         if command == "init":
             return _init(args, out)
         if command == "profiles":  # opens the workspace itself (validate may need none)

@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 from sqlalchemy import select, update
 
-from app.domain.helpdesk.references import MAX_ATTACHMENT_BYTES
 from app.sync import local
 from app.sync.merge import DELETED, choose, merge
 from app.sync.transport import (
@@ -379,6 +378,10 @@ class SyncEngine:
             return AttachmentRepository(s).missing()
 
     def _store_file(self, sha: str, data: bytes, name: str) -> bool:
+        # here, not at the top: the Help Desk domain package is not needed by the status bar's
+        # reader that the desktop makes at start-up
+        from app.domain.helpdesk.references import MAX_ATTACHMENT_BYTES
+
         if len(data) > MAX_ATTACHMENT_BYTES or hashlib.sha256(data).hexdigest() != sha:
             return False
         with self.db.write() as s:

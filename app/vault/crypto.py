@@ -1,6 +1,8 @@
 """The vault's cryptography: the record format, field encryption and the key wrap.
 
 Pure Python over `cryptography` (AES-256-GCM) and `argon2-cffi` (Argon2id); no storage, no Qt.
+Those two libraries load when a key is first made or derived, not when this module is imported:
+the vault's lock state (the desktop's status bar at start-up) needs neither.
 The format is documented in app/vault/FORMAT.md and pinned by test vectors in
 tests/vault/test_format.py — change neither without bumping `FORMAT_VERSION`.
 """
@@ -13,13 +15,12 @@ import os
 import secrets
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any
-
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING, Any
 
 from app.vault.errors import DecryptionFailed, FormatError, WrongPassword
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 FORMAT_VERSION = 1
 KEY_LEN = 32  # AES-256
@@ -55,7 +56,7 @@ class VaultKey:
         if len(key) != KEY_LEN:
             raise FormatError(f"a vault key is {KEY_LEN} bytes, not {len(key)}")
         self._key: bytearray | None = bytearray(key)
-        self._aead: AESGCM | None = AESGCM(self._key)
+        self._aead: AESGCM | None = _aesgcm(self._key)
 
     @classmethod
     def generate(cls) -> VaultKey:
@@ -91,6 +92,12 @@ class VaultKey:
         return f"<VaultKey {'alive' if self.alive else 'wiped'}>"
 
 
+def _aesgcm(key: bytes | bytearray) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
 def wipe(buffer: bytearray) -> None:
     for i in range(len(buffer)):
         buffer[i] = 0
@@ -122,6 +129,8 @@ def seal_bytes(aead: AESGCM, plaintext: bytes, ad: bytes, *, nonce: bytes | None
 
 
 def open_bytes(aead: AESGCM, record: bytes, ad: bytes, *, what: str = "a record") -> bytes:
+    from cryptography.exceptions import InvalidTag  # loaded with `aead`'s module already
+
     if len(record) < 1 + NONCE_LEN + TAG_LEN:
         raise DecryptionFailed(f"{what} is damaged: too short to be a vault record")
     if record[0] != FORMAT_VERSION:
@@ -205,6 +214,8 @@ class KdfParams:
 
     def derive(self, password: str) -> bytearray:
         """The 256-bit key-encryption key of `password` (NFC-normalised UTF-8)."""
+        from argon2.low_level import Type, hash_secret_raw
+
         self.check()
         secret = unicodedata.normalize("NFC", password).encode("utf-8")
         return bytearray(hash_secret_raw(secret, self.salt, time_cost=self.time_cost,
@@ -228,7 +239,7 @@ def wrap_with_kek(key: VaultKey, kek: bytes | bytearray, workspace_id: str, wrap
     raw = key.raw()
     try:
         ad = associated_data(VAULT_KEY, workspace_id, wrap_id, "key")
-        return encode(seal_bytes(AESGCM(kek), bytes(raw), ad))
+        return encode(seal_bytes(_aesgcm(kek), bytes(raw), ad))
     finally:
         wipe(raw)
 
@@ -238,7 +249,7 @@ def unwrap_with_kek(wrapped: str, kek: bytes | bytearray, workspace_id: str, wra
     """The vault key, or `WrongPassword` (a GCM tag mismatch is what a wrong password gives)."""
     try:
         ad = associated_data(VAULT_KEY, workspace_id, wrap_id, "key")
-        raw = bytearray(open_bytes(AESGCM(kek), decode(wrapped), ad))
+        raw = bytearray(open_bytes(_aesgcm(kek), decode(wrapped), ad))
     except DecryptionFailed:
         raise WrongPassword(what) from None
     try:

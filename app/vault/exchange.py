@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.profiles.injection import neutralise, unneutralise
 from app.vault.crypto import (
     EXPORT,
     FORMAT_VERSION,
@@ -114,6 +113,10 @@ def plaintext_csv(items: Iterable[dict[str, Any]]) -> bytes:
     a formula (starting with = + - @ tab CR LF) gets one guarding apostrophe
     (`app.profiles.injection`); `unguard_plaintext` takes it off again on import, so a
     generated password like "-x=1" round-trips unchanged."""
+    # here, not at the top: the `app.profiles` package loads its readers and validators, which
+    # a start-up that only asks the vault's lock state does not need
+    from app.profiles.injection import neutralise
+
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(PLAINTEXT_HEADER)
@@ -132,4 +135,6 @@ def unguard_plaintext(rows: list[list[str]]) -> list[list[str]]:
     foreign export that happens to start with an apostrophe is kept."""
     if not rows or tuple(cell.strip() for cell in rows[0]) != PLAINTEXT_HEADER:
         return rows
+    from app.profiles.injection import unneutralise  # see plaintext_csv
+
     return [rows[0], *([unneutralise(cell) for cell in row] for row in rows[1:])]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import REPO_ROOT, TIMEOUT, Result, cli_env, run_cli
+from tests.cli.helpers import REPO_ROOT, TIMEOUT, Result, cli_env, run_cli, run_raw
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # `importlib.import_module("ui.launcher")`, `__import__('ui')` and the like: a static import
@@ -66,6 +66,28 @@ def test_a_command_answers_the_same_through_the_entry(shared_ws: Path, args: tup
     core = _python("-m", "app.cli", *args, "--workspace", str(shared_ws))
     assert entry.code == code, str(entry)
     assert (entry.code, entry.stdout, entry.stderr) == (core.code, core.stdout, core.stderr)
+
+
+# `preflight gui …` is read by a parser of that command alone, so the desktop's start loads no
+# other command's module; help, --version and every usage error come from the whole parser.
+FULL_PARSER = "import sys; from app.cli.main import build_parser; build_parser().parse_args()"
+
+
+@pytest.mark.parametrize("args", [
+    ("--help",), ("--version",), ("gui", "--help"), ("gui", "--bogus"), ("gui", "extra"),
+    ("gui", "--page"), ("--bogus", "gui"), ("--bogus", "gui", "--help"), ("bogus",),
+    ("--he",), ("gui", "--size"),
+])
+def test_the_gui_route_answers_help_and_usage_as_the_whole_command_line(
+        args: tuple[str, ...]) -> None:
+    entry = run_raw(*args)
+    whole = _python("-c", FULL_PARSER, *args)
+    assert (entry.code, entry.stdout, entry.stderr) == (whole.code, whole.stdout, whole.stderr)
+    if "--help" in args and "gui" not in args:  # every command is listed
+        assert all(name in entry.stdout for name in ("gui", "vault", "golive", "asio", "sync"))
+    if args in (("gui", "--bogus"), ("bogus",)):
+        assert entry.code == 2, str(entry)
+        assert "preflight: usage error:" in entry.stderr
 
 
 @pytest.mark.parametrize("args", [(), ("gui",)])

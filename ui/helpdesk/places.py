@@ -3,8 +3,6 @@ or (`policy/<id>`) the policy in the Policies page's editor."""
 
 from __future__ import annotations
 
-from app.domain.helpdesk.links import policy_of_place
-
 HELP_DESK = "Help Desk"
 CLIENT_INFO = "Client Info"  # the site's Client Profiles, Network Info and References
 READINESS = "Readiness"
@@ -29,9 +27,17 @@ PAGE_BUTTONS = {"effective": "Effective Settings →", "assignments": "Assign Pa
 POLICIES_PAGE = "policies"
 
 
+def _is_policy(place: str) -> bool:
+    # imported here: the Help Desk domain package loads with the first link, not with the
+    # site's tab bar at start-up
+    from app.domain.helpdesk.links import policy_of_place
+
+    return policy_of_place(place) is not None
+
+
 def open_text(place: str) -> str:
     """What following the link does, for tooltips."""
-    if policy_of_place(place) is not None:
+    if _is_policy(place):
         return "Open the policy that gives the site this setting, in the Policies editor"
     if place == "assignments":
         return "Open Assignments with the site checked, to give it a package with the policy"
@@ -39,7 +45,7 @@ def open_text(place: str) -> str:
 
 
 def button_text(place: str) -> str:
-    if policy_of_place(place) is not None:
+    if _is_policy(place):
         return "Edit Policy →"
     if place in PAGES:
         return PAGE_BUTTONS[place]

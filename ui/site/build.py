@@ -36,9 +36,10 @@ def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack, vault_session:
     """The site's tabs after Devices: Help Desk (its settings), Client Info (Client Profiles,
     Network Info, References), Passwords, Readiness, ConnectWise Drift."""
     tabs = SiteTabs(parent)
-    profiles = getattr(workspace, "profiles", None)
-    if profiles is not None:
-        tabs.add_lazy_tab(lambda: _profiles(profiles, undo_stack), CLIENT_PROFILES,
+    # The profile service is asked for when its tab is built: its spreadsheet, phone and
+    # email libraries are not loaded for the first page.
+    if hasattr(type(workspace), "profiles"):
+        tabs.add_lazy_tab(lambda: _profiles(workspace.profiles, undo_stack), CLIENT_PROFILES,
                           group=CLIENT_INFO)
     if hasattr(type(workspace), "vault"):  # seed 004: the site-level Passwords tab
         tabs.add_lazy_tab(lambda: _passwords(vault_session, undo_stack), PASSWORDS)
