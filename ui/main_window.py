@@ -17,14 +17,13 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
-from app.domain.errors import PreflightError
 from ui import background, screen_fit
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.file_drop import install_file_drop
 from ui.menus import build_menus
 from ui.navigator import Navigator
-from ui.ops import quiet_failure, write_queue
+from ui.ops import present_in_dialog, quiet_failure
 from ui.pages.page import HasTabs, Page, Reloads, Searchable, SelectsSite
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, PageFactory, page_factories
 from ui.preferences import PreferencesDialog
@@ -128,13 +127,9 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self._enable_workspace_actions(True)
         self.undo_stack.clear()
-        from ui.sync.controller import controller_for  # the one of each of this workspace
-        from ui.vault.session import session_for
-        from ui.workspace_context import WorkspaceContext
+        from ui.workspace_context import open_context
 
-        context = WorkspaceContext(workspace, self.undo_stack, write_queue(self.undo_stack),
-                                   self.navigator, self.dialogs, session_for(workspace),
-                                   controller_for(workspace))
+        context = open_context(workspace, self.undo_stack, self.navigator, self.dialogs)
         self._factories = page_factories(context)
         self.setWindowTitle(f"{workspace.name} — Preflight")
         self.setWindowFilePath(str(workspace.path))
@@ -307,10 +302,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Opened {workspace.path}", 5000)
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, PreflightError):
-                self.dialogs.show_error("Cannot open the workspace", str(exc))
-            else:
-                report_error(exc)
+            present_in_dialog(exc, self.dialogs, "Cannot open the workspace", environment=False)
 
         run_blocking(self, open_it, opened, failed)
 

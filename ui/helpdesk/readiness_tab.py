@@ -5,10 +5,10 @@ recorded in one click), Refresh, and Export go-live report… (HTML, via the ser
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -34,6 +34,9 @@ from ui.ops import Latest, present_failure
 from ui.widgets.policy_common import NoticeBar, section_title
 from ui.widgets.row_table import row_table
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 
 def report_name(checklist: Checklist) -> str:
     text = f"{checklist.company_name} {checklist.site_name} go-live"
@@ -45,11 +48,10 @@ class ReadinessTab(QWidget):
     exported = Signal(str)  # the report's path
     open_place = Signal(str, str)  # site id, place (`app.domain.helpdesk.PLACES`)
 
-    def __init__(self, workspace: Any, undo_stack: QUndoStack | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("siteReadiness")
-        self.workspace = workspace
+        self.workspace: Any = context.workspace
         self.dialogs: Any = HelpDeskDialogs(self)
         self.site: SiteView | None = None
         self.checklist: Checklist | None = None
@@ -87,7 +89,7 @@ class ReadinessTab(QWidget):
         self.table.setColumnHidden(ChecklistModel.COL_STATUS, True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
-        self.timeline = self._add_tables(layout, undo_stack)
+        self.timeline = self._add_tables(layout, context)
         self.hint = QLabel("Double-click an item, or use its button, to open the place that "
                            "fixes it. Warnings are advice; failing items block go-live.", self)
         self.hint.setWordWrap(True)
@@ -95,7 +97,7 @@ class ReadinessTab(QWidget):
         self.buttons: list[QPushButton] = []
         self._set_enabled(False)
 
-    def _add_tables(self, layout: QVBoxLayout, undo_stack: QUndoStack | None
+    def _add_tables(self, layout: QVBoxLayout, context: WorkspaceContext
                     ) -> JourneyTimeline | None:
         """The checklist, and under it the journey's timeline (issue 19) when the workspace has
         one, in a splitter."""
@@ -105,7 +107,7 @@ class ReadinessTab(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
-        timeline = JourneyTimeline(self.workspace, undo_stack, split)
+        timeline = JourneyTimeline(context, split)
         timeline.recorded.connect(lambda _step: self.refresh())
         split.addWidget(timeline)
         split.setSizes([300, 360])
