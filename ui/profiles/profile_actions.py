@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from app.domain.errors import PreflightError
 from app.services.views import SiteView
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
+from ui.ops import present_in_dialog
 from ui.profiles.import_wizard import ImportWizard
 from ui.profiles.profile_dialogs import ProfileDialogs
 from ui.profiles.profile_events import profile_events, push_import
@@ -81,10 +81,7 @@ class ProfileActions(QObject):
         run_blocking(self, workspace.sites.all, ask, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, PreflightError | OSError):
-            self.dialogs.show_error("Client Profiles", str(exc))
-        else:
-            report_error(exc)
+        present_in_dialog(exc, self.dialogs, "Client Profiles")
 
     # import
     def import_profiles(self, path: Path | None = None) -> None:

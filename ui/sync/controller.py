@@ -265,9 +265,9 @@ class SyncController(QObject):
             exc = task.exception()
             assert exc is not None
             outcome = Outcome(ERROR, f"Sync failed: {exc}")
-            from ui.background import report_error
+            from ui.ops import present_failure
 
-            report_error(exc)  # a bug: the excepthook dialog and the log
+            present_failure(exc, None)  # a bug: the excepthook dialog and the log
         else:
             outcome = task.result()
         self.last_outcome = outcome

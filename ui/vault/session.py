@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 
-from app.domain.errors import PreflightError
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
+from ui.ops import present_to
 from ui.vault.clipboard import SecretClipboard
 from ui.vault.prefs import idle_seconds
 
@@ -104,12 +104,12 @@ class VaultSession(QObject):
             if on_done is not None:
                 on_done()
 
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, PreflightError):
-                report_error(exc)
-                return
-            self.problem = str(exc)  # e.g. a workspace of an older version: no vault here
+        def unavailable(problem: str) -> None:
+            self.problem = problem  # e.g. a workspace of an older version: no vault here
             self._set_state(UNAVAILABLE)
+
+        def failed(exc: BaseException) -> None:
+            present_to(exc, unavailable)
 
         run_blocking(self, find, found, failed)
 

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from ui import theme
-from ui.background import report_error
+from ui.ops import present_to, refusal_text
 from ui.vault.session import VaultSession
 from ui.widgets.cells import MessageLine
 from ui.widgets.policy_common import as_sentence
@@ -94,11 +93,8 @@ class _VaultDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._working(False)
-        if isinstance(exc, PreflightError):
-            self.show_message(as_sentence(str(exc)))
-        else:
-            self.show_message("")
-            report_error(exc)
+        present_to(exc, self.show_message, text=refusal_text,
+                   on_bug=lambda: self.show_message(""))
 
     def submit(self) -> None:
         raise NotImplementedError
