@@ -9,7 +9,7 @@ the step had before, redo the one it got.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
@@ -23,6 +23,7 @@ from ui.widgets.policy_common import NoticeBar
 from ui.widgets.row_table import row_table
 
 if TYPE_CHECKING:
+    from app.services.workspace import Workspace
     from ui.workspace_context import WorkspaceContext
 
 DONE_SHORTCUT = "Ctrl+D"
@@ -61,7 +62,7 @@ class JourneyTimeline(QWidget):
     def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("journeyTimeline")
-        self.workspace: Any = context.workspace
+        self.workspace: Workspace = context.workspace
         self.undo_stack = context.undo_stack
         self.site_id: str | None = None
         self.journey: Journey | None = None
@@ -186,7 +187,7 @@ class JourneyTimeline(QWidget):
 
         def work() -> Journey:
             golive.restore(site_id, step_id, record)
-            return golive.journey(site_id)  # type: ignore[no-any-return]
+            return golive.journey(site_id)
 
         def stored(journey: Journey) -> None:
             if self.site_id == site_id:

@@ -35,6 +35,7 @@ from ui.widgets.policy_common import NoticeBar, section_title
 from ui.widgets.row_table import row_table
 
 if TYPE_CHECKING:
+    from app.services.workspace import Workspace
     from ui.workspace_context import WorkspaceContext
 
 
@@ -51,7 +52,7 @@ class ReadinessTab(QWidget):
     def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("siteReadiness")
-        self.workspace: Any = context.workspace
+        self.workspace: Workspace = context.workspace
         self.dialogs: Any = HelpDeskDialogs(self)
         self.site: SiteView | None = None
         self.checklist: Checklist | None = None
@@ -97,13 +98,8 @@ class ReadinessTab(QWidget):
         self.buttons: list[QPushButton] = []
         self._set_enabled(False)
 
-    def _add_tables(self, layout: QVBoxLayout, context: WorkspaceContext
-                    ) -> JourneyTimeline | None:
-        """The checklist, and under it the journey's timeline (issue 19) when the workspace has
-        one, in a splitter."""
-        if not hasattr(type(self.workspace), "golive"):
-            layout.addWidget(self.table, 1)
-            return None
+    def _add_tables(self, layout: QVBoxLayout, context: WorkspaceContext) -> JourneyTimeline:
+        """The checklist, and under it the journey's timeline (issue 19), in a splitter."""
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
@@ -139,19 +135,13 @@ class ReadinessTab(QWidget):
             self._read.cancel()
             self.loaded.emit()
             return
-        helpdesk = self.workspace.helpdesk
+        golive = self.workspace.golive
         timeline = self.timeline
-
-        def load() -> tuple[Checklist, Journey | None]:
-            if timeline is None:
-                return helpdesk.readiness(site.id), None
-            return self.workspace.golive.with_checklist(site.id)  # type: ignore[no-any-return]
 
         def shown(result: tuple[Checklist, Journey | None]) -> None:
             checklist, journey = result
             self._show(checklist)
-            if timeline is not None:
-                timeline.show_journey(journey)
+            timeline.show_journey(journey)
             self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
@@ -159,11 +149,11 @@ class ReadinessTab(QWidget):
             if isinstance(exc, PreflightError):
                 self.loaded.emit()
 
-        self._read.run(load, shown, failed)
+        self._read.run(lambda: golive.with_checklist(site.id), shown, failed)
 
     def _show(self, checklist: Checklist | None) -> None:
         self.checklist = checklist
-        if checklist is None and self.timeline is not None:
+        if checklist is None:
             self.timeline.show_journey(None)
         items = list(checklist.items) if checklist else []
         self.model.set_rows(items, in_order=True)

@@ -27,6 +27,7 @@ from ui.profiles.profiles_tab import (
 )
 
 if TYPE_CHECKING:
+    from app.services.profiles import ProfileService
     from ui.main_window import MainWindow
 
 STATUS_MS = 8000
@@ -39,9 +40,9 @@ class ProfileActions(QObject):
         self.dialogs: ProfileDialogs | Any = ProfileDialogs(window)
         self.wizard: ImportWizard | None = None
 
-    def _service(self) -> Any:
+    def _service(self) -> ProfileService | None:
         workspace = self.window.workspace
-        return getattr(workspace, "profiles", None) if workspace is not None else None
+        return workspace.profiles if workspace is not None else None
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, STATUS_MS)

@@ -214,7 +214,7 @@ class ResultPage(QWizardPage):
         for key, label in self.counts.items():
             label.setText(f"{getattr(result, key):,}")
         self.setSubTitle(f"The profiles of {site_label(self.owner.site)} are up to date.")
-        path = getattr(result, "rejects_path", None)
+        path = result.rejects_path
         self.rejects.setText(f"The skipped rows, with their errors, are in {path}." if path
                              else "")
         changed = result.created + result.updated

@@ -22,7 +22,15 @@ from app.sync import Conflict
 from ui.background import run_blocking
 from ui.ops import present_failure
 from ui.sync.controller import SyncController
-from ui.sync.models import MINE, THEIRS, ConflictListModel, ConflictRow, FieldModel, field_rows
+from ui.sync.models import (
+    MINE,
+    THEIRS,
+    ConflictListModel,
+    ConflictRow,
+    FieldModel,
+    Side,
+    field_rows,
+)
 from ui.widgets.page_header import PageHeader
 from ui.widgets.policy_common import NoticeBar
 from ui.widgets.row_table import row_table
@@ -160,7 +168,7 @@ class ConflictsPage(QWidget):
     def choose_field(self, name: str, side: str) -> None:
         self.fields.choose(self.fields.find_row(name), side)
 
-    def resolve_current(self, choice: str | dict[str, str]) -> None:
+    def resolve_current(self, choice: Side | dict[str, str]) -> None:
         current = self.current
         if current is None:
             return

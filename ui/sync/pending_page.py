@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ui.background import run_blocking
@@ -51,8 +52,8 @@ class PendingChangesPage(QWidget):
         layout.addWidget(self.table, 1)
         self.controller.data_changed.connect(self.refresh)
 
-    def set_sync_action(self, action: object) -> None:
-        self.sync_button.setDefaultAction(action)  # type: ignore[arg-type]
+    def set_sync_action(self, action: QAction) -> None:
+        self.sync_button.setDefaultAction(action)
 
     def refresh(self) -> None:
         controller = self.controller

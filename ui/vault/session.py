@@ -15,7 +15,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 
@@ -33,6 +33,9 @@ TICK_MS = 1000
 TOUCH_EVERY = 1.0  # seconds: user input restarts the idle clock at most this often
 ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                       QEvent.Type.Wheel, QEvent.Type.TouchBegin})
+
+
+T = TypeVar("T")
 
 
 class ActivityFilter(QObject):
@@ -146,12 +149,12 @@ class VaultSession(QObject):
         self.call(lambda vault: vault.session.unlock_from_keychain(),
                   lambda ok: on_done(bool(ok)), failed)
 
-    def call(self, fn: Callable[[Vault], Any], on_result: Callable[[Any], object],
+    def call(self, fn: Callable[[Vault], T], on_result: Callable[[T], object],
              on_error: Callable[[BaseException], None] | None = None, *,
              owner: QObject | None = None) -> None:
         """Run `fn(service)` off the GUI thread; the callbacks run on it, unless `owner`
         (default: the session) was deleted meanwhile."""
-        def deliver(value: Any) -> None:
+        def deliver(value: T) -> None:
             on_result(value)
 
         run_blocking(owner or self, lambda: fn(self.service()), deliver, on_error)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.vault.session import UnlockResult
 from ui import theme
 from ui.ops import present_to, refusal_text
 from ui.vault.session import VaultSession
@@ -151,9 +152,9 @@ class UnlockDialog(_VaultDialog):
         self.password.clear()
         self._working(True, "Unlocking…")
 
-        def unlocked(result: Any) -> None:
+        def unlocked(result: UnlockResult) -> None:
             self._working(False)
-            self.result_note = getattr(result, "keyring_message", None)
+            self.result_note = result.keyring_message
             self.accept()
 
         self.session.call(lambda vault: vault.session.unlock(password, remember=remember), unlocked,
@@ -164,10 +165,10 @@ class CreateVaultDialog(_VaultDialog):
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(session, "Create Vault", parent)
         self.setObjectName("createVaultDialog")
-        intro = QLabel(CREATE_RULES, self)
-        intro.setObjectName("createVaultRules")
-        intro.setWordWrap(True)
-        self.layout_.addWidget(intro)
+        self.rules = QLabel(CREATE_RULES, self)
+        self.rules.setObjectName("createVaultRules")
+        self.rules.setWordWrap(True)
+        self.layout_.addWidget(self.rules)
         self.password = _password_field(self, "newMasterPassword")
         self.again = _password_field(self, "confirmMasterPassword")
         self.form.addRow("Master password:", self.password)
