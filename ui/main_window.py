@@ -1,10 +1,12 @@
 """The main window: a sidebar over the pages, menus, status bar. It wires, pages work.
 
-Pages get the services they use and the one shared QUndoStack (docs/architecture.md §5); the window
-knows the workspace only to build them, to show its name and to switch to another one. The window
-can be shown before its workspace is open ("Opening workspace…"): `install_workspace` then readies
-the pages, so the first frame does not wait for the database layer. Each page is built the first
-time it is shown (`page(name)`), so a start builds only the page it opens on.
+Pages are built from the workspace's `WorkspaceContext` (`open_context`: its services, the one
+shared QUndoStack and write queue, the navigator, the dialogs; docs/architecture.md §5); the
+window knows the workspace only to build them, to show its name and to switch to another one.
+The window can be shown before its workspace is open ("Opening workspace…"):
+`install_workspace` then readies the pages, so the first frame does not wait for the database
+layer. Each page is built the first time it is shown (`page(name)`), so a start builds only the
+page it opens on.
 """
 
 from __future__ import annotations
