@@ -43,11 +43,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_foundation import build
 from PySide6.QtCore import QElapsedTimer, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from app.services.workspace import Workspace
+from tests.ui.context_support import make_context
 from ui.collector import Collector
 from ui.pages.assignments_page import AssignmentsPage
 
@@ -184,7 +184,8 @@ def assignments_page(app: QApplication, path: Path) -> dict[str, float]:
     workspace = Workspace.open(path)
     collector = Collector()
     collector.start()  # start-up is over, as in the app
-    page = AssignmentsPage(workspace.sites, workspace.packages, workspace.companies, QUndoStack())
+    host = QWidget()  # stands for the window: the page is built on its own, as in the tests
+    page = AssignmentsPage(make_context(workspace, host))
     page.resize(1280, 800)
     meter = StallMeter()
     loaded = {"n": 0}

@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_gui import StallMeter, fmt, spin_until
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 from app.profiles import HEADERS, Row, Sheet
 from app.services.workspace import Workspace
+from tests.ui.context_support import make_context
 from ui.collector import Collector
 from ui.profiles.profile_model import ProfileTableModel
 from ui.profiles.profiles_tab import ClientProfilesTab
@@ -87,7 +87,8 @@ def view(model: object) -> QTableView:
 
 
 def ours(app: QApplication, ws: Workspace, site_id: str) -> dict[str, object]:
-    tab = ClientProfilesTab(ws.profiles, QUndoStack())
+    host = QWidget()  # stands for the window: the tab is built on its own, as in the tests
+    tab = ClientProfilesTab(make_context(ws, host))
     tab.resize(1000, 760)
     meter = StallMeter()
     loaded = {"n": 0}

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.domain.errors import PreflightError
 from app.services.hierarchy import CompanyService, SiteService
 from app.services.removal_views import Removal
-from ui.background import report_error
-from ui.ops import Writes
+from ui.ops import Writes, present_to
 
 Done = Callable[[str | None], None]  # the id to select afterwards, if any
 ErrorSink = Callable[[str], None]
@@ -56,16 +54,13 @@ class QueuedCommand(QUndoCommand):
         self._submit(self.do_undo, "undo")
 
     def _submit(self, step: Callable[[], str | None], what: str) -> None:
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, PreflightError):
-                report_error(exc)  # a bug: the excepthook dialog
-                return
-            self.on_error(f"Could not {what} “{self.text()}”: {exc}")
+        def refused(reason: str) -> None:
+            self.on_error(f"Could not {what} “{self.text()}”: {reason}")
             if self.drop_from is not None:
                 self._drop(self.drop_from)
             self.on_done(None)
 
-        self.queue.submit(step, self.on_done, failed)
+        self.queue.submit(step, self.on_done, lambda exc: present_to(exc, refused))
 
     def _drop(self, stack: QUndoStack) -> None:
         """Take this command off `stack`: obsolete, the stack deletes it the next time it

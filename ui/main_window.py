@@ -1,10 +1,12 @@
 """The main window: a sidebar over the pages, menus, status bar. It wires, pages work.
 
-Pages get the services they use and the one shared QUndoStack (docs/architecture.md §5); the window
-knows the workspace only to build them, to show its name and to switch to another one. The window
-can be shown before its workspace is open ("Opening workspace…"): `install_workspace` then readies
-the pages, so the first frame does not wait for the database layer. Each page is built the first
-time it is shown (`page(name)`), so a start builds only the page it opens on.
+Pages are built from the workspace's `WorkspaceContext` (`open_context`: its services, the one
+shared QUndoStack and write queue, the navigator, the dialogs; docs/architecture.md §5); the
+window knows the workspace only to build them, to show its name and to switch to another one.
+The window can be shown before its workspace is open ("Opening workspace…"):
+`install_workspace` then readies the pages, so the first frame does not wait for the database
+layer. Each page is built the first time it is shown (`page(name)`), so a start builds only the
+page it opens on.
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
-from app.domain.errors import PreflightError
 from ui import background, screen_fit
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
 from ui.dialogs import DialogService
 from ui.file_drop import install_file_drop
 from ui.menus import build_menus
 from ui.navigator import Navigator
-from ui.ops import quiet_failure, write_queue
+from ui.ops import present_in_dialog, quiet_failure
 from ui.pages.page import HasTabs, Page, Reloads, Searchable, SelectsSite
 from ui.pages.registry import DEFAULT_PAGE, PAGE_NAMES, PAGES, VIEWS, PageFactory, page_factories
 from ui.preferences import PreferencesDialog
@@ -128,13 +129,9 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self._enable_workspace_actions(True)
         self.undo_stack.clear()
-        from ui.sync.controller import controller_for  # the one of each of this workspace
-        from ui.vault.session import session_for
-        from ui.workspace_context import WorkspaceContext
+        from ui.workspace_context import open_context
 
-        context = WorkspaceContext(workspace, self.undo_stack, write_queue(self.undo_stack),
-                                   self.navigator, self.dialogs, session_for(workspace),
-                                   controller_for(workspace))
+        context = open_context(workspace, self.undo_stack, self.navigator, self.dialogs)
         self._factories = page_factories(context)
         self.setWindowTitle(f"{workspace.name} — Preflight")
         self.setWindowFilePath(str(workspace.path))
@@ -307,10 +304,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Opened {workspace.path}", 5000)
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, PreflightError):
-                self.dialogs.show_error("Cannot open the workspace", str(exc))
-            else:
-                report_error(exc)
+            present_in_dialog(exc, self.dialogs, "Cannot open the workspace", environment=False)
 
         run_blocking(self, open_it, opened, failed)
 

@@ -2,8 +2,8 @@
 
 Pages and tabs do not reach into each other or into the window (`window.page(...)`,
 `findChildren(...)`, `getattr(window, ...)`): they ask the window's `Navigator`, which knows the
-pages by name. A widget deep inside a page finds it with `navigator_of(widget)`; a page tested
-on its own, outside a window, has none, and its links then do nothing.
+pages by name, and which they get in their `WorkspaceContext`. A page built on its own, outside
+a window (a test), gets one that knows no pages, and its links then do nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from ui.pages.page import ShowsSite
@@ -52,9 +52,4 @@ class Navigator(QObject):
         return True
 
 
-def navigator_of(widget: QWidget) -> Navigator | None:
-    """The navigator of the window `widget` is in, if it is in one."""
-    return widget.window().findChild(Navigator, NAME, Qt.FindChildOption.FindDirectChildrenOnly)
-
-
-__all__ = ["Navigator", "navigator_of"]
+__all__ = ["Navigator"]

@@ -12,16 +12,19 @@ In the spirit of Anki's `CollectionOp` / `QueryOp` (`qt/aqt/operations`), built 
 * failure goes to the **default presenter** unless the page gives its own: a `PreflightError`
   (a refused rule, a locked or damaged workspace: the user's to fix) becomes a sentence in the
   page's notice bar; anything else is a bug and goes to `sys.excepthook` (`ui.excepthook`: the
-  error dialog and the log).
+  error dialog and the log). `is_refusal` is the one place that decides what is a bug; the
+  other presenters (`present_to`: a form's line or a dialog's message, `present_in_dialog`:
+  an error box, `quiet_failure`: nowhere) send a refusal elsewhere, a bug always there.
 
-A page makes one `PageOps(self, undo_stack, notice)` and calls `ops.write(...)`,
+A page makes one `PageOps.of(self, context, notice)` (its `WorkspaceContext`'s undo stack and
+write queue) and calls `ops.write(...)`,
 `ops.read(...)` or keeps `ops.latest()` slots for reads that a newer one supersedes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
@@ -29,6 +32,9 @@ from PySide6.QtGui import QUndoStack
 from app.domain.errors import PreflightError
 from ui.background import SerialQueue, report_error, run_blocking
 from ui.widgets.policy_common import as_sentence
+
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
 
 T = TypeVar("T")
 Presenter = Callable[[BaseException], None]
@@ -42,7 +48,20 @@ class Notice(Protocol):
     def show_message(self, text: str, kind: str = ..., expire_ms: int | None = ...) -> None: ...
 
 
-def refusal_text(exc: PreflightError, what: str = "") -> str:
+class ErrorDialogs(Protocol):
+    """Where a flow with no notice bar shows a refusal (`ui.dialogs.DialogService`)."""
+
+    def show_error(self, title: str, text: str) -> None: ...
+
+
+def is_refusal(exc: BaseException, *, environment: bool = False) -> bool:
+    """The one place that says what is not a bug: a `PreflightError` (a refused rule, a locked or
+    damaged workspace) and, with `environment`, an `OSError` (a missing file, a full disk, no
+    permission): the user's to fix. Anything else is a bug."""
+    return isinstance(exc, PreflightError) or (environment and isinstance(exc, OSError))
+
+
+def refusal_text(exc: BaseException, what: str = "") -> str:
     """"Could not save: the name is taken." — `what` leads when given."""
     reason = str(exc) or type(exc).__name__
     return f"{what}: {as_sentence(reason)}" if what else as_sentence(reason)
@@ -51,10 +70,31 @@ def refusal_text(exc: PreflightError, what: str = "") -> str:
 def present_failure(exc: BaseException, notice: Notice | None, what: str = "") -> None:
     """The default failure presenter: a `PreflightError` to `notice` (the error dialog's plain
     message when the page has none), anything else to the error dialog and the log."""
-    if isinstance(exc, PreflightError) and notice is not None:
+    if is_refusal(exc) and notice is not None:
         notice.show_message(refusal_text(exc, what), "error")
         return
     report_error(exc)  # sys.excepthook: a bug's dialog + log line, or a refusal's message
+
+
+def present_to(exc: BaseException, show: Callable[[str], None], *,
+               text: Callable[[BaseException], str] = str, environment: bool = False,
+               on_bug: Callable[[], None] | None = None) -> None:
+    """A refusal (an `OSError` too with `environment`) goes to `show(text(exc))` (a form's error
+    line, a dialog's message, an undo's "Could not undo …"); a bug goes to `on_bug` (to tidy
+    the place, say clear its message) and then to the error dialog and the log."""
+    if is_refusal(exc, environment=environment):
+        show(text(exc))
+        return
+    if on_bug is not None:
+        on_bug()
+    report_error(exc)
+
+
+def present_in_dialog(exc: BaseException, dialogs: ErrorDialogs, title: str, *,
+                      environment: bool = True) -> None:
+    """For a flow with no notice bar (a menu command, a file to open): a refusal or an
+    environment error in an error box titled `title`, a bug in the error dialog and the log."""
+    present_to(exc, lambda text: dialogs.show_error(title, text), environment=environment)
 
 
 class Writes(Protocol):
@@ -66,9 +106,10 @@ class Writes(Protocol):
 
 
 def quiet_failure(exc: BaseException) -> None:
-    """For background extras the page does without (a pick list, a status count): a refusal
-    is dropped, a bug still reaches the error dialog and the log."""
-    if not isinstance(exc, PreflightError):
+    """For background extras the page does without (a pick list, a status count), or a
+    failure the caller has already shown: a refusal is dropped, a bug still reaches the error
+    dialog and the log."""
+    if not is_refusal(exc):
         report_error(exc)
 
 
@@ -109,8 +150,8 @@ class Latest(QObject):
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
                 failure(exc)
-            elif not isinstance(exc, PreflightError):
-                report_error(exc)
+            else:
+                quiet_failure(exc)
 
         run_blocking(self._owner, fn, succeeded, failed)
 
@@ -127,11 +168,18 @@ class PageOps:
     """A page's way to run operations: its writes on the workspace's one queue, its reads in
     the background, failures shown by the default presenter unless the call gives its own."""
 
-    def __init__(self, owner: QObject, undo_stack: QUndoStack, notice: Notice | None) -> None:
+    def __init__(self, owner: QObject, undo_stack: QUndoStack, notice: Notice | None,
+                 writes: SerialQueue | None = None) -> None:
         self.owner = owner
         self.undo_stack = undo_stack
-        self.writes = write_queue(undo_stack)
+        self.writes = writes if writes is not None else write_queue(undo_stack)
         self.notice = notice
+
+    @classmethod
+    def of(cls, owner: QObject, context: WorkspaceContext,
+           notice: Notice | None = None) -> PageOps:
+        """The ops of a page (or tab) given `context`: its undo stack and its write queue."""
+        return cls(owner, context.undo_stack, notice, context.writes)
 
     def failure(self, what: str = "") -> Presenter:
         """The default presenter, reading `self.notice` when a failure comes (a page may set
@@ -160,12 +208,16 @@ class PageOps:
 
 
 __all__ = [
+    "ErrorDialogs",
     "Latest",
     "Notice",
     "PageOps",
     "Presenter",
     "Writes",
+    "is_refusal",
     "present_failure",
+    "present_in_dialog",
+    "present_to",
     "quiet_failure",
     "refusal_text",
     "write_queue",

@@ -25,6 +25,7 @@ from ui import background
 from ui.launcher import application
 from ui.main_window import MainWindow
 from ui.pages.registry import PAGES
+from ui.site.site_tabs import SiteTabs
 from ui.ui_settings import UiSettings
 from ui.unsaved import Pending, unsaved_box
 
@@ -86,7 +87,7 @@ class Tour:
         window.show_page("companies")
         self.settle()
         window.select_site("Main Office")
-        tabs: Any = window.page("companies").site_tabs  # type: ignore[attr-defined]
+        tabs: Any = self.site_tab_host()
         shot = 0
         for index in range(tabs.count()):
             tabs.setCurrentIndex(index)
@@ -102,10 +103,17 @@ class Tour:
                 shot += 1
                 self.shoot(f"10-site-{shot:02d}-{title}")
 
+    def site_tab_host(self) -> SiteTabs:
+        from ui.pages.companies_page import CompaniesPage
+
+        page = self.window.navigator.page("companies", CompaniesPage)
+        assert page is not None  # the tour runs over an open workspace
+        return page.site_tabs
+
     def long_message(self) -> None:
         """A message longer than its room under a field: cut to the room, whole in the
         tooltip; nothing below it moved."""
-        tabs: Any = self.window.page("companies").site_tabs  # type: ignore[attr-defined]
+        tabs = self.site_tab_host()
         basic: Any = tabs.show_tab("Basic Info")
         self.settle()
         basic.domain.setText("not a domain at all, it has spaces in it and no dot")

@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoStack
 from ui.background import SerialQueue
 from ui.dialogs import DialogService
 from ui.navigator import Navigator
+from ui.ops import write_queue
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
@@ -35,4 +36,15 @@ class WorkspaceContext:
     sync_controller: SyncController
 
 
-__all__ = ["WorkspaceContext"]
+def open_context(workspace: Workspace, undo_stack: QUndoStack, navigator: Navigator,
+                 dialogs: DialogService) -> WorkspaceContext:
+    """The context of `workspace` in a window with this undo stack, navigator and dialogs: the
+    stack's one write queue, and the workspace's one vault session and sync controller."""
+    from ui.sync.controller import controller_for  # the one of each of this workspace
+    from ui.vault.session import session_for
+
+    return WorkspaceContext(workspace, undo_stack, write_queue(undo_stack), navigator, dialogs,
+                            session_for(workspace), controller_for(workspace))
+
+
+__all__ = ["WorkspaceContext", "open_context"]

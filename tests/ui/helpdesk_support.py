@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from app.services.views import SiteView
 from app.services.workspace import Workspace
 from tests.ui.conftest import wait_idle
+from tests.ui.context_support import make_context
 from ui.helpdesk.section_tab import SectionTab
 
 Tab = TypeVar("Tab", bound=SectionTab)
@@ -21,7 +22,7 @@ def site_named(ws: Workspace, name: str) -> SiteView:
 
 def open_tab(qtbot: Any, cls: type[Tab], ws: Workspace, undo_stack: QUndoStack,
              site: str = "Main Office") -> Tab:
-    tab = cls(ws, undo_stack)
+    tab = cls(make_context(ws, qtbot, undo_stack))
     qtbot.addWidget(tab)
     tab.resize(1100, 800)
     tab.show()

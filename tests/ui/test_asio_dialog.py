@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QTableView
 from app.profiles.profile import Profile
 from app.services.workspace import Workspace
 from tests.asio.fake_asio import FakeAsio
+from tests.ui.context_support import make_context
 from ui import background
 from ui.asio.controller import CANCELLED, DONE
 from ui.asio.dialog import AsioDialog
@@ -222,7 +223,8 @@ def test_the_psa_policy_picks_from_the_pulled_lists(
     client = AsioClient(fake.base_url, "cid", "secret", instance=service.instance_id(),
                         client=httpx.AsyncClient(transport=fake.transport()))
     asyncio.run(service.pull(client))
-    for page in shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs):
+    context = make_context(sample_workspace, qtbot, undo_stack)
+    for page in shown_page(qtbot, PoliciesPage(context), dialogs):
         open_policy(qtbot, page, PSA)
         qtbot.waitUntil(lambda p=page: background.pending() == 0)
         editor = page.editor

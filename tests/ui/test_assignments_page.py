@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import wait_idle
+from tests.ui.context_support import make_context
 from ui.models.assignment_preview_model import AssignmentPreviewModel
 from ui.models.sites_table_model import SitesTableModel
 from ui.pages.assignment_dialog import AssignmentDialog
@@ -20,7 +20,7 @@ from ui.pages.assignments_page import AssignmentsPage
 @pytest.fixture
 def page(qtbot, sample_workspace: Workspace) -> Iterator[AssignmentsPage]:
     ws = sample_workspace
-    widget = AssignmentsPage(ws.sites, ws.packages, ws.companies, QUndoStack())
+    widget = AssignmentsPage(make_context(ws, qtbot))
     qtbot.addWidget(widget)
     widget.resize(1100, 700)
     widget.show()

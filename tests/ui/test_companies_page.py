@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.services.views import SiteView
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, wait_idle
+from tests.ui.context_support import make_context
 from ui.models.hierarchy_model import HierarchyModel
 from ui.pages.companies_page import CompaniesPage
 
@@ -19,7 +19,7 @@ from ui.pages.companies_page import CompaniesPage
 @pytest.fixture
 def page(qtbot, sample_workspace: Workspace, dialogs: ScriptedDialogs) -> Iterator[CompaniesPage]:
     ws = sample_workspace
-    widget = CompaniesPage(ws.companies, ws.sites, ws.devices, QUndoStack())
+    widget = CompaniesPage(make_context(ws, qtbot))
     qtbot.addWidget(widget)
     widget.dialogs = dialogs  # type: ignore[assignment]
     widget.resize(1100, 700)

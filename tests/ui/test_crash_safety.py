@@ -16,6 +16,7 @@ from app import __version__
 from app.logs import redact
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.context_support import make_context
 from ui import excepthook
 from ui.about import current_versions, version_text
 from ui.excepthook import ErrorDialog, ErrorReport, RecordingDialogService
@@ -36,7 +37,7 @@ def hook(error_dialogs: RecordingDialogService) -> Iterator[RecordingDialogServi
 def page(qtbot: Any, sample_workspace: Workspace, undo_stack: Any,
          dialogs: ScriptedDialogs) -> Iterator[CompaniesPage]:
     ws = sample_workspace
-    yield from shown_page(qtbot, CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack),
+    yield from shown_page(qtbot, CompaniesPage(make_context(ws, qtbot, undo_stack)),
                           dialogs)
 
 

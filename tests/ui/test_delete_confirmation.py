@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QUndoStack
 
 from app.services.workspace import Workspace
 from tests.services.cascade_helpers import live_counts
 from tests.ui.conftest import ScriptedDialogs, wait_idle
+from tests.ui.context_support import make_context
 from ui.pages.companies_page import CompaniesPage
 
 CLINIC = "Northside Clinic"
@@ -19,7 +19,7 @@ CLINIC = "Northside Clinic"
 @pytest.fixture
 def page(qtbot, sample_workspace: Workspace, dialogs: ScriptedDialogs) -> Iterator[CompaniesPage]:
     ws = sample_workspace
-    widget = CompaniesPage(ws.companies, ws.sites, ws.devices, QUndoStack())
+    widget = CompaniesPage(make_context(ws, qtbot))
     qtbot.addWidget(widget)
     widget.dialogs = dialogs  # type: ignore[assignment]
     widget.resize(1100, 700)

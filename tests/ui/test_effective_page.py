@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import wait_idle
+from tests.ui.context_support import make_context
 from ui.models.effective_models import ComparisonTableModel, EffectiveTableModel
 from ui.pages.effective_page import EffectivePage
 
@@ -16,7 +17,7 @@ from ui.pages.effective_page import EffectivePage
 @pytest.fixture
 def page(qtbot, sample_workspace: Workspace) -> Iterator[EffectivePage]:
     ws = sample_workspace
-    widget = EffectivePage(ws.sites, ws.devices, ws.effective)
+    widget = EffectivePage(make_context(ws, qtbot))
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
     widget.show()

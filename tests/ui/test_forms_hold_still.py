@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page
+from tests.ui.context_support import make_context
 from tests.ui.helpdesk_support import open_tab, type_into
 from tests.ui.test_policies_page import click_row
 from ui.helpdesk.basic_info_tab import BasicInfoTab
@@ -28,7 +29,8 @@ from ui.widgets.time_edit import TimeEdit
 @pytest.fixture
 def page(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
-    yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs)
+    context = make_context(sample_workspace, qtbot, undo_stack)
+    yield from shown_page(qtbot, PoliciesPage(context), dialogs)
 
 
 def top_of(widget: QWidget) -> int:

@@ -15,13 +15,14 @@ from app.domain.helpdesk import ContactMethod, PathKind, SiteSetup, section_docu
 from app.services.workspace import Workspace
 from storage.helpdesk_repository import HelpDeskRepository
 from tests.ui.conftest import wait_idle
+from tests.ui.context_support import make_context
 from tests.ui.helpdesk_support import open_tab, type_into
 from ui.helpdesk.basic_info_tab import BasicInfoTab
 from ui.pages.rules_page import RulesPage
 
 
 def open_page(qtbot: Any, ws: Workspace, undo_stack: QUndoStack) -> RulesPage:
-    page = RulesPage(ws.rules, undo_stack)
+    page = RulesPage(make_context(ws, qtbot, undo_stack))
     qtbot.addWidget(page)
     page.resize(1200, 850)
     page.show()

@@ -14,9 +14,17 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from app.domain.errors import RuleViolation
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import ScriptedDialogs, wait_idle
 from ui import excepthook
-from ui.ops import Latest, PageOps, write_queue
+from ui.ops import (
+    Latest,
+    PageOps,
+    is_refusal,
+    present_in_dialog,
+    present_to,
+    refusal_text,
+    write_queue,
+)
 from ui.widgets.policy_common import NoticeBar
 
 
@@ -209,11 +217,133 @@ def test_a_closed_pages_write_still_lands_and_the_queue_goes_on(
         ran.append("gone")
         return "gone"
 
+    def staying_write() -> str:
+        ran.append("staying")
+        return "staying"
+
     gone.ops.write(slow, delivered.append)
-    staying.ops.write(lambda: ran.append("staying") or "staying", delivered.append)
+    staying.ops.write(staying_write, delivered.append)
     gone.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(gone), timeout=5000)
     release.set()
     wait_idle(qtbot)
     assert ran == ["gone", "staying"]
     assert delivered == ["staying"]
+
+
+# the other presenters: a refusal (and an OSError where asked) to its place, a bug always to
+# the error dialog and the log
+
+def fail_with(exc: BaseException) -> Any:
+    def work() -> None:
+        raise exc
+    return work
+
+
+def test_what_is_a_bug_is_decided_in_one_place() -> None:
+    assert is_refusal(RuleViolation("no"))
+    assert not is_refusal(OSError(28, "No space left on device"))
+    assert is_refusal(OSError(28, "No space left on device"), environment=True)
+    assert not is_refusal(KeyError("column"), environment=True)
+
+
+def test_present_in_dialog_a_refusal_and_an_os_error_to_the_titled_box(
+        qtbot: Any, pages: tuple[Page, Page], error_dialogs: Any, hooked: None) -> None:
+    page, dialogs = pages[0], ScriptedDialogs()
+    for exc in (RuleViolation("the file is not a client-profile sheet"),
+                FileNotFoundError(2, "No such file or directory", "/tmp/gone.xlsx")):
+        page.ops.read(fail_with(exc), lambda _r: None,
+                      on_failure=lambda e: present_in_dialog(e, dialogs, "Client Profiles"))
+        wait_idle(qtbot)
+    assert dialogs.errors == [
+        ("Client Profiles", "the file is not a client-profile sheet"),
+        ("Client Profiles", "[Errno 2] No such file or directory: '/tmp/gone.xlsx'")]
+    assert error_dialogs.reports == []
+    assert page.notice.text() == ""
+
+
+def test_present_in_dialog_without_environment_an_os_error_is_a_bug(
+        qtbot: Any, pages: tuple[Page, Page], error_dialogs: Any, hooked: None) -> None:
+    page, dialogs = pages[0], ScriptedDialogs()
+    page.ops.read(fail_with(PermissionError(13, "Permission denied")), lambda _r: None,
+                  on_failure=lambda e: present_in_dialog(e, dialogs, "Cannot open the workspace",
+                                                         environment=False))
+    wait_idle(qtbot)
+    assert dialogs.errors == []
+    [report] = error_dialogs.reports
+    assert report.is_bug
+    assert "PermissionError" in report.details
+
+
+def test_present_in_dialog_a_bug_to_the_error_dialog_and_the_log(
+        qtbot: Any, pages: tuple[Page, Page], error_dialogs: Any, hooked: None,
+        caplog: pytest.LogCaptureFixture) -> None:
+    page, dialogs = pages[0], ScriptedDialogs()
+    with caplog.at_level(logging.ERROR, logger="ui.excepthook"):
+        page.ops.read(fail_with(KeyError("column")), lambda _r: None,
+                      on_failure=lambda e: present_in_dialog(e, dialogs, "Client Profiles"))
+        wait_idle(qtbot)
+    assert dialogs.errors == []  # not the user's to fix: no box that says it is
+    [report] = error_dialogs.reports
+    assert report.is_bug
+    assert "KeyError: 'column'" in report.details
+    assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)
+
+
+def test_present_to_a_refusal_to_its_place_in_its_words(
+        qtbot: Any, pages: tuple[Page, Page], error_dialogs: Any, hooked: None) -> None:
+    page = pages[0]
+    shown: list[str] = []
+    tidied: list[str] = []
+
+    def tidy() -> None:
+        tidied.append("cleared")
+
+    page.ops.write(fail_with(RuleViolation("the master password is wrong")), lambda _r: None,
+                   on_failure=lambda e: present_to(e, shown.append, text=refusal_text,
+                                                   on_bug=tidy))
+    wait_idle(qtbot)
+    assert shown == ["The master password is wrong."]
+    assert tidied == []
+    assert error_dialogs.reports == []
+
+
+def test_present_to_an_os_error_only_where_the_environment_is_the_users(
+        qtbot: Any, pages: tuple[Page, Page], error_dialogs: Any, hooked: None) -> None:
+    page = pages[0]
+    shown: list[str] = []
+    full = OSError(28, "No space left on device")
+    page.ops.write(fail_with(full), lambda _r: None,
+                   on_failure=lambda e: present_to(e, shown.append, environment=True,
+                                                   text=lambda x: f"Nothing was written: {x}"))
+    wait_idle(qtbot)
+    assert shown == ["Nothing was written: [Errno 28] No space left on device"]
+    assert error_dialogs.reports == []
+    page.ops.write(fail_with(full), lambda _r: None,
+                   on_failure=lambda e: present_to(e, shown.append))
+    wait_idle(qtbot)
+    assert len(shown) == 1  # without `environment`, an OSError is a bug
+    [report] = error_dialogs.reports
+    assert report.is_bug
+
+
+def test_present_to_a_bug_tidies_then_goes_to_the_error_dialog_and_the_log(
+        qtbot: Any, pages: tuple[Page, Page], error_dialogs: Any, hooked: None,
+        caplog: pytest.LogCaptureFixture) -> None:
+    page = pages[0]
+    shown: list[str] = []
+    tidied: list[str] = []
+
+    def tidy() -> None:
+        tidied.append("cleared")
+
+    with caplog.at_level(logging.ERROR, logger="ui.excepthook"):
+        page.ops.write(fail_with(ZeroDivisionError("division by zero")), lambda _r: None,
+                       on_failure=lambda e: present_to(e, shown.append, on_bug=tidy))
+        wait_idle(qtbot)
+    assert shown == []
+    assert tidied == ["cleared"]
+    [report] = error_dialogs.reports
+    assert report.is_bug
+    assert "ZeroDivisionError: division by zero" in report.details
+    assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QToolButton
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page
+from tests.ui.context_support import make_context
 from ui.models.policy_models import POLICY_IDS_MIME, decode_policy_ids
 from ui.pages.packages_page import PackagesPage
 from ui.widgets.package_builder import EMPTY_PACKAGE_MESSAGE
@@ -25,7 +26,7 @@ from ui.widgets.package_builder import EMPTY_PACKAGE_MESSAGE
 def page(qtbot, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PackagesPage]:
     ws = sample_workspace
-    yield from shown_page(qtbot, PackagesPage(ws.packages, ws.policies, undo_stack), dialogs)
+    yield from shown_page(qtbot, PackagesPage(make_context(ws, qtbot, undo_stack)), dialogs)
 
 
 def pid(ws: Workspace, name: str) -> str:

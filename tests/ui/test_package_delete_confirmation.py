@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.context_support import make_context
 from ui.pages.packages_page import PackagesPage
 
 
@@ -19,7 +20,7 @@ from ui.pages.packages_page import PackagesPage
 def page(qtbot, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PackagesPage]:
     ws = sample_workspace
-    yield from shown_page(qtbot, PackagesPage(ws.packages, ws.policies, undo_stack), dialogs)
+    yield from shown_page(qtbot, PackagesPage(make_context(ws, qtbot, undo_stack)), dialogs)
 
 
 def select_package(page: PackagesPage, name: str) -> None:

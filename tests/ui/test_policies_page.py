@@ -7,20 +7,23 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTime
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox
 
 from app.services.views import PolicyView
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.context_support import make_context
 from ui.models.policy_models import PolicyTableModel
 from ui.pages.policies_page import PoliciesPage
 from ui.widgets.policy_editor import PAID_NOTE, BoolField, WindowField
+from ui.widgets.rule_field import RuleField
 
 
 @pytest.fixture
 def page(qtbot, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
-    yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs)
+    context = make_context(sample_workspace, qtbot, undo_stack)
+    yield from shown_page(qtbot, PoliciesPage(context), dialogs)
 
 
 def shown_names(page: PoliciesPage) -> list[str]:
@@ -100,7 +103,9 @@ def test_selecting_a_policy_opens_a_form_generated_from_its_type(qtbot,
     assert editor.field("noc_access_level").focus_target().maximum() == 3
     assert isinstance(editor.field("coverage_hours").focus_target(), QComboBox)
     assert editor.field("coverage_hours").focus_target().currentText() == "24×7"
-    assert isinstance(editor.field("notification_rule").focus_target(), QLineEdit)
+    # the page has the workspace's partner rules: the rule is picked from them
+    assert isinstance(editor.field("notification_rule"), RuleField)
+    assert isinstance(editor.field("notification_rule").focus_target(), QComboBox)
     assert editor.settings()["noc_access_level"] == 2
     assert not editor.save_button.isEnabled()  # nothing changed yet
 

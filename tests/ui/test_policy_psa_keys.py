@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from app.services.workspace import Workspace
 from app.vault.keychain import Keychain
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.context_support import make_context
 from tests.ui.policies_support import open_policy, toggle
 from ui import theme
 from ui.accessibility import unnamed_widgets
@@ -46,8 +47,8 @@ def session(qtbot: Any, sample_workspace: Workspace) -> Iterator[VaultSession]:
 @pytest.fixture
 def page(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs, session: VaultSession) -> Iterator[PoliciesPage]:
-    yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack,
-                                              vault_session=session), dialogs)
+    yield from shown_page(qtbot, PoliciesPage(make_context(sample_workspace, qtbot,
+                                                           undo_stack)), dialogs)
 
 
 def click(qtbot: Any, widget: Any) -> None:

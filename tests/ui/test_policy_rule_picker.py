@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.context_support import make_context
 from tests.ui.test_policies_page import click_row, wait_refresh
 from ui.pages.policies_page import PoliciesPage
 from ui.widgets.rule_field import NEW_RULE_TEXT, RuleField
@@ -25,8 +26,8 @@ from ui.widgets.rule_field import NEW_RULE_TEXT, RuleField
 @pytest.fixture
 def page(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
-    yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack,
-                                              rules=sample_workspace.rules), dialogs)
+    yield from shown_page(qtbot, PoliciesPage(make_context(sample_workspace, qtbot,
+                                                           undo_stack)), dialogs)
 
 
 def picker(qtbot: Any, page: PoliciesPage) -> RuleField:
@@ -100,8 +101,8 @@ def test_an_unknown_rule_is_shown_as_an_error(qtbot: Any, sample_workspace: Work
         conn.execute("UPDATE policies SET settings_json = ? WHERE id = ?",
                      (json.dumps(settings), policy.id))
         conn.commit()
-    for page in shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack,
-                                               rules=sample_workspace.rules), dialogs):
+    for page in shown_page(qtbot, PoliciesPage(make_context(sample_workspace, qtbot,
+                                                            undo_stack)), dialogs):
         click_row(qtbot, page, "RMM Standard")
         field = picker(qtbot, page)
         assert field.combo.currentText() == "⚠ Totally Bogus Rule (no such rule)"

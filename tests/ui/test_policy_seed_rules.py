@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.context_support import make_context
 from tests.ui.helpdesk_support import type_into
 from tests.ui.policies_support import open_policy
 from ui.pages.policies_page import PoliciesPage
@@ -21,7 +22,8 @@ from ui.widgets.policy_editor import BoolField, IntField, TextField
 @pytest.fixture
 def page(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
-    yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs)
+    context = make_context(sample_workspace, qtbot, undo_stack)
+    yield from shown_page(qtbot, PoliciesPage(context), dialogs)
 
 
 def test_turning_noc_off_under_an_access_level_says_to_set_it_to_0(

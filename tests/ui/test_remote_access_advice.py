@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.context_support import make_context
 from tests.ui.policies_support import open_policy, toggle
 from ui import theme
 from ui.pages.policies_page import PoliciesPage
@@ -23,7 +24,8 @@ KEYS = ("allow_require_consent", "auto_update_agent", "notification_balloon")
 @pytest.fixture
 def page(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
          dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
-    yield from shown_page(qtbot, PoliciesPage(sample_workspace.policies, undo_stack), dialogs)
+    context = make_context(sample_workspace, qtbot, undo_stack)
+    yield from shown_page(qtbot, PoliciesPage(context), dialogs)
 
 
 def test_auto_update_off_is_advised_against_live(qtbot: Any, page: PoliciesPage,

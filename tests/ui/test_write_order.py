@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.services.workspace import Workspace
 from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
+from tests.ui.context_support import make_context
 from ui import excepthook
 from ui.models.hierarchy_model import COMPANY, SITE
 from ui.pages.companies_page import CompaniesPage
@@ -28,13 +29,13 @@ from ui.pages.rules_page import RulesPage
 def companies(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
               dialogs: ScriptedDialogs) -> Iterator[CompaniesPage]:
     ws = sample_workspace
-    yield from shown_page(qtbot, CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack),
+    yield from shown_page(qtbot, CompaniesPage(make_context(ws, qtbot, undo_stack)),
                           dialogs)
 
 
 @pytest.fixture
 def rules(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack) -> RulesPage:
-    page = RulesPage(sample_workspace.rules, undo_stack)
+    page = RulesPage(make_context(sample_workspace, qtbot, undo_stack))
     qtbot.addWidget(page)
     page.show()
     wait_idle(qtbot)
@@ -83,7 +84,7 @@ def hooked(monkeypatch: pytest.MonkeyPatch) -> None:
 def policies(qtbot: Any, sample_workspace: Workspace, undo_stack: QUndoStack,
              dialogs: ScriptedDialogs) -> Iterator[PoliciesPage]:
     ws = sample_workspace
-    yield from shown_page(qtbot, PoliciesPage(ws.policies, undo_stack, rules=ws.rules),
+    yield from shown_page(qtbot, PoliciesPage(make_context(ws, qtbot, undo_stack)),
                           dialogs)
 
 

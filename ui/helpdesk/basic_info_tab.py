@@ -30,7 +30,6 @@ from ui import theme
 from ui.helpdesk.findings_view import error_label
 from ui.helpdesk.section_tab import SectionTab
 from ui.helpdesk.widgets import field_cell, muted, phone_row
-from ui.navigator import navigator_of
 
 FEE_STYLE = ("QLabel { background: $warning_bg; border: 1px solid $warning_border;"
              " border-radius: 3px; padding: 4px 6px; color: $warning_text; }")  # ui.theme
@@ -127,8 +126,7 @@ class BasicInfoTab(SectionTab):
         self.edited()  # the brief change to "New rule…" is undone: the form is as it was
         from ui.pages.rules_page import RulesPage
 
-        navigator = navigator_of(self)
-        page = navigator.go("notification-rules", RulesPage) if navigator is not None else None
+        page = self.navigator.go("notification-rules", RulesPage)
         if page is None:
             self.notice.show_message("Create rules on the Notification Rules page.", "info")
             return

@@ -4,45 +4,47 @@ is built, and its module imported, when it first comes forward (`SiteTabs.add_la
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from ui.helpdesk.places import HELP_DESK, READINESS, SITE_TABS
 from ui.site.site_tabs import SiteTabs
 
-Build = Callable[[Any, QUndoStack], QWidget]
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
+Build = Callable[["WorkspaceContext"], QWidget]
 
 
-def _product_options(workspace: Any, undo_stack: QUndoStack) -> QWidget:
+def _product_options(context: WorkspaceContext) -> QWidget:
     from ui.helpdesk.product_tab import ProductOptionsTab
 
-    return ProductOptionsTab(workspace, undo_stack)
+    return ProductOptionsTab(context)
 
 
-def _basic_info(workspace: Any, undo_stack: QUndoStack) -> QWidget:
+def _basic_info(context: WorkspaceContext) -> QWidget:
     from ui.helpdesk.basic_info_tab import BasicInfoTab
 
-    return BasicInfoTab(workspace, undo_stack)
+    return BasicInfoTab(context)
 
 
-def _security_requests(workspace: Any, undo_stack: QUndoStack) -> QWidget:
+def _security_requests(context: WorkspaceContext) -> QWidget:
     from ui.helpdesk.security_tab import SecurityRequestsTab
 
-    return SecurityRequestsTab(workspace, undo_stack)
+    return SecurityRequestsTab(context)
 
 
-def _network_info(workspace: Any, undo_stack: QUndoStack) -> QWidget:
+def _network_info(context: WorkspaceContext) -> QWidget:
     from ui.helpdesk.network_tab import NetworkInfoTab
 
-    return NetworkInfoTab(workspace, undo_stack)
+    return NetworkInfoTab(context)
 
 
-def _references(workspace: Any, undo_stack: QUndoStack) -> QWidget:
+def _references(context: WorkspaceContext) -> QWidget:
     from ui.helpdesk.references_tab import ReferencesTab
 
-    return ReferencesTab(workspace, undo_stack)
+    return ReferencesTab(context)
 
 
 # (place, build): the title is the place's (ui/helpdesk/places.py). In the order of seed 004's
@@ -55,13 +57,13 @@ AFTER: tuple[tuple[str, Build], ...] = (
     ("helpdesk/network-info", _network_info), ("helpdesk/references", _references))
 
 
-def add_helpdesk_tabs(tabs: SiteTabs, workspace: Any, undo_stack: QUndoStack, *,
+def add_helpdesk_tabs(tabs: SiteTabs, context: WorkspaceContext, *,
                       client_info: str = HELP_DESK,
                       client_info_tabs: tuple[str, ...] = ()) -> None:
     """`client_info_tabs` (titles) go into the `client_info` group, the others into Help Desk."""
 
     def lazy(build: Build) -> Callable[[], QWidget]:
-        return lambda: build(workspace, undo_stack)
+        return lambda: build(context)
 
     for position, (place, build) in enumerate(FIRST):
         tabs.add_lazy_tab(lazy(build), SITE_TABS[place][1], group=HELP_DESK)
@@ -73,13 +75,14 @@ def add_helpdesk_tabs(tabs: SiteTabs, workspace: Any, undo_stack: QUndoStack, *,
         tabs.add_lazy_tab(lazy(build), title, group=group)
     for host in tabs.groups.values():
         host.setCurrentIndex(0)
-    tabs.add_lazy_tab(lambda: _readiness(tabs, workspace, undo_stack), READINESS)
+    tabs.add_lazy_tab(lambda: _readiness(tabs, context), READINESS)
 
 
-def _readiness(tabs: SiteTabs, workspace: Any, undo_stack: QUndoStack) -> QWidget:
+def _readiness(tabs: SiteTabs, context: WorkspaceContext) -> QWidget:
     from ui.helpdesk.navigate import open_place
     from ui.helpdesk.readiness_tab import ReadinessTab
 
-    readiness = ReadinessTab(workspace, undo_stack)
-    readiness.open_place.connect(lambda site_id, place: open_place(tabs, site_id, place))
+    readiness = ReadinessTab(context)
+    readiness.open_place.connect(
+        lambda site_id, place: open_place(tabs, context.navigator, site_id, place))
     return readiness

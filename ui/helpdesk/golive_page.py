@@ -3,7 +3,7 @@ is overdue; double-click a site to open its Readiness tab (checklist and timelin
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
@@ -12,12 +12,15 @@ from ui.background import run_blocking
 from ui.helpdesk.journey_model import PartnerJourneyModel
 from ui.helpdesk.sites_page import SitesPage
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 
 class GoLivePage(SitesPage):
-    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         model = PartnerJourneyModel()
         super().__init__(
-            workspace, model, names=("goLivePage", "refreshJourneys", "journeySummary"),
+            context, model, names=("goLivePage", "refreshJourneys", "journeySummary"),
             header=("Go-live journeys", "Where each site stands in the Help Desk activation "
                     "process, from I'm Interested to the 30-day escalation reviews. "
                     "Double-click a site to see its timeline and record a step."),

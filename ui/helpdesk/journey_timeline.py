@@ -9,10 +9,10 @@ the step had before, redo the one it got.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.errors import PreflightError
@@ -21,6 +21,10 @@ from ui.helpdesk.journey_model import TimelineModel
 from ui.ops import PageOps, present_failure
 from ui.widgets.policy_common import NoticeBar
 from ui.widgets.row_table import row_table
+
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
+    from ui.workspace_context import WorkspaceContext
 
 DONE_SHORTCUT = "Ctrl+D"
 _VERBS = {StepStatus.DONE: "done", StepStatus.OPEN: "reopened", StepStatus.NA: "not applicable"}
@@ -55,12 +59,11 @@ class JourneyTimeline(QWidget):
     loaded = Signal()  # a journey was shown
     recorded = Signal(str)  # step id: a change was stored (or undone / redone)
 
-    def __init__(self, workspace: Any, undo_stack: QUndoStack | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("journeyTimeline")
-        self.workspace = workspace
-        self.undo_stack = undo_stack
+        self.workspace: Workspace = context.workspace
+        self.undo_stack = context.undo_stack
         self.site_id: str | None = None
         self.journey: Journey | None = None
         self.buttons: dict[str, QPushButton] = {}
@@ -73,7 +76,7 @@ class JourneyTimeline(QWidget):
         self.notice = NoticeBar(self)
         layout.addWidget(self.notice)
         # steps, their undo and redo go on the workspace's write queue, after the other writes
-        self.ops = PageOps(self, undo_stack or QUndoStack(self), self.notice)
+        self.ops = PageOps.of(self, context, self.notice)
         self.model = TimelineModel(self)
         self.table = row_table(self.model, self, "journey", "Go-live journey of the site, the "
                                "next step first")
@@ -170,9 +173,8 @@ class JourneyTimeline(QWidget):
         def stored(result: tuple[StepRecord | None, StepRecord | None, Journey]) -> None:
             before, after, journey = result
             verb = _VERBS[status]
-            if self.undo_stack is not None:
-                self.undo_stack.push(RecordStepCommand(self, site_id, step, before=before,
-                                                         after=after, verb=verb))
+            self.undo_stack.push(RecordStepCommand(self, site_id, step, before=before,
+                                                   after=after, verb=verb))
             if self.site_id == site_id:
                 self.show_journey(journey)
                 self.notice.show_message(f"'{step.title}' marked {verb}.", "success")
@@ -185,7 +187,7 @@ class JourneyTimeline(QWidget):
 
         def work() -> Journey:
             golive.restore(site_id, step_id, record)
-            return golive.journey(site_id)  # type: ignore[no-any-return]
+            return golive.journey(site_id)
 
         def stored(journey: Journey) -> None:
             if self.site_id == site_id:

@@ -2,29 +2,24 @@
 Devices, …), the policy that gives the site a setting (selected and open in the Policies page's
 editor), or a page of the window (Assignments, with the site checked).
 
-Pages are reached through the window's navigator (`ui.navigator`); without one (a tab tested
-on its own) only the site's tabs are switched.
+Pages are reached through the window's navigator (`ui.navigator`, the `WorkspaceContext`'s);
+outside a window it knows no pages, and only the site's tabs are switched.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
-
 from app.domain.helpdesk.links import policy_of_place
 from ui.helpdesk.places import PAGES, POLICIES_PAGE, READINESS, SITE_TABS
-from ui.navigator import navigator_of
+from ui.navigator import Navigator
 
 
-def open_place(tabs: Any, site_id: str, place: str) -> bool:
+def open_place(tabs: Any, navigator: Navigator, site_id: str, place: str) -> bool:
     """Show the place that fixes a readiness item of the site the tabs show."""
     if place in SITE_TABS:
         group, title = SITE_TABS[place]
         return tabs.show_tab(title, group) is not None
-    navigator = navigator_of(tabs)
-    if navigator is None:
-        return False
     policy_id = policy_of_place(place)
     if policy_id is not None:
         from ui.pages.policies_page import PoliciesPage
@@ -38,14 +33,13 @@ def open_place(tabs: Any, site_id: str, place: str) -> bool:
     return page_name is not None and navigator.show_site(page_name, site_id)
 
 
-def open_site_readiness(widget: QWidget, site_id: str) -> bool:
+def open_site_readiness(navigator: Navigator, site_id: str) -> bool:
     """From anywhere in the window: the Companies page with the site selected, on its
     Readiness tab."""
     from ui.pages.companies_page import CompaniesPage
 
-    navigator = navigator_of(widget)
-    page = navigator.page("companies", CompaniesPage) if navigator is not None else None
-    if navigator is None or page is None:
+    page = navigator.page("companies", CompaniesPage)
+    if page is None:
         return False
     selected = page.select(site_id)
     navigator.go("companies", CompaniesPage)

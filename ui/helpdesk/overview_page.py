@@ -3,7 +3,7 @@ others; double-click a site to open its Readiness tab."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -13,12 +13,15 @@ from ui.background import run_blocking
 from ui.helpdesk.readiness_model import OverviewModel
 from ui.helpdesk.sites_page import SitesPage
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 
 class ReadinessPage(SitesPage):
-    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         model = OverviewModel()
         super().__init__(
-            workspace, model, names=("readinessPage", "refreshOverview", "readinessSummary"),
+            context, model, names=("readinessPage", "refreshOverview", "readinessSummary"),
             header=("Go-live readiness", "Every site's go-live checklist at a glance. "
                     "Double-click a site to open its checklist and fix what blocks it."),
             table=("readinessTable", "Sites and their go-live readiness"),

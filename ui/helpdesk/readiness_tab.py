@@ -5,10 +5,10 @@ recorded in one click), Refresh, and Export go-live report… (HTML, via the ser
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -34,6 +34,10 @@ from ui.ops import Latest, present_failure
 from ui.widgets.policy_common import NoticeBar, section_title
 from ui.widgets.row_table import row_table
 
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
+    from ui.workspace_context import WorkspaceContext
+
 
 def report_name(checklist: Checklist) -> str:
     text = f"{checklist.company_name} {checklist.site_name} go-live"
@@ -45,11 +49,10 @@ class ReadinessTab(QWidget):
     exported = Signal(str)  # the report's path
     open_place = Signal(str, str)  # site id, place (`app.domain.helpdesk.PLACES`)
 
-    def __init__(self, workspace: Any, undo_stack: QUndoStack | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("siteReadiness")
-        self.workspace = workspace
+        self.workspace: Workspace = context.workspace
         self.dialogs: Any = HelpDeskDialogs(self)
         self.site: SiteView | None = None
         self.checklist: Checklist | None = None
@@ -87,7 +90,7 @@ class ReadinessTab(QWidget):
         self.table.setColumnHidden(ChecklistModel.COL_STATUS, True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
-        self.timeline = self._add_tables(layout, undo_stack)
+        self.timeline = self._add_tables(layout, context)
         self.hint = QLabel("Double-click an item, or use its button, to open the place that "
                            "fixes it. Warnings are advice; failing items block go-live.", self)
         self.hint.setWordWrap(True)
@@ -95,17 +98,12 @@ class ReadinessTab(QWidget):
         self.buttons: list[QPushButton] = []
         self._set_enabled(False)
 
-    def _add_tables(self, layout: QVBoxLayout, undo_stack: QUndoStack | None
-                    ) -> JourneyTimeline | None:
-        """The checklist, and under it the journey's timeline (issue 19) when the workspace has
-        one, in a splitter."""
-        if not hasattr(type(self.workspace), "golive"):
-            layout.addWidget(self.table, 1)
-            return None
+    def _add_tables(self, layout: QVBoxLayout, context: WorkspaceContext) -> JourneyTimeline:
+        """The checklist, and under it the journey's timeline (issue 19), in a splitter."""
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
-        timeline = JourneyTimeline(self.workspace, undo_stack, split)
+        timeline = JourneyTimeline(context, split)
         timeline.recorded.connect(lambda _step: self.refresh())
         split.addWidget(timeline)
         split.setSizes([300, 360])
@@ -137,19 +135,13 @@ class ReadinessTab(QWidget):
             self._read.cancel()
             self.loaded.emit()
             return
-        helpdesk = self.workspace.helpdesk
+        golive = self.workspace.golive
         timeline = self.timeline
-
-        def load() -> tuple[Checklist, Journey | None]:
-            if timeline is None:
-                return helpdesk.readiness(site.id), None
-            return self.workspace.golive.with_checklist(site.id)  # type: ignore[no-any-return]
 
         def shown(result: tuple[Checklist, Journey | None]) -> None:
             checklist, journey = result
             self._show(checklist)
-            if timeline is not None:
-                timeline.show_journey(journey)
+            timeline.show_journey(journey)
             self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
@@ -157,11 +149,11 @@ class ReadinessTab(QWidget):
             if isinstance(exc, PreflightError):
                 self.loaded.emit()
 
-        self._read.run(load, shown, failed)
+        self._read.run(lambda: golive.with_checklist(site.id), shown, failed)
 
     def _show(self, checklist: Checklist | None) -> None:
         self.checklist = checklist
-        if checklist is None and self.timeline is not None:
+        if checklist is None:
             self.timeline.show_journey(None)
         items = list(checklist.items) if checklist else []
         self.model.set_rows(items, in_order=True)

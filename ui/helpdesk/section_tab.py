@@ -8,10 +8,10 @@ its error labels, `problems()` reports what it cannot even read (say, "Mon-Fri 8
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent, QUndoStack
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -36,6 +36,9 @@ from ui.widgets.cells import MessageLine
 from ui.widgets.page_header import PageHeader
 from ui.widgets.policy_common import NoticeBar
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 
 class SectionTab(QWidget):
     SECTION: ClassVar[str] = ""  # a key of app.domain.helpdesk.SECTIONS
@@ -46,13 +49,13 @@ class SectionTab(QWidget):
     saved = Signal()  # a save (or its undo/redo) was stored
     checked = Signal()  # the findings on screen were updated
 
-    def __init__(self, workspace: Any, undo_stack: QUndoStack,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"helpdesk:{self.SECTION}")
-        self.workspace = workspace
-        self.undo_stack = undo_stack
-        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self.workspace: Any = context.workspace  # its helpdesk, vault, …: taken as needed
+        self.undo_stack = context.undo_stack
+        self.navigator = context.navigator  # links to the window's pages
+        self.ops = PageOps.of(self, context)  # the notice bar comes in _build
         self._context_read = self.ops.latest()  # the newest site's context only
         self.site: SiteView | None = None
         self.context: SiteContext | None = None

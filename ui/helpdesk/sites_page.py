@@ -6,7 +6,7 @@ opens its Readiness tab. Subclasses load their rows (`refresh`) and show them (`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -18,22 +18,26 @@ from ui.widgets.page_header import PageHeader
 from ui.widgets.policy_common import NoticeBar
 from ui.widgets.row_table import row_table
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 
 class SitesPage(QWidget):
     refreshed = Signal()
     site_opened = Signal(str)  # site id (double-click)
 
-    def __init__(self, workspace: Any, model: QAbstractItemModel, *, names: tuple[str, str, str],
-                 header: tuple[str, str], table: tuple[str, str], sort_column: int,
-                 stretch_column: int, widths: Sequence[tuple[int, int]], table_stretch: int,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, model: QAbstractItemModel, *,
+                 names: tuple[str, str, str], header: tuple[str, str], table: tuple[str, str],
+                 sort_column: int, stretch_column: int, widths: Sequence[tuple[int, int]],
+                 table_stretch: int, parent: QWidget | None = None) -> None:
         """`names`: the object names of the page, its Refresh button and its summary line;
         `header`: the page's title and what it is for; `table`: the table's object name and
         accessible name."""
         super().__init__(parent)
         page_name, refresh_name, summary_name = names
         self.setObjectName(page_name)
-        self.workspace = workspace
+        self.workspace: Any = context.workspace  # its helpdesk, golive services: as needed
+        self.navigator = context.navigator
         layout = self.page_layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         top = QHBoxLayout()
@@ -72,7 +76,7 @@ class SitesPage(QWidget):
         site_id = self.site_id_at(row)
         if site_id is not None:
             self.site_opened.emit(site_id)
-            open_site_readiness(self, site_id)
+            open_site_readiness(self.navigator, site_id)
 
     def focus_search(self) -> None:
         self.table.setFocus()

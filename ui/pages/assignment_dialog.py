@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
 from app.services.views import AssignmentResult, PackageView
 from ui import theme
-from ui.background import report_error
 from ui.models.assignment_preview_model import AssignmentPreviewModel
-from ui.ops import Latest, present_failure
+from ui.ops import Latest, present_failure, quiet_failure
 from ui.widgets.policy_common import as_sentence
 from ui.widgets.row_table import row_table
 
@@ -183,8 +181,7 @@ class AssignmentDialog(QDialog):
             self.model.set_rows([])
             theme.set_style(self.summary, "color: $error")
             self.summary.setText(as_sentence(str(exc)))
-            if not isinstance(exc, PreflightError):
-                report_error(exc)
+            quiet_failure(exc)  # shown above; a bug also to the error dialog and the log
             self.preview_ready.emit()
 
         self._preview_read.run(lambda: self.preview(package_id), shown, failed)

@@ -11,10 +11,9 @@ filters 5,000 sites without sorting or case-folding any of them again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +39,9 @@ from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence
 from ui.widgets.row_table import row_table
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 ALL_COMPANIES = ""
 # sites, packages, companies, and each site's search text by site id
 Loaded = tuple[list[SiteView], list[PackageView], list[CompanyView], dict[str, str]]
@@ -49,15 +51,14 @@ class AssignmentsPage(QWidget):
     refreshed = Signal()  # the sites were (re)loaded
     assignment_done = Signal()  # an assign or remove finished (after the reload it asked for)
 
-    def __init__(self, sites: SiteService, packages: PackageService, companies: CompanyService,
-                 undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("assignmentsPage")
-        self.sites = sites
-        self.packages = packages
-        self.companies = companies
-        self.undo_stack = undo_stack
-        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self.sites: SiteService = context.workspace.sites
+        self.packages: PackageService = context.workspace.packages
+        self.companies: CompanyService = context.workspace.companies
+        self.undo_stack = context.undo_stack
+        self.ops = PageOps.of(self, context)  # the notice bar comes in _build
         self._table_read = self.ops.latest()
         self._all: list[SiteView] = []  # in the table's sort order
         self._search_text: dict[str, str] = {}  # site id -> what the search box matches

@@ -9,10 +9,10 @@ thread and the tree reloads afterwards.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from app.services.hierarchy import CompanyService, DeviceService, SiteService
 from app.services.removal_views import Removal
 from app.services.views import CompanyView, DeviceView, SiteView
-from ui.dialogs import DialogService
 from ui.hierarchy_commands import (
     CreateCompanyCommand,
     CreateSiteCommand,
@@ -48,6 +47,9 @@ from ui.widgets.buttons import push_button
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence, section_title
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 EXPAND_ALL_LIMIT = 1000  # more sites than this: companies open as the user goes
 TREE_MIN_WIDTH = 240  # site names stay readable at 1024 px
 SHOW_PACKAGE_WIDTH = 400  # narrower: the tree hides its Package column
@@ -61,23 +63,22 @@ class CompaniesPage(QWidget):
     refreshed = Signal()  # the tree was (re)loaded
     devices_loaded = Signal()  # the device list of the selected site was (re)loaded
 
-    def __init__(self, companies: CompanyService, sites: SiteService, devices: DeviceService,
-                 undo_stack: QUndoStack, parent: QWidget | None = None, *,
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None, *,
                  site_tabs: SiteTabs | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("companiesPage")
         self.site_tabs = site_tabs or SiteTabs()  # the selected site's tabs; Devices first
-        self.companies = companies
-        self.sites = sites
-        self.devices = devices
-        self.undo_stack = undo_stack
-        self.dialogs = DialogService(self)
+        self.companies: CompanyService = context.workspace.companies
+        self.sites: SiteService = context.workspace.sites
+        self.devices: DeviceService = context.workspace.devices
+        self.undo_stack = context.undo_stack
+        self.dialogs = context.dialogs
         self._companies: list[CompanyView] = []
         self._sites: list[SiteView] = []
         self._select_after: str | None = None
         self._shown_once = False
         self.loading = False
-        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self.ops = PageOps.of(self, context)  # the notice bar comes in _build
         self._tree_read = self.ops.latest()  # a newer reload supersedes an older one
         self._devices_read = self.ops.latest("Could not load the devices")
         self._build()

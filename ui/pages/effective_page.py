@@ -7,7 +7,7 @@ policy "mapping"). A second tab puts two sites side by side and highlights what 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from ui.models.site_list_model import SiteListModel
 from ui.ops import Latest, present_failure
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar
+
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
 
 WHOLE_SITE = ""
 
@@ -74,13 +77,12 @@ class EffectivePage(QWidget):
     effective_loaded = Signal()  # the settings table shows the chosen site/device
     comparison_loaded = Signal()  # the comparison table shows the chosen pair
 
-    def __init__(self, sites: SiteService, devices: DeviceService, effective: EffectiveService,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("effectivePage")
-        self.sites = sites
-        self.devices = devices
-        self.effective = effective
+        self.sites: SiteService = context.workspace.sites
+        self.devices: DeviceService = context.workspace.devices
+        self.effective: EffectiveService = context.workspace.effective
         self._sites: list[SiteView] = []
         self._view: EffectiveView | None = None
         self._type_labels = type_labels()

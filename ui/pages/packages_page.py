@@ -8,10 +8,9 @@ builder edit is an undo command on the window's shared stack, acting on an in-me
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,7 +30,6 @@ from app.services.packages import PackageService
 from app.services.policies import PolicyService
 from app.services.removal_views import PackageDeleted, PackageImpact
 from app.services.views import PackageSaved, PackageView, PolicyView
-from ui.dialogs import DialogService
 from ui.models.policy_models import PackageTableModel
 from ui.ops import PageOps, present_failure
 from ui.package_commands import DeletePackageCommand
@@ -49,6 +47,9 @@ from ui.undo_commands import (
 from ui.widgets.package_builder import EMPTY_PACKAGE_MESSAGE, PackageBuilder
 from ui.widgets.policy_common import as_sentence, muted_color, section_title
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 NEW_PACKAGE_ROW = "new-package"  # the list row of the package being built, not saved yet
 
 
@@ -61,16 +62,15 @@ class PackagesPage(QWidget):
 
     refreshed = Signal()  # the lists were (re)loaded from the services
 
-    def __init__(self, packages: PackageService, policies: PolicyService,
-                 undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("packagesPage")
-        self.packages = packages
-        self.policies = policies
-        self.undo_stack = undo_stack
-        self.dialogs = DialogService(self)
-        self._type_order = [t.id for t in policies.types()]
-        self._categories = {t.id: t.category for t in policies.types()}
+        self.packages: PackageService = context.workspace.packages
+        self.policies: PolicyService = context.workspace.policies
+        self.undo_stack = context.undo_stack
+        self.dialogs = context.dialogs
+        self._type_order = [t.id for t in self.policies.types()]
+        self._categories = {t.id: t.category for t in self.policies.types()}
         self._all_policies: list[PolicyView] = []
         self._by_id: dict[str, PolicyView] = {}
         self._drafts: dict[str, PackageDraft] = {}
@@ -83,7 +83,7 @@ class PackagesPage(QWidget):
         self.loading = False
         self._saving: set[int] = set()  # id() of the drafts on the write queue
         self._build()
-        self.ops = PageOps(self, undo_stack, self.builder.notice)
+        self.ops = PageOps.of(self, context, self.builder.notice)
         self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
         self._render()
 

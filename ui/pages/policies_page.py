@@ -7,10 +7,10 @@ onto the shared undo stack (undo is a new change through the service).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from app.domain.errors import PreflightError
 from app.services.policies import PolicyService
 from app.services.views import PolicyView
-from ui.dialogs import DialogService
 from ui.models.policy_models import PolicyTableModel, category_icon, category_label
 from ui.ops import PageOps, present_failure, quiet_failure
 from ui.undo_commands import (
@@ -49,23 +48,25 @@ from ui.widgets.policy_common import (
 )
 from ui.widgets.policy_editor import PolicyEditor
 
+if TYPE_CHECKING:
+    from app.services.rules import RuleService
+    from ui.workspace_context import WorkspaceContext
+
 ALL_TYPES = ""
 
 
 class PoliciesPage(QWidget):
     refreshed = Signal()  # the list was (re)loaded from the service
 
-    def __init__(self, policies: PolicyService, undo_stack: QUndoStack,
-                 parent: QWidget | None = None, *, vault_session: Any = None,
-                 rules: Any = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("policiesPage")
-        self.policies = policies
-        self.rules = rules  # app.services.rules.RuleService: the Notification Rule pick list
-        self.vault_session = vault_session  # the editor's PSA API key box stores into it
-        self.undo_stack = undo_stack
-        self.dialogs = DialogService(self)
-        self._types = policies.types()
+        self.policies: PolicyService = context.workspace.policies
+        self.rules: RuleService = context.workspace.rules  # the Notification Rule pick list
+        self.vault_session = context.vault_session  # the editor's PSA API key box stores into it
+        self.undo_stack = context.undo_stack
+        self.dialogs = context.dialogs
+        self._types = self.policies.types()
         self._rows: list[PolicyView] = []
         self._handles: dict[str, PolicyHandle] = {}
         self._select_after: str | None = None
@@ -73,7 +74,7 @@ class PoliciesPage(QWidget):
         self._selecting = False
         self.loading = False
         self._saving = False  # a save is on the write queue
-        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self.ops = PageOps.of(self, context)  # the notice bar comes in _build
         self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
         self._pick_read = self.ops.latest()
         self._build()

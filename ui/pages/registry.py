@@ -1,4 +1,4 @@
-"""The pages of the main window, in sidebar order, each built with the services it uses.
+"""The pages of the main window, in sidebar order, each built from the `WorkspaceContext`.
 
 Importing this module is cheap (the sidebar and menus need only `PAGES`); `page_factories`
 builds each page when the window first shows it.
@@ -78,61 +78,57 @@ def page_factories(context: WorkspaceContext) -> dict[str, PageFactory]:
     # Each page module (and the services it imports) loads in its factory, when the page is
     # first shown, not when the window's sidebar and menus import this module. Import a new
     # page there too, not at the top of the module.
-    ws, undo_stack = context.workspace, context.undo_stack
 
     def companies() -> QWidget:
         from ui.pages.companies_page import CompaniesPage
         from ui.site.build import build_site_tabs
 
-        return CompaniesPage(ws.companies, ws.sites, ws.devices, undo_stack,
-                             site_tabs=build_site_tabs(ws, undo_stack,
-                                                     context.vault_session))
+        return CompaniesPage(context, site_tabs=build_site_tabs(context))
 
     def policies() -> QWidget:
         from ui.pages.policies_page import PoliciesPage
 
-        return PoliciesPage(ws.policies, undo_stack, vault_session=context.vault_session,
-                            rules=ws.rules)
+        return PoliciesPage(context)
 
     def packages() -> QWidget:
         from ui.pages.packages_page import PackagesPage
 
-        return PackagesPage(ws.packages, ws.policies, undo_stack)
+        return PackagesPage(context)
 
     def assignments() -> QWidget:
         from ui.pages.assignments_page import AssignmentsPage
 
-        return AssignmentsPage(ws.sites, ws.packages, ws.companies, undo_stack)
+        return AssignmentsPage(context)
 
     def rules() -> QWidget:
         from ui.pages.rules_page import RulesPage
 
-        return RulesPage(ws.rules, undo_stack)
+        return RulesPage(context)
 
     def effective() -> QWidget:
         from ui.pages.effective_page import EffectivePage
 
-        return EffectivePage(ws.sites, ws.devices, ws.effective)
+        return EffectivePage(context)
 
     def readiness() -> QWidget:
         from ui.helpdesk.overview_page import ReadinessPage
 
-        return ReadinessPage(ws)
+        return ReadinessPage(context)
 
     def golive() -> QWidget:
         from ui.helpdesk.golive_page import GoLivePage
 
-        return GoLivePage(ws)
+        return GoLivePage(context)
 
     def pending() -> QWidget:
         from ui.sync.pages import pending_changes_page
 
-        return pending_changes_page(context.sync_controller)
+        return pending_changes_page(context)
 
     def conflicts() -> QWidget:
         from ui.sync.pages import conflicts_page
 
-        return conflicts_page(context.sync_controller)
+        return conflicts_page(context)
 
     return {"companies": companies, "policies": policies, "packages": packages,
             "assignments": assignments, "notification-rules": rules, "effective": effective,

@@ -10,10 +10,10 @@ one after another; every save, new rule and delete is undoable on the window's s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -38,6 +38,9 @@ from ui.helpdesk.path_box import PathBox
 from ui.ops import PageOps, present_failure
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar
+
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -64,13 +67,12 @@ class RulesPage(QWidget):
     loaded = Signal()  # the list shows what is stored
     stored = Signal()  # a write (or its undo/redo) finished
 
-    def __init__(self, rules: RuleService, undo_stack: QUndoStack,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page:notification-rules")
-        self.rules = rules
-        self.undo_stack = undo_stack
-        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self.rules: RuleService = context.workspace.rules
+        self.undo_stack = context.undo_stack
+        self.ops = PageOps.of(self, context)  # the notice bar comes in _build
         self._list_read = self.ops.latest("Could not load the notification rules")
         self.views: list[RuleView] = []
         self.current: RuleView | None = None

@@ -19,11 +19,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoStack
 
-from app.domain.errors import PreflightError
 from app.profiles import Profile
-from ui.background import report_error
 from ui.hierarchy_commands import Done, ErrorSink, QueuedCommand
-from ui.ops import Writes
+from ui.ops import Writes, present_to
 
 if TYPE_CHECKING:
     from app.services.profiles import ImportResult, ProfileService
@@ -137,12 +135,12 @@ class ImportProfilesCommand(QueuedCommand):
                 self.say(self._done_text(result), "success")
             self.on_done(None)
 
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, PreflightError):
-                report_error(exc)  # a bug: the excepthook dialog
-                return
-            self.on_error(f"Could not {'redo' if apply else 'undo'} “{self.text()}”: {exc}")
+        def refused(reason: str) -> None:
+            self.on_error(f"Could not {'redo' if apply else 'undo'} “{self.text()}”: {reason}")
             self._move_back(apply)
+
+        def failed(exc: BaseException) -> None:
+            present_to(exc, refused)
             self.on_done(None)
 
         self.queue.submit(work, done, failed)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from app.domain.errors import PreflightError
 from app.services.views import SiteView
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
+from ui.ops import present_in_dialog
 from ui.profiles.import_wizard import ImportWizard
 from ui.profiles.profile_dialogs import ProfileDialogs
 from ui.profiles.profile_events import profile_events, push_import
@@ -27,6 +27,7 @@ from ui.profiles.profiles_tab import (
 )
 
 if TYPE_CHECKING:
+    from app.services.profiles import ProfileService
     from ui.main_window import MainWindow
 
 STATUS_MS = 8000
@@ -39,9 +40,9 @@ class ProfileActions(QObject):
         self.dialogs: ProfileDialogs | Any = ProfileDialogs(window)
         self.wizard: ImportWizard | None = None
 
-    def _service(self) -> Any:
+    def _service(self) -> ProfileService | None:
         workspace = self.window.workspace
-        return getattr(workspace, "profiles", None) if workspace is not None else None
+        return workspace.profiles if workspace is not None else None
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, STATUS_MS)
@@ -81,10 +82,7 @@ class ProfileActions(QObject):
         run_blocking(self, workspace.sites.all, ask, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, PreflightError | OSError):
-            self.dialogs.show_error("Client Profiles", str(exc))
-        else:
-            report_error(exc)
+        present_in_dialog(exc, self.dialogs, "Client Profiles")
 
     # import
     def import_profiles(self, path: Path | None = None) -> None:

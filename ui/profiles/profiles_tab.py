@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -50,6 +50,7 @@ from ui.widgets.policy_common import NoticeBar, as_sentence
 
 if TYPE_CHECKING:
     from app.services.profiles import ImportResult, ProfileRecord, ProfileService
+    from ui.workspace_context import WorkspaceContext
 
 
 MAX_WIDTH = 240  # a column fitted to its contents is at most this wide
@@ -67,14 +68,13 @@ def safe_file_name(text: str) -> str:
 class ClientProfilesTab(QWidget):
     loaded = Signal()  # the profiles of the site were (re)loaded and shown
 
-    def __init__(self, service: ProfileService, undo_stack: QUndoStack,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("clientProfilesTab")
-        self.service = service
-        self.undo_stack = undo_stack
+        self.service: ProfileService = context.workspace.profiles
+        self.undo_stack = undo_stack = context.undo_stack
         self.dialogs: ProfileDialogs | Any = ProfileDialogs(self)
-        self.ops = PageOps(self, undo_stack, notice=None)  # the notice bar comes in _build
+        self.ops = PageOps.of(self, context)  # the notice bar comes in _build
         self._list_read = self.ops.latest()  # a newer reload supersedes an older one
         events = profile_events(undo_stack)  # an import from the File menu or a drop
         events.changed.connect(self.reload_if_showing)

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.errors import PreflightError
 from app.profiles import Sheet, read_sheet
-from ui.background import report_error
+from ui.ops import present_to
 from ui.profiles.jobs import Job
 from ui.profiles.profile_dialogs import site_label
 from ui.profiles.progress_panel import ProgressPanel
@@ -35,14 +34,12 @@ DELIMITERS = (("Detect", None), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", 
               ("Pipe |", "|"))
 
 
-def read_failure(path: Path, exc: BaseException) -> str | None:
-    """The message for a file that cannot be read, or None for a bug."""
-    if isinstance(exc, PreflightError):
-        return f"{path.name} was not imported. {as_sentence(str(exc))}"
+def read_failure(path: Path, exc: BaseException) -> str:
+    """The message for a file that cannot be read (a refusal, or an `OSError`)."""
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc)
         return f"Cannot open {path}: {reason}. Check that the file exists and is readable."
-    return None
+    return f"{path.name} was not imported. {as_sentence(str(exc))}"
 
 
 class FilePage(QWizardPage):
@@ -194,9 +191,9 @@ class FilePage(QWizardPage):
     def _failed(self, job: Job, path: Path, exc: BaseException) -> None:
         if job is not self.job:
             return
-        message = read_failure(path, exc)
-        if message is None:
-            report_error(exc)
-            return
+        present_to(exc, self._show_failure, text=lambda e: read_failure(path, e),
+                   environment=True)
+
+    def _show_failure(self, message: str) -> None:
         self.notice.show_message(message, "error")
         self.completeChanged.emit()

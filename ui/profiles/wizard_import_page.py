@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.errors import PreflightError
 from app.profiles import Sheet, ValidationCancelled
 from app.services.profiles import rejects_suffix
-from ui.background import report_error
+from ui.ops import present_to
 from ui.profiles.jobs import Job
 from ui.profiles.profile_dialogs import site_label
 from ui.profiles.progress_panel import ProgressPanel
@@ -34,6 +33,14 @@ if TYPE_CHECKING:
 def rejects_path_for(source: Path, sheet: Sheet) -> Path:
     """Beside the source: CSV stays CSV, workbooks (XLSX, ODS) get an XLSX."""
     return source.with_name(f"{source.stem} - rejected rows{rejects_suffix(sheet)}")
+
+
+def nothing_imported(exc: BaseException) -> str:
+    """Why an import wrote nothing: a refusal, or the rejects file that cannot be written."""
+    if isinstance(exc, OSError):
+        return (f"Nothing was imported: {exc.strerror or exc} ({exc.filename or ''}). "
+                "Choose another rejects file.")
+    return f"Nothing was imported. {as_sentence(str(exc))}"
 
 
 class ImportPage(QWizardPage):
@@ -170,14 +177,9 @@ class ImportPage(QWizardPage):
         self._update()
         if job.is_cancelled() or isinstance(exc, ValidationCancelled):
             self.notice.show_message("Import cancelled: nothing was imported.", "info")
-        elif isinstance(exc, PreflightError):
-            self.notice.show_message(f"Nothing was imported. {as_sentence(str(exc))}", "error")
-        elif isinstance(exc, OSError):
-            self.notice.show_message(f"Nothing was imported: {exc.strerror or exc} "
-                                     f"({exc.filename or ''}). Choose another rejects file.",
-                                     "error")
         else:
-            report_error(exc)
+            present_to(exc, lambda text: self.notice.show_message(text, "error"),
+                       text=nothing_imported, environment=True)
 
 
 class ResultPage(QWizardPage):
@@ -212,7 +214,7 @@ class ResultPage(QWizardPage):
         for key, label in self.counts.items():
             label.setText(f"{getattr(result, key):,}")
         self.setSubTitle(f"The profiles of {site_label(self.owner.site)} are up to date.")
-        path = getattr(result, "rejects_path", None)
+        path = result.rejects_path
         self.rejects.setText(f"The skipped rows, with their errors, are in {path}." if path
                              else "")
         changed = result.created + result.updated

@@ -22,15 +22,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.domain.errors import PreflightError
 from app.profiles import CODES, Issue, Report, ValidationCancelled
 from app.profiles.template import BY_FIELD, PHONE_LINES
-from ui.background import report_error
+from ui.ops import present_failure
 from ui.profiles.country_fill_dialog import CountryFillDialog
 from ui.profiles.grid_model import SheetGridModel, describe
 from ui.profiles.jobs import Job
 from ui.profiles.progress_panel import ProgressPanel
-from ui.widgets.policy_common import NoticeBar, as_sentence
+from ui.widgets.policy_common import NoticeBar
 
 if TYPE_CHECKING:
     from ui.profiles.import_wizard import ImportWizard
@@ -192,11 +191,8 @@ class ValidationPage(QWizardPage):
             self.cancelled = True
             self.summary.setText("Checking was cancelled; nothing was changed. Press Check "
                                  "Again to check the rows before importing.")
-        elif isinstance(exc, PreflightError):
-            self.notice.show_message(f"Could not check the rows: {as_sentence(str(exc))}",
-                                     "error")
         else:
-            report_error(exc)
+            present_failure(exc, self.notice, "Could not check the rows")
         self.completeChanged.emit()
 
     # fixing

@@ -1,4 +1,4 @@
-"""Which tabs a site shows, built with the services they use (the Companies page hosts them).
+"""Which tabs a site shows, each built from the `WorkspaceContext` (the Companies page hosts them).
 
 Only the tab bars are made at start-up: each tab is built, and its module imported, when it
 first comes forward. An import from the File menu or a drop needs no Client Profiles tab: its
@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from ui.site.site_tabs import SiteTabs
 
 if TYPE_CHECKING:
-    from app.services.profiles import ProfileService
-    from app.services.workspace import Workspace
-    from ui.vault.session import VaultSession
+    from ui.workspace_context import WorkspaceContext
 
 HELP_DESK = "Help Desk"
 CLIENT_INFO = "Client Info"
@@ -31,42 +28,34 @@ CLIENT_INFO_TABS = ("Client Profiles", "Network Info", "References")
 TOP_ORDER = ["Devices", HELP_DESK, CLIENT_INFO, PASSWORDS, "Readiness", CONNECTWISE_DRIFT]
 
 
-def build_site_tabs(workspace: Workspace, undo_stack: QUndoStack, vault_session: VaultSession,
-                    parent: QWidget | None = None) -> SiteTabs:
+def build_site_tabs(context: WorkspaceContext, parent: QWidget | None = None) -> SiteTabs:
     """The site's tabs after Devices: Help Desk (its settings), Client Info (Client Profiles,
-    Network Info, References), Passwords, Readiness, ConnectWise Drift."""
-    tabs = SiteTabs(parent)
-    # The profile service is asked for when its tab is built: its spreadsheet, phone and
-    # email libraries are not loaded for the first page.
-    if hasattr(type(workspace), "profiles"):
-        tabs.add_lazy_tab(lambda: _profiles(workspace.profiles, undo_stack), CLIENT_PROFILES,
-                          group=CLIENT_INFO)
-    if hasattr(type(workspace), "vault"):  # seed 004: the site-level Passwords tab
-        tabs.add_lazy_tab(lambda: _passwords(vault_session, undo_stack), PASSWORDS)
-    if hasattr(type(workspace), "helpdesk"):  # issue 8: Help Desk setup tabs and Readiness
-        from ui.helpdesk.build import add_helpdesk_tabs
+    Network Info, References), Passwords (seed 004, the site's vault), Readiness (issue 8),
+    ConnectWise Drift (issue 16: what ConnectWise applies vs what we planned)."""
+    from ui.helpdesk.build import add_helpdesk_tabs
 
-        add_helpdesk_tabs(tabs, workspace, undo_stack, client_info=CLIENT_INFO,
-                          client_info_tabs=CLIENT_INFO_TABS)
-    if hasattr(workspace, "db"):  # issue 16: what ConnectWise applies vs what we planned
-        tabs.add_lazy_tab(lambda: _drift(workspace), CONNECTWISE_DRIFT)
+    tabs = SiteTabs(parent)
+    tabs.add_lazy_tab(lambda: _profiles(context), CLIENT_PROFILES, group=CLIENT_INFO)
+    tabs.add_lazy_tab(lambda: _passwords(context), PASSWORDS)
+    add_helpdesk_tabs(tabs, context, client_info=CLIENT_INFO, client_info_tabs=CLIENT_INFO_TABS)
+    tabs.add_lazy_tab(lambda: _drift(context), CONNECTWISE_DRIFT)
     tabs.arrange(TOP_ORDER)
     return tabs
 
 
-def _profiles(profiles: ProfileService, undo_stack: QUndoStack) -> QWidget:
+def _profiles(context: WorkspaceContext) -> QWidget:
     from ui.profiles.profiles_tab import ClientProfilesTab
 
-    return ClientProfilesTab(profiles, undo_stack)
+    return ClientProfilesTab(context)
 
 
-def _passwords(vault_session: VaultSession, undo_stack: QUndoStack | None) -> QWidget:
+def _passwords(context: WorkspaceContext) -> QWidget:
     from ui.vault.passwords_tab import PasswordsTab
 
-    return PasswordsTab(vault_session, undo_stack=undo_stack)
+    return PasswordsTab(context)
 
 
-def _drift(workspace: Workspace) -> QWidget:
+def _drift(context: WorkspaceContext) -> QWidget:
     from ui.asio.drift_tab import DriftTab
 
-    return DriftTab(workspace)
+    return DriftTab(context.workspace)

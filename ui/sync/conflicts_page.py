@@ -5,6 +5,8 @@ The result goes to the server with the next sync."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,20 +22,31 @@ from app.sync import Conflict
 from ui.background import run_blocking
 from ui.ops import present_failure
 from ui.sync.controller import SyncController
-from ui.sync.models import MINE, THEIRS, ConflictListModel, ConflictRow, FieldModel, field_rows
+from ui.sync.models import (
+    MINE,
+    THEIRS,
+    ConflictListModel,
+    ConflictRow,
+    FieldModel,
+    Side,
+    field_rows,
+)
 from ui.widgets.page_header import PageHeader
 from ui.widgets.policy_common import NoticeBar
 from ui.widgets.row_table import row_table
+
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
 
 
 class ConflictsPage(QWidget):
     refreshed = Signal()
     resolved = Signal(int)  # the conflict's seq
 
-    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conflictsPage")
-        self.controller = controller
+        self.controller: SyncController = context.sync_controller
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(PageHeader(
@@ -76,7 +89,7 @@ class ConflictsPage(QWidget):
         layout.addWidget(splitter, 1)
         self.current: ConflictRow | None = None
         self._enable(False)
-        controller.data_changed.connect(self.refresh)
+        self.controller.data_changed.connect(self.refresh)
 
     def _buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
@@ -155,7 +168,7 @@ class ConflictsPage(QWidget):
     def choose_field(self, name: str, side: str) -> None:
         self.fields.choose(self.fields.find_row(name), side)
 
-    def resolve_current(self, choice: str | dict[str, str]) -> None:
+    def resolve_current(self, choice: Side | dict[str, str]) -> None:
         current = self.current
         if current is None:
             return

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import httpx
 
     from app.sync import Conflict, PlanItem, SyncEngine
+    from ui.sync.models import Side
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +186,8 @@ class SyncController(QObject):
     def conflicts(self) -> list[Conflict]:
         return self._reader.conflicts()
 
-    def resolve(self, seq: int, choice: str | dict[str, str]) -> None:
-        self._reader.resolve(seq, choice)  # type: ignore[arg-type]
+    def resolve(self, seq: int, choice: Side | dict[str, str]) -> None:
+        self._reader.resolve(seq, choice)
 
     def read_status(self) -> Status:
         return Status(self.workspace.pending_changes(), len(self._reader.conflicts()),
@@ -265,9 +266,9 @@ class SyncController(QObject):
             exc = task.exception()
             assert exc is not None
             outcome = Outcome(ERROR, f"Sync failed: {exc}")
-            from ui.background import report_error
+            from ui.ops import present_failure
 
-            report_error(exc)  # a bug: the excepthook dialog and the log
+            present_failure(exc, None)  # a bug: the excepthook dialog and the log
         else:
             outcome = task.result()
         self.last_outcome = outcome

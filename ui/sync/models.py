@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final, Literal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -23,7 +23,9 @@ OPERATIONS = {("upsert", True): "Create", ("upsert", False): "Update", ("delete"
 _ABSENT = object()  # a field the record did not have before
 HIDDEN_FIELDS = frozenset({"id", "version", "updated_at", "deleted_at", "partner_id",
                            "partnerId"})
-MINE, THEIRS = "mine", "theirs"
+Side = Literal["mine", "theirs"]  # whose version a resolved conflict keeps
+MINE: Final = "mine"
+THEIRS: Final = "theirs"
 CHANGED = QColor("#fff4ce")  # a side that differs from the base
 CONFLICT = QColor("#fde2e1")  # a field changed differently on both sides
 

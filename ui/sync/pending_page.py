@@ -3,23 +3,30 @@ GUI thread, with the Sync button beside it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
+from ui.ops import present_failure
 from ui.sync.controller import SyncController
 from ui.sync.models import PlanModel, PlanRow
 from ui.widgets.page_header import PageHeader
 from ui.widgets.row_table import row_table
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
 
 class PendingChangesPage(QWidget):
     refreshed = Signal()
 
-    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pendingChangesPage")
-        self.controller = controller
+        self.controller: SyncController = context.sync_controller
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         top = QHBoxLayout()
@@ -43,10 +50,10 @@ class PendingChangesPage(QWidget):
                               (PlanModel.COL_OPERATION, 90), (PlanModel.COL_CHANGES, 60)):
             header.resizeSection(column, width)
         layout.addWidget(self.table, 1)
-        controller.data_changed.connect(self.refresh)
+        self.controller.data_changed.connect(self.refresh)
 
-    def set_sync_action(self, action: object) -> None:
-        self.sync_button.setDefaultAction(action)  # type: ignore[arg-type]
+    def set_sync_action(self, action: QAction) -> None:
+        self.sync_button.setDefaultAction(action)
 
     def refresh(self) -> None:
         controller = self.controller
@@ -60,7 +67,7 @@ class PendingChangesPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.refreshed.emit()
-        report_error(exc)
+        present_failure(exc, None)  # the page has no notice: the error dialog
 
     def _show(self, found: tuple[list[PlanRow], int, int]) -> None:
         plan, edits, conflicts = found

@@ -14,7 +14,8 @@ from app.services.client_secrets import KEYCHAIN, SESSION, VAULT
 from app.services.sync import SyncSettings, normalise_url, url_problem
 from app.vault.errors import VaultLocked
 from ui import screen_fit
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
+from ui.ops import present_failure
 from ui.sync.controller import SyncController
 from ui.widgets.edit_dialog import loading_into
 from ui.widgets.policy_common import ERROR_COLOR
@@ -129,7 +130,7 @@ def save_secret(controller: SyncController, client_id: str, secret: str,
             _unlock_then(controller, lambda: save_secret(controller, client_id, secret, notify),
                          lambda: stored(SESSION))
         else:
-            report_error(exc)
+            present_failure(exc, None)  # the preferences have no notice: the error dialog
 
     run_blocking(controller, lambda: workspace.sync.secrets.store(client_id, secret), stored,
                  failed)

@@ -5,7 +5,7 @@ stays valid."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from ui.vault.session import UNLOCKED, VaultSession
 from ui.vault.unlock_dialog import CreateVaultDialog
@@ -20,7 +20,7 @@ class ChangePasswordDialog(CreateVaultDialog):
         super().__init__(session, parent)
         self.setObjectName("changeMasterPasswordDialog")
         self.setWindowTitle("Change Master Password")
-        self.findChild(QLabel, "createVaultRules").setText(CHANGE_RULES)  # type: ignore[union-attr]
+        self.rules.setText(CHANGE_RULES)
         self.ok.setText("Change Password")
 
     def submit(self) -> None:

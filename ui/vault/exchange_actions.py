@@ -14,6 +14,7 @@ from ui.vault.vault_dialogs import CSV_FILTER, EXPORT_FILTER, PLAINTEXT_FILTER
 from ui.widgets.policy_common import as_sentence
 
 if TYPE_CHECKING:
+    from app.services.vault.exchange import CsvImportResult
     from ui.vault.passwords_tab import PasswordsTab
 
 MIN_EXPORT_PASSWORD = 10  # the service's rule for export passwords (it checks again)
@@ -89,8 +90,8 @@ def import_csv(tab: PasswordsTab, path: Path | None = None) -> None:
     chosen = path
 
     def import_rows(dialog: CsvReportDialog, skip: bool) -> None:
-        def done(result: object) -> None:
-            count = getattr(result, "imported", 0)
+        def done(result: CsvImportResult) -> None:
+            count = result.imported
             if shiboken6.isValid(dialog):
                 dialog.accept()
             tab.notice.show_message(f"Imported {plural(count, 'item')} from {chosen.name} "

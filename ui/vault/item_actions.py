@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.domain.errors import PreflightError
 from app.vault.items import ItemView, Property
-from ui.background import report_error
+from ui.ops import present_to, refusal_text
 from ui.vault.item_form import ItemDialog, ItemInput
-from ui.widgets.policy_common import as_sentence
 
 if TYPE_CHECKING:
     from ui.vault.passwords_tab import PasswordsTab
@@ -59,11 +57,7 @@ def save(tab: PasswordsTab, dialog: ItemDialog, item_id: str | None, value: Item
         tab.reload_selecting(item.id)
 
     def failed(exc: BaseException) -> None:
-        if isinstance(exc, PreflightError):
-            dialog.show_error(as_sentence(str(exc)))
-        else:
-            dialog.show_error("")
-            report_error(exc)
+        present_to(exc, dialog.show_error, text=refusal_text, on_bug=lambda: dialog.show_error(""))
 
     tab.ops.write(write, saved, on_failure=failed)
 

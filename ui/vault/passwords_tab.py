@@ -11,10 +11,10 @@ would keep plaintext secrets in memory after the vault locks.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -47,6 +47,10 @@ from ui.widgets.buttons import push_button
 from ui.widgets.policy_common import NoticeBar, as_sentence
 from ui.widgets.row_table import row_table
 
+if TYPE_CHECKING:
+    from ui.workspace_context import WorkspaceContext
+
+
 BANNERS = {
     NONE: ("This workspace has no password vault yet. Create one to keep the site's "
            "passwords, encrypted with a master password.", "Create Vault…"),
@@ -58,15 +62,14 @@ BANNERS = {
 class PasswordsTab(QWidget):
     loaded = Signal()  # the site's items were (re)loaded and shown
 
-    def __init__(self, session: VaultSession, parent: QWidget | None = None, *,
-                 undo_stack: QUndoStack | None = None) -> None:
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("passwordsTab")
-        self.session = session
+        self.session: VaultSession = context.vault_session
+        session = self.session
         self.dialogs: VaultDialogs | Any = VaultDialogs(self)
-        # vault edits are not undoable, but they share the workspace's write queue (the one
-        # of the window's undo stack); on its own (tests) the tab has a stack of its own
-        self.ops = PageOps(self, undo_stack or QUndoStack(self), notice=None)
+        # vault edits are not undoable, but they share the workspace's write queue
+        self.ops = PageOps.of(self, context)
         self._list_read = self.ops.latest()  # a newer reload supersedes an older one
         self.site: SiteView | None = None
         self.items: list[ItemView] = []

@@ -15,12 +15,12 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 
-from app.domain.errors import PreflightError
-from ui.background import report_error, run_blocking
+from ui.background import run_blocking
+from ui.ops import present_to
 from ui.vault.clipboard import SecretClipboard
 from ui.vault.prefs import idle_seconds
 
@@ -33,6 +33,9 @@ TICK_MS = 1000
 TOUCH_EVERY = 1.0  # seconds: user input restarts the idle clock at most this often
 ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                       QEvent.Type.Wheel, QEvent.Type.TouchBegin})
+
+
+T = TypeVar("T")
 
 
 class ActivityFilter(QObject):
@@ -104,12 +107,12 @@ class VaultSession(QObject):
             if on_done is not None:
                 on_done()
 
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, PreflightError):
-                report_error(exc)
-                return
-            self.problem = str(exc)  # e.g. a workspace of an older version: no vault here
+        def unavailable(problem: str) -> None:
+            self.problem = problem  # e.g. a workspace of an older version: no vault here
             self._set_state(UNAVAILABLE)
+
+        def failed(exc: BaseException) -> None:
+            present_to(exc, unavailable)
 
         run_blocking(self, find, found, failed)
 
@@ -146,12 +149,12 @@ class VaultSession(QObject):
         self.call(lambda vault: vault.session.unlock_from_keychain(),
                   lambda ok: on_done(bool(ok)), failed)
 
-    def call(self, fn: Callable[[Vault], Any], on_result: Callable[[Any], object],
+    def call(self, fn: Callable[[Vault], T], on_result: Callable[[T], object],
              on_error: Callable[[BaseException], None] | None = None, *,
              owner: QObject | None = None) -> None:
         """Run `fn(service)` off the GUI thread; the callbacks run on it, unless `owner`
         (default: the session) was deleted meanwhile."""
-        def deliver(value: Any) -> None:
+        def deliver(value: T) -> None:
             on_result(value)
 
         run_blocking(owner or self, lambda: fn(self.service()), deliver, on_error)

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PreflightError
+from app.services.vault.session import UnlockResult
 from ui import theme
-from ui.background import report_error
+from ui.ops import present_to, refusal_text
 from ui.vault.session import VaultSession
 from ui.widgets.cells import MessageLine
 from ui.widgets.policy_common import as_sentence
@@ -94,11 +94,8 @@ class _VaultDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._working(False)
-        if isinstance(exc, PreflightError):
-            self.show_message(as_sentence(str(exc)))
-        else:
-            self.show_message("")
-            report_error(exc)
+        present_to(exc, self.show_message, text=refusal_text,
+                   on_bug=lambda: self.show_message(""))
 
     def submit(self) -> None:
         raise NotImplementedError
@@ -155,9 +152,9 @@ class UnlockDialog(_VaultDialog):
         self.password.clear()
         self._working(True, "Unlocking…")
 
-        def unlocked(result: Any) -> None:
+        def unlocked(result: UnlockResult) -> None:
             self._working(False)
-            self.result_note = getattr(result, "keyring_message", None)
+            self.result_note = result.keyring_message
             self.accept()
 
         self.session.call(lambda vault: vault.session.unlock(password, remember=remember), unlocked,
@@ -168,10 +165,10 @@ class CreateVaultDialog(_VaultDialog):
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(session, "Create Vault", parent)
         self.setObjectName("createVaultDialog")
-        intro = QLabel(CREATE_RULES, self)
-        intro.setObjectName("createVaultRules")
-        intro.setWordWrap(True)
-        self.layout_.addWidget(intro)
+        self.rules = QLabel(CREATE_RULES, self)
+        self.rules.setObjectName("createVaultRules")
+        self.rules.setWordWrap(True)
+        self.layout_.addWidget(self.rules)
         self.password = _password_field(self, "newMasterPassword")
         self.again = _password_field(self, "confirmMasterPassword")
         self.form.addRow("Master password:", self.password)

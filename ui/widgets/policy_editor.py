@@ -378,6 +378,7 @@ class PolicyEditor(QWidget):
         self._rows: dict[str, _Row] = {}
         self._baseline: tuple[str, dict[str, SettingValue]] = ("", {})
         self._problems: dict[str, str] = {}
+        self._pick_lists: dict[str, list[str]] = {}  # set_pick_lists: the platform's lookups
         self._loading = False
         self._build()
 
@@ -544,7 +545,7 @@ class PolicyEditor(QWidget):
         self._attach_pick_lists()
 
     def _attach_pick_lists(self) -> None:
-        lists: dict[str, list[str]] = getattr(self, "_pick_lists", {})
+        lists = self._pick_lists
         for key, row in self._rows.items():
             kind = PICK_LISTS.get(key) or ("priorities" if key.startswith("priority_map.")
                                            else None)
@@ -802,11 +803,12 @@ class PolicyEditor(QWidget):
             for error in self.policies.check(self._ptype.id, name, self.settings()):
                 spec = next((s for s in self._ptype.settings if s.key == error.key), None)
                 problems.setdefault(error.key, describe_problem(spec, error.reason))
+        from ui.widgets.rule_field import RuleField  # it builds on SettingField, defined here
+
         rule = self._rows.get("notification_rule")
-        known = getattr(rule.field, "known", None) if rule is not None else None
-        if known is not None and not known():
+        if rule is not None and isinstance(rule.field, RuleField) and not rule.field.known():
             problems.setdefault("notification_rule", (
-                f"Notification rule '{rule.field.value()}' does not exist; choose "  # type: ignore[union-attr]
+                f"Notification rule '{rule.field.value()}' does not exist; choose "
                 "another or create it with New rule…"))
         return problems
 

@@ -34,7 +34,7 @@ from app.domain.errors import PreflightError
 from app.domain.helpdesk.psa import MAX_API_KEY_CHARS, PRIVATE_KEY, PUBLIC_KEY
 from app.services.psa_keys import InvalidKeys, PsaKeyService
 from ui import theme
-from ui.background import report_error
+from ui.ops import present_to, refusal_text
 from ui.widgets.cells import error_line, stacked_cell
 from ui.widgets.policy_common import as_sentence
 
@@ -266,11 +266,8 @@ class PsaKeysBox(QGroupBox):
                 label.setVisible(which in exc.problems)
             self._say("Nothing was stored: fix the keys above.", "$error")
             return False
-        except PreflightError as exc:
-            self._say(as_sentence(str(exc)), "$error")
-            return False
         except Exception as exc:  # a bug: the error dialog, never a key in a message
-            report_error(exc)
+            present_to(exc, lambda text: self._say(text, "$error"), text=refusal_text)
             return False
         self._revealed = None
         self._shown_public = public
