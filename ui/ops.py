@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoStack
 
 from app.domain.errors import PreflightError
@@ -111,6 +111,15 @@ def quiet_failure(exc: BaseException) -> None:
     dialog and the log."""
     if not is_refusal(exc):
         report_error(exc)
+
+
+def after_queue(owner: QObject, then: Callable[[T], None]) -> Callable[[T], None]:
+    """A success callback that asks the user (a confirmation) runs once the queue has moved
+    on, not inside it: a modal question would otherwise hold every later write, and the
+    status bar's busy indicator, until it is answered. Dropped if `owner` is gone by then."""
+    def deliver(value: T) -> None:
+        QTimer.singleShot(0, owner, lambda: then(value))
+    return deliver
 
 
 def write_queue(undo_stack: QUndoStack) -> SerialQueue:
@@ -214,6 +223,7 @@ __all__ = [
     "PageOps",
     "Presenter",
     "Writes",
+    "after_queue",
     "is_refusal",
     "present_failure",
     "present_in_dialog",

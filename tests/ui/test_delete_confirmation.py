@@ -11,6 +11,9 @@ from app.services.workspace import Workspace
 from tests.services.cascade_helpers import live_counts
 from tests.ui.conftest import ScriptedDialogs, wait_idle
 from tests.ui.context_support import make_context
+from ui import background
+from ui.background import SerialQueue
+from ui.ops import write_queue
 from ui.pages.companies_page import CompaniesPage
 
 CLINIC = "Northside Clinic"
@@ -101,3 +104,38 @@ def test_declining_deletes_nothing_and_pushes_no_undo(qtbot, page: CompaniesPage
     assert live_counts(ws.path, [site.id]) == before
     assert ws.pending_changes() == pending
     assert page.undo_stack.count() == 0
+
+
+class _AskingWhileIdle(ScriptedDialogs):
+    """Notes, at the moment the question is asked: whether the write queue is still busy,
+    and whether the status bar was told that background work is over (its busy indicator)."""
+
+    def __init__(self, queue: SerialQueue) -> None:
+        super().__init__()
+        self.queue = queue
+        self.idle_told = False
+        self.when_asked: list[tuple[bool, bool]] = []  # (queue busy, idle told)
+        background.monitor().idle.connect(self._idle)
+
+    def _idle(self) -> None:
+        self.idle_told = True
+
+    def confirm(self, title: str, text: str, accept: str = "OK", *,
+                destructive: bool = False, details: str = "") -> bool:
+        self.when_asked.append((self.queue.busy(), self.idle_told))
+        return super().confirm(title, text, accept, destructive=destructive, details=details)
+
+
+def test_the_question_does_not_hold_the_write_queue(qtbot, page: CompaniesPage,
+                                                    sample_workspace: Workspace) -> None:
+    """While the user reads the confirmation nothing is left running: the busy indicator is
+    off and a write asked meanwhile is not stuck behind the question."""
+    asking = _AskingWhileIdle(write_queue(page.undo_stack))
+    asking.confirms.append(False)
+    page.dialogs = asking  # type: ignore[assignment]
+    page.select(sample_workspace.sites.get(CLINIC).id)
+    page.delete_button.click()
+    qtbot.waitUntil(lambda: bool(asking.when_asked))
+    assert asking.when_asked == [(False, True)]
+    wait_idle(qtbot)
+    assert sample_workspace.sites.get(CLINIC).name == CLINIC  # answered No: nothing deleted

@@ -41,7 +41,7 @@ from ui.hierarchy_commands import (
 )
 from ui.models.device_model import DeviceTableModel
 from ui.models.hierarchy_model import COMPANY, SITE, HierarchyModel
-from ui.ops import PageOps, present_failure
+from ui.ops import PageOps, after_queue, present_failure
 from ui.site.site_tabs import SiteTabs
 from ui.widgets.buttons import push_button
 from ui.widgets.page_header import PageHeader, muted_label
@@ -474,5 +474,5 @@ class CompaniesPage(QWidget):
             self._select_after = select_after
             self.refresh()
 
-        self.ops.write(lambda: service.preview_delete(item_id), ask,
+        self.ops.write(lambda: service.preview_delete(item_id), after_queue(self, ask),
                        what=f"Could not delete '{name}'")

@@ -31,7 +31,7 @@ from app.services.policies import PolicyService
 from app.services.removal_views import PackageDeleted, PackageImpact
 from app.services.views import PackageSaved, PackageView, PolicyView
 from ui.models.policy_models import PackageTableModel
-from ui.ops import PageOps, present_failure
+from ui.ops import PageOps, after_queue, present_failure
 from ui.package_commands import DeletePackageCommand
 from ui.pages import last_package
 from ui.undo_commands import (
@@ -493,7 +493,7 @@ class PackagesPage(QWidget):
                                lambda deleted: self._deleted(draft, impact, deleted))
 
         # on the write queue: the impact is read after every write asked before it
-        self.ops.write(lambda: self.packages.impact(package_id), ask)
+        self.ops.write(lambda: self.packages.impact(package_id), after_queue(self, ask))
 
     def _deleted(self, draft: PackageDraft, impact: PackageImpact,
                  deleted: PackageDeleted) -> None:
