@@ -88,10 +88,14 @@ def test_a_same_field_conflict_shows_both_versions_field_by_field(
     assert "name" in page.model.index(0, 3).data()
     fields = page.fields
     assert values(fields, "name") == ("RMM Standard", "RMM Local", "RMM Server", "mine")
-    # The policy stores a rule id (the sample's rule, then the two rules made for the test).
+    # The policy stores a rule id (the sample's rule, then the two rules made for the test,
+    # whose ids are their names); each is shown by its name, the id in the tooltip.
     base = sample_workspace.rules.get("Standard Notifications").id
     assert values(fields, "settings.notification_rule") == (
-        base, "Local Rule", "Server Rule", "mine")
+        "Standard Notifications", "Local Rule", "Server Rule", "mine")
+    rule_row = fields.find_row("settings.notification_rule")
+    assert base in fields.index(rule_row, FieldModel.COL_BASE).data(
+        Qt.ItemDataRole.ToolTipRole)
     conflicting = fields.index(fields.find_row("name"), FieldModel.COL_THEIRS)
     assert conflicting.data(Qt.ItemDataRole.BackgroundRole).color() == CONFLICT
     same = fields.find_row("settings.rmm_enabled")

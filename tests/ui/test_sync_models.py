@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from app.sync import Conflict, PlanItem
 from app.sync.merge import DELETED
 from ui.sync.controller import Status
@@ -88,3 +90,30 @@ def test_names_and_status_text() -> None:
     assert status_text(Status(pending=1, conflicts=2, last_sync="2020-01-02T03:04:05Z",
                               online=True)).startswith("Online · synced 2020-01-02")
     assert "1 change pending · 2 conflicts" in status_text(Status(pending=1, conflicts=2))
+
+
+def test_a_rule_reference_reads_as_the_rules_name(qtmodeltester: Any) -> None:
+    """A policy's notification rule (and a site's Basic Info one) is stored as the rule's
+    id; the conflict view shows the name, the id in the tooltip, and says so when the id
+    names no rule of this workspace."""
+    base = {"id": "p-1", "name": "RMM", "settings": {"notification_rule": "r-1"}}
+    mine = {"id": "p-1", "name": "RMM", "settings": {"notification_rule": "r-2"}}
+    theirs = {"id": "p-1", "name": "RMM", "settings": {"notification_rule": "r-gone"}}
+    model = FieldModel()
+    model.rule_names = {"r-1": "After Hours", "r-2": "Business Hours"}
+    model.set_rows(field_rows(conflict(base=base, mine=mine, theirs=theirs,
+                                       fields=("settings.notification_rule",))))
+    row = model.find_row("settings.notification_rule")
+    assert [model.index(row, c).data() for c in range(1, 4)] == [
+        "After Hours", "Business Hours", "r-gone (no such rule here)"]
+    tip = model.index(row, FieldModel.COL_MINE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "r-2" in tip
+    section = conflict(entity="helpdesk_section",
+                       base={"id": "h", "data": {"notification_rule_id": "r-1"}},
+                       mine={"id": "h", "data": {"notification_rule_id": "r-2"}},
+                       theirs={"id": "h", "data": {"notification_rule_id": "r-1"}},
+                       fields=("data.notification_rule_id",))
+    model.set_rows(field_rows(section))
+    row = model.find_row("data.notification_rule_id")
+    assert model.index(row, FieldModel.COL_MINE).data() == "Business Hours"
+    qtmodeltester.check(model)

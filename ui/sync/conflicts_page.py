@@ -47,6 +47,7 @@ class ConflictsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("conflictsPage")
         self.controller: SyncController = context.sync_controller
+        self._rules = context.workspace.rules  # a rule's id is shown by its name
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.addWidget(PageHeader(
@@ -130,7 +131,16 @@ class ConflictsPage(QWidget):
 
     # loading
     def refresh(self) -> None:
-        run_blocking(self, self.controller.conflicts, self._show, self._failed)
+        rules = self._rules
+
+        def read() -> tuple[list[Conflict], dict[str, str]]:
+            return self.controller.conflicts(), dict(rules.choices())
+
+        run_blocking(self, read, self._show_read, self._failed)
+
+    def _show_read(self, read: tuple[list[Conflict], dict[str, str]]) -> None:
+        conflicts, self.fields.rule_names = read
+        self._show(conflicts)
 
     def _show(self, conflicts: list[Conflict]) -> None:
         keep = self.current.seq if self.current is not None else None

@@ -169,9 +169,20 @@ def field_rows(c: Conflict) -> list[FieldRow]:
     return rows
 
 
+# Fields that hold a notification rule's id (a policy's setting, a site's Basic Info): shown
+# by the rule's name, as everywhere else (docs/rules.md: a rule is referenced by id, shown by
+# name).
+RULE_FIELDS = frozenset({"notification_rule", "notification_rule_id"})
+
+
+def is_rule_field(key: str) -> bool:
+    return key.rpartition(".")[2] in RULE_FIELDS
+
+
 class FieldModel(RowTableModel):
     """One conflict's fields. The Keep column shows the side chosen for a conflicting field
-    (`choose`), "merged" for the others."""
+    (`choose`), "merged" for the others; a rule's id shows as the rule's name (`rule_names`,
+    id → name), its id in the tooltip."""
 
     COL_FIELD, COL_BASE, COL_MINE, COL_THEIRS, COL_KEEP = range(5)
     HEADERS: ClassVar[tuple[str, ...]] = ("Field", "Base (last synced)", "Mine (this workspace)",
@@ -180,6 +191,7 @@ class FieldModel(RowTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.choices: dict[str, str] = {}
+        self.rule_names: dict[str, str] = {}
 
     def set_rows(self, rows: Any, *, in_order: bool = False) -> None:
         self.choices = {r.id: MINE for r in rows if r.conflicting}
@@ -201,6 +213,8 @@ class FieldModel(RowTableModel):
         value = (row.base, row.mine, row.theirs)[column - 1]
         if row.id == DELETED:
             return "deleted" if value else "kept"
+        if is_rule_field(row.id) and isinstance(value, str) and value:
+            return self.rule_names.get(value, f"{value} (no such rule here)")
         return show_value(value)
 
     def extra(self, row: FieldRow, column: int, role: int) -> Any:
@@ -214,8 +228,16 @@ class FieldModel(RowTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and row.conflicting:
-            return "Changed differently on both sides: double-click Mine or Theirs to keep it"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tips = []
+            if row.conflicting:
+                tips.append("Changed differently on both sides: double-click Mine or Theirs "
+                            "to keep it")
+            value = (row.base, row.mine, row.theirs)[column - 1] if column in (
+                self.COL_BASE, self.COL_MINE, self.COL_THEIRS) else None
+            if is_rule_field(row.id) and isinstance(value, str) and value:
+                tips.append(f"Notification rule id {value}")
+            return "\n".join(tips) or None
         return None
 
 
