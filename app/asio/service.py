@@ -33,12 +33,12 @@ from app.asio.models import (
     site_rename,
 )
 from app.asio.plan import Plan, PlanItem, Planner, PushReport
-from app.domain.model import Company, Device, Site, new_id
+from app.domain.model import Company, Site, new_id
 from app.profiles.gcpause import paused_gc
 from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
 from storage.asio_repository import AsioRepository, DriftRecord, Link
-from storage.bulk import add_devices
+from storage.bulk import NewDevice, add_devices
 from storage.changes import record_batch, time_ordered_ids
 from storage.database import Database, now_iso
 from storage.profile_repository import PROFILE_FIELDS, ProfileRepository
@@ -51,6 +51,7 @@ URL_KEY, CLIENT_KEY = "asio.url", "asio.client_id"  # workspace info
 SAVE_CHUNK = 1_000  # rows per insert (a window waiting for the GIL gets it in between)
 DRIFT_AUTO_LIMIT = 200  # endpoints whose drift a pull of every site fetches by itself
 Progress = Callable[[int, int, str], None]  # done, total, what
+_new_tuple = tuple.__new__  # a NamedTuple made without its Python-level __new__
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class _Pulled:
 
     source: str  # the platform's URL
     known: dict[str, dict[str, Link]]  # the links held before, by entity, then our id
-    devices: list[Device]  # new
+    devices: list[NewDevice]  # new
     links: list[Link]  # confirmed by this pull (unchanged ones are not written again)
     lookups: dict[str, list[LookupItem]]
     drift: list[DriftRecord] | None  # None: not fetched, the kept report stays
@@ -341,12 +342,12 @@ class AsioService:
     def _match_devices(endpoints: list[RemoteEndpoint], site_by_remote: dict[str, str],
                        device_links: dict[str, Link],
                        local_devices: dict[str, list[tuple[str, str]]],
-                       report: PullReport) -> tuple[list[Device], list[Link]]:
+                       report: PullReport) -> tuple[list[NewDevice], list[Link]]:
         """New endpoints become devices; known ones stay linked; devices whose endpoint the
         platform no longer reports are marked vanished (kept, with their overrides)."""
         by_remote = {x.remote_id: x for x in device_links.values()}
         seen: set[str] = set()
-        new_devices: list[Device] = []
+        new_devices: list[NewDevice] = []
         links: list[Link] = []
         unlinked_by_site: dict[str, dict[str, list[str]]] = {}
         for site_id, devices in local_devices.items():
@@ -356,13 +357,15 @@ class AsioService:
                         " ".join(name.casefold().split()), []).append(device_id)
         fresh: list[RemoteEndpoint] = []
         linked = 0
+        held_of, local_site_of, is_seen, see = (by_remote.get, site_by_remote.get,
+                                                seen.__contains__, seen.add)
         for e in endpoints:
-            endpoint_id, site_id, name = e.id, e.site_id, e.name
-            local_site = site_by_remote.get(site_id)
-            if local_site is None or endpoint_id in seen:
+            endpoint_id, _, site_id, name, _, _ = e
+            local_site = local_site_of(site_id)
+            if local_site is None or is_seen(endpoint_id):
                 continue
-            seen.add(endpoint_id)
-            held = by_remote.get(endpoint_id)
+            see(endpoint_id)
+            held = held_of(endpoint_id)
             if held is not None:
                 same = held.remote_parent_id == site_id and held.remote_name == name \
                     and held.state == "linked"  # the common case: kept as it is
@@ -370,18 +373,22 @@ class AsioService:
                                                     site_id, name))
                 linked += 1
                 continue
-            unlinked = unlinked_by_site.get(local_site)
-            same_name = unlinked.get(" ".join(name.casefold().split()), []) if unlinked else []
-            if len(same_name) == 1:  # planned here before the agent was installed
-                links.append(Link("device", same_name.pop(), endpoint_id, site_id, name))
-                linked += 1
-                continue
+            if unlinked_by_site:
+                unlinked = unlinked_by_site.get(local_site)
+                same_name = unlinked.get(" ".join(name.casefold().split()), []) \
+                    if unlinked else []
+                if len(same_name) == 1:  # planned here before the agent was installed
+                    links.append(Link("device", same_name.pop(), endpoint_id, site_id, name))
+                    linked += 1
+                    continue
             fresh.append(e)
-        for device_id, e in zip(time_ordered_ids(len(fresh)), fresh, strict=True):
-            # one call for all the ids: uuid4 each is slow
-            new_devices.append(Device(device_id, site_by_remote[e.site_id], e.name[:200],
-                                      e.kind, e.os[:100]))
-            links.append(Link("device", device_id, e.id, e.site_id, e.name))
+        # one call for all the ids (uuid4 each is slow); rows and links built as tuples
+        for device_id, (endpoint_id, _, site_id, name, kind, os_name) in zip(
+                time_ordered_ids(len(fresh)), fresh, strict=True):
+            new_devices.append(_new_tuple(NewDevice, (
+                site_by_remote[site_id], name[:200], kind, os_name[:100], device_id)))
+            links.append(_new_tuple(Link, ("device", device_id, endpoint_id, site_id, name,
+                                           "linked")))
         report.devices_linked += linked
         report.devices_added += len(new_devices)
         in_scope = set(site_by_remote)
