@@ -14,6 +14,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from typing import Any
 
 from app.asio.client import AsioClient
@@ -39,7 +40,7 @@ from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
 from storage.asio_repository import AsioRepository, DriftRecord, Link
 from storage.bulk import NewDevice, add_devices
-from storage.changes import record_batch, time_ordered_ids
+from storage.changes import record_batch, time_ordered_id_runs
 from storage.database import Database, now_iso
 from storage.profile_repository import PROFILE_FIELDS, ProfileRepository
 from storage.repository import Repository
@@ -235,10 +236,11 @@ class AsioService:
 
         step("saving")
         report.requests = client.requests
-        if not save:
-            return report
-        self._keep(_Pulled(client.base_url, known, devices_new, new_links + device_links_new,
-                           lookups, drift if with_drift else None, list(site_by_remote.values())))
+        links = new_links + device_links_new
+        if save:
+            self._keep(_Pulled(client.base_url, known, devices_new, links, lookups,
+                               drift if with_drift else None, list(site_by_remote.values())))
+        _let_go(links, device_links_new, devices_new, endpoints)
         report.requests = client.requests
         return report
 
@@ -382,9 +384,10 @@ class AsioService:
                     linked += 1
                     continue
             fresh.append(e)
-        # one call for all the ids (uuid4 each is slow); rows and links built as tuples
+        # the ids made a run at a time (uuid4 each is slow); rows and links built as tuples
+        ids = chain.from_iterable(time_ordered_id_runs(len(fresh), SAVE_CHUNK))
         for device_id, (endpoint_id, _, site_id, name, kind, os_name) in zip(
-                time_ordered_ids(len(fresh)), fresh, strict=True):
+                ids, fresh, strict=True):
             new_devices.append(_new_tuple(NewDevice, (
                 site_by_remote[site_id], name[:200], kind, os_name[:100], device_id)))
             links.append(_new_tuple(Link, ("device", device_id, endpoint_id, site_id, name,
@@ -549,6 +552,15 @@ class _PushState:
     site_names: dict[str, str]
     profiles: dict[str, dict[str, Any]]  # our id → values by field id
     time_zone: str = DEFAULT_TIME_ZONE
+
+
+def _let_go(*lists: list[Any]) -> None:
+    """Empty these lists a piece at a time. Freeing a pull's lists of 50,000 in one go is one
+    C call holding the GIL for tens of ms (a frozen window, when the GUI pulls); between two
+    pieces the GUI thread gets it."""
+    for items in lists:
+        while items:
+            del items[-SAVE_CHUNK:]
 
 
 class _Stepper:
