@@ -30,25 +30,27 @@ def test_pauses_nest_and_the_collector_comes_back_after_the_outermost() -> None:
     assert gc.isenabled()
 
 
-def test_young_cyclic_garbage_is_freed_during_a_pause() -> None:
+def test_young_cyclic_garbage_is_freed_during_a_pause_every_tenth_call() -> None:
     with paused_gc():
         made = [_cycle() for _ in range(50)]
+        for calls in range(9):
+            collect_young(calls)
         assert all(ref() is not None for ref in made)  # the pause keeps them
-        collect_young(0)
+        collect_young(9)
         assert all(ref() is None for ref in made)
         assert not gc.isenabled()
 
 
-def test_garbage_moved_up_a_generation_is_freed_by_every_tenth_pass() -> None:
+def test_garbage_moved_up_a_generation_is_freed_by_every_hundredth_call() -> None:
     with paused_gc():
         held = _Node()
         held.other = _Node()
         held.other.other = held
         ref = weakref.ref(held)
-        collect_young(0)  # alive at this pass: it moves up to the middle generation
+        collect_young(9)  # alive at this pass: it moves up to the middle generation
         del held
-        for passes in range(1, 9):
-            collect_young(passes)
+        for calls in range(10, 99):
+            collect_young(calls)
         assert ref() is not None  # the youngest generation's passes do not see it
-        collect_young(9)
+        collect_young(99)
         assert ref() is None
