@@ -11,7 +11,6 @@ platform is ever deleted. The plan itself is app.asio.plan.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import chain
@@ -254,8 +253,9 @@ class AsioService:
             at = now_iso()
             devices = pulled.devices
             for start in range(0, len(devices), SAVE_CHUNK):
+                # one transaction in pieces: between two, a thread waiting for the GIL (the
+                # GUI's) gets it; no sleep(0), which on a busy machine gave the CPU away too
                 add_devices(s, devices[start:start + SAVE_CHUNK], at)
-                time.sleep(0)  # one transaction, but the GIL is let go between pieces
             if devices:
                 record_batch(s, "device.asio_pull", {
                     "entity": "device", "source": pulled.source,
@@ -265,7 +265,6 @@ class AsioService:
                        if (held := known[x[0]].get(x[1])) is not x and held != x]
             for start in range(0, len(changed), SAVE_CHUNK):
                 asio.save_links(changed[start:start + SAVE_CHUNK])
-                time.sleep(0)
             asio.replace_lookups({k: [(i.id, i.name) for i in pulled.lookups.get(k, [])]
                                   for k in LOOKUP_KINDS})
             if pulled.drift is not None:
