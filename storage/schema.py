@@ -11,7 +11,7 @@ from pathlib import Path
 
 from storage.errors import WorkspaceError
 
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 APPLICATION_ID = 0x50464C54  # "PFLT" in the SQLite header: marks a Preflight workspace.
 SCHEMA_MAJOR = 1
 

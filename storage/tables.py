@@ -306,7 +306,9 @@ class AsioLinkRow(Base):
     remote_name: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="linked")
     linked_at: Mapped[str] = mapped_column(String(32))
-    __table_args__ = (Index("ix_asio_links_entity_remote_id", "entity", "remote_id"),)
+    # its key is the table (one b-tree a row: a pull writes tens of thousands); nothing reads
+    # links by remote_id (a kind's links are read whole), so no index on it
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class AsioLookupRow(Base):

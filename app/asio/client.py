@@ -36,6 +36,7 @@ from app.asio.models import (
     parse_endpoint_page,
     parse_lookup,
 )
+from app.profiles.gcpause import collect_young
 from app.sync.http import BearerClient
 from app.sync.retry import RetryPolicy
 
@@ -205,14 +206,18 @@ class AsioClient(BearerClient):
         a few queries in flight at once, so parsing one page overlaps waiting for the next —
         the request count, which the quota counts, is the same)."""
         gate = asyncio.Semaphore(QUERIES_IN_FLIGHT)
+        pages = 0
 
         async def query(ids: Sequence[str]) -> list[RemoteEndpoint]:
+            nonlocal pages
             async with gate:
                 found: list[RemoteEndpoint] = []
                 async for where, data in self._pages("POST", ENDPOINTS,
                                                      json=endpoints_request("site", ids),
                                                      empty_on_404=True):
                     found += parse_endpoint_page(data, where)
+                    collect_young(pages)  # closed connections' cycles (a pull pauses the GC)
+                    pages += 1
                 return found
 
         chunks = [site_ids[i:i + SITES_PER_DEVICE_QUERY]

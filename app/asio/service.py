@@ -11,9 +11,9 @@ platform is ever deleted. The plan itself is app.asio.plan.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from typing import Any
 
 from app.asio.client import AsioClient
@@ -33,13 +33,13 @@ from app.asio.models import (
     site_rename,
 )
 from app.asio.plan import Plan, PlanItem, Planner, PushReport
-from app.domain.model import Company, Device, Site, new_id
+from app.domain.model import Company, Site, new_id
 from app.profiles.gcpause import paused_gc
 from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
 from storage.asio_repository import AsioRepository, DriftRecord, Link
-from storage.bulk import add_devices
-from storage.changes import record_batch, time_ordered_ids
+from storage.bulk import NewDevice, add_devices
+from storage.changes import record_batch, time_ordered_id_runs
 from storage.database import Database, now_iso
 from storage.profile_repository import PROFILE_FIELDS, ProfileRepository
 from storage.repository import Repository
@@ -51,6 +51,7 @@ URL_KEY, CLIENT_KEY = "asio.url", "asio.client_id"  # workspace info
 SAVE_CHUNK = 1_000  # rows per insert (a window waiting for the GIL gets it in between)
 DRIFT_AUTO_LIMIT = 200  # endpoints whose drift a pull of every site fetches by itself
 Progress = Callable[[int, int, str], None]  # done, total, what
+_new_tuple = tuple.__new__  # a NamedTuple made without its Python-level __new__
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class _Pulled:
 
     source: str  # the platform's URL
     known: dict[str, dict[str, Link]]  # the links held before, by entity, then our id
-    devices: list[Device]  # new
+    devices: list[NewDevice]  # new
     links: list[Link]  # confirmed by this pull (unchanged ones are not written again)
     lookups: dict[str, list[LookupItem]]
     drift: list[DriftRecord] | None  # None: not fetched, the kept report stays
@@ -234,10 +235,11 @@ class AsioService:
 
         step("saving")
         report.requests = client.requests
-        if not save:
-            return report
-        self._keep(_Pulled(client.base_url, known, devices_new, new_links + device_links_new,
-                           lookups, drift if with_drift else None, list(site_by_remote.values())))
+        links = new_links + device_links_new
+        if save:
+            self._keep(_Pulled(client.base_url, known, devices_new, links, lookups,
+                               drift if with_drift else None, list(site_by_remote.values())))
+        _let_go(links, device_links_new, devices_new, endpoints)
         report.requests = client.requests
         return report
 
@@ -251,8 +253,9 @@ class AsioService:
             at = now_iso()
             devices = pulled.devices
             for start in range(0, len(devices), SAVE_CHUNK):
+                # one transaction in pieces: between two, a thread waiting for the GIL (the
+                # GUI's) gets it; no sleep(0), which on a busy machine gave the CPU away too
                 add_devices(s, devices[start:start + SAVE_CHUNK], at)
-                time.sleep(0)  # one transaction, but the GIL is let go between pieces
             if devices:
                 record_batch(s, "device.asio_pull", {
                     "entity": "device", "source": pulled.source,
@@ -262,7 +265,6 @@ class AsioService:
                        if (held := known[x[0]].get(x[1])) is not x and held != x]
             for start in range(0, len(changed), SAVE_CHUNK):
                 asio.save_links(changed[start:start + SAVE_CHUNK])
-                time.sleep(0)
             asio.replace_lookups({k: [(i.id, i.name) for i in pulled.lookups.get(k, [])]
                                   for k in LOOKUP_KINDS})
             if pulled.drift is not None:
@@ -341,12 +343,12 @@ class AsioService:
     def _match_devices(endpoints: list[RemoteEndpoint], site_by_remote: dict[str, str],
                        device_links: dict[str, Link],
                        local_devices: dict[str, list[tuple[str, str]]],
-                       report: PullReport) -> tuple[list[Device], list[Link]]:
+                       report: PullReport) -> tuple[list[NewDevice], list[Link]]:
         """New endpoints become devices; known ones stay linked; devices whose endpoint the
         platform no longer reports are marked vanished (kept, with their overrides)."""
         by_remote = {x.remote_id: x for x in device_links.values()}
         seen: set[str] = set()
-        new_devices: list[Device] = []
+        new_devices: list[NewDevice] = []
         links: list[Link] = []
         unlinked_by_site: dict[str, dict[str, list[str]]] = {}
         for site_id, devices in local_devices.items():
@@ -356,13 +358,15 @@ class AsioService:
                         " ".join(name.casefold().split()), []).append(device_id)
         fresh: list[RemoteEndpoint] = []
         linked = 0
+        held_of, local_site_of, is_seen, see = (by_remote.get, site_by_remote.get,
+                                                seen.__contains__, seen.add)
         for e in endpoints:
-            endpoint_id, site_id, name = e.id, e.site_id, e.name
-            local_site = site_by_remote.get(site_id)
-            if local_site is None or endpoint_id in seen:
+            endpoint_id, _, site_id, name, _, _ = e
+            local_site = local_site_of(site_id)
+            if local_site is None or is_seen(endpoint_id):
                 continue
-            seen.add(endpoint_id)
-            held = by_remote.get(endpoint_id)
+            see(endpoint_id)
+            held = held_of(endpoint_id)
             if held is not None:
                 same = held.remote_parent_id == site_id and held.remote_name == name \
                     and held.state == "linked"  # the common case: kept as it is
@@ -370,18 +374,23 @@ class AsioService:
                                                     site_id, name))
                 linked += 1
                 continue
-            unlinked = unlinked_by_site.get(local_site)
-            same_name = unlinked.get(" ".join(name.casefold().split()), []) if unlinked else []
-            if len(same_name) == 1:  # planned here before the agent was installed
-                links.append(Link("device", same_name.pop(), endpoint_id, site_id, name))
-                linked += 1
-                continue
+            if unlinked_by_site:
+                unlinked = unlinked_by_site.get(local_site)
+                same_name = unlinked.get(" ".join(name.casefold().split()), []) \
+                    if unlinked else []
+                if len(same_name) == 1:  # planned here before the agent was installed
+                    links.append(Link("device", same_name.pop(), endpoint_id, site_id, name))
+                    linked += 1
+                    continue
             fresh.append(e)
-        for device_id, e in zip(time_ordered_ids(len(fresh)), fresh, strict=True):
-            # one call for all the ids: uuid4 each is slow
-            new_devices.append(Device(device_id, site_by_remote[e.site_id], e.name[:200],
-                                      e.kind, e.os[:100]))
-            links.append(Link("device", device_id, e.id, e.site_id, e.name))
+        # the ids made a run at a time (uuid4 each is slow); rows and links built as tuples
+        ids = chain.from_iterable(time_ordered_id_runs(len(fresh), SAVE_CHUNK))
+        for device_id, (endpoint_id, _, site_id, name, kind, os_name) in zip(
+                ids, fresh, strict=True):
+            new_devices.append(_new_tuple(NewDevice, (
+                site_by_remote[site_id], name[:200], kind, os_name[:100], device_id)))
+            links.append(_new_tuple(Link, ("device", device_id, endpoint_id, site_id, name,
+                                           "linked")))
         report.devices_linked += linked
         report.devices_added += len(new_devices)
         in_scope = set(site_by_remote)
@@ -542,6 +551,15 @@ class _PushState:
     site_names: dict[str, str]
     profiles: dict[str, dict[str, Any]]  # our id → values by field id
     time_zone: str = DEFAULT_TIME_ZONE
+
+
+def _let_go(*lists: list[Any]) -> None:
+    """Empty these lists a piece at a time. Freeing a pull's lists of 50,000 in one go is one
+    C call holding the GIL for tens of ms (a frozen window, when the GUI pulls); between two
+    pieces the GUI thread gets it."""
+    for items in lists:
+        while items:
+            del items[-SAVE_CHUNK:]
 
 
 class _Stepper:
