@@ -15,13 +15,12 @@ from typing import Any
 
 from alembic import command
 
-from app.domain.model import Device
 from app.profiles import read_sheet
 from app.services.sample import populate_sample
 from app.services.workspace import Workspace
 from app.sync import SyncEngine
 from storage import migrate as migrate_mod
-from storage.bulk import add_devices
+from storage.bulk import NewDevice, add_devices
 from storage.database import Database, now_iso
 from storage.schema import HEAD_REVISION
 from tests.profiles.conftest import row, write_csv
@@ -59,8 +58,8 @@ def test_a_0006_workspace_with_pending_changes_keeps_every_one(workspace_path: P
     ws.profiles.delete(ws.profiles.list(SITE)[1].id)
     site_id = ws.sites.get(SITE).id
     with ws.db.write() as session:  # as a ConnectWise pull writes them: no payload each
-        add_devices(session, [Device(f"pulled-{n}", site_id, f"PC-{n}", "desktop", "Windows 11")
-                              for n in range(3)], now_iso())
+        add_devices(session, [NewDevice(site_id, f"PC-{n}", "desktop", "Windows 11",
+                                        f"pulled-{n}") for n in range(3)], now_iso())
     planned = _plan(ws)
     assert {"pulled-0", "pulled-1", "pulled-2"} <= {p[1] for p in planned}
     rows_before = _outbox(workspace_path)
