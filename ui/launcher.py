@@ -275,10 +275,14 @@ def _interactive(app: QApplication, loop: qasync.QEventLoop, path: Path | None,
         await background.wait_idle()
         # Start-up is over: garbage collection from now on runs on the GUI thread's terms.
         collector.start()
+        # the sample made by this first run, or by `preflight init --sample` (README's start)
+        from app.services.sample_mark import is_sample  # loaded with the workspace by now
+
+        sample = first_run or await asyncio.to_thread(is_sample, workspace)
         if first_run:
             window.statusBar().showMessage(
                 f"Welcome: this is a sample workspace ({workspace.path}) to explore.", 15000)
-        window.help.at_start(first_run)  # the welcome panel, unless turned off
+        window.help.at_start(first_run, sample=sample)  # the welcome panel, unless turned off
         await closed.wait()
         await background.aclose()
         return EXIT_OK

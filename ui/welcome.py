@@ -210,12 +210,15 @@ class WelcomePanel(QFrame):
         self.dont_show.blockSignals(False)
         self._show_as(banner)
 
-    def show_at_start(self, workspace: Path | None, sample: bool) -> bool:
+    def show_at_start(self, workspace: Path | None, first_run: bool, *,
+                      sample: bool | None = None) -> bool:
         """Start-up: show on the first run, and until the user has closed it once (Help →
-        Welcome brings it back); never when asked not to. Returns whether it is shown."""
-        if hidden(self.settings) or (not sample and _flag(self.settings, SEEN_KEY)):
+        Welcome brings it back); never when asked not to. `sample`: the workspace is the
+        sample (by default: it is the first run's). Returns whether it is shown."""
+        if hidden(self.settings) or (not first_run and _flag(self.settings, SEEN_KEY)):
             return False
-        self.present(workspace, sample, banner=True)  # one line: the page keeps its room
+        # one line: the page keeps its room
+        self.present(workspace, first_run if sample is None else sample, banner=True)
         return True
 
     def dismiss(self) -> None:
@@ -284,10 +287,12 @@ class HelpUi(QObject):
         self.welcome.step_buttons[STEPS[0][1]].setFocus()
         return self.welcome
 
-    def at_start(self, first_run: bool) -> bool:
-        """Start-up, once the workspace is open: the welcome panel unless turned off."""
-        self.sample = first_run
-        return self.welcome.show_at_start(self._workspace_path(), first_run)
+    def at_start(self, first_run: bool, *, sample: bool | None = None) -> bool:
+        """Start-up, once the workspace is open: the welcome panel unless turned off.
+        `sample`: the workspace is marked as the sample (`preflight init --sample` made it,
+        or this first run did); by default, whether this is the first run."""
+        self.sample = first_run if sample is None else sample
+        return self.welcome.show_at_start(self._workspace_path(), first_run, sample=self.sample)
 
     def show_about(self) -> AboutDialog:
         if self.about_dialog is not None:

@@ -15,6 +15,8 @@ from PySide6.QtCore import QPoint, QSettings, QSize, Qt
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
+from app.services.sample import populate_sample
+from app.services.sample_mark import is_sample
 from app.services.workspace import Workspace
 from tests.ui.conftest import wait_idle
 from ui import about, background
@@ -231,3 +233,30 @@ def test_a_file_open_during_start_up_waits_for_the_first_workspace(
         handler.deleteLater()
         if window.workspace is not None and window.workspace.path == other:
             window.workspace.close()
+
+
+def test_a_sample_made_by_init_is_named_so_on_its_first_start(
+        qtbot: Any, tmp_path: Path, ui_settings: UiSettings) -> None:
+    """README's quick start makes the sample with `preflight init --sample`, then opens it:
+    not the window's first run, but the banner still says it is the sample; once closed, it
+    does not come back."""
+    path = tmp_path / "init" / "sample.preflight"
+    path.parent.mkdir()
+    made = Workspace.open(path, create=True)
+    populate_sample(made)
+    made.close()
+    workspace, created = open_workspace(path)
+    assert not created
+    window = MainWindow(workspace, ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("companies")
+    wait_idle(qtbot)
+    assert window.help.at_start(created, sample=is_sample(workspace))
+    panel = window.help.welcome
+    assert panel.is_banner()
+    assert panel.headline.text() == "This is a sample workspace to explore."
+    qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+    assert window.help.at_start(False, sample=True) is False  # closed once: not again
+    wait_idle(qtbot)
+    workspace.close()
