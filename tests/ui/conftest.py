@@ -6,6 +6,7 @@ script. Background work is awaited with `qtbot.waitUntil`/`waitSignal`, never wi
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,6 +75,19 @@ class ScriptedDialogs:
 @pytest.fixture
 def dialogs() -> ScriptedDialogs:
     return ScriptedDialogs()
+
+
+@pytest.fixture(autouse=True)
+def collect_on_this_thread() -> Iterator[None]:
+    """As in the app (`ui.collector`): no automatic garbage collection while a GUI test runs,
+    so a worker thread never frees a Qt object (a crash: met once as a segmentation fault in
+    a worker's SQL); what the test leaves is collected at its end, on this, the GUI thread."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.collect()
+    if was_enabled:
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)
