@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.workspace import Workspace
 from ui import background, excepthook
@@ -111,8 +111,16 @@ def undo_stack() -> QUndoStack:
 
 
 def wait_idle(qtbot: Any, timeout: int = 10_000) -> None:
-    """Wait until every background job has delivered its result."""
-    qtbot.waitUntil(lambda: background.pending() == 0, timeout=timeout)
+    """Wait until every background job has delivered its result, and what a result put off to
+    the next round of the event loop (a question asked once the write queue has moved on,
+    `ui.ops.after_queue`) has run too."""
+    def settled() -> bool:
+        if background.pending():
+            return False
+        QApplication.processEvents()  # zero-delay timers due now
+        return background.pending() == 0
+
+    qtbot.waitUntil(settled, timeout=timeout)
 
 
 Page = TypeVar("Page", bound=QWidget)
