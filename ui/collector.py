@@ -1,16 +1,19 @@
-"""Python's full garbage-collection passes, run when the GUI thread chooses (docs/architecture.md
-§5).
+"""Python's garbage-collection passes, all of them on the GUI thread (docs/architecture.md §5).
 
-Left alone, CPython starts a full pass over every tracked object whenever enough objects have
-survived; it runs on whichever thread happens to allocate. With a loaded workspace such a pass
-took 20–60 ms of CPU here (100+ ms on a busy machine), and whether it ran on the GUI thread or on
-a worker holding the GIL, the window froze meanwhile: the Assignments page's longest stalls with
-5,000 sites. So once start-up is over, `Collector.start` freezes everything built so far
-(`gc.freeze`: kept out of every later pass) and stops automatic *full* passes; the young
-generations are still collected automatically (passes over at most a few thousand objects, well
-under a millisecond), and a GUI-thread timer makes one full pass a minute, which costs
-milliseconds once the start-up objects are frozen. Reference counting still frees all but cyclic
-garbage at once, as always.
+Left alone, CPython starts a pass whenever enough objects have been allocated, on whichever
+thread happens to allocate. That is a crash waiting to happen in a Qt program: a pass on a
+worker thread (a service call building rows) may free cyclic garbage holding a Qt object (a
+closed dialog's wrapper, a lambda connected to a widget), and destroying it off the GUI thread
+can bring the process down (a segmentation fault, met in the test suite). It was also slow: a
+full pass over a loaded workspace took 20–60 ms of CPU (100+ ms on a busy machine), freezing
+the window wherever it ran.
+
+So once start-up is over, `Collector.start` freezes everything built so far (`gc.freeze`: kept
+out of every later pass) and turns automatic collection off; a GUI-thread timer makes the young
+passes the collector would have made (checked every `YOUNG_EVERY_MS`, by the same thresholds:
+well under a millisecond each) and one full pass a minute. While a worker has collection
+paused for bulk work (`app.gcpause`), the young passes wait too. Reference counting
+still frees all but cyclic garbage at once, as always.
 """
 
 from __future__ import annotations
@@ -20,38 +23,46 @@ import time
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.gcpause import is_paused
+
 FULL_EVERY_MS = 60_000
-NEVER = 2**30  # a threshold the oldest generation's count does not reach
+YOUNG_EVERY_MS = 100
 
 
 class Collector(QObject):
-    """Owns the process's full collections while started; `stop` gives them back."""
+    """Owns the process's collections while started; `stop` gives them back."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.timer = QTimer(self)
+        self.timer = QTimer(self)  # the full passes
         self.timer.setInterval(FULL_EVERY_MS)
         self.timer.timeout.connect(self.tick)
+        self.young_timer = QTimer(self)
+        self.young_timer.setInterval(YOUNG_EVERY_MS)
+        self.young_timer.timeout.connect(self.young_tick)
         self.passes = 0
+        self.young_passes = 0
         self.longest = 0.0  # seconds, the longest full pass so far
-        self._thresholds: tuple[int, int, int] | None = None
+        self._was_enabled: bool | None = None
 
     def start(self) -> None:
-        """Collect and freeze what start-up built; from now on full passes run on the timer.
-        Automatic collection is on from here, also when the start ran without it
-        (`preflight.main.launch_gui`)."""
+        """Collect and freeze what start-up built; from now on every pass runs on the timers
+        (also when the start ran without collection: `preflight.main.launch_gui`)."""
         gc.collect()
         gc.freeze()
-        gc.enable()
-        young, middle, _old = self._thresholds = gc.get_threshold()
-        gc.set_threshold(young, middle, NEVER)
+        if self._was_enabled is None:  # started once; a second start changes nothing
+            self._was_enabled = gc.isenabled()
+        gc.disable()
         self.timer.start()
+        self.young_timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
-        if self._thresholds is not None:
-            gc.set_threshold(*self._thresholds)
-            self._thresholds = None
+        self.young_timer.stop()
+        if self._was_enabled is not None:
+            if self._was_enabled:
+                gc.enable()
+            self._was_enabled = None
         gc.unfreeze()
 
     def active(self) -> bool:
@@ -60,6 +71,16 @@ class Collector(QObject):
     def tick(self) -> None:
         self.passes += 1
         self.collect()
+
+    def young_tick(self) -> None:
+        """The young passes CPython would have made by now (by its thresholds), here."""
+        if is_paused():
+            return  # bulk work under way: its objects are not garbage yet
+        young, middle, _old = gc.get_count()
+        first, second, _third = gc.get_threshold()
+        if young > first:
+            self.young_passes += 1
+            gc.collect(1 if middle >= second else 0)
 
     def collect(self) -> float:
         """One full pass (the frozen start-up objects aside); returns how long it took."""
@@ -70,4 +91,4 @@ class Collector(QObject):
         return spent
 
 
-__all__ = ["FULL_EVERY_MS", "Collector"]
+__all__ = ["FULL_EVERY_MS", "YOUNG_EVERY_MS", "Collector"]

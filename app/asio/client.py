@@ -36,7 +36,7 @@ from app.asio.models import (
     parse_endpoint_page,
     parse_lookup,
 )
-from app.profiles.gcpause import collect_young
+from app.gcpause import collect_young
 from app.sync.http import BearerClient
 from app.sync.retry import RetryPolicy
 

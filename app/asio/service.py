@@ -34,7 +34,7 @@ from app.asio.models import (
 )
 from app.asio.plan import Plan, PlanItem, Planner, PushReport
 from app.domain.model import Company, Site, new_id
-from app.profiles.gcpause import paused_gc
+from app.gcpause import paused_gc
 from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
 from storage.asio_repository import AsioRepository, DriftRecord, Link

@@ -17,7 +17,7 @@ from typing import Literal
 
 from app.profiles.csvfile import read_csv
 from app.profiles.errors import ReadError
-from app.profiles.gcpause import paused_gc
+from app.gcpause import paused_gc
 from app.profiles.limits import DEFAULT_LIMITS, MB, Limits
 from app.profiles.sheet import Sheet
 from app.profiles.workbook import read_workbook

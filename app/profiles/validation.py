@@ -43,7 +43,7 @@ from app.profiles.emails import (
     field_source,
     plainly_valid,
 )
-from app.profiles.gcpause import paused_gc
+from app.gcpause import paused_gc
 from app.profiles.phones import REGIONS, country_fix, fast_source, is_valid_phone, phone_fix
 from app.profiles.profile import ProfileKey, profile_key
 from app.profiles.sheet import Row, Sheet

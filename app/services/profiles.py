@@ -67,7 +67,7 @@ from app.profiles import (
     validate_values,
     write_rejects,
 )
-from app.profiles.gcpause import paused_gc
+from app.gcpause import paused_gc
 from app.profiles.profile import profile_key
 from app.profiles.shared_gil import sorted_in_runs
 from app.services.hierarchy import resolve_site

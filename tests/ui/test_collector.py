@@ -1,53 +1,95 @@
-"""Full garbage-collection passes run on the GUI thread's timer once started; given back after."""
+"""Every garbage-collection pass runs on the GUI thread's timers once started (a pass on a
+worker thread could free a Qt object there); collection is given back after."""
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
 
-from ui.collector import NEVER, Collector
+from app.gcpause import paused_gc
+from ui.collector import Collector
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only a collection frees it
+
+
+def nodes() -> int:
+    return sum(type(o) is Node for o in gc.get_objects())
 
 
 @pytest.fixture
 def collector(qapp) -> Iterator[Collector]:
+    was = gc.isenabled()
+    gc.enable()  # as the app runs before start
     started = Collector()
     yield started
     if started.active():
         started.stop()
+    if not was:
+        gc.disable()
 
 
-def test_start_freezes_and_stops_automatic_full_passes(collector: Collector) -> None:
-    before = gc.get_threshold()
+def test_start_freezes_and_turns_automatic_collection_off(collector: Collector) -> None:
     collector.start()
     try:
-        assert gc.isenabled()  # the young generations are still collected automatically
-        assert gc.get_threshold() == (before[0], before[1], NEVER)
+        assert not gc.isenabled()  # no pass on whichever thread allocates
         assert gc.get_freeze_count() > 0
         assert collector.active()
     finally:
         collector.stop()
-    assert gc.get_threshold() == before
+    assert gc.isenabled()  # given back as it was
     assert gc.get_freeze_count() == 0
     assert not collector.active()
 
 
-def test_the_timer_makes_full_passes(qtbot, collector: Collector) -> None:
-    class Node:
-        def __init__(self) -> None:
-            self.me = self
-
+def test_a_worker_thread_never_collects(qtbot, collector: Collector) -> None:
+    """Cyclic garbage made while a worker allocates far past the young threshold (objects it
+    keeps) is still there when the worker ends: only the GUI thread's timer frees it."""
     collector.start()
+    collector.young_timer.stop()  # this test says when the GUI thread collects
+    kept: list[list[int]] = []
+
+    def worker() -> None:
+        Node()
+        kept.extend([n] for n in range(gc.get_threshold()[0] * 20))  # would trigger passes
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert nodes() == 1
+    collector.young_timer.setInterval(5)
+    collector.young_timer.start()
+    qtbot.waitUntil(lambda: nodes() == 0, timeout=5000)
+    assert collector.young_passes >= 1
+
+
+def test_young_passes_wait_while_a_worker_has_collection_paused(qtbot,
+                                                               collector: Collector) -> None:
+    collector.start()
+    collector.young_timer.setInterval(5)
+    with paused_gc():
+        Node()
+        kept = [[n] for n in range(gc.get_threshold()[0] * 5)]
+        qtbot.wait(50)  # ticks come and go: bulk work under way
+        assert nodes() == 1
+    qtbot.waitUntil(lambda: nodes() == 0, timeout=5000)
+    assert len(kept) > 0
+    assert not gc.isenabled()  # the pause ending did not turn automatic collection back on
+
+
+def test_the_timer_makes_full_passes(qtbot, collector: Collector) -> None:
+    collector.start()
+    collector.young_timer.stop()
     collector.timer.setInterval(10)
-    gc.disable()  # only the collector's pass may free the cycle in this test
-    try:
-        Node()  # a cycle: only a collection frees it
-        assert any(type(o) is Node for o in gc.get_objects())
-        with qtbot.waitSignal(collector.timer.timeout, timeout=5000):
-            pass
-    finally:
-        gc.enable()
-    assert not any(type(o) is Node for o in gc.get_objects())
+    Node()
+    assert nodes() == 1
+    with qtbot.waitSignal(collector.timer.timeout, timeout=5000):
+        pass
+    assert nodes() == 0
     assert collector.passes >= 1
     assert collector.longest > 0

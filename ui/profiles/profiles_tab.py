@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.profiles import Profile, ProfileKey
-from app.profiles.gcpause import keep_out_of_collections, paused_gc
+from app.gcpause import keep_out_of_collections, paused_gc
 from app.services.views import SiteView
 from ui.ops import PageOps, present_failure
 from ui.profiles.commands import (

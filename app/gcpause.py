@@ -36,6 +36,11 @@ def paused_gc() -> Iterator[None]:
                 gc.enable()
 
 
+def is_paused() -> bool:
+    """Whether some worker has the collector paused (`paused_gc`) right now."""
+    return _depth > 0
+
+
 def keep_out_of_collections() -> None:
     """Leave every object alive now out of all later cyclic-collection passes (`gc.freeze`).
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from app.profiles.gcpause import collect_young, paused_gc
+from app.gcpause import collect_young, paused_gc
 
 
 class _Node:
