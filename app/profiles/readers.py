@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
+from app.gcpause import paused_gc
 from app.profiles.csvfile import read_csv
 from app.profiles.errors import ReadError
-from app.gcpause import paused_gc
 from app.profiles.limits import DEFAULT_LIMITS, MB, Limits
 from app.profiles.sheet import Sheet
 from app.profiles.workbook import read_workbook

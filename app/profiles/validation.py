@@ -36,6 +36,7 @@ from itertools import compress, count
 from operator import attrgetter, itemgetter, not_
 from typing import Any, Literal
 
+from app.gcpause import paused_gc
 from app.profiles.emails import (
     SHORT_PLAIN,
     email_fix,
@@ -43,7 +44,6 @@ from app.profiles.emails import (
     field_source,
     plainly_valid,
 )
-from app.gcpause import paused_gc
 from app.profiles.phones import REGIONS, country_fix, fast_source, is_valid_phone, phone_fix
 from app.profiles.profile import ProfileKey, profile_key
 from app.profiles.sheet import Row, Sheet

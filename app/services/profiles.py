@@ -53,6 +53,7 @@ from typing import Any
 
 from app.domain.errors import NotFound, RuleViolation
 from app.domain.model import Site, new_id
+from app.gcpause import paused_gc
 from app.profiles import (
     FIELDS,
     Issue,
@@ -67,7 +68,6 @@ from app.profiles import (
     validate_values,
     write_rejects,
 )
-from app.gcpause import paused_gc
 from app.profiles.profile import profile_key
 from app.profiles.shared_gil import sorted_in_runs
 from app.services.hierarchy import resolve_site

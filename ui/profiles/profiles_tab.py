@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.profiles import Profile, ProfileKey
 from app.gcpause import keep_out_of_collections, paused_gc
+from app.profiles import Profile, ProfileKey
 from app.services.views import SiteView
 from ui.ops import PageOps, present_failure
 from ui.profiles.commands import (
