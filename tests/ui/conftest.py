@@ -88,6 +88,8 @@ def collect_on_this_thread() -> Iterator[None]:
     gc.collect()
     if was_enabled:
         gc.enable()
+    else:
+        gc.disable()
 
 
 @pytest.fixture(autouse=True)

@@ -209,11 +209,16 @@ def recording_window(monkeypatch: pytest.MonkeyPatch, ui_settings: UiSettings) -
 def test_the_window_paints_before_the_workspace_opens(sample_workspace: Workspace,
                                                       workspace_path: Path,
                                                       ui_settings: UiSettings) -> None:
-    assert run(workspace_path, page="assignments") == 0
+    gc.enable()  # as a process starts (the GUI tests run with it off: tests/ui/conftest.py)
+    try:
+        assert run(workspace_path, page="assignments") == 0
+        assert gc.isenabled()  # the launcher gave garbage collection back
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.disable()
     assert _RecordingWindow.states == [(True, True, "Opening workspace…")]
     assert ui_settings.recent()[0] == workspace_path
     assert ui_settings.last_page() == "assignments"
-    assert gc.isenabled()  # the launcher gave garbage collection back
 
 
 @pytest.mark.usefixtures("qapp", "recording_window")
