@@ -81,12 +81,18 @@ def test_quit_with_an_edited_policy_discard_closes_and_stores_nothing(
     assert "RMM with NOC v2" not in names
 
 
-def test_quit_with_an_unsaved_package_lists_it_and_saves_it(
-        qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
+def open_packages(qtbot: Any, window: MainWindow) -> PackagesPage:
+    """The Packages page, shown, with its first package open in the builder."""
     window.show_page("packages")
     page = window.page("packages")
     assert isinstance(page, PackagesPage)
     qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
+    return page
+
+
+def test_quit_with_an_unsaved_package_lists_it_and_saves_it(
+        qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
+    page = open_packages(qtbot, window)
     name = page.current_draft().state.name
     page.builder.name_edit.setFocus()
     page.builder.name_edit.selectAll()
@@ -103,10 +109,7 @@ def test_quit_with_an_unsaved_package_lists_it_and_saves_it(
 
 
 def test_quit_with_a_new_package_holding_policies_asks(qtbot: Any, window: MainWindow) -> None:
-    window.show_page("packages")
-    page = window.page("packages")
-    assert isinstance(page, PackagesPage)
-    qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
+    page = open_packages(qtbot, window)
     page.new_package()
     qtbot.keyClicks(page.builder.name_edit, "Fresh")
     dialogs = scripted(window, "cancel")
@@ -226,10 +229,7 @@ def test_a_write_queued_before_the_quit_save_lands_before_it(
 
 def test_a_package_save_refused_on_the_write_queue_keeps_the_window_open(
         qtbot: Any, window: MainWindow, sample_workspace: Workspace) -> None:
-    window.show_page("packages")
-    page = window.page("packages")
-    assert isinstance(page, PackagesPage)
-    qtbot.waitUntil(lambda: page.current_draft().package_id is not None, timeout=10_000)
+    page = open_packages(qtbot, window)
     name = page.current_draft().state.name
     taken = next(p.name for p in sample_workspace.packages.all() if p.name != name)
     type_into(qtbot, page.builder.name_edit, taken)
