@@ -14,8 +14,9 @@ from app.cli.main import GuiRequest
 def launch_gui(request: GuiRequest) -> int:
     # No automatic garbage collection while the desktop starts: its imports, window and
     # workspace make objects that live as long as the app, and the passes over them cost
-    # 0.1-0.2 s of a cold start (issue 18). The launcher's `Collector` turns collection back
-    # on once the first page is shown (collecting, then freezing what start-up made).
+    # 0.1-0.2 s of a cold start (issue 18). Once the first page is shown the launcher's
+    # `Collector` collects, freezes what start-up made and runs every later pass on the GUI
+    # thread's timers (automatic collection stays off); it is given back here at the end.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -25,7 +26,7 @@ def launch_gui(request: GuiRequest) -> int:
         return launcher.run(request.workspace, screenshot=request.screenshot, page=request.page,
                             site=request.site, policy=request.policy, size=request.size)
     finally:
-        if was_enabled and not gc.isenabled():  # a screenshot, or a start that failed
+        if was_enabled and not gc.isenabled():  # the app is done (or a screenshot, a failure)
             # kept out of later passes, as the Collector does: the first pass after enabling
             # would otherwise go over everything the start made (~50 ms)
             gc.freeze()
