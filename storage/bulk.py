@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from itertools import repeat
-from typing import NamedTuple
 
-from sqlalchemy import Table, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.domain.model import Company, Device, Policy, Site
 from app.domain.packages import Package
 from storage.changes import (
     Change,
-    insert_many,
     record,
-    record_new_outbox,
 )
 from storage.database import now_iso
 from storage.repository import (
@@ -73,34 +69,6 @@ def insert_devices(session: Session, devices: Sequence[Device]) -> None:
     record(session, [
         Change("device", d.id, "device.import", None, device_payload(d), 0) for d in devices
     ])
-
-
-DEVICE_TABLE: Table = DeviceRow.__table__  # type: ignore[assignment]
-# in the order Core compiles them, so the rows go to the driver as they are built
-_DEVICE_COLUMNS = ("site_id", "name", "kind", "os", "id", "version", "updated_at")
-
-
-class NewDevice(NamedTuple):
-    """A device `add_devices` adds: its first columns, in the table's order (a tuple: a pull
-    adds tens of thousands, and each row goes to the driver without being copied field by
-    field)."""
-
-    site_id: str
-    name: str
-    kind: str
-    os: str
-    id: str
-
-
-def add_devices(session: Session, devices: Sequence[NewDevice], at: str) -> None:
-    """New devices (version 0, `updated_at` `at`) with an outbox row each without a payload
-    (the push reads the device as it is then): one executemany per table. The caller writes
-    the one audit row of the whole batch (`storage.changes.record_batch`, entity "device")."""
-    if not devices:
-        return
-    insert_many(session, DEVICE_TABLE, _DEVICE_COLUMNS,
-                list(map(tuple.__add__, devices, repeat((0, at)))))
-    record_new_outbox(session, "device", [d.id for d in devices], at)
 
 
 def insert_policies(session: Session, policies: Sequence[Policy]) -> None:

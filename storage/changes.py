@@ -7,7 +7,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -98,12 +98,20 @@ def time_ordered_ids(count: int) -> list[str]:
     return counter_ids(*_new_counter(), count)
 
 
-def time_ordered_id_runs(count: int, run: int) -> Iterator[list[str]]:
-    """`time_ordered_ids(count)`, made `run` at a time as they are asked for: each run is one
-    C call holding the GIL (50,000 in one took 30-50 ms, a frozen window when the GUI waits)."""
-    prefix, start = _new_counter()
-    for offset in range(0, count, run):
-        yield counter_ids(prefix, start + offset, min(run, count - offset))
+class IdSeries:
+    """`time_ordered_ids` handed out as they are needed, all of one series: a pull makes its
+    new devices' ids a page at a time, and they still follow on (an index on them is appended
+    to, not written all over). Each `take` is one C call holding the GIL for its ids only."""
+
+    def __init__(self) -> None:
+        self._prefix, self._next = _new_counter()
+
+    def take(self, count: int) -> list[str]:
+        if count <= 0:
+            return []
+        ids = counter_ids(self._prefix, self._next, count)
+        self._next += count
+        return ids
 
 
 def _new_counter() -> tuple[str, int]:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -135,6 +135,21 @@ def describe_db_error(path: Path, exc: BaseException) -> str:
     return f"workspace {path}: {message}"
 
 
+class Scratch:
+    """A connection with a scratch database attached (`Database.with_scratch`)."""
+
+    def __init__(self, connection: Connection, raw: Any) -> None:
+        self.raw = raw  # the driver's connection: executemany into the scratch tables
+        self._connection = connection
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """`Database.write()` on this connection: the scratch tables can be read in it."""
+        with Session(bind=self._connection.execution_options(immediate=True),
+                     expire_on_commit=False) as session, session.begin():
+            yield session
+
+
 class Database:
     """An open workspace. `read()` and `write()` give sessions in one transaction each."""
 
@@ -188,6 +203,27 @@ class Database:
         """One write transaction: everything in it lands together, or nothing does."""
         with self._guard(), self._write.begin() as session:
             yield session
+
+    @contextmanager
+    def with_scratch(self, schema: str) -> Iterator[Scratch]:
+        """One connection of the workspace with a private in-memory database attached as
+        `schema`: rows can be gathered there, outside any transaction of the workspace (its
+        write lock is not taken), and moved in with one `INSERT … SELECT` in `write()`'s
+        transaction (a pull's new devices, storage.pull_stage). SQLite attaches only outside
+        a transaction, so the connection attaches first and detaches after."""
+        if not schema.isidentifier():
+            raise ValueError(f"not a schema name: {schema!r}")
+        with self._guard(), self.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"ATTACH DATABASE ':memory:' AS {schema}")
+            try:
+                yield Scratch(connection, raw)
+            finally:
+                try:
+                    raw.execute(f"DETACH DATABASE {schema}")
+                except sqlite3.Error:  # never back to the pool with the scratch attached
+                    connection.invalidate()
 
     @contextmanager
     def bulk_write(self) -> Iterator[Session]:

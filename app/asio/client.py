@@ -201,10 +201,14 @@ class AsioClient(BearerClient):
                       for i, item in enumerate(_items(data, where))]
         return found
 
-    async def endpoints(self, site_ids: Sequence[str]) -> list[RemoteEndpoint]:
+    async def endpoints(self, site_ids: Sequence[str],
+                        on_part: Callable[[list[RemoteEndpoint]], None] | None = None,
+                        ) -> list[RemoteEndpoint]:
         """The platform endpoints of these sites (10 sites a query, as the document allows;
         a few queries in flight at once, so parsing one page overlaps waiting for the next —
-        the request count, which the quota counts, is the same)."""
+        the request count, which the quota counts, is the same). `on_part` gets each query's
+        endpoints as soon as it and every query before it are answered: in the queries'
+        order, whichever answers first."""
         gate = asyncio.Semaphore(QUERIES_IN_FLIGHT)
         pages = 0
 
@@ -223,14 +227,32 @@ class AsioClient(BearerClient):
         chunks = [site_ids[i:i + SITES_PER_DEVICE_QUERY]
                   for i in range(0, len(site_ids), SITES_PER_DEVICE_QUERY)]
         tasks = [asyncio.ensure_future(query(chunk)) for chunk in chunks]
+        endpoints: list[RemoteEndpoint] = []
+        failed: asyncio.Future[asyncio.Future[list[RemoteEndpoint]]] = \
+            asyncio.get_running_loop().create_future()  # done at the first failure
+
+        def notice(task: asyncio.Future[list[RemoteEndpoint]]) -> None:
+            if not failed.done() and not task.cancelled() and task.exception() is not None:
+                failed.set_result(task)
+
+        for task in tasks:
+            task.add_done_callback(notice)
         try:
-            parts = await asyncio.gather(*tasks)
+            for task in tasks:  # in order; a failure anywhere stops them all at once
+                if not task.done():
+                    await asyncio.wait((task, failed), return_when=asyncio.FIRST_COMPLETED)
+                if failed.done():
+                    failed.result().result()  # raises the failure
+                part = task.result()
+                if on_part is not None:
+                    on_part(part)
+                endpoints += part
         except BaseException:  # the queries still running stop here: none goes on alone
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
-        return [endpoint for part in parts for endpoint in part]
+        return endpoints
 
     async def lookups(self) -> dict[str, list[LookupItem]]:
         """The ticketing lookups the PSA Integration policy picks from."""

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
-from itertools import chain
 from typing import Any
 
 from app.asio.client import AsioClient
 from app.asio.contacts import contact_request
+from app.asio.device_matching import DeviceMatcher
 from app.asio.drift import compare
 from app.asio.errors import AsioError
 from app.asio.matching import Match, match
@@ -38,10 +39,10 @@ from app.gcpause import paused_gc
 from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
 from storage.asio_repository import AsioRepository, DriftRecord, Link
-from storage.bulk import NewDevice, add_devices
-from storage.changes import record_batch, time_ordered_id_runs
-from storage.database import Database, now_iso
+from storage.changes import record_batch
+from storage.database import Database, Scratch, now_iso
 from storage.profile_repository import PROFILE_FIELDS, ProfileRepository
+from storage.pull_stage import STAGE_SCHEMA, DeviceStage, copy_staged_devices
 from storage.repository import Repository
 
 # Links are saved in batches: a run killed before a save loses none of them for good, since
@@ -51,7 +52,6 @@ URL_KEY, CLIENT_KEY = "asio.url", "asio.client_id"  # workspace info
 SAVE_CHUNK = 1_000  # rows per insert (a window waiting for the GIL gets it in between)
 DRIFT_AUTO_LIMIT = 200  # endpoints whose drift a pull of every site fetches by itself
 Progress = Callable[[int, int, str], None]  # done, total, what
-_new_tuple = tuple.__new__  # a NamedTuple made without its Python-level __new__
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,8 @@ class _Pulled:
 
     source: str  # the platform's URL
     known: dict[str, dict[str, Link]]  # the links held before, by entity, then our id
-    devices: list[NewDevice]  # new
-    links: list[Link]  # confirmed by this pull (unchanged ones are not written again)
+    new_ids: list[str]  # the new devices' ids
+    links: list[Link]  # the other links this pull confirmed (unchanged ones are not written)
     lookups: dict[str, list[LookupItem]]
     drift: list[DriftRecord] | None  # None: not fetched, the kept report stays
     site_ids: list[str]  # our sites the pull covered
@@ -214,52 +214,63 @@ class AsioService:
 
         step("endpoints")
         site_by_remote = {x.remote_id: x.local_id for x in new_links if x.entity == "site"}
-        endpoints = await client.endpoints(sorted(site_by_remote)) if site_by_remote else []
-        devices_new, device_links_new = self._match_devices(
-            endpoints, site_by_remote, device_links, local_devices, report)
+        matcher = DeviceMatcher(site_by_remote, device_links, local_devices)
+        # the new devices gather in a scratch table as the pages arrive; the workspace gets
+        # them in one short transaction at the end (storage.pull_stage)
+        with self.db.with_scratch(STAGE_SCHEMA) if save else nullcontext() as scratch:
+            stage = DeviceStage(scratch) if scratch is not None else None
 
-        step("ticketing lookups")
-        lookups = await client.lookups()
-        report.lookups = {k: len(v) for k, v in lookups.items()}
+            def on_part(part: list[RemoteEndpoint]) -> None:
+                new = matcher.feed(part)
+                if stage is not None:
+                    stage.add(new)
 
-        step("effective policies")
-        drift: list[DriftRecord] = []
-        if with_drift is None:
-            with_drift = bool(site_refs) or len(endpoints) <= DRIFT_AUTO_LIMIT
-        if not with_drift:
-            report.drift_skipped = len(endpoints)
-        else:
-            drift = await self._drift(client, endpoints, site_by_remote, device_links_new,
-                                      report=report, progress=progress)
-        report.drift = len(drift)
+            endpoints = await client.endpoints(sorted(site_by_remote), on_part) \
+                if site_by_remote else []
+            vanished, report.devices_vanished = matcher.vanished()
+            report.devices_linked = matcher.linked
+            report.devices_added = len(matcher.new)
 
-        step("saving")
-        report.requests = client.requests
-        links = new_links + device_links_new
-        if save:
-            self._keep(_Pulled(client.base_url, known, devices_new, links, lookups,
-                               drift if with_drift else None, list(site_by_remote.values())))
-        _let_go(links, device_links_new, devices_new, endpoints)
-        report.requests = client.requests
-        return report
+            step("ticketing lookups")
+            lookups = await client.lookups()
+            report.lookups = {k: len(v) for k, v in lookups.items()}
 
-    def _keep(self, pulled: _Pulled) -> None:
+            step("effective policies")
+            drift: list[DriftRecord] = []
+            if with_drift is None:
+                with_drift = bool(site_refs) or len(endpoints) <= DRIFT_AUTO_LIMIT
+            if not with_drift:
+                report.drift_skipped = len(endpoints)
+            else:
+                drift = await self._drift(client, endpoints, site_by_remote, matcher.local_of(),
+                                          report=report, progress=progress)
+            report.drift = len(drift)
+
+            step("saving")
+            report.requests = client.requests
+            links = new_links + matcher.links + vanished
+            if scratch is not None:
+                self._keep(scratch, _Pulled(client.base_url, known, [d.id for d in matcher.new],
+                                          links, lookups, drift if with_drift else None,
+                                          list(site_by_remote.values())))
+            _let_go(links, matcher.links, matcher.new, endpoints)
+            report.requests = client.requests
+            return report
+
+    def _keep(self, scratch: Scratch, pulled: _Pulled) -> None:
         """What a pull read, in one transaction: new devices (an outbox row each, one audit
-        row for them all), the links that changed, the lookups, the drift."""
-        # db.write(), not bulk_write(): measured, the checkpoint bulk_write leaves on a thread
-        # ran while the window redrew after the pull and stalled it (~90 ms against ~45 ms)
-        with self.db.write() as s:
+        row for them all) copied from the stage, the links that changed, the lookups, the
+        drift."""
+        # like write(), not bulk_write(): measured, the checkpoint bulk_write leaves on a
+        # thread ran while the window redrew after the pull and stalled it
+        with scratch.write() as s:
             repo, asio = Repository(s), AsioRepository(s)
             at = now_iso()
-            devices = pulled.devices
-            for start in range(0, len(devices), SAVE_CHUNK):
-                # one transaction in pieces: between two, a thread waiting for the GIL (the
-                # GUI's) gets it; no sleep(0), which on a busy machine gave the CPU away too
-                add_devices(s, devices[start:start + SAVE_CHUNK], at)
-            if devices:
+            if pulled.new_ids:
+                copy_staged_devices(s, at)
                 record_batch(s, "device.asio_pull", {
                     "entity": "device", "source": pulled.source,
-                    "created": [d.id for d in devices]}, {}, at)
+                    "created": pulled.new_ids}, {}, at)
             known = pulled.known  # a link read and kept as it was is the same object
             changed = [x for x in pulled.links
                        if (held := known[x[0]].get(x[1])) is not x and held != x]
@@ -339,73 +350,9 @@ class AsioService:
             result.update(match([(s.id, s.name) for s in sites], list(pool.values()), linked))
         return result
 
-    @staticmethod
-    def _match_devices(endpoints: list[RemoteEndpoint], site_by_remote: dict[str, str],
-                       device_links: dict[str, Link],
-                       local_devices: dict[str, list[tuple[str, str]]],
-                       report: PullReport) -> tuple[list[NewDevice], list[Link]]:
-        """New endpoints become devices; known ones stay linked; devices whose endpoint the
-        platform no longer reports are marked vanished (kept, with their overrides)."""
-        by_remote = {x.remote_id: x for x in device_links.values()}
-        seen: set[str] = set()
-        new_devices: list[NewDevice] = []
-        links: list[Link] = []
-        unlinked_by_site: dict[str, dict[str, list[str]]] = {}
-        for site_id, devices in local_devices.items():
-            for device_id, name in devices:
-                if device_id not in device_links:
-                    unlinked_by_site.setdefault(site_id, {}).setdefault(
-                        " ".join(name.casefold().split()), []).append(device_id)
-        fresh: list[RemoteEndpoint] = []
-        linked = 0
-        held_of, local_site_of, is_seen, see = (by_remote.get, site_by_remote.get,
-                                                seen.__contains__, seen.add)
-        for e in endpoints:
-            endpoint_id, _, site_id, name, _, _ = e
-            local_site = local_site_of(site_id)
-            if local_site is None or is_seen(endpoint_id):
-                continue
-            see(endpoint_id)
-            held = held_of(endpoint_id)
-            if held is not None:
-                same = held.remote_parent_id == site_id and held.remote_name == name \
-                    and held.state == "linked"  # the common case: kept as it is
-                links.append(held if same else Link("device", held.local_id, endpoint_id,
-                                                    site_id, name))
-                linked += 1
-                continue
-            if unlinked_by_site:
-                unlinked = unlinked_by_site.get(local_site)
-                same_name = unlinked.get(" ".join(name.casefold().split()), []) \
-                    if unlinked else []
-                if len(same_name) == 1:  # planned here before the agent was installed
-                    links.append(Link("device", same_name.pop(), endpoint_id, site_id, name))
-                    linked += 1
-                    continue
-            fresh.append(e)
-        # the ids made a run at a time (uuid4 each is slow); rows and links built as tuples
-        ids = chain.from_iterable(time_ordered_id_runs(len(fresh), SAVE_CHUNK))
-        for device_id, (endpoint_id, _, site_id, name, kind, os_name) in zip(
-                ids, fresh, strict=True):
-            new_devices.append(_new_tuple(NewDevice, (
-                site_by_remote[site_id], name[:200], kind, os_name[:100], device_id)))
-            links.append(_new_tuple(Link, ("device", device_id, endpoint_id, site_id, name,
-                                           "linked")))
-        report.devices_linked += linked
-        report.devices_added += len(new_devices)
-        in_scope = set(site_by_remote)
-        for link in device_links.values():
-            if link.remote_id not in seen and link.remote_parent_id in in_scope:
-                if link.state != "vanished":
-                    report.devices_vanished += 1
-                links.append(Link(link.entity, link.local_id, link.remote_id,
-                                  link.remote_parent_id, link.remote_name, "vanished"))
-        return new_devices, links
-
     async def _drift(self, client: AsioClient, endpoints: list[RemoteEndpoint],
-                     site_by_remote: dict[str, str], device_links: list[Link], *,
+                     site_by_remote: dict[str, str], local_of: dict[str, str], *,
                      report: PullReport, progress: Progress | None) -> list[DriftRecord]:
-        local_of = {x.remote_id: x.local_id for x in device_links if x.state == "linked"}
         effective = EffectiveService(self.db)
         planned_site: dict[str, dict[str, dict[str, Any]]] = {}
         records: list[DriftRecord] = []

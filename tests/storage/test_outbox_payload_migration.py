@@ -20,8 +20,8 @@ from app.services.sample import populate_sample
 from app.services.workspace import Workspace
 from app.sync import SyncEngine
 from storage import migrate as migrate_mod
-from storage.bulk import NewDevice, add_devices
 from storage.database import Database, now_iso
+from storage.pull_stage import STAGE_SCHEMA, DeviceStage, StagedDevice, copy_staged_devices
 from storage.schema import HEAD_REVISION
 from tests.profiles.conftest import row, write_csv
 
@@ -57,9 +57,12 @@ def test_a_0006_workspace_with_pending_changes_keeps_every_one(workspace_path: P
     ws.profiles.update(first.id, replace(first.profile, title="Edited by hand"))
     ws.profiles.delete(ws.profiles.list(SITE)[1].id)
     site_id = ws.sites.get(SITE).id
-    with ws.db.write() as session:  # as a ConnectWise pull writes them: no payload each
-        add_devices(session, [NewDevice(site_id, f"PC-{n}", "desktop", "Windows 11",
-                                        f"pulled-{n}") for n in range(3)], now_iso())
+    with ws.db.with_scratch(STAGE_SCHEMA) as scratch:  # as a pull writes them: no payload
+        DeviceStage(scratch).add([StagedDevice(site_id, f"PC-{n}", "desktop", "Windows 11",
+                                               f"pulled-{n}", f"key-{n}", f"ep-{n}", "rs",
+                                               f"PC-{n}") for n in range(3)])
+        with scratch.write() as session:
+            copy_staged_devices(session, now_iso())
     planned = _plan(ws)
     assert {"pulled-0", "pulled-1", "pulled-2"} <= {p[1] for p in planned}
     rows_before = _outbox(workspace_path)
