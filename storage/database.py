@@ -217,13 +217,16 @@ class Database:
             raw = connection.connection.dbapi_connection
             assert raw is not None
             raw.execute(f"ATTACH DATABASE ':memory:' AS {schema}")
+            raw.execute("PRAGMA wal_autocheckpoint = 0")  # as bulk_write: checkpoint after
             try:
                 yield Scratch(connection, raw)
             finally:
                 try:
                     raw.execute(f"DETACH DATABASE {schema}")
+                    raw.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
                 except sqlite3.Error:  # never back to the pool with the scratch attached
                     connection.invalidate()
+        self.checkpoint_in_background()
 
     @contextmanager
     def bulk_write(self) -> Iterator[Session]:

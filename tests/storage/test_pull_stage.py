@@ -5,6 +5,7 @@ each a device of version 0, an outbox row without a payload and its platform lin
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from app.domain.errors import RuleViolation
 from app.services.workspace import Workspace
 from storage.changes import IdSeries
+from storage.database import WAL_AUTOCHECKPOINT_PAGES
 from storage.pull_stage import STAGE_SCHEMA, DeviceStage, StagedDevice, copy_staged_devices
 
 AT = "2026-12-07T15:00:00.000000+00:00"
@@ -135,3 +137,24 @@ def test_names_of_any_script_arrive_as_they_were_read(tmp_path_factory: pytest.T
             (name,) for name in names)
     finally:
         ws.close()
+
+
+def test_the_log_is_copied_into_the_file_after_the_pull_not_in_its_commit(
+        workspace: Workspace) -> None:
+    site_id = _site(workspace)
+    with workspace.db.with_scratch(STAGE_SCHEMA) as scratch:
+        raw = scratch.raw
+        assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        DeviceStage(scratch).add(_rows(site_id, [f"PC-{n}" for n in range(12_000)]))
+        with scratch.write() as s:
+            copy_staged_devices(s, AT)
+        wal = workspace.path.with_name(workspace.path.name + "-wal")
+        assert wal.stat().st_size > WAL_AUTOCHECKPOINT_PAGES * 4096  # past the automatic one
+    checkpoints = [t for t in threading.enumerate() if t.name == "wal-checkpoint"]
+    for thread in checkpoints:
+        thread.join()
+    # the connection goes back to the pool as it was: no scratch, automatic checkpoints on
+    assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES
+    assert STAGE_SCHEMA not in [row[1] for row in raw.execute("PRAGMA database_list")]
+    busy, log_pages, copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert (busy, log_pages) == (0, copied)  # everything was already in the file
