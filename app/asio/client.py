@@ -161,11 +161,10 @@ class AsioClient(BearerClient):
                      empty_on_404: bool = False) -> AsyncIterator[tuple[str, Any]]:
         """Each page's JSON, following `Link: rel="next"`; a 404 past the first page (or on
         the first when `empty_on_404`) ends the list."""
-        target: str | None = path
-        params: dict[str, Any] | None = {"limit": PAGE_LIMIT}
+        target: str | None = f"{path}?limit={PAGE_LIMIT}"  # one text: parsed once
         first, seen = True, set[str]()
         while target is not None:
-            response = await self._send(method, target, params=params, json=json)
+            response = await self._send(method, target, json=json)
             where = f"{method} {path}" + ("" if first else f" (page {len(seen) + 1})")
             if _is_not_found(response) and (empty_on_404 or not first):
                 return
@@ -179,7 +178,7 @@ class AsioClient(BearerClient):
                 raise AsioShapeError(f"{where}: the Link header points back to a page "
                                      "already read")
             seen.add(target)
-            params, first = None, False
+            first = False
 
     # --- reads --------------------------------------------------------------------------------
 
