@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.asio.models import RemoteEndpoint
+from app.asio.models import RemoteEndpoint, new_tuple
 from storage.asio_repository import Link
 from storage.changes import IdSeries
 from storage.pull_stage import StagedDevice
-
-_new_tuple = tuple.__new__  # a NamedTuple made without its Python-level __new__
 
 
 def _name_key(name: str) -> str:
@@ -73,7 +71,7 @@ class DeviceMatcher:
                     continue
             fresh.append(e)
         ids, keys = self._ids.take(len(fresh)), self._keys.take(len(fresh))
-        new = [_new_tuple(StagedDevice, (site_of(site_id), name[:200], kind, os_name[:100],
+        new = [new_tuple(StagedDevice, (site_of(site_id), name[:200], kind, os_name[:100],
                                          device_id, key, endpoint_id, site_id, name))
                for device_id, key, (endpoint_id, _, site_id, name, kind, os_name)
                in zip(ids, keys, fresh, strict=True)]

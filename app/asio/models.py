@@ -175,7 +175,8 @@ def parse_endpoint_page(value: Any, where: str) -> list[RemoteEndpoint]:
     return found
 
 
-_new_tuple = tuple.__new__
+# a NamedTuple made without its Python-level __new__ (a pull makes tens of thousands)
+new_tuple = tuple.__new__
 
 
 def _group_endpoints(items: list[Any], at: str, company_id: str,
@@ -196,7 +197,7 @@ def _group_endpoints(items: list[Any], at: str, company_id: str,
                     and (os_name is None or type(os_name) is str)
                     and get("endpointType") is None and get("resourceType") is None
                     and (endpoint_id := endpoint_id.strip()) and (name := name.strip())):
-                append(_new_tuple(RemoteEndpoint, (
+                append(new_tuple(RemoteEndpoint, (
                     endpoint_id, company_id, site_id, name,
                     "server" if "server" in kind.casefold() else "desktop", os_name or "")))
                 continue
