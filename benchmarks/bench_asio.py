@@ -315,7 +315,7 @@ def main() -> None:
     parser.add_argument("--endpoints", type=int, default=50000)
     parser.add_argument("--contacts", type=int, default=2000)
     parser.add_argument("--only", choices=("push", "pull"), help="one half of the figures")
-    parser.add_argument("--rounds", type=int, default=3, help="pull rounds (median shown)")
+    parser.add_argument("--rounds", type=int, default=5, help="pull rounds (median shown)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
