@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
@@ -91,6 +92,31 @@ def resolve_base_url(region: str | None, url: str | None) -> str:
     return REGIONS[key]
 
 
+# JSON may escape a character beyond the BMP as a pair of surrogates ("\ud83d\ude00" for 😀);
+# Python's json module joins a pair but keeps a lone one, which is no text (nothing stores it)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _check_unicode(value: Any, where: str, path: str = "") -> None:
+    """Refuse an answer holding a lone surrogate, naming where it is (JSON allows the escape;
+    no text holds it)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise AsioShapeError(
+                f"{where}: {path or 'the answer'} is not valid text (a lone surrogate "
+                f"\\u{ord(value[exc.start]):04x} at character {exc.start + 1}); the platform "
+                "sent a damaged name or value, nothing was saved") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_unicode(key, where, f"a key in {path or 'the answer'}")
+            _check_unicode(item, where, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_unicode(item, where, f"{path}[{index}]")
+
+
 def _is_not_found(response: httpx.Response) -> bool:
     return response.status_code == 404
 
@@ -143,11 +169,14 @@ class AsioClient(BearerClient):
     @staticmethod
     def _json(response: httpx.Response, where: str) -> Any:
         try:
-            return response.json()
+            data = response.json()
         except ValueError:
             raise AsioShapeError(f"{where}: the answer is not JSON "
                                  f"({response.headers.get('content-type') or 'no type'}: "
                                  f"{response.text[:80]!r})") from None
+        if _SURROGATE_ESCAPE.search(response.content):  # rare: escaped emoji, or worse
+            _check_unicode(data, where)
+        return data
 
     def _check(self, response: httpx.Response, where: str, ok: tuple[int, ...] = (200,)) -> Any:
         if response.status_code in (401, 403):
