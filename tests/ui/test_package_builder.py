@@ -387,3 +387,28 @@ def test_focus_search_filters_the_policy_list(qtbot, page: PackagesPage) -> None
     qtbot.keyClicks(page.builder.search, "patching")
     assert page.builder.policy_model.policy_count() == 2
     assert page.builder.policy_model.rowCount() == 2
+
+
+def test_a_drop_message_moves_nothing_below_it(qtbot, page: PackagesPage,
+                                               sample_workspace: Workspace) -> None:
+    """The notice shows over the heading: the form and both lists stay where the pointer
+    left them (docs/architecture.md §14)."""
+    builder = page.builder
+    watched = (builder.name_edit, builder.policy_view, builder.blocks_view)
+
+    def places() -> list[QPoint]:
+        return [w.mapTo(page, QPoint(0, 0)) for w in watched]
+
+    before = places()
+    drag_policies(page, [pid(sample_workspace, "Communicator On")])
+    notice = builder.notice
+    assert "Added 'Communicator On'" in notice.text()
+    assert places() == before
+    assert notice.geometry().top() == builder.title.geometry().top()
+    assert notice.width() == builder.title.width()
+    assert notice.geometry().bottom() < builder.name_edit.mapTo(builder, QPoint(0, 0)).y()
+    notice.clear()
+    assert places() == before
+    page.resize(page.width() - 200, page.height())  # and it follows its heading
+    drag_policies(page, [pid(sample_workspace, "Server Patching Approved")])
+    assert notice.width() == builder.title.width()

@@ -59,7 +59,7 @@ class PackageBuilder(QWidget):
         self.title.setObjectName("builderTitle")
         outer.addWidget(self.title)
         self.notice = NoticeBar(self)
-        outer.addWidget(self.notice)
+        self.notice.float_over(self.title)  # a drop's message moves no drop target
         outer.addLayout(self._build_form())
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)

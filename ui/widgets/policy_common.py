@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -41,7 +41,7 @@ class NoticeBar(QFrame):
         super().__init__(parent)
         self.setObjectName("noticeBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QHBoxLayout(self)
+        self._layout = layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.setSpacing(8)
         self._icon = QLabel(self)
@@ -61,10 +61,38 @@ class NoticeBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self._close, 0, Qt.AlignmentFlag.AlignTop)
         self.kind = ""
+        self._anchor: QWidget | None = None
         self._expiry = QTimer(self)
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self.clear)
         self.hide()
+
+    def float_over(self, anchor: QWidget) -> None:
+        """Show over `anchor` (a heading row of this bar's parent) instead of taking a place in
+        the layout: nothing below moves when a message comes or goes, where the pointer is
+        busy (the Package Builder's drop area; docs/architecture.md §14). The
+        heading is covered while the message shows."""
+        self._anchor = anchor
+        self._layout.setContentsMargins(8, 2, 4, 2)  # a line of message, the heading's height
+        anchor.setMinimumHeight(max(self._close.sizeHint().height(),
+                                    self.label.fontMetrics().lineSpacing(), 16) + 4)
+        anchor.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._anchor and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        anchor, parent = self._anchor, self.parentWidget()
+        if anchor is None or parent is None:
+            return
+        corner = anchor.mapTo(parent, QPoint(0, 0))
+        width = anchor.width()
+        height = max(anchor.height(), self.heightForWidth(width)
+                     if self.hasHeightForWidth() else self.sizeHint().height())
+        self.setGeometry(corner.x(), corner.y(), width, height)
+        self.raise_()
 
     def text(self) -> str:
         parent = self.parentWidget()
@@ -91,6 +119,7 @@ class NoticeBar(QFrame):
         self._icon.setPixmap(self.style().standardIcon(icon).pixmap(16, 16))
         self.label.setText(text)
         self.setAccessibleName(f"{kind.capitalize()}: {text}")
+        self._place()
         self.show()
 
     def expires_in(self) -> int:
