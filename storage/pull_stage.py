@@ -48,12 +48,10 @@ class DeviceStage:
     def __init__(self, scratch: Scratch) -> None:
         self._raw = scratch.raw
         self._raw.execute(f"CREATE TABLE {_TABLE} ({', '.join(StagedDevice._fields)})")
-        self.count = 0
 
     def add(self, rows: Sequence[StagedDevice]) -> None:
         if rows:
             self._raw.executemany(_INSERT, rows)
-            self.count += len(rows)
 
 
 def copy_staged_devices(session: Session, at: str) -> None:
