@@ -145,9 +145,16 @@ class Scratch:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """`Database.write()` on this connection: the scratch tables can be read in it."""
-        with Session(bind=self._connection.execution_options(immediate=True),
-                     expire_on_commit=False) as session, session.begin():
+        with _write_session(self._connection) as session:
             yield session
+
+
+@contextmanager
+def _write_session(connection: Connection) -> Iterator[Session]:
+    """A session in one write transaction (BEGIN IMMEDIATE) on this connection."""
+    with Session(bind=connection.execution_options(immediate=True),
+                 expire_on_commit=False) as session, session.begin():
+        yield session
 
 
 class Database:
@@ -213,20 +220,15 @@ class Database:
         a transaction, so the connection attaches first and detaches after."""
         if not schema.isidentifier():
             raise ValueError(f"not a schema name: {schema!r}")
-        with self._guard(), self.engine.connect() as connection:
-            raw = connection.connection.dbapi_connection
-            assert raw is not None
+        with self._checkpointing_later() as (connection, raw):
             raw.execute(f"ATTACH DATABASE ':memory:' AS {schema}")
-            raw.execute("PRAGMA wal_autocheckpoint = 0")  # as bulk_write: checkpoint after
             try:
                 yield Scratch(connection, raw)
             finally:
                 try:
                     raw.execute(f"DETACH DATABASE {schema}")
-                    raw.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
                 except sqlite3.Error:  # never back to the pool with the scratch attached
                     connection.invalidate()
-        self.checkpoint_in_background()
 
     @contextmanager
     def bulk_write(self) -> Iterator[Session]:
@@ -238,16 +240,23 @@ class Database:
         it returns, which for a 100k-profile import is ~190 MB written a second time, inside the
         user's wait. Here that copy runs afterwards on a thread of its own
         (`checkpoint_in_background`), and readers see the data from the log meanwhile."""
+        with self._checkpointing_later() as (connection, _raw), \
+                _write_session(connection) as session:
+            yield session
+
+    @contextmanager
+    def _checkpointing_later(self) -> Iterator[tuple[Connection, Any]]:
+        """A connection (and its driver's) whose commits leave the checkpoint to a thread
+        afterwards (`bulk_write`, `with_scratch`)."""
         with self._guard(), self.engine.connect() as connection:
             raw = connection.connection.dbapi_connection
             assert raw is not None
             raw.execute("PRAGMA wal_autocheckpoint = 0")
             try:
-                with Session(bind=connection.execution_options(immediate=True),
-                             expire_on_commit=False) as session, session.begin():
-                    yield session
+                yield connection, raw
             finally:
-                raw.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+                if not connection.invalidated:
+                    raw.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         self.checkpoint_in_background()
 
     def checkpoint_in_background(self) -> threading.Thread:
