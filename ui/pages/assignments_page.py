@@ -74,14 +74,15 @@ class AssignmentsPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 10)
         outer.setSpacing(8)
-        outer.addWidget(PageHeader(
+        header = PageHeader(
             "Assignments",
             "Each site gets one package; its devices inherit it. Sites without a package of "
-            "their own get the default package. Check sites, then assign or remove.", self))
+            "their own get the default package. Check sites, then assign or remove.", self)
+        outer.addWidget(header)
         outer.addLayout(self._build_toolbar())
         self.notice = NoticeBar(self)
+        self.notice.float_over(header)  # a message moves no checkbox under the pointer
         self.ops.notice = self.notice
-        outer.addWidget(self.notice)
         outer.addWidget(self._build_table(), 1)
         outer.addLayout(self._build_footer())
         self._update_counts()

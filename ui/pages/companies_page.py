@@ -89,15 +89,16 @@ class CompaniesPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 10)
         outer.setSpacing(8)
-        outer.addWidget(PageHeader(
+        header = PageHeader(
             "Companies & Sites",
             "Your clients and their sites. Devices appear here once their agents report in.",
-            self))
+            self)
+        outer.addWidget(header)
 
         outer.addLayout(self._build_toolbar())
         self.notice = NoticeBar(self)
+        self.notice.float_over(header)  # a message moves nothing under the pointer
         self.ops.notice = self.notice
-        outer.addWidget(self.notice)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self._build_tree(splitter))

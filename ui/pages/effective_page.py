@@ -101,12 +101,13 @@ class EffectivePage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 10)
         outer.setSpacing(8)
-        outer.addWidget(PageHeader(
+        header = PageHeader(
             "Effective Settings",
             "What a site or device actually gets: a device override wins over the site's "
-            "package, which wins over the default package.", self))
+            "package, which wins over the default package.", self)
+        outer.addWidget(header)
         self.notice = NoticeBar(self)
-        outer.addWidget(self.notice)
+        self.notice.float_over(header)  # a message moves nothing under the pointer
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self._build_single(), "Site or Device")

@@ -40,11 +40,11 @@ from ui.undo_commands import (
     PolicyHandle,
     UpdatePolicyCommand,
 )
+from ui.widgets.page_header import PageHeader
 from ui.widgets.policy_common import (
     NoticeBar,
     as_sentence,
     muted_color,
-    section_title,
 )
 from ui.widgets.policy_editor import PolicyEditor
 
@@ -84,18 +84,13 @@ class PoliciesPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 10)
         outer.setSpacing(8)
-        heading = QVBoxLayout()
-        heading.setSpacing(2)
-        heading.addWidget(section_title("Policies", self))
-        intro = QLabel("Policies hold the settings that packages deliver to sites and devices. "
-                       "Select a policy to edit it.", self)
-        intro.setStyleSheet(f"color: {muted_color(self)}")
-        heading.addWidget(intro)
-        outer.addLayout(heading)
+        header = PageHeader("Policies", "Policies hold the settings that packages deliver to "
+                            "sites and devices. Select a policy to edit it.", self)
+        outer.addWidget(header)
         outer.addLayout(self._build_toolbar())
         self.notice = NoticeBar(self)
+        self.notice.float_over(header)  # a message moves nothing under the pointer
         self.ops.notice = self.notice
-        outer.addWidget(self.notice)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self._build_table())

@@ -85,13 +85,14 @@ class RulesPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(PageHeader(
+        header = PageHeader(
             "Notification Rules",
             "Whom the NOC and the Help Desk contact, how and when. RMM Site Configuration "
-            "policies and each site's Basic Info select one of these rules.", self))
+            "policies and each site's Basic Info select one of these rules.", self)
+        layout.addWidget(header)
         self.notice = NoticeBar(self)
+        self.notice.float_over(header)  # a message moves no field under the pointer
         self.ops.notice = self.notice
-        layout.addWidget(self.notice)
         body = QHBoxLayout()
         left = QVBoxLayout()
         self.rule_list = QListWidget(self)

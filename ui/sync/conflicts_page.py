@@ -50,12 +50,13 @@ class ConflictsPage(QWidget):
         self._rules = context.workspace.rules  # a rule's id is shown by its name
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
-        layout.addWidget(PageHeader(
+        page_header = PageHeader(
             "Sync conflicts", "Records changed here and on the server since the last sync. "
             "Compare the versions field by field and keep yours, the server's, or a choice "
-            "per field; the next sync sends the result.", self))
+            "per field; the next sync sends the result.", self)
+        layout.addWidget(page_header)
         self.notice = NoticeBar(self)
-        layout.addWidget(self.notice)
+        self.notice.float_over(page_header)  # a message moves nothing under the pointer
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.model = ConflictListModel(self)
         self.list = row_table(self.model, splitter, "conflictsTable", "Open sync conflicts")

@@ -74,12 +74,18 @@ class NoticeBar(QFrame):
         heading is covered while the message shows."""
         self._anchor = anchor
         self._layout.setContentsMargins(8, 2, 4, 2)  # a line of message, the heading's height
+        for part in (self._icon, self._close):  # centred in a heading taller than the message
+            self._layout.setAlignment(part, Qt.AlignmentFlag.AlignVCenter)
         anchor.setMinimumHeight(max(self._close.sizeHint().height(),
                                     self.label.fontMetrics().lineSpacing(), 16) + 4)
-        anchor.installEventFilter(self)
+        watched: QWidget | None = anchor  # the heading, and what holds it within our parent
+        while watched is not None and watched is not self.parentWidget():
+            watched.installEventFilter(self)
+            watched = watched.parentWidget()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._anchor and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+        if self._anchor is not None and not self.isHidden() \
+                and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
             self._place()
         return False
 

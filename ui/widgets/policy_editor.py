@@ -388,23 +388,24 @@ class PolicyEditor(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(8)
 
-        header = QVBoxLayout()
-        header.setContentsMargins(12, 10, 12, 0)
+        header_row = QVBoxLayout()
+        header_row.setContentsMargins(12, 10, 12, 0)
+        heading = QWidget(self)  # title and subtitle: what the notice shows over
+        header = QVBoxLayout(heading)
+        header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(2)
-        self.title = section_title("New policy", self)
+        self.title = section_title("New policy", heading)
         self.title.setObjectName("editorTitle")
-        self.subtitle = QLabel(self)
+        self.subtitle = QLabel(heading)
         self.subtitle.setWordWrap(True)
         self.subtitle.setStyleSheet(f"color: {muted_color(self)}")
         header.addWidget(self.title)
         header.addWidget(self.subtitle)
-        outer.addLayout(header)
+        header_row.addWidget(heading)
+        outer.addLayout(header_row)
 
         self.notice = NoticeBar(self)
-        notice_row = QHBoxLayout()
-        notice_row.setContentsMargins(12, 0, 12, 0)
-        notice_row.addWidget(self.notice)
-        outer.addLayout(notice_row)
+        self.notice.float_over(heading)  # a save's message moves no field under the pointer
 
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setWidgetResizable(True)
