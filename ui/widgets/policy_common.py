@@ -68,10 +68,11 @@ class NoticeBar(QFrame):
         self.hide()
 
     def float_over(self, anchor: QWidget) -> None:
-        """Show over `anchor` (a heading row of this bar's parent) instead of taking a place in
-        the layout: nothing below moves when a message comes or goes, where the pointer is
-        busy (the Package Builder's drop area; docs/architecture.md §14). The
-        heading is covered while the message shows."""
+        """Show over `anchor` (a page's heading: its title and intro, or the Package
+        Builder's title row; inside this bar's parent) instead of taking a place in the
+        layout: nothing below moves when a message comes or goes, where the pointer is busy
+        (docs/architecture.md §14). The heading is covered while the message shows; a message
+        taller than it covers the top of what follows rather than moving it."""
         self._anchor = anchor
         self._layout.setContentsMargins(8, 2, 4, 2)  # a line of message, the heading's height
         for part in (self._icon, self._close):  # centred in a heading taller than the message
