@@ -4,10 +4,12 @@ it is the fake's cost, not ours):
 - (in process, httpx MockTransport) requests per pushed contact (goal: 1, plus one mapping
   lookup per 500), and a push with nothing left to do (goal: no write), beside raw httpx
   POSTs of the same contact bodies;
-- a pull of S sites and E endpoints (companies, sites, endpoints of every site, ticketing
-  lookups; drift off: it is one request per endpoint) into a workspace holding the same sites,
-  beside raw httpx requests of the same pages (JSON read, nothing matched or saved); for this
-  one the fake runs in a separate process on 127.0.0.1, as the platform would.
+- a pull of S sites (S/20 companies) and E endpoints (companies, sites, the devices of whole
+  companies and of other sites, ticketing lookups; drift off: it is one request per endpoint)
+  into a workspace holding the same sites, beside raw httpx requests of the same pages (JSON
+  read, nothing matched or saved), and beside raw requests of the pages a pull asking for
+  every site by itself would read (ten sites a query, as ours did before); for this one the
+  fake runs in a separate process on 127.0.0.1, as the platform would.
 
     .venv/bin/python benchmarks/bench_asio.py [--sites 5000] [--endpoints 50000] [--contacts 2000]
 
@@ -38,8 +40,10 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 import httpx  # noqa: E402
 
-from app.asio.client import ENDPOINTS, LOOKUP, SITES_PER_DEVICE_QUERY, TICKETING, AsioClient  # noqa: E402
+from app.asio.client import ENDPOINTS, LOOKUP, TICKETING, AsioClient  # noqa: E402
 from app.asio.contacts import contact_request  # noqa: E402
+from app.asio.device_queries import DeviceQuery, device_queries  # noqa: E402
+from app.asio.models import RemoteSite  # noqa: E402
 from app.asio.service import AsioService  # noqa: E402
 from app.domain.model import Company, Site  # noqa: E402
 from app.services.workspace import Workspace  # noqa: E402
@@ -170,8 +174,9 @@ def serve_fake(sites: int, endpoints: int) -> None:
         sys.stdin.read()
 
 
-async def raw_pull(fake: FakeAsio, site_ids: list[str]) -> tuple[float, int]:
-    """The same pages, fetched and parsed as JSON, nothing else (over loopback)."""
+async def raw_pull(fake: FakeAsio, queries: list[DeviceQuery]) -> tuple[float, int]:
+    """The same pages (the same device queries as ours), fetched and parsed as JSON, nothing
+    else (over loopback)."""
     async with httpx.AsyncClient(timeout=60) as http:
         t0 = time.perf_counter()
         headers = await raw_token(http, fake.base_url)
@@ -194,10 +199,9 @@ async def raw_pull(fake: FakeAsio, site_ids: list[str]) -> tuple[float, int]:
 
         await pages("GET", f"{fake.base_url}/api/platform/v1/company/companies")
         await pages("GET", f"{fake.base_url}/api/platform/v1/company/sites")
-        for start in range(0, len(site_ids), SITES_PER_DEVICE_QUERY):
+        for resource_type, ids in queries:
             await pages("POST", f"{fake.base_url}{ENDPOINTS}",
-                        {"resourceType": "site",
-                         "resources": site_ids[start:start + SITES_PER_DEVICE_QUERY]})
+                        {"resourceType": resource_type, "resources": list(ids)})
         for path in TICKETING.values():
             (await http.get(f"{fake.base_url}{path}", headers=headers)).json()
             count += 1
@@ -220,17 +224,20 @@ def fake_process(sites: int, endpoints: int) -> Iterator[str]:
         server.wait(60)
 
 
-async def remote_site_ids(url: str) -> list[str]:
+async def remote_queries(url: str) -> tuple[list[DeviceQuery], list[DeviceQuery]]:
+    """The device queries our pull sends when every site of the platform is ours; and the
+    queries of a pull asking every site by itself (ten a query), as it did before."""
     async with httpx.AsyncClient() as http:
         headers = await raw_token(http, url)
-        ids: list[str] = []
+        sites: list[RemoteSite] = []
         target: str | None = f"{url}/api/platform/v1/company/sites?limit=500"
         while target:
             answer = await http.get(target, headers=headers)
-            ids += [site["id"] for site in answer.json()]
+            sites += [RemoteSite.parse(site, "sites", "") for site in answer.json()]
             following = answer.links.get("next", {}).get("url")
             target = str(answer.url.join(following)) if following else None
-        return sorted(ids)
+        by_site = device_queries({s.id for s in sites}, [])  # no company known: by site
+        return device_queries({s.id for s in sites}, sites), by_site
 
 
 def settle() -> None:
@@ -249,7 +256,8 @@ def timed_cpu(run: Callable[[], T]) -> tuple[T, float]:
     return result, time.process_time() - started
 
 
-def pull_round(sites: int, url: str, site_ids: list[str], path: Path) -> dict[str, float]:
+def pull_round(sites: int, url: str, queries: list[DeviceQuery], by_site: list[DeviceQuery],
+               path: Path) -> dict[str, float]:
     """One round: the peer, our first pull into a fresh workspace, our pull again, the peer
     again; wall and CPU time of each."""
     ws = workspace_for(sites, path)
@@ -257,7 +265,7 @@ def pull_round(sites: int, url: str, site_ids: list[str], path: Path) -> dict[st
         fake = FakeAsio(base_url=url)  # only its address: the one serving is elsewhere
         service = AsioService(ws.db)
         (peer_s, peer_requests), peer_cpu = timed_cpu(lambda: asyncio.run(
-            raw_pull(fake, site_ids)))
+            raw_pull(fake, queries)))
         client = AsioClient(url, "cid", "secret", instance=service.instance_id())
         started, cpu_started = time.perf_counter(), time.process_time()
         report = asyncio.run(service.pull(client, with_drift=False))
@@ -271,10 +279,12 @@ def pull_round(sites: int, url: str, site_ids: list[str], path: Path) -> dict[st
         _, again_cpu = timed_cpu(lambda: asyncio.run(service.pull(again, with_drift=False)))
         again_s = time.perf_counter() - started
         settle()
-        (peer2_s, _), peer2_cpu = timed_cpu(lambda: asyncio.run(raw_pull(fake, site_ids)))
+        (peer2_s, _), peer2_cpu = timed_cpu(lambda: asyncio.run(raw_pull(fake, queries)))
+        (sited_s, sited_requests), _ = timed_cpu(lambda: asyncio.run(raw_pull(fake, by_site)))
         return {"ours": ours_s, "ours_cpu": ours_cpu, "peer": peer_s, "peer_cpu": peer_cpu,
                 "again": again_s, "again_cpu": again_cpu, "peer2": peer2_s,
-                "peer2_cpu": peer2_cpu, "requests": client.requests,
+                "peer2_cpu": peer2_cpu, "requests": client.requests, "sited": sited_s,
+                "sited_requests": sited_requests,
                 "peer_requests": peer_requests, "added": report.devices_added,
                 "linked": report.sites_linked}
     finally:
@@ -285,8 +295,8 @@ def pull_figures(sites: int, endpoints: int, tmp: Path, rounds: int) -> list[str
     """Each figure as the median over `rounds` rounds (the machine may be shared: one run
     says little), with the range of the ratio."""
     with fake_process(sites, endpoints) as url:
-        site_ids = asyncio.run(remote_site_ids(url))
-        done = [pull_round(sites, url, site_ids, tmp / f"pull{n}.preflight")
+        queries, by_site = asyncio.run(remote_queries(url))
+        done = [pull_round(sites, url, queries, by_site, tmp / f"pull{n}.preflight")
                 for n in range(rounds)]
 
     def figure(name: str, ours: str, peer: str, unit: str = " s") -> list[str]:
@@ -304,6 +314,8 @@ def pull_figures(sites: int, endpoints: int, tmp: Path, rounds: int) -> list[str
         row("  requests", str(int(first["requests"])), str(int(first["peer_requests"])), ""),
         row("  devices added / sites linked", f"{first['added']:.0f}/{first['linked']:.0f}",
             "-", ""),
+        *figure("  beside raw GETs of a pull site by site", "ours", "sited"),
+        row("    (its requests)", "", str(int(first["sited_requests"])), ""),
         *figure("pull again (all linked, nothing new)", "again", "peer2"),
         *figure("  CPU time of this process", "again_cpu", "peer2_cpu"),
     ]

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from app import __version__
+from app.asio.device_queries import DeviceQuery
 from app.asio.errors import AsioAuthError, AsioError, AsioShapeError
 from app.asio.models import (
     LookupItem,
@@ -54,7 +55,6 @@ READ_SCOPES = ("platform.companies.read", "platform.sites.read", "platform.devic
 WRITE_SCOPES = ("platform.companies.create", "platform.sites.create", "platform.sites.update",
                 "platform.contacts.create", "platform.mappings.read")
 PAGE_LIMIT = 500  # the document's maximum page
-SITES_PER_DEVICE_QUERY = 10  # the document allows 10 ids per `site` query
 QUERIES_IN_FLIGHT = 4  # endpoint queries sent at once (one token, the same request count)
 LOOKUP_BATCH = 500  # our ids per mapping lookup
 TOKEN_MARGIN_S = 60.0  # refresh this long before the token's stated expiry
@@ -229,32 +229,29 @@ class AsioClient(BearerClient):
                       for i, item in enumerate(_items(data, where))]
         return found
 
-    async def endpoints(self, site_ids: Sequence[str],
+    async def endpoints(self, queries: Sequence[DeviceQuery],
                         on_part: Callable[[list[RemoteEndpoint]], None] | None = None,
                         ) -> list[RemoteEndpoint]:
-        """The platform endpoints of these sites (10 sites a query, as the document allows;
-        a few queries in flight at once, so parsing one page overlaps waiting for the next —
-        the request count, which the quota counts, is the same). `on_part` gets each query's
-        endpoints as soon as it and every query before it are answered: in the queries'
-        order, whichever answers first."""
+        """The platform endpoints these queries ask for (`device_queries`: whole companies,
+        other sites); a few queries in flight at once, so parsing one page overlaps waiting
+        for the next — the request count, which the quota counts, is the same. `on_part` gets
+        each query's endpoints as soon as it and every query before it are answered: in the
+        queries' order, whichever answers first."""
         gate = asyncio.Semaphore(QUERIES_IN_FLIGHT)
         pages = 0
 
-        async def query(ids: Sequence[str]) -> list[RemoteEndpoint]:
+        async def query(asked: DeviceQuery) -> list[RemoteEndpoint]:
             nonlocal pages
             async with gate:
                 found: list[RemoteEndpoint] = []
-                async for where, data in self._pages("POST", ENDPOINTS,
-                                                     json=endpoints_request("site", ids),
-                                                     empty_on_404=True):
+                async for where, data in self._pages(
+                        "POST", ENDPOINTS, json=endpoints_request(*asked), empty_on_404=True):
                     found += parse_endpoint_page(data, where)
                     collect_young(pages)  # closed connections' cycles (a pull pauses the GC)
                     pages += 1
                 return found
 
-        chunks = [site_ids[i:i + SITES_PER_DEVICE_QUERY]
-                  for i in range(0, len(site_ids), SITES_PER_DEVICE_QUERY)]
-        tasks = [asyncio.ensure_future(query(chunk)) for chunk in chunks]
+        tasks = [asyncio.ensure_future(query(asked)) for asked in queries]
         endpoints: list[RemoteEndpoint] = []
         failed: asyncio.Future[asyncio.Future[list[RemoteEndpoint]]] = \
             asyncio.get_running_loop().create_future()  # done at the first failure

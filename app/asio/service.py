@@ -19,6 +19,7 @@ from typing import Any
 from app.asio.client import AsioClient
 from app.asio.contacts import contact_request
 from app.asio.device_matching import DeviceMatcher
+from app.asio.device_queries import device_queries
 from app.asio.drift import compare
 from app.asio.errors import AsioError
 from app.asio.matching import Match, match
@@ -225,8 +226,8 @@ class AsioService:
                 if stage is not None:
                     stage.add(new)
 
-            endpoints = await client.endpoints(sorted(site_by_remote), on_part) \
-                if site_by_remote else []
+            endpoints = await client.endpoints(device_queries(site_by_remote.keys(),
+                                                              remote_sites), on_part)
             vanished, report.devices_vanished = matcher.vanished()
             report.devices_linked = matcher.linked
             report.devices_added = len(matcher.new)

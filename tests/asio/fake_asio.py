@@ -72,7 +72,7 @@ class FakeAsio:
     tokens: set[str] = field(default_factory=set)
     writes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-    _index: tuple[int, dict[str, list[str]]] | None = None
+    _indexes: dict[str, tuple[int, dict[str, list[str]]]] = field(default_factory=dict)
     # a gate on contact creation: requests wait on it (and say so) until a test opens it
     gate: threading.Event | None = None
     waiting: threading.Event = field(default_factory=threading.Event)
@@ -260,10 +260,12 @@ class FakeAsio:
                                f'&limit={limit}>; rel="next"')
         return httpx.Response(200, json=page, headers=headers)
 
-    def _by_site(self) -> dict[str, list[str]]:
-        if self._index is None or self._index[0] != len(self.endpoints):
-            self._index = (len(self.endpoints), _index_by_site(self.endpoints))
-        return self._index[1]
+    def _by(self, key: str) -> dict[str, list[str]]:
+        """The endpoints' ids by their site or company (built again when endpoints came)."""
+        held = self._indexes.get(key)
+        if held is None or held[0] != len(self.endpoints):
+            held = self._indexes[key] = (len(self.endpoints), _index_by(self.endpoints, key))
+        return held[1]
 
     def _write(self) -> None:
         self.writes += 1
@@ -329,10 +331,10 @@ class FakeAsio:
         wanted = set(body["resources"])
         if len(wanted) > {"company": 4, "site": 10, "endpoint": 500}[body["resourceType"]]:
             return _error(400, "too many resources")
-        if key == "siteId" and len(self.endpoints) > 1000:  # big fakes (benchmarks): indexed
-            index = self._by_site()
-            chosen = [(i, self.endpoints[i]) for site in body["resources"]
-                      for i in index.get(site, [])]
+        if key is not None and len(self.endpoints) > 1000:  # big fakes (benchmarks): indexed
+            index = self._by(key)
+            chosen = [(i, self.endpoints[i]) for owner in body["resources"]
+                      for i in index.get(owner, [])]
         else:
             chosen = [(i, e) for i, e in self.endpoints.items()
                       if (i in wanted if key is None else e[key] in wanted)]
@@ -359,10 +361,10 @@ class FakeAsio:
             for (c, s), items in groups.items()]})
 
 
-def _index_by_site(endpoints: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+def _index_by(endpoints: dict[str, dict[str, Any]], key: str) -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
     for endpoint_id, e in endpoints.items():
-        index.setdefault(e["siteId"], []).append(endpoint_id)
+        index.setdefault(e[key], []).append(endpoint_id)
     return index
 
 

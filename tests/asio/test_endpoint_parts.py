@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from app.asio.client import AsioClient
+from app.asio.device_queries import DeviceQuery, device_queries
 from app.asio.errors import AsioError
 from app.asio.models import RemoteEndpoint
 from app.sync.retry import RetryPolicy
@@ -30,6 +31,10 @@ def _platform(sites: int, per_site: int) -> tuple[FakeAsio, list[str]]:
         for k in range(per_site):
             fake.add_endpoint(site, f"WS-{n:02}-{k}")
     return fake, sorted(site_ids)
+
+
+def _by_site(site_ids: list[str]) -> list[DeviceQuery]:
+    return device_queries(site_ids, [])  # no company known: ten sites a query
 
 
 def _client(fake: FakeAsio, handle: httpx.AsyncBaseTransport) -> AsioClient:
@@ -60,7 +65,8 @@ def test_parts_come_in_the_queries_order_whichever_answers_first() -> None:
         return response
 
     parts: list[list[RemoteEndpoint]] = []
-    found = run(_client(fake, httpx.MockTransport(handle)).endpoints(site_ids, parts.append))
+    client = _client(fake, httpx.MockTransport(handle))
+    found = run(client.endpoints(_by_site(site_ids), parts.append))
 
     queries = site_ids[::10]
     assert answered[0] != queries[0]  # a later query answered first...
@@ -94,6 +100,6 @@ def test_the_first_failure_stops_the_queries_before_it_too() -> None:
     parts: list[list[RemoteEndpoint]] = []
     client = _client(fake, httpx.MockTransport(handle))
     with pytest.raises(AsioError, match="refused \\(403"):  # (a hang would time out instead)
-        run(asyncio.wait_for(client.endpoints(site_ids, parts.append), 30))
+        run(asyncio.wait_for(client.endpoints(_by_site(site_ids), parts.append), 30))
     assert stopped == [site_ids[0]]  # cancelled, not awaited to the end
     assert parts == []  # nothing handed over: the first query never answered
