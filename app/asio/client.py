@@ -238,17 +238,14 @@ class AsioClient(BearerClient):
         each query's endpoints as soon as it and every query before it are answered: in the
         queries' order, whichever answers first."""
         gate = asyncio.Semaphore(QUERIES_IN_FLIGHT)
-        pages = 0
 
         async def query(asked: DeviceQuery) -> list[RemoteEndpoint]:
-            nonlocal pages
             async with gate:
                 found: list[RemoteEndpoint] = []
                 async for where, data in self._pages(
                         "POST", ENDPOINTS, json=endpoints_request(*asked), empty_on_404=True):
                     found += parse_endpoint_page(data, where)
-                    collect_young(pages)  # closed connections' cycles (a pull pauses the GC)
-                    pages += 1
+                    collect_young()  # closed connections' cycles (a pull pauses the GC)
                 return found
 
         tasks = [asyncio.ensure_future(query(asked)) for asked in queries]
