@@ -245,8 +245,14 @@ def test_cancel_during_validation_changes_nothing(qtbot, window: MainWindow, sit
     page = wizard.validation_page
     assert wizard.busy()
     assert page.progress.isVisible()
+    # the progress sits on the grid's bottom edge: the grid does not move when it goes
+    grid_at = page.grid.mapTo(page, QPoint(0, 0))
+    bottom = page.grid.mapTo(page, QPoint(0, page.grid.height())).y()
+    assert page.progress.geometry().bottom() == bottom - 1
     qtbot.mouseClick(page.progress.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.busy(), timeout=20_000)
+    assert not page.progress.isVisible()
+    assert page.grid.mapTo(page, QPoint(0, 0)) == grid_at
     assert page.cancelled
     assert "cancelled" in page.summary.text()
     assert wizard.report is None
@@ -284,3 +290,25 @@ def test_cancel_during_import_imports_nothing(qtbot, window: MainWindow, site: S
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # may try again
     wizard.reject()
     wait_idle(qtbot)
+
+
+def test_a_fix_message_moves_no_cell(qtbot, dropped: ImportWizard) -> None:
+    """"Applied 2 fixes …" shows on the grid's bottom edge: the grid, its buttons and the
+    cell the pointer is on stay where they were (docs/architecture.md §14)."""
+    wizard = dropped
+    wizard.mapping_page.choose(PHONE, "mobile_phone")
+    click_next(qtbot, wizard)
+    wait_validated(qtbot, wizard)
+    page = wizard.validation_page
+    select_cell(wizard, 3, PHONE)
+    grid_at, button_at = page.grid.mapTo(page, QPoint(0, 0)), page.fix_all_button.pos()
+    cell = page.grid.visualRect(grid_index(wizard, 3, PHONE))
+    qtbot.mouseClick(page.fix_all_button, Qt.MouseButton.LeftButton)
+    wait_validated(qtbot, wizard)
+    assert page.notice.isVisible()
+    assert page.notice.text().startswith("Applied 2 fixes")
+    assert page.grid.mapTo(page, QPoint(0, 0)) == grid_at
+    assert page.fix_all_button.pos() == button_at
+    assert page.grid.visualRect(grid_index(wizard, 3, PHONE)) == cell
+    bottom = page.grid.mapTo(page, QPoint(0, page.grid.height()))
+    assert page.notice.geometry().bottom() == bottom.y() - 1  # over the grid's last rows

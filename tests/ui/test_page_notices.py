@@ -5,6 +5,7 @@ message of two lines too, and the notice follows its heading when the page is re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint
@@ -17,6 +18,7 @@ from tests.ui.context_support import make_context
 from tests.ui.policies_support import open_policy
 from ui.helpdesk.golive_page import GoLivePage
 from ui.helpdesk.overview_page import ReadinessPage
+from ui.main_window import MainWindow
 from ui.pages.assignments_page import AssignmentsPage
 from ui.pages.companies_page import CompaniesPage
 from ui.pages.effective_page import EffectivePage
@@ -70,7 +72,7 @@ def test_a_notice_moves_nothing_on_the_page(qtbot, sample_workspace: Workspace,
             assert _places(page, notice) == before
         notice.show_message("Saved.", "success")
         page.resize(page.width() - 240, page.height())
-        anchor = notice._anchor
+        anchor = notice.anchor
         assert anchor is not None
         assert notice.geometry().topLeft() == anchor.mapTo(page, QPoint(0, 0))
         assert notice.width() == anchor.width()
@@ -90,6 +92,73 @@ def test_a_policy_editors_message_moves_no_field(qtbot, sample_workspace: Worksp
                                    "'Managed Servers'.", "success")
         assert editor.notice.isVisible()
         assert _places(editor, editor.notice) == before
-        anchor = editor.notice._anchor
+        anchor = editor.notice.anchor
         assert anchor is not None
         assert editor.notice.geometry().topLeft() == anchor.mapTo(editor, QPoint(0, 0))
+
+
+# A site's tabs: (title, group) as `SiteTabs.show_tab` takes them, and where the notice goes
+SITE_TABS = [("Product Options", "Help Desk", "top"), ("Basic Info", "Help Desk", "top"),
+             ("Security Requests", "Help Desk", "top"), ("Client Profiles", "Client Info",
+                                                         "bottom"),
+             ("Network Info", "Client Info", "top"), ("References", "Client Info", "top"),
+             ("Passwords", None, "bottom"), ("Readiness", None, "top")]
+
+
+def _site_tab(qtbot, window: MainWindow, title: str, group: str | None) -> QWidget:
+    page: Any = window.page("companies")
+    site = next(s for s in window.workspace.sites.all() if s.name == "Main Office")
+    assert page.select(site.id)
+    tab = page.site_tabs.show_tab(title, group) if group else page.site_tabs.show_tab(title)
+    assert isinstance(tab, QWidget)
+    qtbot.waitUntil(lambda: getattr(tab, "site", None) is not None
+                    or getattr(tab, "checklist", None) is not None)
+    wait_idle(qtbot)
+    return tab
+
+
+def _check_notice_moves_nothing(window: MainWindow, tab: QWidget, notice: NoticeBar,
+                                edge: str) -> None:
+    before = _places(tab, notice)
+    for text in ("Saved.", LONG):
+        notice.show_message(text, "error")
+        assert notice.isVisible()
+        assert notice.text() == text
+        assert _places(tab, notice) == before
+        notice.clear()
+        assert _places(tab, notice) == before
+    notice.show_message("Saved.", "success")
+    window.resize(window.width() - 160, window.height() - 60)
+    anchor = notice.anchor
+    assert anchor is not None
+    corner = anchor.mapTo(notice.parentWidget(), QPoint(0, 0))
+    assert notice.width() == anchor.width()
+    if edge == "top":  # over the heading
+        assert notice.geometry().topLeft() == corner
+    else:  # on the table's bottom edge, as tall as one line of message
+        assert notice.geometry().bottom() == corner.y() + anchor.height() - 1
+        assert notice.height() < anchor.height() // 2
+    notice.clear()
+
+
+@pytest.mark.parametrize(("title", "group", "edge"), SITE_TABS,
+                         ids=[title for title, _g, _e in SITE_TABS])
+def test_a_site_tabs_notice_moves_nothing(qtbot, window: MainWindow, title: str,
+                                          group: str | None, edge: str) -> None:
+    """A site's tabs have no page heading above them (the tab bar is): a tab with a heading
+    of its own (a Help Desk section's title, the readiness verdict) shows its message over
+    it; a table tab on the table's bottom edge. Either way no field or row moves."""
+    window.resize(1024, 700)
+    tab = _site_tab(qtbot, window, title, group)
+    notice = tab.notice  # type: ignore[attr-defined]
+    assert isinstance(notice, NoticeBar)
+    _check_notice_moves_nothing(window, tab, notice, edge)
+
+
+def test_the_journeys_notice_moves_no_step(qtbot, window: MainWindow) -> None:
+    window.resize(1024, 700)
+    tab: Any = _site_tab(qtbot, window, "Readiness", None)
+    timeline = tab.timeline
+    assert timeline is not None
+    qtbot.waitUntil(lambda: timeline.journey is not None)
+    _check_notice_moves_nothing(window, timeline, timeline.notice, "top")

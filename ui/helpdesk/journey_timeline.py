@@ -74,7 +74,7 @@ class JourneyTimeline(QWidget):
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         self.notice = NoticeBar(self)
-        layout.addWidget(self.notice)
+        self.notice.float_over(self.heading)  # a message moves no step under the pointer
         # steps, their undo and redo go on the workspace's write queue, after the other writes
         self.ops = PageOps.of(self, context, self.notice)
         self.model = TimelineModel(self)

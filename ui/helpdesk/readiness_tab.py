@@ -77,7 +77,7 @@ class ReadinessTab(QWidget):
         top.addWidget(self.export_button)
         layout.addLayout(top)
         self.notice = NoticeBar(self)
-        layout.addWidget(self.notice)
+        self.notice.float_over(self.verdict)  # over the verdict, beside its buttons
         self.model = ChecklistModel(self)
         self.table: QTableView = row_table(self.model, self, "checklist",
                                            "Go-live checklist of the site")

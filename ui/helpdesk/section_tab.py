@@ -71,10 +71,11 @@ class SectionTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
-        layout.addWidget(PageHeader(self.TITLE, self.INTRO, self))
+        header = PageHeader(self.TITLE, self.INTRO, self)
+        layout.addWidget(header)
         self.notice = NoticeBar(self)
+        self.notice.float_over(header)  # a message moves no field under the pointer
         self.ops.notice = self.notice
-        layout.addWidget(self.notice)
         self.general = error_label(self, "general", lines=1)  # whole in its tooltip
         layout.addWidget(self.general)
         scroll = QScrollArea(self)

@@ -125,7 +125,6 @@ class ClientProfilesTab(QWidget):
         layout.addLayout(bar)
         self.notice = NoticeBar(self)
         self.ops.notice = self.notice
-        layout.addWidget(self.notice)
         self.empty = muted_label("No client profiles yet. Add them one by one, Import… a "
                                  "spreadsheet in the client-profile template, or drop an "
                                  ".xlsx, .ods or .csv file on the window.", self)
@@ -134,6 +133,7 @@ class ClientProfilesTab(QWidget):
         self.empty.hide()
         layout.addWidget(self.empty)
         layout.addWidget(self._build_table(), 1)
+        self.notice.float_over(self.table, edge="bottom")  # no row moves under the pointer
 
     def _build_table(self) -> QTableView:
         self.model = ProfileTableModel(self)

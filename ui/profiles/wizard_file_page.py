@@ -77,12 +77,12 @@ class FilePage(QWizardPage):
         layout.addLayout(self._build_text_options())
         self.progress = ProgressPanel(self)
         layout.addWidget(self.progress)
-        self.notice = NoticeBar(self)
-        self.notice.setObjectName("fileNotice")
-        layout.addWidget(self.notice)
         self.info = QLabel(self)
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
+        self.notice = NoticeBar(self)  # last: a message moves nothing
+        self.notice.setObjectName("fileNotice")
+        layout.addWidget(self.notice)
         layout.addStretch(1)
 
     def _build_text_options(self) -> QHBoxLayout:

@@ -95,9 +95,7 @@ class ValidationPage(QWizardPage):
 
     def _build_grid(self, layout: QVBoxLayout) -> None:
         self.progress = ProgressPanel(self)
-        layout.addWidget(self.progress)
         self.notice = NoticeBar(self)
-        layout.addWidget(self.notice)
         self.model = SheetGridModel(self)
         self.grid = QTableView(self)
         self.grid.setObjectName("validationGrid")
@@ -110,6 +108,9 @@ class ValidationPage(QWizardPage):
         self.grid.verticalHeader().setDefaultSectionSize(22)
         self.grid.horizontalHeader().setDefaultSectionSize(130)
         layout.addWidget(self.grid, 1)
+        # a message, or the rows being checked again, moves no cell under the pointer
+        self.notice.float_over(self.grid, edge="bottom")
+        self.progress.float_over(self.grid)
         self.detail = QLabel(self)
         self.detail.setObjectName("cellFindings")
         self.detail.setWordWrap(True)

@@ -107,7 +107,6 @@ class PasswordsTab(QWidget):
         layout.addLayout(self._build_bar())
         self.notice = NoticeBar(self)
         self.ops.notice = self.notice
-        layout.addWidget(self.notice)
         layout.addWidget(self._build_banner())
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
@@ -123,6 +122,7 @@ class PasswordsTab(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([300, 220])
         layout.addWidget(splitter, 1)
+        self.notice.float_over(self.kinds, edge="bottom")  # no row moves under the pointer
 
     def _build_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.widgets.edge_overlay import EdgeOverlay
 from ui.widgets.elided_label import ElidedLabel
 
 # kind -> (background, border, standard icon)
@@ -61,45 +62,36 @@ class NoticeBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self._close, 0, Qt.AlignmentFlag.AlignTop)
         self.kind = ""
-        self._anchor: QWidget | None = None
+        self._overlay: EdgeOverlay | None = None
         self._expiry = QTimer(self)
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self.clear)
         self.hide()
 
-    def float_over(self, anchor: QWidget) -> None:
-        """Show over `anchor` (a page's heading: its title and intro, or the Package
-        Builder's title row; inside this bar's parent) instead of taking a place in the
-        layout: nothing below moves when a message comes or goes, where the pointer is busy
-        (docs/architecture.md §14). The heading is covered while the message shows; a message
-        taller than it covers the top of what follows rather than moving it."""
-        self._anchor = anchor
-        self._layout.setContentsMargins(8, 2, 4, 2)  # a line of message, the heading's height
+    def float_over(self, anchor: QWidget, *, edge: str = "top") -> None:
+        """Show over `anchor` (inside this bar's parent) instead of taking a place in the
+        layout: nothing moves when a message comes or goes, where the pointer is busy
+        (docs/architecture.md §14; `EdgeOverlay`).
+
+        `edge="top"`: over a heading (a page's title and intro, the Package Builder's title
+        row, a tab's heading), which is covered while the message shows. `edge="bottom"`: on
+        the bottom edge of a table whose tab has no heading of its own (a site's Client
+        Profiles, its Passwords, the import's rows), as tall as the message: over the last
+        rows shown, away from the filter, the buttons and the row being worked on."""
+        self._overlay = EdgeOverlay(self, anchor, edge)
+        if edge == "top":
+            self._layout.setContentsMargins(8, 2, 4, 2)  # a line of message: a heading's height
+            anchor.setMinimumHeight(max(self._close.sizeHint().height(),
+                                        self.label.fontMetrics().lineSpacing(), 16) + 4)
+        else:
+            self._layout.setContentsMargins(8, 4, 4, 4)
         for part in (self._icon, self._close):  # centred in a heading taller than the message
             self._layout.setAlignment(part, Qt.AlignmentFlag.AlignVCenter)
-        anchor.setMinimumHeight(max(self._close.sizeHint().height(),
-                                    self.label.fontMetrics().lineSpacing(), 16) + 4)
-        watched: QWidget | None = anchor  # the heading, and what holds it within our parent
-        while watched is not None and watched is not self.parentWidget():
-            watched.installEventFilter(self)
-            watched = watched.parentWidget()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._anchor is not None and not self.isHidden() \
-                and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
-            self._place()
-        return False
-
-    def _place(self) -> None:
-        anchor, parent = self._anchor, self.parentWidget()
-        if anchor is None or parent is None:
-            return
-        corner = anchor.mapTo(parent, QPoint(0, 0))
-        width = anchor.width()
-        height = max(anchor.height(), self.heightForWidth(width)
-                     if self.hasHeightForWidth() else self.sizeHint().height())
-        self.setGeometry(corner.x(), corner.y(), width, height)
-        self.raise_()
+    @property
+    def anchor(self) -> QWidget | None:
+        """What the bar shows over (`float_over`); None: it has its place in the layout."""
+        return self._overlay.anchor if self._overlay is not None else None
 
     def text(self) -> str:
         parent = self.parentWidget()
@@ -126,7 +118,8 @@ class NoticeBar(QFrame):
         self._icon.setPixmap(self.style().standardIcon(icon).pixmap(16, 16))
         self.label.setText(text)
         self.setAccessibleName(f"{kind.capitalize()}: {text}")
-        self._place()
+        if self._overlay is not None:
+            self._overlay.place()
         self.show()
 
     def expires_in(self) -> int:
