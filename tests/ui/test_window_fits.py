@@ -168,3 +168,24 @@ def test_a_screen_below_1024_by_700_scrolls_the_page_instead_of_cutting_the_wind
     window.resize(1024, 700)  # room again: nothing scrolls
     qtbot.waitUntil(lambda: bar.maximum() == 0)
     fits(window)
+
+
+@pytest.mark.parametrize(("title", "group"), [
+    ("Product Options", "Help Desk"), ("Basic Info", "Help Desk"),
+    ("Security Requests", "Help Desk"), ("Network Info", "Client Info"),
+    ("References", "Client Info")])
+def test_at_1024_a_help_desk_form_is_not_cut_on_the_right(
+        qtbot: Any, window: MainWindow, title: str, group: str) -> None:
+    """The forms scroll down, never sideways: at 1024×700 each one's widest row fits the
+    site pane (a field cut under the scroll bar can't be read)."""
+    window.resize(1024, 700)
+    assert window.select_site("Main Office")
+    wait_idle(qtbot)
+    page: Any = window.page("companies")
+    tab = page.site_tabs.show_tab(title, group)
+    qtbot.waitUntil(lambda: tab.site is not None)
+    wait_idle(qtbot)
+    scroll = tab.findChild(QScrollArea)
+    needed = tab.body.minimumSizeHint().width()
+    assert needed <= scroll.viewport().width(), \
+        f"{title}: the form needs {needed} px of {scroll.viewport().width()}"

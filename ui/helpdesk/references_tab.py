@@ -74,8 +74,8 @@ class ReferencesTab(SectionTab):
         self.remove_ref.clicked.connect(lambda _c=False: self.delete_reference())
         buttons.addWidget(self.add_ref)
         buttons.addWidget(self.remove_ref)
+        left_layout.addLayout(buttons)  # above the list: in sight on a short screen too
         left_layout.addWidget(self.ref_list, 1)
-        left_layout.addLayout(buttons)
         outer.addWidget(left)
         outer.addWidget(self._build_editor(body), 1)
 
@@ -123,8 +123,13 @@ class ReferencesTab(SectionTab):
         form.addRow(self.errors[""])
         form.addRow("Title:", field_cell(self.editor, self.title_edit, self.errors["title"]))
         form.addRow("Text:", field_cell(self.editor, self.body_edit, self.errors["body"]))
-        form.addRow("Attached file:", field_cell(self.editor, file_row,
-                                                 self.errors["attachment_name"]))
+        # the file's label above it, the row under both columns: beside the list, the site
+        # pane at 1024 px has no room for a label column and the file's three buttons
+        file_label = QLabel("Attached file:", self.editor)
+        file_label.setBuddy(self.attachment)
+        self.attachment.setAccessibleName("Attached file")
+        form.addRow(file_label)
+        form.addRow(field_cell(self.editor, file_row, self.errors["attachment_name"]))
         for signal in (self.title_edit.textChanged, self.body_edit.textChanged):
             signal.connect(self._ref_edited)
         # A file dropped anywhere on the editor attaches (text drops still edit the text).
