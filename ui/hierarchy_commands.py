@@ -21,6 +21,7 @@ from ui.ops import Writes, present_to
 
 Done = Callable[[str | None], None]  # the id to select afterwards, if any
 ErrorSink = Callable[[str], None]
+Tell = Callable[[str], None]  # where an undo or a redo says it was done
 
 
 @dataclass
@@ -33,15 +34,17 @@ class Handle:
 class QueuedCommand(QUndoCommand):
     """A change already made when pushed (the first `redo` does nothing); undo and redo run
     `do_undo` / `do_redo` on the write queue. A refused step says why through `on_error`;
-    given `drop_from`, the command also leaves that stack (it cannot be undone any more)."""
+    given `drop_from`, the command also leaves that stack (it cannot be undone any more);
+    given `tell`, a step done says so ("Undone: Delete profile 'Ada Lovelace'.")."""
 
     def __init__(self, text: str, queue: Writes, on_done: Done, on_error: ErrorSink, *,
-                 drop_from: QUndoStack | None = None) -> None:
+                 drop_from: QUndoStack | None = None, tell: Tell | None = None) -> None:
         super().__init__(text)
         self.queue = queue
         self.on_done = on_done
         self.on_error = on_error
         self.drop_from = drop_from
+        self.tell = tell
         self._first = True
 
     def redo(self) -> None:
@@ -60,7 +63,12 @@ class QueuedCommand(QUndoCommand):
                 self._drop(self.drop_from)
             self.on_done(None)
 
-        self.queue.submit(step, self.on_done, lambda exc: present_to(exc, refused))
+        def done(selected: str | None) -> None:
+            if self.tell is not None:  # the page's "Deleted …, Undo brings it back" is stale
+                self.tell(f"{'Undone' if what == 'undo' else 'Redone'}: {self.text()}.")
+            self.on_done(selected)
+
+        self.queue.submit(step, done, lambda exc: present_to(exc, refused))
 
     def _drop(self, stack: QUndoStack) -> None:
         """Take this command off `stack`: obsolete, the stack deletes it the next time it
@@ -81,8 +89,9 @@ class QueuedCommand(QUndoCommand):
 
 class CreateCompanyCommand(QueuedCommand):
     def __init__(self, companies: CompanyService, handle: Handle, name: str, *,
-                 queue: Writes, on_done: Done, on_error: ErrorSink) -> None:
-        super().__init__(f"Create company '{name}'", queue, on_done, on_error)
+                 queue: Writes, on_done: Done, on_error: ErrorSink,
+                 tell: Tell | None = None) -> None:
+        super().__init__(f"Create company '{name}'", queue, on_done, on_error, tell=tell)
         self.companies = companies
         self.handle = handle
         self.name = name
@@ -98,8 +107,9 @@ class CreateCompanyCommand(QueuedCommand):
 
 class CreateSiteCommand(QueuedCommand):
     def __init__(self, sites: SiteService, handle: Handle, company_id: str, name: str, *,
-                 queue: Writes, on_done: Done, on_error: ErrorSink) -> None:
-        super().__init__(f"Create site '{name}'", queue, on_done, on_error)
+                 queue: Writes, on_done: Done, on_error: ErrorSink,
+                 tell: Tell | None = None) -> None:
+        super().__init__(f"Create site '{name}'", queue, on_done, on_error, tell=tell)
         self.sites = sites
         self.handle = handle
         self.company_id = company_id
@@ -119,8 +129,9 @@ class RenameCommand(QueuedCommand):
 
     def __init__(self, service: CompanyService | SiteService, kind: str, item_id: str,
                  before: str, after: str, *, queue: Writes, on_done: Done,
-                 on_error: ErrorSink) -> None:
-        super().__init__(f"Rename {kind} '{before}' to '{after}'", queue, on_done, on_error)
+                 on_error: ErrorSink, tell: Tell | None = None) -> None:
+        super().__init__(f"Rename {kind} '{before}' to '{after}'", queue, on_done, on_error,
+                         tell=tell)
         self.service = service
         self.item_id = item_id
         self.before = before
@@ -141,8 +152,8 @@ class AssignPackagesCommand(QueuedCommand):
 
     def __init__(self, sites: SiteService, text: str, package_id: str | None,
                  previous: Mapping[str, str | None], *, queue: Writes, on_done: Done,
-                 on_error: ErrorSink) -> None:
-        super().__init__(text, queue, on_done, on_error)
+                 on_error: ErrorSink, tell: Tell | None = None) -> None:
+        super().__init__(text, queue, on_done, on_error, tell=tell)
         self.sites = sites
         self.package_id = package_id
         self.previous = dict(previous)
@@ -172,9 +183,10 @@ class DeleteCommand(QueuedCommand):
     Desk sections, vault items); undo brings all of that back, redo deletes it again."""
 
     def __init__(self, service: CompanyService | SiteService, removal: Removal, *,
-                 queue: Writes, on_done: Done, on_error: ErrorSink,
+                 queue: Writes, on_done: Done, on_error: ErrorSink, tell: Tell | None = None,
                  select_after: str | None = None) -> None:
-        super().__init__(f"Delete {removal.kind} '{removal.name}'", queue, on_done, on_error)
+        super().__init__(f"Delete {removal.kind} '{removal.name}'", queue, on_done, on_error,
+                         tell=tell)
         self.service = service
         self.removal = removal
         self.select_after = select_after

@@ -154,6 +154,13 @@ def test_delete_with_the_delete_key_then_undo_restores_it(qtbot, window: MainWin
     assert [r.id for r in sample_workspace.profiles.list(site.id)
             if r.profile.first_name == "Grace"] == [grace.id]  # the same profile, restored
     assert tab.current_id() == grace.id
+    # the message that told of the deletion says what happened since
+    assert tab.notice.text() == "Undone: Delete profile 'Grace Hopper'."
+    with qtbot.waitSignal(tab.loaded):
+        window.menus.redo.trigger()
+    wait_idle(qtbot)
+    assert "Grace Hopper" not in names(tab)
+    assert tab.notice.text() == "Redone: Delete profile 'Grace Hopper'."
 
 
 def test_filter_and_ctrl_f(qtbot, window: MainWindow, tab: ClientProfilesTab) -> None:

@@ -59,11 +59,13 @@ def test_the_confirmation_counts_what_goes_and_undo_brings_it_all_back(
     wait_idle(qtbot)
     assert live_counts(ws.path, [site.id]) == before
     assert page.model.site_index(site.id).isValid()
+    assert page.notice.text() == "Undone: Delete site 'Northside Clinic'."  # not "Deleted …"
 
     with qtbot.waitSignal(page.refreshed):
         page.undo_stack.redo()
     wait_idle(qtbot)
     assert set(live_counts(ws.path, [site.id]).values()) == {0}
+    assert page.notice.text() == "Redone: Delete site 'Northside Clinic'."
 
 
 def test_a_company_delete_is_undone_with_its_sites(qtbot, page: CompaniesPage,

@@ -362,7 +362,8 @@ class CompaniesPage(QWidget):
 
     def _command_hooks(self) -> dict[str, Any]:
         return {"queue": self.ops, "on_done": self._after_undo,
-                "on_error": self._undo_error}
+                "on_error": self._undo_error,
+                "tell": lambda text: self.notice.show_message(text, "info")}
 
     def _after_undo(self, select: str | None) -> None:
         self._select_after = select

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QUndoStack
 
 from app.profiles import Profile
-from ui.hierarchy_commands import Done, ErrorSink, QueuedCommand
+from ui.hierarchy_commands import Done, ErrorSink, QueuedCommand, Tell
 from ui.ops import Writes, present_to
 
 if TYPE_CHECKING:
@@ -36,8 +36,9 @@ def person(profile: Profile) -> str:
 
 class AddProfileCommand(QueuedCommand):
     def __init__(self, service: ProfileService, profile_id: str, profile: Profile, *,
-                 queue: Writes, on_done: Done, on_error: ErrorSink) -> None:
-        super().__init__(f"Add profile '{person(profile)}'", queue, on_done, on_error)
+                 queue: Writes, on_done: Done, on_error: ErrorSink,
+                 tell: Tell | None = None) -> None:
+        super().__init__(f"Add profile '{person(profile)}'", queue, on_done, on_error, tell=tell)
         self.service = service
         self.profile_id = profile_id
 
@@ -53,8 +54,8 @@ class AddProfileCommand(QueuedCommand):
 class EditProfileCommand(QueuedCommand):
     def __init__(self, service: ProfileService, profile_id: str, before: Profile,
                  after: Profile, *, queue: Writes, on_done: Done,
-                 on_error: ErrorSink) -> None:
-        super().__init__(f"Edit profile '{person(after)}'", queue, on_done, on_error)
+                 on_error: ErrorSink, tell: Tell | None = None) -> None:
+        super().__init__(f"Edit profile '{person(after)}'", queue, on_done, on_error, tell=tell)
         self.service = service
         self.profile_id = profile_id
         self.before = before
@@ -71,8 +72,10 @@ class EditProfileCommand(QueuedCommand):
 
 class DeleteProfileCommand(QueuedCommand):
     def __init__(self, service: ProfileService, profile_id: str, profile: Profile, *,
-                 queue: Writes, on_done: Done, on_error: ErrorSink) -> None:
-        super().__init__(f"Delete profile '{person(profile)}'", queue, on_done, on_error)
+                 queue: Writes, on_done: Done, on_error: ErrorSink,
+                 tell: Tell | None = None) -> None:
+        super().__init__(f"Delete profile '{person(profile)}'", queue, on_done, on_error,
+                         tell=tell)
         self.service = service
         self.profile_id = profile_id
 

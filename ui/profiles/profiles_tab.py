@@ -310,7 +310,8 @@ class ClientProfilesTab(QWidget):
     def _hooks(self) -> dict[str, Any]:
         return {"queue": self.ops, "on_done": self._after_undo,
                 "on_error": lambda message: self.notice.show_message(as_sentence(message),
-                                                                     "error")}
+                                                                     "error"),
+                "tell": lambda text: self.say(text, "info")}
 
     def _after_undo(self, select: str | None) -> None:
         self._select_after = select
