@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.services.packages import PackageService
 from app.services.removal_views import PackageDeleted
-from ui.hierarchy_commands import ErrorSink, QueuedCommand
+from ui.hierarchy_commands import ErrorSink, QueuedCommand, Tell
 from ui.ops import Writes
 
 PackageChanged = Callable[[str | None], None]  # the package to show afterwards, if any
@@ -23,9 +23,10 @@ PackageChanged = Callable[[str | None], None]  # the package to show afterwards,
 
 class DeletePackageCommand(QueuedCommand):
     def __init__(self, service: PackageService, deleted: PackageDeleted, *, queue: Writes,
-                 stack: QUndoStack, on_change: PackageChanged, on_error: ErrorSink) -> None:
+                 stack: QUndoStack, on_change: PackageChanged, on_error: ErrorSink,
+                 tell: Tell | None = None) -> None:
         super().__init__(f"Delete package '{deleted.package.name}'", queue, on_change,
-                         on_error, drop_from=stack)
+                         on_error, drop_from=stack, tell=tell)
         self.service = service
         self.deleted = deleted
 

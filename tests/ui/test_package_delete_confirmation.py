@@ -64,6 +64,7 @@ def test_an_assigned_package_names_its_sites_deletes_and_undo_restores(
     assert assignments(ws) == before
     assert ws.packages.get("Managed Servers").site_count == 2
     assert page.current_draft().state.name == "Managed Servers"
+    assert page.builder.notice.text() == "Undone: Delete package 'Managed Servers'."
 
 
 def test_the_default_package_names_the_sites_that_inherit_it(

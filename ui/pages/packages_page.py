@@ -82,6 +82,7 @@ class PackagesPage(QWidget):
         self._loaded_once = False
         self.loading = False
         self._saving: set[int] = set()  # id() of the drafts on the write queue
+        self._told = ""  # what an undo or redo of a delete did, said after the reload
         self._build()
         self.ops = PageOps.of(self, context, self.builder.notice)
         self._list_read = self.ops.latest()  # an older reload never overwrites a newer one
@@ -502,7 +503,8 @@ class PackagesPage(QWidget):
             self.packages, deleted, queue=self.ops, stack=self.undo_stack,
             on_change=self._after_package_undo,
             on_error=lambda message: self.builder.notice.show_message(as_sentence(message),
-                                                                      "error")))
+                                                                      "error"),
+            tell=self._tell_after_refresh))
         self._drafts.pop(package_id, None)
         draft.package_id = None
         draft.saved = None
@@ -515,13 +517,22 @@ class PackagesPage(QWidget):
             + ". Undo brings it back.", "success")
         self.refresh()
 
+    def _tell_after_refresh(self, text: str) -> None:
+        """"Undone: …" of a delete, said once the builder shows where things are now (showing
+        a draft clears its notice)."""
+        self._told = text
+
     def _after_package_undo(self, package_id: str | None) -> None:
-        """After undo/redo of a delete: reload, and show the package brought back."""
+        """After undo/redo of a delete: reload, show the package brought back, and say what
+        was done."""
         def shown() -> None:
             self.refreshed.disconnect(shown)
             view = next((p for p in self.package_model.rows() if p.id == package_id), None)
             if view is not None:
                 self._show_draft(self._draft_for(view))
+            if self._told:
+                self.builder.notice.show_message(self._told, "info")
+                self._told = ""
 
         self.refreshed.connect(shown)
         self.refresh()
