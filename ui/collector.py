@@ -14,6 +14,11 @@ passes the collector would have made (checked every `YOUNG_EVERY_MS`, by the sam
 well under a millisecond each) and one full pass a minute. While a worker has collection
 paused for bulk work (`app.gcpause`), the young passes wait too. Reference counting
 still frees all but cyclic garbage at once, as always.
+
+An idle window allocates nothing: then the checks slow down, doubling up to `YOUNG_IDLE_MS`
+apart, and the minute's full pass is skipped when nothing was collected or made since the
+last one, so an app left open on a laptop does not wake the machine ten times a second. The
+first check that sees objects made goes back to `YOUNG_EVERY_MS`.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from app.gcpause import is_paused
 
 FULL_EVERY_MS = 60_000
 YOUNG_EVERY_MS = 100
+YOUNG_IDLE_MS = 2_000  # the slowest checks, while nothing is made
+IDLE_GROWTH = 16  # objects made between two checks that still count as idle (the check's own)
 
 
 class Collector(QObject):
@@ -44,6 +51,8 @@ class Collector(QObject):
         self.young_passes = 0
         self.longest = 0.0  # seconds, the longest full pass so far
         self._was_enabled: bool | None = None
+        self._young_seen = 0  # the young generation's count at the last check
+        self._young_passes_at_full = -1  # young passes made by the last full pass's time
 
     def start(self) -> None:
         """Collect and freeze what start-up built; from now on every pass runs on the timers
@@ -53,6 +62,8 @@ class Collector(QObject):
         if self._was_enabled is None:  # started once; a second start changes nothing
             self._was_enabled = gc.isenabled()
         gc.disable()
+        self._young_seen = gc.get_count()[0]
+        self.young_timer.setInterval(YOUNG_EVERY_MS)
         self.timer.start()
         self.young_timer.start()
 
@@ -69,18 +80,34 @@ class Collector(QObject):
         return self.timer.isActive()
 
     def tick(self) -> None:
+        """The minute's full pass, unless nothing was made or collected since the last."""
+        if self.young_passes == self._young_passes_at_full \
+                and gc.get_count()[0] <= IDLE_GROWTH:
+            return
         self.passes += 1
         self.collect()
+        self._young_passes_at_full = self.young_passes
 
     def young_tick(self) -> None:
-        """The young passes CPython would have made by now (by its thresholds), here."""
+        """The young passes CPython would have made by now (by its thresholds), here; and
+        the pace of these checks (slower while nothing is made)."""
+        young, middle, _old = gc.get_count()
+        made = young - self._young_seen
+        self._young_seen = young
+        self._pace(busy=is_paused() or made > IDLE_GROWTH)
         if is_paused():
             return  # bulk work under way: its objects are not garbage yet
-        young, middle, _old = gc.get_count()
         first, second, _third = gc.get_threshold()
         if young > first:
             self.young_passes += 1
             gc.collect(1 if middle >= second else 0)
+            self._young_seen = gc.get_count()[0]
+
+    def _pace(self, *, busy: bool) -> None:
+        interval = YOUNG_EVERY_MS if busy \
+            else min(self.young_timer.interval() * 2, YOUNG_IDLE_MS)
+        if interval != self.young_timer.interval():
+            self.young_timer.setInterval(interval)
 
     def collect(self) -> float:
         """One full pass (the frozen start-up objects aside); returns how long it took."""
@@ -91,4 +118,4 @@ class Collector(QObject):
         return spent
 
 
-__all__ = ["FULL_EVERY_MS", "YOUNG_EVERY_MS", "Collector"]
+__all__ = ["FULL_EVERY_MS", "YOUNG_EVERY_MS", "YOUNG_IDLE_MS", "Collector"]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from app.gcpause import paused_gc
-from ui.collector import Collector
+from ui.collector import YOUNG_EVERY_MS, YOUNG_IDLE_MS, Collector
 
 
 class Node:
@@ -93,3 +93,34 @@ def test_the_timer_makes_full_passes(qtbot, collector: Collector) -> None:
     assert nodes() == 0
     assert collector.passes >= 1
     assert collector.longest > 0
+
+
+def test_an_idle_app_checks_ever_less_often_and_skips_its_full_pass(
+        collector: Collector) -> None:
+    """Nothing made between two checks: the next comes twice as late, up to YOUNG_IDLE_MS
+    (a window left open does not wake the machine ten times a second); the first check that
+    sees objects made comes back to YOUNG_EVERY_MS, and a full pass with nothing new to see
+    is skipped."""
+    collector.start()
+    collector.young_timer.stop()  # the test makes the checks
+    collector.timer.stop()
+    assert collector.young_timer.interval() == YOUNG_EVERY_MS
+    collector.tick()  # the first full pass
+    passes = collector.passes
+    intervals = []
+    for _ in range(8):
+        collector.young_tick()
+        intervals.append(collector.young_timer.interval())
+    assert intervals[0] == 2 * YOUNG_EVERY_MS
+    assert intervals == sorted(intervals)
+    assert intervals[-1] == YOUNG_IDLE_MS
+    collector.tick()
+    assert collector.passes == passes  # nothing new since the last full pass
+    kept = [[n] for n in range(200)]  # the window is used again
+    collector.young_tick()
+    assert collector.young_timer.interval() == YOUNG_EVERY_MS
+    kept += [[n] for n in range(gc.get_threshold()[0] * 2)]
+    collector.young_tick()  # past the threshold: a young pass, so the full one runs again
+    collector.tick()
+    assert collector.passes == passes + 1
+    assert len(kept) > 0
