@@ -13,7 +13,9 @@ from app.domain.names import MAX_NAME_LENGTH
 from app.services.workspace import Workspace
 from tests.ui.conftest import wait_idle
 from tests.ui.helpdesk_support import type_into
+from tests.ui.policies_support import open_policy
 from ui.main_window import MainWindow
+from ui.models.policy_models import PolicyTableModel
 from ui.pages.packages_page import PackagesPage
 from ui.pages.policies_page import PoliciesPage
 from ui.pages.registry import PAGES
@@ -189,3 +191,30 @@ def test_at_1024_a_help_desk_form_is_not_cut_on_the_right(
     needed = tab.body.minimumSizeHint().width()
     assert needed <= scroll.viewport().width(), \
         f"{title}: the form needs {needed} px of {scroll.viewport().width()}"
+
+
+def test_at_1024_the_policies_list_and_editor_need_no_sideways_scrolling(
+        qtbot: Any, window: MainWindow) -> None:
+    """Beside the editor the list shows name and type (the rest is in each row's tooltip),
+    and no policy's form is wider than the editor: no sideways scrolling at 1024×700."""
+    window.resize(1024, 700)
+    window.show_page("policies")
+    wait_idle(qtbot)
+    page: Any = window.page("policies")
+    table = page.table
+    assert table.isColumnHidden(PolicyTableModel.COL_USED)
+    assert table.isColumnHidden(PolicyTableModel.COL_CATEGORY)
+    assert table.horizontalScrollBar().maximum() == 0
+    first = page.model.index(0, PolicyTableModel.COL_NAME)
+    assert "package" in first.data(Qt.ItemDataRole.ToolTipRole)
+    for name in [r.name for r in page.model.rows()]:
+        open_policy(qtbot, page, name)
+        wait_idle(qtbot)
+        scroll = page.editor.scroll_area
+        bar = scroll.verticalScrollBar()
+        room = scroll.viewport().width() - (0 if bar.isVisible() else bar.sizeHint().width())
+        needed = scroll.widget().minimumSizeHint().width()
+        assert needed <= room, f"{name}: the form needs {needed} px of {room}"
+    window.resize(1600, 900)
+    qtbot.wait(10)
+    assert not table.isColumnHidden(PolicyTableModel.COL_USED)

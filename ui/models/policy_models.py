@@ -141,7 +141,9 @@ class PolicyTableModel(RowTableModel):
                 return "In packages: " + ", ".join(row.packages)
             if column == self.COL_USED:
                 return "Not in any package"
-            return f"{row.name} — {row.type_label} ({category_label(row.category)})"
+            used = ("in packages: " + ", ".join(row.packages) if row.packages
+                    else "not in any package")  # the list hides that column when narrow
+            return f"{row.name} — {row.type_label} ({category_label(row.category)}); {used}"
         return None
 
     def policy_at(self, row: int) -> PolicyView | None:

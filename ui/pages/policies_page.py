@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,9 @@ if TYPE_CHECKING:
     from ui.workspace_context import WorkspaceContext
 
 ALL_TYPES = ""
+
+
+WIDE_LIST_WIDTH = 520  # narrower: the list shows name and type only (`_fit_columns`)
 
 
 class PoliciesPage(QWidget):
@@ -187,9 +190,32 @@ class PoliciesPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(60)
         self._name_sized = False
+        self._narrow: bool | None = None
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.table.doubleClicked.connect(self._on_double_clicked)
         return self.table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Beside the editor at 1024 px the list gets ~310 px: it shows name and type only
+        (the category is the type's icon, the packages are in each row's tooltip), the name
+        taking what the type leaves, rather than scrolling sideways."""
+        narrow = self.table.width() < WIDE_LIST_WIDTH
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        for column in (PolicyTableModel.COL_CATEGORY, PolicyTableModel.COL_USED):
+            self.table.setColumnHidden(column, narrow)
+        self.table.horizontalHeader().setSectionResizeMode(
+            PolicyTableModel.COL_NAME,
+            QHeaderView.ResizeMode.Stretch if narrow else QHeaderView.ResizeMode.Interactive)
+        if not narrow and self.model.rowCount():
+            self._size_name_column(self.model.rows())
 
     def _build_side(self) -> QStackedWidget:
         self.side = QStackedWidget(self)

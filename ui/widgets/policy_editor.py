@@ -155,10 +155,17 @@ class ChoiceField(SettingField):
         self.combo.setAccessibleName(spec.label)
         for choice in spec.choices:
             self.combo.addItem(spec.label_for(choice), choice)
+        # as wide as its longest choice where there is room, narrower (the text elided) where
+        # there is not: the editor fits beside the list at 1024 px without scrolling sideways
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.setMaximumWidth(self.combo.sizeHint().width())
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(min(14, max(len(c) for c in
+                                                        map(spec.label_for, spec.choices))))
         self.combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        self._layout.addWidget(self.combo)
-        self._layout.addStretch(1)
+        self._layout.addWidget(self.combo, 1)
+        self._layout.addStretch(0)
 
     def value(self) -> SettingValue:
         data = self.combo.currentData()
@@ -505,7 +512,7 @@ class PolicyEditor(QWidget):
     def _buddy(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
         label = QLabel(text, parent)
         label.setBuddy(buddy)
-        label.setMinimumWidth(170)
+        label.setMinimumWidth(150)  # groups align; the editor fits beside the list at 1024
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         return label
 
