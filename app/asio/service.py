@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.asio.client import AsioClient
 from app.asio.contacts import contact_request
@@ -99,6 +99,14 @@ class _Pulled:
     lookups: dict[str, list[LookupItem]]
     drift: list[DriftRecord] | None  # None: not fetched, the kept report stays
     site_ids: list[str]  # our sites the pull covered
+
+
+class _Listed(NamedTuple):
+    known: dict[str, dict[str, Link]]  # the links held before, by entity, then our id
+    local_devices: dict[str, list[tuple[str, str]]]  # unlinked live devices by our site id
+    remote_sites: list[RemoteSite]
+    new_links: list[Link]  # the company and site links this pull confirms
+    lookups: dict[str, list[LookupItem]]
 
 
 @dataclass(frozen=True)
@@ -194,28 +202,12 @@ class AsioService:
         report = PullReport()
         scope = self._scope(site_refs)
         step = _Stepper(progress, 5)
-        step("companies and sites")
-        # what we hold is read in a thread while the platform answers (SQLite lets go of the
-        # GIL while it reads): the two waits overlap
-        local = asyncio.create_task(asyncio.to_thread(self._held, scope, bool(site_refs)))
-        try:
-            remote_companies = await client.companies()
-            remote_sites = await client.sites()
-        finally:
-            held = await local
-        known, local_devices = held
-        company_links = {k: v.remote_id for k, v in known["company"].items()}
-        site_links = {k: v.remote_id for k, v in known["site"].items()}
-        device_links = known["device"]
-        companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
-                          company_links)
-        sites = self._match_sites(scope, companies, remote_sites, site_links)
-        new_links = self._pull_links(scope, companies, sites, remote_companies, remote_sites,
-                                     report=report, whole=not site_refs)
+        listed = await self._listed(client, scope, site_refs, step, report)
+        known, local_devices, remote_sites, new_links, lookups = listed
 
         step("endpoints")
         site_by_remote = {x.remote_id: x.local_id for x in new_links if x.entity == "site"}
-        matcher = DeviceMatcher(site_by_remote, device_links, local_devices)
+        matcher = DeviceMatcher(site_by_remote, known["device"], local_devices)
         # the new devices gather in a scratch table as the pages arrive; the workspace gets
         # them in one short transaction at the end (storage.pull_stage)
         with self.db.with_scratch(STAGE_SCHEMA) if save else nullcontext() as scratch:
@@ -231,10 +223,6 @@ class AsioService:
             vanished, report.devices_vanished = matcher.vanished()
             report.devices_linked = matcher.linked
             report.devices_added = len(matcher.new)
-
-            step("ticketing lookups")
-            lookups = await client.lookups()
-            report.lookups = {k: len(v) for k, v in lookups.items()}
 
             step("effective policies")
             drift: list[DriftRecord] = []
@@ -257,6 +245,36 @@ class AsioService:
             _let_go(links, matcher.links, matcher.new, endpoints)
             report.requests = client.requests
             return report
+
+    async def _listed(self, client: AsioClient, scope: _Scope, site_refs: Sequence[str],
+                      step: _Stepper, report: PullReport) -> _Listed:
+        """The platform's companies and sites matched to ours, what we hold, and the lookups."""
+        step("companies and sites")
+        # what we hold is read in a thread while the platform answers (SQLite lets go of the
+        # GIL while it reads), and the ticketing lookups are asked meanwhile (five requests
+        # nothing else waits for): the waits overlap
+        local = asyncio.create_task(asyncio.to_thread(self._held, scope, bool(site_refs)))
+        asked = asyncio.ensure_future(client.lookups())
+        try:
+            remote_companies = await client.companies()
+            remote_sites = await client.sites()
+            step("ticketing lookups")
+            lookups = await asked
+        finally:
+            if not asked.done():
+                asked.cancel()
+            await asyncio.gather(asked, return_exceptions=True)
+            held = await local
+        report.lookups = {k: len(v) for k, v in lookups.items()}
+        known, local_devices = held
+        company_links = {k: v.remote_id for k, v in known["company"].items()}
+        site_links = {k: v.remote_id for k, v in known["site"].items()}
+        companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
+                          company_links)
+        sites = self._match_sites(scope, companies, remote_sites, site_links)
+        new_links = self._pull_links(scope, companies, sites, remote_companies, remote_sites,
+                                     report=report, whole=not site_refs)
+        return _Listed(known, local_devices, remote_sites, new_links, lookups)
 
     def _keep(self, scratch: Scratch, pulled: _Pulled) -> None:
         """What a pull read, in one transaction: new devices (an outbox row each, one audit

@@ -7,6 +7,7 @@ carries a fresh `X-Request-ID`; every failure goes through the one `RetryPolicy`
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -59,6 +60,7 @@ class BearerClient(ABC):
         self._clock = clock
         self._token: str | None = None
         self._token_expires = 0.0
+        self._token_lock = asyncio.Lock()  # binds to a loop only when a request waits on it
         self._urls: dict[str, httpx.URL] = {}
         self.requests = 0  # every request sent, retries and token requests included
         self.tokens_fetched = 0
@@ -71,17 +73,29 @@ class BearerClient(ABC):
         if self._own_client:
             await self._client.aclose()
 
-    async def _token_value(self) -> str:
+    def _fresh_token(self) -> str | None:
         if self._token is not None and self._clock() < self._token_expires - self.token_margin_s:
             return self._token
-        response = await self._send("POST", "/v1/token", authorized=False, json={
-            "grant_type": "client_credentials", "client_id": self._client_id,
-            "client_secret": self._secret, "scope": self._scope})
-        token, expires_in = self._read_token(response)
-        self.tokens_fetched += 1
-        self._token = token
-        self._token_expires = self._clock() + expires_in
-        return token
+        return None
+
+    async def _token_value(self) -> str:
+        token = self._fresh_token()
+        if token is not None:
+            return token
+        # requests sent at once (a pull's first ones) wait for one token: a key that asks
+        # for several at once is locked out (423)
+        async with self._token_lock:
+            token = self._fresh_token()
+            if token is not None:
+                return token
+            response = await self._send("POST", "/v1/token", authorized=False, json={
+                "grant_type": "client_credentials", "client_id": self._client_id,
+                "client_secret": self._secret, "scope": self._scope})
+            token, expires_in = self._read_token(response)
+            self.tokens_fetched += 1
+            self._token = token
+            self._token_expires = self._clock() + expires_in
+            return token
 
     def _parsed_url(self, path: str) -> httpx.URL:
         """The URL of a path under the base URL, parsed once: httpx parses a text URL on

@@ -4,6 +4,9 @@ and clear errors for refused credentials, a URL that is not Asio and answers tha
 
 from __future__ import annotations
 
+import asyncio
+import random
+
 import httpx
 import pytest
 
@@ -54,6 +57,29 @@ def test_one_token_for_the_whole_run(fake: FakeAsio, asio: AsioService) -> None:
     run(client.lookups())
     assert client.tokens_fetched == 1
     assert fake.requests_to("POST", "/v1/token") == 1
+    assert client.requests == 1 + 2 + 5
+    assert fake.invalid == []
+
+
+def test_requests_sent_at_once_share_one_token(fake: FakeAsio, asio: AsioService) -> None:
+    """A pull asks for the lookups while it lists companies and sites: the first requests
+    go out together, and wait for one token (a key asking for several at once is locked)."""
+    fake.add_site(fake.add_company("Acme"), "HQ")
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)  # an answer takes a moment: the others are sent meanwhile
+        return fake.handle(request)
+
+    client = AsioClient(fake.base_url, "cid", "secret", instance=asio.instance_id(),
+                        client=httpx.AsyncClient(transport=httpx.MockTransport(handle)),
+                        retry=RetryPolicy(sleep=Waits(), rng=random.Random(7)))
+
+    async def at_once() -> None:
+        await asyncio.gather(client.companies(), client.sites(), client.lookups())
+
+    run(at_once())
+    assert fake.requests_to("POST", "/v1/token") == 1
+    assert client.tokens_fetched == 1
     assert client.requests == 1 + 2 + 5
     assert fake.invalid == []
 

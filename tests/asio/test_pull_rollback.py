@@ -90,7 +90,7 @@ def test_a_cancel_while_the_effective_policies_are_read_changes_nothing(
 
     with pytest.raises(Cancelled):
         run(asio.pull(client, with_drift=True, progress=progress))
-    assert steps[-2:] == ["ticketing lookups", "effective policies"]
+    assert steps[-2:] == ["endpoints", "effective policies"]
     assert _dump(workspace.path) == before
     _resumes(workspace, fake, asio)
 
