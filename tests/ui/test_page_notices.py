@@ -62,20 +62,8 @@ def test_a_notice_moves_nothing_on_the_page(qtbot, sample_workspace: Workspace,
         notice = page.notice  # type: ignore[attr-defined]
         assert isinstance(notice, NoticeBar)
         wait_idle(qtbot)  # what the page shows once loaded (details panes, empty states)
-        before = _places(page, notice)
-        for text in ("Saved.", LONG):
-            notice.show_message(text, "error")
-            assert notice.isVisible()
-            assert notice.text() == text
-            assert _places(page, notice) == before
-            notice.clear()
-            assert _places(page, notice) == before
-        notice.show_message("Saved.", "success")
-        page.resize(page.width() - 240, page.height())
-        anchor = notice.anchor
-        assert anchor is not None
-        assert notice.geometry().topLeft() == anchor.mapTo(page, QPoint(0, 0))
-        assert notice.width() == anchor.width()
+        _check_notice_moves_nothing(lambda p=page: p.resize(p.width() - 240, p.height()),
+                                    page, notice, "top")
 
 
 def test_a_policy_editors_message_moves_no_field(qtbot, sample_workspace: Workspace,
@@ -117,8 +105,10 @@ def _site_tab(qtbot, window: MainWindow, title: str, group: str | None) -> QWidg
     return tab
 
 
-def _check_notice_moves_nothing(window: MainWindow, tab: QWidget, notice: NoticeBar,
-                                edge: str) -> None:
+def _check_notice_moves_nothing(shrink: Callable[[], None], tab: QWidget,
+                                notice: NoticeBar, edge: str) -> None:
+    """Messages of one line and of several come and go, and nothing else on `tab` moves;
+    after `shrink` the notice is still over its anchor's `edge`."""
     before = _places(tab, notice)
     for text in ("Saved.", LONG):
         notice.show_message(text, "error")
@@ -128,7 +118,7 @@ def _check_notice_moves_nothing(window: MainWindow, tab: QWidget, notice: Notice
         notice.clear()
         assert _places(tab, notice) == before
     notice.show_message("Saved.", "success")
-    window.resize(window.width() - 160, window.height() - 60)
+    shrink()
     anchor = notice.anchor
     assert anchor is not None
     corner = anchor.mapTo(notice.parentWidget(), QPoint(0, 0))
@@ -152,7 +142,7 @@ def test_a_site_tabs_notice_moves_nothing(qtbot, window: MainWindow, title: str,
     tab = _site_tab(qtbot, window, title, group)
     notice = tab.notice  # type: ignore[attr-defined]
     assert isinstance(notice, NoticeBar)
-    _check_notice_moves_nothing(window, tab, notice, edge)
+    _check_notice_moves_nothing(lambda: window.resize(964, 640), tab, notice, edge)
 
 
 def test_the_journeys_notice_moves_no_step(qtbot, window: MainWindow) -> None:
@@ -161,4 +151,5 @@ def test_the_journeys_notice_moves_no_step(qtbot, window: MainWindow) -> None:
     timeline = tab.timeline
     assert timeline is not None
     qtbot.waitUntil(lambda: timeline.journey is not None)
-    _check_notice_moves_nothing(window, timeline, timeline.notice, "top")
+    _check_notice_moves_nothing(lambda: window.resize(964, 640), timeline, timeline.notice,
+                                "top")
