@@ -145,3 +145,15 @@ def test_a_site_made_on_the_platform_during_the_pull_is_not_pulled(
     assert report.devices_added == 6  # the three sites' own: nothing of the new site's
     assert "NEW-SITE-PC" not in {d.name for d in workspace.devices.all()}
     assert len(workspace.sites.all()) == 3
+
+
+def test_a_company_without_devices_answers_404_and_that_is_an_empty_list(
+        workspace: Workspace, fake: FakeAsio, asio: AsioService) -> None:
+    """Real tenants answer 404 "resource not found" for a company with no devices: a whole
+    company asked alone, with none, is nothing found, not a failed pull."""
+    _same_here_and_there(workspace, fake, [3], endpoints_per_site=0)
+    bodies: list[dict[str, object]] = []
+    report = run(asio.pull(_client(fake, asio, bodies)))
+    assert [b["resourceType"] for b in bodies] == ["company"]
+    assert ("POST", ENDPOINTS, 404) in fake.log
+    assert (report.sites_linked, report.devices_added, report.devices_vanished) == (3, 0, 0)
