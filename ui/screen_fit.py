@@ -13,7 +13,7 @@ Message boxes and file dialogs size themselves and are left alone.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,7 @@ VIRTUAL = ("offscreen", "minimal")
 DECORATION = QSize(8, 32)  # a typical frame and title bar, until the window manager says
 PAGE_SCROLL = "pageScroll"
 FITTED = "screenFitDone"  # a dynamic property: the first show is fitted, later ones keep size
+FRAME_SETTLE_MS = 300  # a new window is framed by the window manager well within this
 
 
 def available_area(widget: QWidget) -> QRect | None:
@@ -152,6 +153,21 @@ def scroll_when_small(window: QMainWindow) -> QScrollArea:
     return scroll
 
 
+def keep_title_bar_on_screen(widget: QWidget) -> None:
+    """Move a framed window back inside the screen when its frame is not: on X11 a restored
+    geometry can put the window's client area where its frame was, the title bar above the
+    screen's top edge, where it can't be reached to move the window."""
+    if QGuiApplication.platformName() in VIRTUAL or not widget.isVisible():
+        return
+    area = available_area(widget)
+    frame = widget.frameGeometry()
+    if area is None or frame == widget.geometry():
+        return  # not framed by the window manager (yet): nothing known to fix
+    target = placed(frame, area)
+    if target.topLeft() != frame.topLeft():
+        widget.move(target.topLeft())
+
+
 class ScreenFit(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
@@ -160,6 +176,9 @@ class ScreenFit(QObject):
             if isinstance(watched, QMainWindow):
                 scroll_when_small(watched)
             fit_window(watched)
+            if isinstance(watched, QMainWindow):  # once the window manager has framed it
+                QTimer.singleShot(FRAME_SETTLE_MS, watched,
+                                  lambda w=watched: keep_title_bar_on_screen(w))
         return False
 
 
@@ -183,6 +202,7 @@ __all__ = [
     "ScreenFit",
     "fit_window",
     "install",
+    "keep_title_bar_on_screen",
     "placed",
     "scroll_when_small",
 ]
