@@ -155,7 +155,23 @@ def test_pull_fills_the_drift_report_and_the_psa_pick_lists(
                                          "Statuses (2)", "Ticket types (2)",
                                          "Ticket sources (3)"]
     assert [tops[4].child(i).text(0) for i in range(3)] == ["Email", "Phone", "RMM Alert"]
+    assert "On the platform only" not in dialog.status.text()  # both have the same
     assert fake.invalid == []
+
+
+def test_a_pull_says_what_exists_only_on_the_platform(qtbot: Any, dialog: AsioDialog,
+                                                      fake: FakeAsio) -> None:
+    """Nothing links: the summary says why (the platform's companies are not in this
+    workspace) instead of a bare "0 linked"."""
+    for name in ("Tailspin Toys", "Wingtip Toys", "Fourth Coffee", "Litware"):
+        fake.add_site(fake.add_company(name), "HQ")
+    _fill(qtbot, dialog)
+    outcome = _click(qtbot, dialog, dialog.pull_button)
+    assert outcome.kind == DONE, outcome.message
+    text = dialog.status.text()
+    assert "Pulled: 0 companies and 0 sites linked" in text
+    assert ("On the platform only, not linked: 4 companies and 4 sites ('Fourth Coffee', "
+            "'Litware', 'Tailspin Toys'…)") in text
 
 
 def test_refused_credentials_are_said_plainly(qtbot: Any, dialog: AsioDialog) -> None:

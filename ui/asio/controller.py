@@ -158,6 +158,19 @@ class AsioController(QObject):
         return store
 
 
+def _platform_only(result: PullReport) -> str:
+    """What the platform has that this workspace does not (a pull adds no company or site:
+    it links the ones both have, by id or by name)."""
+    companies, sites = result.companies_remote_only, result.sites_remote_only
+    if not companies and not sites:
+        return ""
+    shown = ", ".join(f"'{n}'" for n in (companies or sites)[:3])
+    more = "…" if len(companies or sites) > 3 else ""
+    return (f" On the platform only, not linked: {len(companies)} companies and {len(sites)} "
+            f"sites ({shown}{more}); a company or site of the same name here links at the "
+            "next pull.")
+
+
 def _summary(action: str, result: Any) -> str:
     if isinstance(result, PullReport):
         text = (f"Pulled: {result.companies_linked} companies and {result.sites_linked} sites "
@@ -169,6 +182,7 @@ def _summary(action: str, result: Any) -> str:
         if result.ambiguous:
             text += (f" {len(result.ambiguous)} name(s) match several platform objects and "
                      "were not linked: " + ", ".join(a.name for a in result.ambiguous))
+        text += _platform_only(result)
         return text
     if isinstance(result, PushReport):
         c = result.created
