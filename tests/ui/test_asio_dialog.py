@@ -17,12 +17,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from app.profiles.profile import Profile
+from app.services.client_secrets import SESSION, VAULT
 from app.services.workspace import Workspace
 from tests.asio.fake_asio import FakeAsio
 from tests.ui.context_support import make_context
 from ui import background
 from ui.asio.controller import CANCELLED, DONE
-from ui.asio.dialog import AsioDialog
+from ui.asio.dialog import SECRET_HOMES, AsioDialog
 
 
 @pytest.fixture
@@ -189,6 +190,29 @@ def test_no_client_id_is_asked_for_before_anything_is_sent(qtbot: Any, dialog: A
     assert dialog.status.text().startswith("Enter the client id")
     assert fake.log == []
     assert not dialog.controller.running
+
+
+def test_the_secret_field_says_where_the_secret_is_kept(qtbot: Any, dialog: AsioDialog,
+                                                        prepared: Workspace, fake: FakeAsio,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """No vault and no OS keychain (the test machine's): the field says the secret is kept
+    until Preflight quits; a run without it says how to keep it; no "0%" on an idle bar."""
+    assert dialog.secret.placeholderText() == SECRET_HOMES[SESSION]
+    assert not dialog.progress.isTextVisible()
+    qtbot.keyClicks(dialog.client_id, "cid")
+    outcome = _click(qtbot, dialog, dialog.plan_button)
+    assert outcome.kind == "failed"
+    assert dialog.status.text().startswith("Enter the client secret. With no vault set up")
+    assert "set up the vault (Vault menu)" in dialog.status.text()
+    assert not dialog.progress.isTextVisible()
+    assert fake.log == []
+    monkeypatch.setenv("PREFLIGHT_VAULT_INSECURE_TEST_KDF", "1")
+    prepared.vault.session.init("correct horse battery staple")
+    again = AsioDialog(prepared, http=lambda: httpx.AsyncClient(transport=fake.transport()))
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: background.pending() == 0)
+    assert again.secret.placeholderText() == SECRET_HOMES[VAULT]
 
 
 def test_the_sync_menu_opens_connectwise(qtbot: Any, window: Any) -> None:

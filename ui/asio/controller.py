@@ -144,10 +144,15 @@ class AsioController(QObject):
             return connection.secret
         if self._session_secret and self._session_secret[0] == connection.client_id:
             return self._session_secret[1]
-        stored = self._secrets().read(connection.client_id)
+        secrets = self._secrets()
+        stored = secrets.read(connection.client_id)
         if not stored:
-            raise AsioError("Enter the client secret (it is kept in the workspace's vault, or "
-                            "the OS keychain, never in the settings).")
+            raise AsioError("Enter the client secret. " + {
+                SESSION: "With no vault set up and no OS keychain on this computer it is kept "
+                         "only until Preflight quits (never in the settings): set up the vault "
+                         "(Vault menu) to keep it.",
+            }.get(secrets.home(), "It is kept in the workspace's vault, or the OS keychain, "
+                                  "never in the settings."))
         return stored
 
     def secret_home(self) -> str:

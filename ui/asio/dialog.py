@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.asio.client import REGIONS, resolve_base_url
 from app.asio.errors import AsioError
+from app.services.client_secrets import KEYCHAIN, SESSION, VAULT
 from ui.asio.columns import keep_fitted
 from ui.asio.controller import (
     DONE,
@@ -77,6 +78,13 @@ def _table(model: Any, name: str) -> QTableView:
     return view
 
 
+# where the client secret is kept (`ClientSecretStore.home`), as the secret field says it
+SECRET_HOMES = {
+    VAULT: "kept in the workspace's vault once accepted",
+    KEYCHAIN: "kept in this computer's keychain once accepted",
+    SESSION: "kept until Preflight quits: set up the vault (Vault menu) to keep it",
+}
+
 class AsioDialog(QDialog):
     def __init__(self, workspace: Any, parent: QWidget | None = None, *,
                  http: Callable[[], httpx.AsyncClient] | None = None) -> None:
@@ -95,7 +103,10 @@ class AsioDialog(QDialog):
         self.progress = _named(QProgressBar(), "asioProgress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.status = _named(QLabel(""), "asioStatus")
+        self.progress.setTextVisible(False)  # no "0%" before anything ran: nothing is stuck
+        self.status = _named(QLabel("Pull reads the platform (reads only); Review Plan shows "
+                                    "what a push would create or change, and why."),
+                             "asioStatus")
         self.status.setWordWrap(True)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -114,7 +125,8 @@ class AsioDialog(QDialog):
         self.client_id = _named(QLineEdit(), "asioClientId")
         self.secret = _named(QLineEdit(), "asioSecret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText("kept in the vault (or the OS keychain) once accepted")
+        self.secret.setPlaceholderText("kept in the vault or the OS keychain, never in the "
+                                       "settings")
         form = QFormLayout()
         form.addRow("&Region:", self.region)
         form.addRow("&URL:", self.url)
@@ -196,6 +208,10 @@ class AsioDialog(QDialog):
         run_blocking(self, lambda: (service.remembered(),
                                     [(s.id, s.name) for s in self.workspace.sites.all()]),
                      loaded, self._failed_read)
+        # where a secret typed now would be kept (the keychain takes a moment to load)
+        run_blocking(self, self.controller.secret_home,
+                     lambda home: self.secret.setPlaceholderText(SECRET_HOMES[home]),
+                     lambda _exc: None)  # the generic text stays
 
     def _region_changed(self) -> None:
         custom = self.region.currentData() == "url"
@@ -232,6 +248,7 @@ class AsioDialog(QDialog):
         self.controller.start(action, connection, sites)
         self._running(True)
         self.progress.setRange(0, 0)  # busy until the first step says how many
+        self.progress.setTextVisible(True)
         self.status.setText({PULL: "Pulling…", PLAN: "Reading the platform…",
                              PUSH: "Pushing…"}[action])
         return True
@@ -257,6 +274,7 @@ class AsioDialog(QDialog):
         self._running(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(1 if outcome.kind == DONE else 0)
+        self.progress.setTextVisible(outcome.kind == DONE)  # "100%"; no "0%" after a refusal
         self.status.setText(outcome.message)
         if outcome.action in (PULL, PUSH):
             self.load_lookups()
