@@ -105,6 +105,10 @@ class MainWindow(QMainWindow):
         self.menus.preferences.triggered.connect(self.show_preferences)
         # issue 9: Help → Welcome / Open Logs Folder / About, the window icon, light/dark
         self.help = install_help(self)
+        # the page the window will open on is current from the start: a list shown (or
+        # focused) with no current row makes its first row current, which read as a wish
+        # for Companies & Sites and overrode the page restored from the last session
+        self.sidebar.select(self.start_page())
         self.sidebar.page_chosen.connect(self.show_page)
         self.undo_stack.indexChanged.connect(self._update_pending)
         self.file_drop = install_file_drop(self)  # drops; File → Import/Export Client Profiles

@@ -238,6 +238,25 @@ def test_without_a_workspace_it_says_it_is_opening_one(qtbot, sample_workspace: 
     wait_idle(qtbot)
 
 
+def test_the_last_session_s_page_is_the_one_the_window_opens_on(
+        qtbot, sample_workspace: Workspace, ui_settings: UiSettings) -> None:
+    """As the launcher starts: the window shows (its page list gets the focus) while the
+    workspace opens, then shows the page it wants. The list's first row (Companies & Sites)
+    must not read as a wish that overrides the page restored from the last session."""
+    ui_settings.set_last_page("policies")
+    window = MainWindow(settings=ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.sidebar.setFocus()
+    qtbot.wait(10)
+    assert window.sidebar.current_name() == "policies"
+    window.install_workspace(sample_workspace)
+    window.show_page(window.wanted_page())
+    assert isinstance(window.current_page(), PoliciesPage)
+    wait_idle(qtbot)
+
+
 def test_only_the_start_page_is_built_and_navigating_builds_the_next(
         qtbot, window: MainWindow) -> None:
     assert list(window.pages) == ["companies"]  # the others wait until first shown
