@@ -33,7 +33,10 @@ VIRTUAL = ("offscreen", "minimal")
 DECORATION = QSize(8, 32)  # a typical frame and title bar, until the window manager says
 PAGE_SCROLL = "pageScroll"
 FITTED = "screenFitDone"  # a dynamic property: the first show is fitted, later ones keep size
-FRAME_SETTLE_MS = 300  # a new window is framed by the window manager well within this
+# after a main window's first show: when its frame is checked (`keep_title_bar_on_screen`).
+# The window manager frames a new window within a few hundred ms, later on a busy machine,
+# and no event says so (the client area does not move): each check acts only once framed.
+FRAME_CHECKS_MS = (300, 1000, 3000)
 
 
 def available_area(widget: QWidget) -> QRect | None:
@@ -156,16 +159,21 @@ def scroll_when_small(window: QMainWindow) -> QScrollArea:
 def keep_title_bar_on_screen(widget: QWidget) -> None:
     """Move a framed window back inside the screen when its frame is not: on X11 a restored
     geometry can put the window's client area where its frame was, the title bar above the
-    screen's top edge, where it can't be reached to move the window."""
-    if QGuiApplication.platformName() in VIRTUAL or not widget.isVisible():
+    screen's top edge, where it can't be reached to move the window. The frame is the client
+    area plus the window manager's margins (Qt's own frame geometry was seen wrong, 1×1, in
+    the same situation); the client area is placed, which every window manager honours."""
+    handle = widget.windowHandle()
+    if QGuiApplication.platformName() in VIRTUAL or handle is None or not widget.isVisible():
         return
+    margins = handle.frameMargins()
     area = available_area(widget)
-    frame = widget.frameGeometry()
-    if area is None or frame == widget.geometry():
+    if area is None or margins.isNull():
         return  # not framed by the window manager (yet): nothing known to fix
+    frame = widget.geometry().adjusted(-margins.left(), -margins.top(), margins.right(),
+                                       margins.bottom())
     target = placed(frame, area)
     if target.topLeft() != frame.topLeft():
-        widget.move(target.topLeft())
+        handle.setPosition(target.left() + margins.left(), target.top() + margins.top())
 
 
 class ScreenFit(QObject):
@@ -177,8 +185,9 @@ class ScreenFit(QObject):
                 scroll_when_small(watched)
             fit_window(watched)
             if isinstance(watched, QMainWindow):  # once the window manager has framed it
-                QTimer.singleShot(FRAME_SETTLE_MS, watched,
-                                  lambda w=watched: keep_title_bar_on_screen(w))
+                for delay in FRAME_CHECKS_MS:
+                    QTimer.singleShot(delay, watched,
+                                      lambda w=watched: keep_title_bar_on_screen(w))
         return False
 
 
