@@ -147,12 +147,12 @@ class AsioController(QObject):
         secrets = self._secrets()
         stored = secrets.read(connection.client_id)
         if not stored:
-            raise AsioError("Enter the client secret. " + {
-                SESSION: "With no vault set up and no OS keychain on this computer it is kept "
-                         "only until Preflight quits (never in the settings): set up the vault "
-                         "(Vault menu) to keep it.",
-            }.get(secrets.home(), "It is kept in the workspace's vault, or the OS keychain, "
-                                  "never in the settings."))
+            raise AsioError("Enter the client secret. " + (
+                "With no vault set up and no OS keychain on this computer it is kept only "
+                "until Preflight quits (never in the settings): set up the vault (Vault menu) "
+                "to keep it." if secrets.home() == SESSION else
+                "It is kept in the workspace's vault, or the OS keychain, never in the "
+                "settings."))
         return stored
 
     def secret_home(self) -> str:

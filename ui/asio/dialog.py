@@ -85,6 +85,7 @@ SECRET_HOMES = {
     SESSION: "kept until Preflight quits: set up the vault (Vault menu) to keep it",
 }
 
+
 class AsioDialog(QDialog):
     def __init__(self, workspace: Any, parent: QWidget | None = None, *,
                  http: Callable[[], httpx.AsyncClient] | None = None) -> None:

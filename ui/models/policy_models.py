@@ -137,12 +137,11 @@ class PolicyTableModel(RowTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == self.COL_TYPE:
             return category_icon(row.category)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.COL_USED and row.packages:
-                return "In packages: " + ", ".join(row.packages)
-            if column == self.COL_USED:
-                return "Not in any package"
             used = ("in packages: " + ", ".join(row.packages) if row.packages
-                    else "not in any package")  # the list hides that column when narrow
+                    else "not in any package")
+            if column == self.COL_USED:
+                return used[0].upper() + used[1:]
+            # on every column: the list hides Used in packages when narrow
             return f"{row.name} — {row.type_label} ({category_label(row.category)}); {used}"
         return None
 
