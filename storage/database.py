@@ -41,6 +41,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUPS_KEPT = 3
 BUSY_TIMEOUT_MS = 5000
 WAL_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+BULK_CACHE_SIZE = -65536  # a bulk write's page cache: 64 MiB (SQLite reads a negative size as KiB)
 
 
 def now_iso() -> str:
@@ -252,10 +253,17 @@ class Database:
             raw = connection.connection.dbapi_connection
             assert raw is not None
             raw.execute("PRAGMA wal_autocheckpoint = 0")
+            # Room for the whole change in the page cache: with SQLite's default (2 MiB), a
+            # transaction writing tens of MB spills pages to the log mid-way and reads some
+            # back for the next index entry (a pull's 50,000 devices: 0.23-0.33 s to copy,
+            # 0.17-0.22 s with this). Memory is taken only as pages are used, and given back.
+            default_cache = raw.execute("PRAGMA cache_size").fetchone()[0]
+            raw.execute(f"PRAGMA cache_size = {BULK_CACHE_SIZE}")
             try:
                 yield connection, raw
             finally:
                 if not connection.invalidated:
+                    raw.execute(f"PRAGMA cache_size = {default_cache}")
                     raw.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         self.checkpoint_in_background()
 

@@ -131,18 +131,22 @@ class AsioService:
                 repo.set_info("workspace_id", value)
             return value
 
-    def _scope(self, site_refs: Sequence[str]) -> _Scope:
+    def _scope_of(self, site_refs: Sequence[str]) -> _Scope:
         with self.db.read() as s:
-            repo = Repository(s)
-            if not site_refs:
-                return _Scope(repo.companies(), repo.sites())
-            sites: dict[str, Site] = {}
-            for ref in site_refs:
-                site = resolve_site(repo, ref)
-                sites[site.id] = site
-            company_ids = {s.company_id for s in sites.values()}
-            return _Scope([c for c in repo.companies() if c.id in company_ids],
-                          sorted(sites.values(), key=lambda x: x.name))
+            return self._scope(Repository(s), site_refs)
+
+    @staticmethod
+    def _scope(repo: Repository, site_refs: Sequence[str]) -> _Scope:
+        """The sites named (all when none is) and their companies."""
+        if not site_refs:
+            return _Scope(repo.companies(), repo.sites())
+        sites: dict[str, Site] = {}
+        for ref in site_refs:
+            site = resolve_site(repo, ref)
+            sites[site.id] = site
+        company_ids = {s.company_id for s in sites.values()}
+        return _Scope([c for c in repo.companies() if c.id in company_ids],
+                      sorted(sites.values(), key=lambda x: x.name))
 
     def remembered(self) -> tuple[str | None, str | None]:
         """The platform URL and client id last accepted (the CLI and the GUI share them)."""
@@ -200,9 +204,8 @@ class AsioService:
                     with_drift: bool | None, save: bool,
                     progress: Progress | None) -> PullReport:
         report = PullReport()
-        scope = self._scope(site_refs)
         step = _Stepper(progress, 5)
-        listed = await self._listed(client, scope, site_refs, step, report)
+        listed = await self._listed(client, site_refs, step, report)
         known, local_devices, remote_sites, new_links, lookups = listed
 
         step("endpoints")
@@ -246,14 +249,17 @@ class AsioService:
             report.requests = client.requests
             return report
 
-    async def _listed(self, client: AsioClient, scope: _Scope, site_refs: Sequence[str],
-                      step: _Stepper, report: PullReport) -> _Listed:
+    async def _listed(self, client: AsioClient, site_refs: Sequence[str], step: _Stepper,
+                      report: PullReport) -> _Listed:
         """The platform's companies and sites matched to ours, what we hold, and the lookups."""
         step("companies and sites")
-        # what we hold is read in a thread while the platform answers (SQLite lets go of the
-        # GIL while it reads), and the ticketing lookups are asked meanwhile (five requests
-        # nothing else waits for): the waits overlap
-        local = asyncio.create_task(asyncio.to_thread(self._held, scope, bool(site_refs)))
+        # what we hold (the sites in scope too) is read in a thread while the platform
+        # answers (SQLite lets go of the GIL while it reads), and the ticketing lookups are
+        # asked meanwhile (five requests nothing else waits for): the waits overlap
+        local = asyncio.create_task(asyncio.to_thread(self._held, site_refs))
+        if site_refs:  # a site named wrong is said before anything is sent
+            await asyncio.wait((local,))
+            local.result()
         asked = asyncio.ensure_future(client.lookups())
         try:
             remote_companies = await client.companies()
@@ -266,7 +272,7 @@ class AsioService:
             await asyncio.gather(asked, return_exceptions=True)
             held = await local
         report.lookups = {k: len(v) for k, v in lookups.items()}
-        known, local_devices = held
+        scope, known, local_devices = held
         company_links = {k: v.remote_id for k, v in known["company"].items()}
         site_links = {k: v.remote_id for k, v in known["site"].items()}
         companies = match([(c.id, c.name) for c in scope.companies], remote_companies,
@@ -302,15 +308,17 @@ class AsioService:
                 asio.replace_drift(pulled.site_ids, pulled.drift)
             repo.set_info("asio.last_pull", at)
 
-    def _held(self, scope: _Scope, named: bool) -> tuple[dict[str, dict[str, Link]],
-                                                          dict[str, list[tuple[str, str]]]]:
-        """Our links (by entity, then our id) and the live devices of the sites in scope
-        that none links (a linked one is matched by its link, never by its name)."""
+    def _held(self, site_refs: Sequence[str]) -> tuple[_Scope, dict[str, dict[str, Link]],
+                                                       dict[str, list[tuple[str, str]]]]:
+        """The companies and sites in scope, our links (by entity, then our id) and the live
+        devices of the sites in scope that none links (a linked one is matched by its link,
+        never by its name)."""
         with self.db.read() as s:
+            scope = self._scope(Repository(s), site_refs)
             asio = AsioRepository(s)
             known = {e: asio.links(e) for e in ("company", "site", "device")}
-            found = asio.unlinked_devices([x.id for x in scope.sites] if named else None)
-        return known, {site.id: found.get(site.id, []) for site in scope.sites}
+            found = asio.unlinked_devices([x.id for x in scope.sites] if site_refs else None)
+        return scope, known, {site.id: found.get(site.id, []) for site in scope.sites}
 
     @staticmethod
     def _pull_links(scope: _Scope, companies: dict[str, Match], sites: dict[str, Match],
@@ -404,7 +412,7 @@ class AsioService:
     async def plan(self, client: AsioClient, site_refs: Sequence[str] = ()) -> Plan:
         """What a push would do, per object, and why. Sends only reads."""
         start = client.requests
-        scope = self._scope(site_refs)
+        scope = self._scope_of(site_refs)
         remote_companies = await client.companies()
         remote_sites = await client.sites()
         with self.db.read() as s:

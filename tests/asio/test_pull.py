@@ -14,6 +14,7 @@ import pytest
 
 from app.asio.errors import AsioError, AsioShapeError
 from app.asio.service import AsioService
+from app.domain.errors import NotFound
 from app.services.workspace import Workspace
 from tests.asio.conftest import make_client, run
 from tests.asio.fake_asio import FakeAsio, Fault
@@ -288,3 +289,14 @@ def test_drift_of_many_endpoints_waits_for_a_named_site(workspace: Workspace, fa
     assert report.drift_skipped == 0
     assert fake.requests_to("GET", effective) == 203
     assert fake.invalid == []
+
+
+def test_a_site_named_wrong_is_said_before_anything_is_sent(workspace: Workspace,
+                                                            fake: FakeAsio,
+                                                            asio: AsioService) -> None:
+    """The pull reads what it holds while the platform answers, but a site that is not
+    ours is refused before the first request (no token asked for a typo)."""
+    _home(workspace, fake)
+    with pytest.raises(NotFound, match="No Such Site"):
+        run(asio.pull(make_client(fake, asio), ["No Such Site"]))
+    assert fake.log == []

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from app.domain.errors import RuleViolation
 from app.services.workspace import Workspace
 from storage.changes import IdSeries
-from storage.database import WAL_AUTOCHECKPOINT_PAGES, Scratch
+from storage.database import BULK_CACHE_SIZE, WAL_AUTOCHECKPOINT_PAGES, Scratch
 from storage.pull_stage import STAGE_SCHEMA, DeviceStage, StagedDevice, copy_staged_devices
 
 AT = "2026-12-07T15:00:00.000000+00:00"
@@ -146,9 +146,14 @@ def test_names_of_any_script_arrive_as_they_were_read(tmp_path_factory: pytest.T
 def test_the_log_is_copied_into_the_file_after_the_pull_not_in_its_commit(
         workspace: Workspace) -> None:
     site_id = _site(workspace)
+    with workspace.db.engine.connect() as connection:
+        pooled = connection.connection.dbapi_connection
+        assert pooled is not None
+        default_cache = pooled.execute("PRAGMA cache_size").fetchone()[0]
     with workspace.db.with_scratch(STAGE_SCHEMA) as scratch:
         raw = scratch.raw
         assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == BULK_CACHE_SIZE
         DeviceStage(scratch).add(_rows(site_id, [f"PC-{n}" for n in range(12_000)]))
         with scratch.write() as s:
             copy_staged_devices(s, AT)
@@ -159,6 +164,7 @@ def test_the_log_is_copied_into_the_file_after_the_pull_not_in_its_commit(
         thread.join()
     # the connection goes back to the pool as it was: no scratch, automatic checkpoints on
     assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES
+    assert raw.execute("PRAGMA cache_size").fetchone()[0] == default_cache  # and its cache
     assert STAGE_SCHEMA not in [row[1] for row in raw.execute("PRAGMA database_list")]
     busy, log_pages, copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert (busy, log_pages) == (0, copied)  # everything was already in the file
