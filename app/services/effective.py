@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from app.domain.effective import EffectivePolicy, EffectiveSetting, Level, Provenance, resolve
 from app.domain.errors import RuleViolation
 from app.domain.model import Device, Site
+from app.domain.overrides import can_override
 from app.domain.packages import Package
 from app.domain.policy_types import policy_type
 from app.domain.settings import SettingValue
@@ -89,17 +90,23 @@ def shown_value(type_id: str, key: str, value: SettingValue, names: dict[str, st
     return value
 
 
-def _rows(effective: EffectivePolicy, names: dict[str, str]) -> tuple[EffectiveRow, ...]:
+def _rows(effective: EffectivePolicy, names: dict[str, str],
+          device: Device | None) -> tuple[EffectiveRow, ...]:
+    """The settings as rows; with a device, each says whether the device may override it
+    (`app.domain.overrides`)."""
     rows = []
     for item in effective.items:
         ptype = policy_type(item.type_id)
         source = item.source
+        overridable = device is not None and can_override(item.type_id, device.kind)
         rows.append(EffectiveRow(
             item.type_id, ptype.label, item.key, ptype.spec(item.key).label,
             shown_value(item.type_id, item.key, item.value, names),
             source.level.value,
             source.package.name if source.package else None,
             source.policy.name if source.policy else None,
+            source.policy.id if source.policy else None,
+            overridable,
         ))
     return tuple(rows)
 
@@ -121,7 +128,8 @@ class EffectiveService:
                 device_view = DeviceView(device.id, device.name, device.site_id, device.kind,
                                          device.os, len(repo.overrides(device.id)))
             return EffectiveView(site_view(repo, site), device_view,
-                                 _rows(effective, rule_names(repo)), effective.to_json())
+                                 _rows(effective, rule_names(repo), device),
+                                 effective.to_json())
 
     def site_policy(self, site_ref: str) -> EffectivePolicy:
         """One site's effective settings with their provenance (the policies they come from)."""

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from app.domain.errors import NotFound, RuleViolation, SettingError
+from app.domain.errors import NotFound, RuleViolation
 from app.domain.model import Company, Device, DeviceOverride, Site, new_id
 from app.domain.names import clean_name
-from app.domain.policy_types import Category, device_kind_problem, policy_type
-from app.domain.settings import SettingValue, check_value, parse_value
+from app.domain.overrides import override_value
+from app.domain.settings import SettingValue
 from app.services.lookup import find_one
 from app.services.removal_views import Removal
 from app.services.views import (
@@ -286,33 +286,6 @@ class SiteService:
         return AssignmentResult(new.name if new else None, changes), targets, new_id_
 
 
-def _override_value(device: Device, type_id: str, key: str, value: SettingValue | str,
-                    from_text: bool) -> SettingValue:
-    device_name = device.name
-    try:
-        ptype = policy_type(type_id)
-    except RuleViolation as exc:
-        raise RuleViolation(f"device '{device_name}': {exc}") from None
-    if ptype.category is not Category.DEVICES:
-        raise RuleViolation(
-            f"device '{device_name}': '{type_id}' is a Sites policy type; devices can override "
-            "only Devices types"
-        )
-    wrong_kind = device_kind_problem(type_id, device_name, device.kind)
-    if wrong_kind is not None:
-        raise RuleViolation(wrong_kind)
-    try:
-        spec = ptype.spec(key)
-        typed = parse_value(spec, str(value)) if from_text else check_value(spec, value)
-        for rule in ptype.rules:  # e.g. an overridden install window is still >= 4 h
-            problems = rule({key: typed})
-            if problems:
-                raise problems[0]
-        return typed
-    except SettingError as exc:
-        raise RuleViolation(f"device '{device_name}': {type_id}.{exc}") from None
-
-
 class DeviceService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -351,7 +324,8 @@ class DeviceService:
             current = {(o.type_id, o.key): o for o in repo.overrides(target.id)}
             saved = []
             for type_id, key, value in items:
-                typed = _override_value(target, type_id, key, value, from_text)
+                typed = override_value(target.name, target.kind, type_id, key, value,
+                                       from_text=from_text)
                 existing = current.get((type_id, key))
                 override = DeviceOverride(existing.id if existing else new_id(), target.id,
                                           type_id, key, typed, existing.version if existing else 0)

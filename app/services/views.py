@@ -114,6 +114,8 @@ class EffectiveRow:
     level: str  # default-package | site-package | device-override
     package: str | None
     policy: str | None
+    policy_id: str | None = None  # the policy it came from (None for a device override)
+    overridable: bool = False  # the device shown may set it for itself (device overrides)
 
 
 @dataclass(frozen=True)

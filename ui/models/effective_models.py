@@ -43,6 +43,16 @@ class EffectiveTableModel(RowTableModel):
     HEADERS: ClassVar[tuple[str, ...]] = ("Policy type", "Setting", "Value", "Source",
                                           "Package", "Policy")
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.compact = False  # Package and Policy hidden: Source names the policy
+
+    def set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, self.COL_LEVEL),
+                                  self.index(self.rowCount() - 1, self.COL_LEVEL))
+
     def row_id(self, row: EffectiveRow) -> str:
         return f"{row.type}.{row.key}"
 
@@ -54,7 +64,9 @@ class EffectiveTableModel(RowTableModel):
         if column == self.COL_VALUE:
             return format_value(row.type, row.key, row.value)
         if column == self.COL_LEVEL:
-            return level_label(row.level)
+            # compact: the dot tells the level (the legend above), the text the policy
+            return self.display(row, self.COL_POLICY) if self.compact \
+                else level_label(row.level)
         if column == self.COL_PACKAGE:
             return row.package or ""
         if column == self.COL_POLICY:
@@ -93,6 +105,10 @@ class ComparisonTableModel(RowTableModel):
         self._type_labels: dict[str, str] = {}
         self.differences_only = False
         self.names = ("Site A", "Site B")
+        self.compact = False  # the sources hidden: each value's tooltip says where it is from
+
+    def set_compact(self, compact: bool) -> None:
+        self.compact = compact  # only tooltips change: asked for when shown
 
     def set_comparison(self, rows: Sequence[ComparisonRow], names: tuple[str, str],
                        type_labels: dict[str, str]) -> None:
@@ -160,5 +176,15 @@ class ComparisonTableModel(RowTableModel):
             if role == Qt.ItemDataRole.AccessibleDescriptionRole:
                 return "differs"
             if role == Qt.ItemDataRole.ToolTipRole and column in (self.COL_LEFT, self.COL_RIGHT):
-                return "The two sites differ here"
+                return "The two sites differ here" + self._source_note(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.COL_LEFT, self.COL_RIGHT) \
+                and self.compact:
+            return self.display(row, column) + self._source_note(row, column)
         return None
+
+    def _source_note(self, row: ComparisonRow, column: int) -> str:
+        """Where a value comes from, when its Source column is hidden."""
+        if not self.compact:
+            return ""
+        source = row.left_source if column == self.COL_LEFT else row.right_source
+        return f"\nFrom: {source}" if source else ""

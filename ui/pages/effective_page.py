@@ -2,7 +2,9 @@
 
 Every setting is listed with its value and its source — the default package, the site's own
 package or a device override — with the package and policy it came from (the Asio effective-
-policy "mapping"). A second tab puts two sites side by side and highlights what differs.
+policy "mapping"). A setting opens the policy it comes from, and with a device chosen can be
+overridden on it (`ui.pages.device_overrides`). A second tab puts two sites side by side and
+highlights what differs. Narrow, both tables fit their columns to the width (`ColumnFit`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from ui import theme
 from ui.formatting import format_value, level_label, type_labels
 from ui.models.effective_models import LEVEL_TOKENS, ComparisonTableModel, EffectiveTableModel
 from ui.models.site_list_model import SiteListModel
-from ui.ops import Latest, present_failure
+from ui.ops import Latest, PageOps, present_failure
+from ui.pages.device_overrides import SettingActions
+from ui.widgets.column_fit import ColumnFit
 from ui.widgets.page_header import PageHeader, muted_label
 from ui.widgets.policy_common import NoticeBar
 
@@ -94,6 +98,7 @@ class EffectivePage(QWidget):
             self, lambda exc: present_failure(exc, self.notice, "Could not compare the sites"))
         self._announce_refresh = False
         self.loading = False
+        self._context = context
         self._build()
 
     # layout
@@ -162,18 +167,29 @@ class EffectivePage(QWidget):
         theme.on_change(self._paint_legend)  # the dots' colours follow light/dark
         layout.addLayout(info)
 
+        layout.addWidget(self._build_settings_table(page), 1)
+        return page
+
+    def _build_settings_table(self, page: QWidget) -> QTableView:
         self.model = EffectiveTableModel(self)
         self.table = make_table(self.model, "effectiveTable", page)
         self.table.setAccessibleName("Effective settings")
-        header = self.table.horizontalHeader()
-        for col, width in ((EffectiveTableModel.COL_TYPE, 165),
-                           (EffectiveTableModel.COL_SETTING, 235),
-                           (EffectiveTableModel.COL_VALUE, 255),
-                           (EffectiveTableModel.COL_LEVEL, 135),
-                           (EffectiveTableModel.COL_PACKAGE, 125)):
-            header.resizeSection(col, width)
-        layout.addWidget(self.table, 1)
-        return page
+        m = EffectiveTableModel
+        # narrower than every column: Package and Policy go, Source names the policy
+        self.table_fit = ColumnFit(
+            self.table, {m.COL_TYPE: 160, m.COL_SETTING: 225, m.COL_VALUE: 245,
+                         m.COL_LEVEL: 130, m.COL_PACKAGE: 125, m.COL_POLICY: 110},
+            lambda width: {m.COL_TYPE: 150, m.COL_SETTING: 225,
+                           m.COL_VALUE: max(160, (width - 375) * 58 // 100)},
+            (m.COL_PACKAGE, m.COL_POLICY))
+        self.table_fit.narrow_changed.connect(self.model.set_compact)
+        self.model.set_compact(bool(self.table_fit.is_narrow))
+        self.setting_actions = SettingActions(
+            self.table, self.model, devices=self.devices, navigator=self._context.navigator,
+            ops=PageOps.of(self, self._context, self.notice), notice=self.notice,
+            device=lambda: self._view.device if self._view is not None else None,
+            reload=self.refresh)  # the window's pending count follows `refreshed`
+        return self.table
 
     def _build_compare(self) -> QWidget:
         page = QWidget(self)
@@ -212,13 +228,18 @@ class EffectivePage(QWidget):
         self.compare_model = ComparisonTableModel(self)
         self.compare_table = make_table(self.compare_model, "comparisonTable", page)
         self.compare_table.setAccessibleName("Settings of the two sites")
-        header = self.compare_table.horizontalHeader()
-        for col, width in ((ComparisonTableModel.COL_TYPE, 150),
-                           (ComparisonTableModel.COL_SETTING, 230),
-                           (ComparisonTableModel.COL_LEFT, 140),
-                           (ComparisonTableModel.COL_LEFT_SOURCE, 230),
-                           (ComparisonTableModel.COL_RIGHT, 140)):
-            header.resizeSection(col, width)
+        c = ComparisonTableModel
+        # narrower than every column: both sites' values stay in sight, their sources go
+        # into the values' tooltips
+        self.compare_fit = ColumnFit(
+            self.compare_table, {c.COL_TYPE: 150, c.COL_SETTING: 230, c.COL_LEFT: 140,
+                                 c.COL_LEFT_SOURCE: 230, c.COL_RIGHT: 140,
+                                 c.COL_RIGHT_SOURCE: 120},
+            lambda width: {c.COL_TYPE: 150, c.COL_SETTING: 225,
+                           c.COL_LEFT: max(120, (width - 375) // 2)},
+            (c.COL_LEFT_SOURCE, c.COL_RIGHT_SOURCE))
+        self.compare_fit.narrow_changed.connect(self.compare_model.set_compact)
+        self.compare_model.set_compact(bool(self.compare_fit.is_narrow))
         layout.addWidget(self.compare_table, 1)
         return page
 
@@ -342,8 +363,11 @@ class EffectivePage(QWidget):
             counts[row.level] = counts.get(row.level, 0) + 1
         sources = ", ".join(f"{n} from {level_label(level).lower()}"
                             for level, n in counts.items())
+        hint = ("Right-click a setting to override it on this device." if view.device
+                else "Double-click a setting to open its policy.")
         self.source_info.setText(f"{subject} ({site.company}) has {package}. "
-                                 f"{len(view.rows)} settings: {sources or 'none'}.")
+                                 f"{len(view.rows)} settings: {sources or 'none'}. {hint}")
+        self.setting_actions.update()
         self._apply_filter()
         self.effective_loaded.emit()
         self._finish_refresh()
@@ -357,7 +381,12 @@ class EffectivePage(QWidget):
                     or needle in format_value(r.type, r.key, r.value).casefold()
                     or needle in (r.policy or "").casefold()
                     or needle in (r.package or "").casefold()]
+        current = self.model.row_or_none(self.table.currentIndex().row())
         self.model.set_rows(rows)
+        if current is not None:  # the same setting stays current (say, just overridden)
+            found = self.model.find_row(self.model.row_id(current))
+            if found >= 0:
+                self.table.setCurrentIndex(self.model.index(found, 0))
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
