@@ -36,6 +36,7 @@ from app.asio.models import (
 )
 from app.asio.plan import Plan, PlanItem, Planner, PushReport
 from app.domain.model import Company, Site, new_id
+from app.domain.policy_types import applies_to
 from app.gcpause import paused_gc
 from app.services.effective import EffectiveService
 from app.services.hierarchy import resolve_site
@@ -398,10 +399,11 @@ class AsioService:
                 continue
             if device_id in existing:  # its overrides count
                 planned = effective.for_site(site_id, device_id).document["settings"]
-            else:  # added by this pull: the site's settings
+            else:  # added by this pull: the site's settings that reach its kind
                 if site_id not in planned_site:
                     planned_site[site_id] = effective.for_site(site_id).document["settings"]
-                planned = planned_site[site_id]
+                planned = {domain: values for domain, values in planned_site[site_id].items()
+                           if applies_to(domain, e.kind)}
             found, same = compare(site_id, device_id, planned, applied)
             records += found
             report.settings_in_agreement += same

@@ -1,7 +1,8 @@
 """Effective settings of a site or device, each with its provenance (docs/rules.md).
 
 Resolution per policy type: device override → site package's policy of that type → default
-package's policy of that type → none. The result has the shape of the Asio API's
+package's policy of that type → none. A device gets only the types that apply to its kind (the
+patching types are per kind). The result has the shape of the Asio API's
 `EffectivePolicy`: `settings` (domain → key → value) and `mapping` (domain → key → link to the
 container, package and policy the value came from).
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from app.domain.model import Company, Device, DeviceOverride, Policy, Site
 from app.domain.packages import Package
-from app.domain.policy_types import POLICY_TYPES
+from app.domain.policy_types import POLICY_TYPES, applies_to
 from app.domain.settings import SettingValue
 
 
@@ -116,6 +117,8 @@ def resolve(
     # settings for thousands of sites: the allocations are most of the cost).
     override_source = Provenance(Level.DEVICE_OVERRIDE, device=device)
     for type_id, ptype in POLICY_TYPES.items():
+        if device is not None and not applies_to(type_id, device.kind):
+            continue  # a server takes no OS Patching Desktop settings, a desktop no Server ones
         chosen: tuple[Provenance, Policy] | None = None
         for level, package in (
             (Level.SITE_PACKAGE, site_package),

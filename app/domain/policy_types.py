@@ -282,6 +282,12 @@ DEVICE_KIND_OF_TYPE: Mapping[str, str] = {
 }
 
 
+def applies_to(type_id: str, device_kind: str) -> bool:
+    """Whether settings of `type_id` reach a device of `device_kind`: the patching types are
+    one for desktops and one for servers (seed 000); every other type reaches every device."""
+    return DEVICE_KIND_OF_TYPE.get(type_id, device_kind) == device_kind
+
+
 def device_kind_problem(type_id: str, device_name: str, device_kind: str) -> str | None:
     """Why a device of `device_kind` cannot take a setting of `type_id` (None: it can)."""
     wanted = DEVICE_KIND_OF_TYPE.get(type_id)

@@ -300,3 +300,27 @@ def test_a_site_named_wrong_is_said_before_anything_is_sent(workspace: Workspace
     with pytest.raises(NotFound, match="No Such Site"):
         run(asio.pull(make_client(fake, asio), ["No Such Site"]))
     assert fake.log == []
+
+
+def test_a_new_server_is_not_told_it_drifts_from_desktop_patching(
+        workspace: Workspace, fake: FakeAsio, asio: AsioService) -> None:
+    """A server the pull adds is compared with the site's settings that reach a server: the
+    desktop patching policy the site has is not "planned" for it (seed 000: one patching type
+    per kind), so the platform not applying it to a server is no drift."""
+    home = _home(workspace, fake)
+    workspace.policies.create("remote-access", "Remote Access", {})
+    workspace.policies.create("os-patching-desktop", "Desktop Patching", {"automation": True})
+    workspace.packages.save("Standard", ["Remote Access", "Desktop Patching"], is_default=True)
+    site_settings = workspace.effective.for_site(home.site).document["settings"]
+    assert "os-patching-desktop" in site_settings
+    fake.effective[home.endpoints["SRV-01"]] = {  # what the platform applies: all agreed
+        "settings": {"remote-access": {k: {"value": v}
+                                       for k, v in site_settings["remote-access"].items()}},
+        "mapping": {}}
+    report = run(asio.pull(make_client(fake, asio), ["Main Office"]))
+    assert fake.invalid == []
+    server = next(d for d in workspace.devices.all(home.site) if d.name == "SRV-01")
+    assert server.kind == "server"
+    assert [d for d in AsioService(workspace.db).drift("Main Office")
+            if d.device_id == server.id] == []
+    assert report.settings_in_agreement >= len(site_settings["remote-access"])

@@ -221,3 +221,30 @@ def test_values_and_sources_cover_every_key_of_every_present_type() -> None:
         assert set(keys) == set(doc["mapping"][type_id])
         for key, value in keys.items():
             assert eff.value(type_id, key) == value
+
+
+SERVER_PATCH = Policy("pol-patch-srv", "os-patching-server", "Server Patching",
+                      {"automation": True, "install_window": "01:00-05:00",
+                       "reboot_window": "05:00-06:00"})
+BOTH_KINDS_PKG = Package("pkg-site", "Managed Desktops and Servers",
+                         (("os-patching-desktop", PATCH_SITE.id),
+                          ("os-patching-server", SERVER_PATCH.id)))
+
+
+def test_a_device_gets_only_the_patching_type_of_its_kind() -> None:
+    """Seed 000: OS Patching Desktop is for desktops, OS Patching Server for servers. The site
+    has both; a server's effective settings have only the server's, a desktop's only the
+    desktop's (the drift report compares an endpoint with these)."""
+    policies = {**POLICIES, SERVER_PATCH.id: SERVER_PATCH}
+
+    def domains(device: Device | None) -> set[str]:
+        effective = resolve(partner_id=PARTNER, company=ACME, site=HQ,
+                            site_package=BOTH_KINDS_PKG, default_package=DEFAULT_PKG,
+                            policies=policies, device=device)
+        return set(effective.to_json()["settings"])
+
+    shared = {"rmm-site-configuration", "remote-access", "communicator"}
+    assert domains(None) == shared | {"os-patching-desktop", "os-patching-server"}
+    assert domains(PC) == shared | {"os-patching-desktop"}
+    assert domains(Device("dev-srv", HQ.id, "SRV-HQ-01", kind="server")) == \
+        shared | {"os-patching-server"}
