@@ -89,8 +89,8 @@ def test_the_context_menu_offers_the_three_actions(qtbot, page: EffectivePage,
     select(qtbot, page, "Notification Balloon")
     assert (actions.open_policy.isEnabled(), actions.override.isEnabled(),
             actions.remove.isEnabled()) == (True, True, False)
-    select(qtbot, page, "Critical")  # desktop patching: not for a server
-    assert not actions.override.isEnabled()
+    # a server gets no desktop patching, so it is neither listed nor offered
+    assert "os-patching-desktop" not in {r.type for r in page.model.rows()}
     select(qtbot, page, "Enable RMM Services")  # a Sites type: never on a device
     assert not actions.override.isEnabled()
 
