@@ -79,7 +79,7 @@ class OverrideDialog(EditDialog):
         label.setBuddy(self.field.focus_target())
         form.addRow(label, self.field)
         layout.addLayout(form)
-        self.problem = error_line(self, "overrideProblem")
+        self.problem = error_line(self, "overrideProblem", lines=1)
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
@@ -88,7 +88,9 @@ class OverrideDialog(EditDialog):
         layout.addWidget(self.buttons)
         self.field.changed.connect(self._check)
         self._check()
-        self.resize(max(self.sizeHint().width(), 460), self.sizeHint().height())
+        self.setMinimumWidth(460)
+        # as tall as the intro needs wrapped at that width (its size hint is for a narrower one)
+        self.resize(460, layout.totalHeightForWidth(460))
         self.field.focus_target().setFocus()
 
     def value(self) -> SettingValue:
