@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt, QTime
-from PySide6.QtWidgets import QDialogButtonBox, QTableView
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QTableView
 
 from app.services.workspace import Workspace
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import ScriptedDialogs, shown_page, wait_idle
 from tests.ui.context_support import make_context
 from tests.ui.test_effective_page import choose, row, site
 from ui.main_window import MainWindow
@@ -25,16 +25,9 @@ SAVE = QDialogButtonBox.StandardButton.Save
 
 
 @pytest.fixture
-def page(qtbot, sample_workspace: Workspace) -> Iterator[EffectivePage]:
-    widget = EffectivePage(make_context(sample_workspace, qtbot))
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    with qtbot.waitSignal(widget.refreshed):
-        widget.refresh()
-    yield widget
-    wait_idle(qtbot)
+def page(qtbot, sample_workspace: Workspace, dialogs: ScriptedDialogs
+         ) -> Iterator[EffectivePage]:
+    yield from shown_page(qtbot, EffectivePage(make_context(sample_workspace, qtbot)), dialogs)
 
 
 def device_named(ws: Workspace, site_name: str, kind: str) -> str:
@@ -55,6 +48,21 @@ def select(qtbot, page: EffectivePage, setting: str) -> None:
                  if model.index(r, EffectiveTableModel.COL_SETTING).data() == setting)
     page.table.setCurrentIndex(model.index(found, EffectiveTableModel.COL_SETTING))
     page.table.setFocus()
+
+
+def show(qtbot, page: EffectivePage, device: str, setting: str) -> None:
+    """Main Office's device `device` on the page, its row `setting` current."""
+    choose(qtbot, page, "site_combo", "Contoso Dental / Main Office")
+    choose(qtbot, page, "device_combo", device)
+    select(qtbot, page, setting)
+
+
+def overridden_server(ws: Workspace, key: str, value: bool) -> str:
+    """A server of Main Office with its Remote Access `key` overridden to `value`."""
+    server = device_named(ws, "Main Office", "server")
+    device_id = next(d.id for d in ws.devices.all() if d.name == server)
+    ws.devices.set_override(device_id, "remote-access", key, value)
+    return server
 
 
 def open_dialog(qtbot, page: EffectivePage) -> OverrideDialog:
@@ -99,9 +107,7 @@ def test_override_a_setting_on_a_device_then_undo_and_redo(qtbot, page: Effectiv
                                                            sample_workspace: Workspace) -> None:
     ws = sample_workspace
     server = device_named(ws, "Main Office", "server")
-    choose(qtbot, page, "site_combo", "Contoso Dental / Main Office")
-    choose(qtbot, page, "device_combo", server)
-    select(qtbot, page, "Notification Balloon")
+    show(qtbot, page, server, "Notification Balloon")
     assert row(page.model, "Notification Balloon")["value"] == "Off"
 
     dialog = open_dialog(qtbot, page)
@@ -137,12 +143,8 @@ def test_override_a_setting_on_a_device_then_undo_and_redo(qtbot, page: Effectiv
 def test_the_delete_key_removes_an_override_and_undo_brings_it_back(
         qtbot, page: EffectivePage, sample_workspace: Workspace) -> None:
     ws = sample_workspace
-    server = device_named(ws, "Main Office", "server")
-    device_id = next(d.id for d in ws.devices.all() if d.name == server)
-    ws.devices.set_override(device_id, "remote-access", "auto_update_agent", False)
-    choose(qtbot, page, "site_combo", "Contoso Dental / Main Office")
-    choose(qtbot, page, "device_combo", server)
-    select(qtbot, page, "Automatically Update Agent Version")
+    server = overridden_server(ws, "auto_update_agent", False)
+    show(qtbot, page, server, "Automatically Update Agent Version")
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     reloaded(qtbot, page)
     assert overrides(ws, server) == {}
@@ -156,9 +158,7 @@ def test_a_window_too_short_is_refused_in_the_dialog_and_nothing_is_saved(
         qtbot, page: EffectivePage, sample_workspace: Workspace) -> None:
     ws = sample_workspace
     desktop = device_named(ws, "Main Office", "desktop")
-    choose(qtbot, page, "site_combo", "Contoso Dental / Main Office")
-    choose(qtbot, page, "device_combo", desktop)
-    select(qtbot, page, "Installation Window")
+    show(qtbot, page, desktop, "Installation Window")
     dialog = open_dialog(qtbot, page)
     field = dialog.field
     assert isinstance(field, WindowField)
@@ -173,7 +173,11 @@ def test_a_window_too_short_is_refused_in_the_dialog_and_nothing_is_saved(
     field.set_window(QTime(8, 0), QTime(13, 0))
     assert save.isEnabled()
     assert not dialog.problem.isVisible()
-    dialog.reject()  # closing it with an edit asks first (ScriptedDialogs says discard)
+    dialog.reject()  # Esc or Cancel with an edit asks first
+    box = dialog.discard_box
+    assert box is not None
+    qtbot.mouseClick(box.findChild(QPushButton, "discard"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.setting_actions.dialog is None)  # closed and gone
     wait_idle(qtbot)
     assert overrides(ws, desktop) == {}
 
@@ -243,12 +247,8 @@ def test_double_click_opens_the_policy_a_value_comes_from(qtbot, window: MainWin
 def test_an_override_row_opens_its_own_dialog(qtbot, page: EffectivePage,
                                               sample_workspace: Workspace) -> None:
     ws = sample_workspace
-    server = device_named(ws, "Main Office", "server")
-    device_id = next(d.id for d in ws.devices.all() if d.name == server)
-    ws.devices.set_override(device_id, "remote-access", "notification_balloon", True)
-    choose(qtbot, page, "site_combo", "Contoso Dental / Main Office")
-    choose(qtbot, page, "device_combo", server)
-    select(qtbot, page, "Notification Balloon")
+    server = overridden_server(ws, "notification_balloon", True)
+    show(qtbot, page, server, "Notification Balloon")
     qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter: as a double-click
     dialog = page.setting_actions.dialog
     assert dialog is not None
