@@ -6,14 +6,13 @@ saving; the desktop checks it as the user types, with the same words."""
 from __future__ import annotations
 
 from app.domain.errors import RuleViolation, SettingError
-from app.domain.policy_types import Category, device_kind_problem, policy_type
+from app.domain.policy_types import Category, applies_to, device_kind_problem, policy_type
 from app.domain.settings import SettingValue, check_value, parse_value
 
 
 def can_override(type_id: str, device_kind: str) -> bool:
     """Whether a device of `device_kind` may override settings of `type_id`."""
-    return (policy_type(type_id).category is Category.DEVICES
-            and device_kind_problem(type_id, "", device_kind) is None)
+    return policy_type(type_id).category is Category.DEVICES and applies_to(type_id, device_kind)
 
 
 def override_value(device_name: str, device_kind: str, type_id: str, key: str,

@@ -33,6 +33,16 @@ def level_icon(level: str) -> QIcon:
     return _swatches[key]
 
 
+def source_phrase(row: EffectiveRow) -> str:
+    """Where a row's value comes from, as a phrase ("from the site's own package 'X', policy
+    'Y'")."""
+    if row.level == "device-override":
+        return "set on this device"
+    where = "the site's own package" if row.level == "site-package" \
+        else "the default package (inherited by every site)"
+    return f"from {where} '{row.package}', policy '{row.policy}'"
+
+
 class EffectiveTableModel(RowTableModel):
     COL_TYPE = 0
     COL_SETTING = 1
@@ -83,9 +93,8 @@ class EffectiveTableModel(RowTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_LEVEL:
             if row.level == "device-override":
                 return "Set on the device itself; it wins over every package"
-            where = "the site's own package" if row.level == "site-package" \
-                else "the default package (inherited by every site)"
-            return f"From {where}: '{row.package}', policy '{row.policy}'"
+            phrase = source_phrase(row)
+            return phrase[:1].upper() + phrase[1:]
         return None
 
 

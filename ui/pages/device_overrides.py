@@ -32,7 +32,7 @@ from app.services.hierarchy import DeviceService
 from app.services.views import DeviceView, EffectiveRow
 from ui.formatting import format_value
 from ui.hierarchy_commands import Done, ErrorSink, QueuedCommand, Tell
-from ui.models.effective_models import EffectiveTableModel
+from ui.models.effective_models import EffectiveTableModel, source_phrase
 from ui.navigator import Navigator
 from ui.ops import PageOps, Writes
 from ui.widgets.cells import error_line
@@ -43,14 +43,6 @@ from ui.widgets.policy_editor import FIELD_TYPES, describe_problem
 
 POLICIES_PAGE = "policies"
 OVERRIDE = "device-override"
-
-
-def source_text(row: EffectiveRow) -> str:
-    """Where a row's value comes from, as a phrase."""
-    if row.level == OVERRIDE:
-        return "set on this device"
-    where = "the site's own package" if row.level == "site-package" else "the default package"
-    return f"from {where} '{row.package}', policy '{row.policy}'"
 
 
 class OverrideDialog(EditDialog):
@@ -68,7 +60,7 @@ class OverrideDialog(EditDialog):
         layout = QVBoxLayout(self)
         now = format_value(row.type, row.key, row.value)
         self.about = muted_label(
-            f"{row.type_label} · {row.label}. Now {now}, {source_text(row)}. An override wins "
+            f"{row.type_label} · {row.label}. Now {now}, {source_phrase(row)}. An override wins "
             "over every package, for this device only.", self)
         self.about.setWordWrap(True)
         layout.addWidget(self.about)
@@ -129,8 +121,8 @@ Before = SettingValue | _NotOverridden
 
 
 class OverrideCommand(QueuedCommand):
-    """A device's override of one setting set to `after` (None: removed); undo puts back
-    `before` (the earlier override, or none)."""
+    """A device's override of one setting set to `after` (NOT_OVERRIDDEN: removed); undo puts
+    back `before` (the earlier override, or none)."""
 
     def __init__(self, devices: DeviceService, device: DeviceView, row: EffectiveRow,
                  before: Before, after: Before, *, queue: Writes, on_done: Done,
