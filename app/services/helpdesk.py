@@ -264,6 +264,7 @@ class HelpDeskService:
             desktop_count=sum(d.kind != "server" for d in devices),
             rmm_settings=settings_of(effective, _RMM), psa_settings=settings_of(effective, _PSA),
             remote_settings=settings_of(effective, _REMOTE), remote_overrides=remote_overrides,
+            device_ids={d.name: d.id for d in devices},
             policies=policies,
             psa_keys_stored=psa_policy is not None and facts.keys_stored(psa_policy.id),
             other_sites=facts.identities, credential_counts=counts,

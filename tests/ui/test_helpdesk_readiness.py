@@ -230,12 +230,14 @@ def test_a_site_without_the_policy_links_to_its_assignment(qtbot, window: MainWi
 
 
 def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
-    from app.domain.helpdesk import policy_of_place
+    from app.domain.helpdesk import device_of_place, policy_of_place
     from ui.helpdesk.places import SITE_TABS
+    from ui.pages.effective_page import EffectivePage
 
     tab = readiness_tab(qtbot, window)
     checklist = tab.checklist
     assert checklist is not None
+    devices_shown = 0
     page = window.page("companies")
     tabs = page.site_tabs
     for row, item in enumerate(checklist.items):
@@ -259,6 +261,18 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
             assert window.current_name() == "policies", item.id
             assert page.side.currentWidget() is page.editor
             assert page.selected_policy().id == policy_id
+        elif (device_id := device_of_place(place)) is not None:  # a device's own override
+            effective = window.page("effective")
+            assert isinstance(effective, EffectivePage)
+
+            def shown(p: EffectivePage = effective, did: str = device_id) -> bool:
+                return not p.loading and p.device_combo.currentData() == did
+
+            qtbot.waitUntil(shown, timeout=10_000)
+            assert window.current_name() == "effective", item.id
+            assert effective.site_combo.currentData() == checklist.site_id
+            assert effective.setting_actions.override is not None
+            devices_shown += 1
         elif place == "helpdesk/notification-rules":  # partner-level: the Notification Rules page
             assert window.current_name() == "notification-rules", item.id
         else:
@@ -266,3 +280,6 @@ def test_every_link_opens_its_place(qtbot, window: MainWindow) -> None:
             assert window.current_name() == "assignments", item.id
             assert window.page("assignments").checked_ids() == [checklist.site_id]
         tab = readiness_tab(qtbot, window)
+    # the sample's WS-MAIN-01 turns the notification balloon on against the advice: its
+    # item leads to the device's own settings, where that override is changed
+    assert devices_shown == 1

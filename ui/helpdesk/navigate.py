@@ -1,6 +1,7 @@
 """Opening the place a readiness item links to: a tab of the site (Help Desk → Basic Info,
 Devices, …), the policy that gives the site a setting (selected and open in the Policies page's
-editor), or a page of the window (Assignments, with the site checked).
+editor), a device's own settings (Effective Settings with the device chosen, where its
+overrides are changed), or a page of the window (Assignments, with the site checked).
 
 Pages are reached through the window's navigator (`ui.navigator`, the `WorkspaceContext`'s);
 outside a window it knows no pages, and only the site's tabs are switched.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.helpdesk.links import policy_of_place
+from app.domain.helpdesk.links import device_of_place, policy_of_place
 from ui.helpdesk.places import PAGES, POLICIES_PAGE, READINESS, SITE_TABS
 from ui.navigator import Navigator
 
@@ -20,6 +21,15 @@ def open_place(tabs: Any, navigator: Navigator, site_id: str, place: str) -> boo
     if place in SITE_TABS:
         group, title = SITE_TABS[place]
         return tabs.show_tab(title, group) is not None
+    device_id = device_of_place(place)
+    if device_id is not None:  # a device's own override: its settings, where it is changed
+        from ui.pages.effective_page import EffectivePage
+
+        effective = navigator.go(PAGES["effective"], EffectivePage)
+        if effective is None:
+            return False
+        effective.show_site(site_id, device_id)
+        return True
     policy_id = policy_of_place(place)
     if policy_id is not None:
         from ui.pages.policies_page import PoliciesPage

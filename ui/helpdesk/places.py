@@ -1,5 +1,6 @@
 """Where each readiness link (`site:<id>/<place>`) opens: a site tab (group, title), a page,
-or (`policy/<id>`) the policy in the Policies page's editor."""
+(`policy/<id>`) the policy in the Policies page's editor, or (`device/<id>`) the device's own
+settings on Effective Settings."""
 
 from __future__ import annotations
 
@@ -35,10 +36,18 @@ def _is_policy(place: str) -> bool:
     return policy_of_place(place) is not None
 
 
+def _is_device(place: str) -> bool:
+    from app.domain.helpdesk.links import device_of_place
+
+    return device_of_place(place) is not None
+
+
 def open_text(place: str) -> str:
     """What following the link does, for tooltips."""
     if _is_policy(place):
         return "Open the policy that gives the site this setting, in the Policies editor"
+    if _is_device(place):
+        return "Open the device's own settings on Effective Settings, to change its override"
     if place == "assignments":
         return "Open Assignments with the site checked, to give it a package with the policy"
     return f"Open {button_text(place).rstrip(' →')}"
@@ -47,6 +56,8 @@ def open_text(place: str) -> str:
 def button_text(place: str) -> str:
     if _is_policy(place):
         return "Edit Policy →"
+    if _is_device(place):
+        return "Device Settings →"
     if place in PAGES:
         return PAGE_BUTTONS[place]
     return f"{SITE_TABS[place][1]} →" if place in SITE_TABS else place

@@ -99,6 +99,7 @@ class EffectivePage(QWidget):
         self._announce_refresh = False
         self.loading = False
         self._context = context
+        self._device_wanted: str | None = None  # `show_site`'s device, until it is listed
         self._build()
 
     # layout
@@ -304,6 +305,9 @@ class EffectivePage(QWidget):
         """Show the effective settings of a site (or one of its devices)."""
         self.tabs.setCurrentIndex(0)
         self._choose(self.site_combo, site_id, 0)
+        # a reload asked meanwhile (the page was just brought forward) keeps this device
+        # too: the device list has not arrived to hold it yet
+        self._device_wanted = device_id
         self._load_site(keep_device=False, device_id=device_id)
 
     def _on_site_chosen(self, *_args: Any) -> None:
@@ -319,7 +323,7 @@ class EffectivePage(QWidget):
         if not site_id:
             return
         if keep_device:
-            device_id = self.device_combo.currentData() or None
+            device_id = self._device_wanted or self.device_combo.currentData() or None
         devices, effective = self.devices, self.effective
 
         def load() -> tuple[list[DeviceView], EffectiveView]:
@@ -329,6 +333,7 @@ class EffectivePage(QWidget):
 
         def shown(result: tuple[list[DeviceView], EffectiveView]) -> None:
             rows, view = result
+            self._device_wanted = None  # the device list holds the choice from now on
             self.device_combo.blockSignals(True)
             self.device_combo.clear()
             self.device_combo.addItem("Whole site", WHOLE_SITE)

@@ -23,8 +23,9 @@ Readiness
 - `SiteSetup` (all sections) + `SiteReadinessInput` → `readiness(input)` → `Checklist` of
   `CheckItem(id, status, why, link, findings)`; `CHECKS` lists the ids; `settings_of(effective,
   type_id)` fills the effective settings; `overview(checklists)` → `ReadinessOverview`.
-- Links are `site:<id>/<place>` (`links.PLACES` or `policy/<policy id>`: `policy_place`,
-  `site_link`, `parse_link`, `policy_of_place`); `policies_of(effective)` → `PolicyRef`s.
+- Links are `site:<id>/<place>` (`links.PLACES`, `policy/<policy id>` or `device/<device
+  id>`: `policy_place`, `device_place`, `site_link`, `parse_link`, `policy_of_place`,
+  `device_of_place`); `policies_of(effective)` → `PolicyRef`s.
 - `render_golive_report(checklist, setup, profiles=, generated_at=)` → printable HTML.
 - Storage/sync: `SECTIONS` (section name → SiteSetup attribute), `section_document(setup,
   section)` → JSON value, `section_from_document(section, data)`, `setup_from_documents({section:
@@ -48,6 +49,8 @@ from app.domain.helpdesk.findings import Finding, Severity, has_errors
 from app.domain.helpdesk.identity import SiteIdentity, identity_conflicts, identity_of
 from app.domain.helpdesk.links import (
     PLACES,
+    device_of_place,
+    device_place,
     parse_link,
     place_label,
     policy_of_place,
@@ -126,6 +129,7 @@ __all__ = [
     "RemoteAccess", "RequestKind", "RuleContact", "Section", "SecurityRequest", "Severity",
     "SiteIdentity", "SiteReadinessInput", "SiteSetup", "SoftwareAction", "Status", "TimeSlot",
     "UnlicensedSoftware", "Weekday", "coverage_gaps", "default_requests", "describe_slots",
+    "device_of_place", "device_place",
     "has_errors", "identity_conflicts", "identity_of", "lint_notification_rule",
     "lint_notification_rules", "overview", "parse_link", "parse_slots", "place_label",
     "policies_of", "policy_of_place", "policy_place", "psa_connection_problems",

@@ -3,7 +3,9 @@
 The GUI maps each place to the tab that fixes the item; the CLI prints them as they are. A place
 is a contract like the finding codes: add places, never rename one. Besides the fixed places,
 `policy/<policy id>` is the policy that gives the site a setting (opened in the Policies page's
-editor): readiness links there, never to the read-only effective settings.
+editor): readiness links there, not to the effective settings, where a package's value cannot be
+changed. `device/<device id>` is a device's own settings (its overrides, changed on the
+Effective Settings page with the device chosen): where a device's override is the finding.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ PLACES: dict[str, str] = {
     "assignments": "Assignments (the package the site gets)",
 }
 POLICY_PLACE = "policy/"  # + the policy id
+DEVICE_PLACE = "device/"  # + the device id
 # The place of each findings section (Finding.section).
 SECTION_PLACES: dict[str, str] = {
     "product-options": "helpdesk/product-options",
@@ -35,27 +38,47 @@ SECTION_PLACES: dict[str, str] = {
 
 
 def is_place(place: str) -> bool:
-    return place in PLACES or policy_of_place(place) is not None
+    return (place in PLACES or policy_of_place(place) is not None
+            or device_of_place(place) is not None)
+
+
+def _id_place(prefix: str, what: str, object_id: str) -> str:
+    if not object_id or "/" in object_id:
+        raise ValueError(f"not a {what} id: {object_id!r}")
+    return prefix + object_id
+
+
+def _id_of_place(prefix: str, place: str) -> str | None:
+    if not place.startswith(prefix):
+        return None
+    object_id = place[len(prefix):]
+    return object_id if object_id and "/" not in object_id else None
 
 
 def policy_place(policy_id: str) -> str:
-    if not policy_id or "/" in policy_id:
-        raise ValueError(f"not a policy id: {policy_id!r}")
-    return POLICY_PLACE + policy_id
+    return _id_place(POLICY_PLACE, "policy", policy_id)
 
 
 def policy_of_place(place: str) -> str | None:
     """The policy id of a `policy/<id>` place; None for the other places."""
-    if not place.startswith(POLICY_PLACE):
-        return None
-    policy_id = place[len(POLICY_PLACE):]
-    return policy_id if policy_id and "/" not in policy_id else None
+    return _id_of_place(POLICY_PLACE, place)
+
+
+def device_place(device_id: str) -> str:
+    return _id_place(DEVICE_PLACE, "device", device_id)
+
+
+def device_of_place(place: str) -> str | None:
+    """The device id of a `device/<id>` place; None for the other places."""
+    return _id_of_place(DEVICE_PLACE, place)
 
 
 def place_label(place: str) -> str:
     """What a place is, for people (reports, tooltips)."""
     if policy_of_place(place) is not None:
         return "Policies → the policy that gives the site the setting"
+    if device_of_place(place) is not None:
+        return "Effective settings → the device's own settings (its overrides)"
     return PLACES[place]
 
 

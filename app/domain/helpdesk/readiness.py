@@ -19,7 +19,7 @@ from app.domain.effective import EffectivePolicy
 from app.domain.helpdesk.basic_info import validate_basic_info
 from app.domain.helpdesk.findings import Finding, has_errors
 from app.domain.helpdesk.identity import SiteIdentity, identity_conflicts
-from app.domain.helpdesk.links import policy_place, site_link
+from app.domain.helpdesk.links import device_place, policy_place, site_link
 from app.domain.helpdesk.network import SECTION_LABELS, validate_network_info
 from app.domain.helpdesk.notifications import NotificationRule, lint_notification_rule
 from app.domain.helpdesk.product import validate_product_options
@@ -82,6 +82,8 @@ class SiteReadinessInput:
     remote_settings: Mapping[str, SettingValue] | None = None
     # The site's devices' Remote Access overrides: (device name, setting key, value).
     remote_overrides: tuple[tuple[str, str, SettingValue], ...] = ()
+    # The site's devices' ids by name: a device's own override is changed on its settings.
+    device_ids: Mapping[str, str] = field(default_factory=dict)
     # Type id → the policy those settings come from (`policies_of`): readiness links to it.
     policies: Mapping[str, PolicyRef] = field(default_factory=dict)
     # Both API keys of the site's PSA Integration policy are in the vault (False: unknown).
@@ -422,16 +424,26 @@ def _remote_access(site: SiteReadinessInput) -> CheckItem:
     devices = _device_remote_advice(site)
     if site.remote_settings is None:
         if devices:
-            return _from_findings(site, "remote-access", place, devices, "")
+            return _from_findings(site, "remote-access", _device_place(site, devices[0], place),
+                                  devices, "")
         return _item(site, "remote-access", Status.WARNING,
                      "No Remote Access policy reaches this site; add one to the site's package "
                      "(or the default package) to enable ScreenConnect for its devices.", place)
     policy = remote_access_advice(site.remote_settings)
     if not policy and devices:
-        return _from_findings(site, "remote-access", place, devices, "")
+        return _from_findings(site, "remote-access", _device_place(site, devices[0], place),
+                              devices, "")
     return _from_findings(site, "remote-access", place, policy + devices,
                           "The Remote Access settings follow the recommendations.",
                           subject=_subject(site, _REMOTE))
+
+
+def _device_place(site: SiteReadinessInput, finding: Finding, otherwise: str) -> str:
+    """Where a device's override in `finding` (field `devices[NAME]…`) is changed: the
+    device's own settings; `otherwise` when the device is not known by that name."""
+    device_id = next((i for name, i in site.device_ids.items()
+                      if finding.field.startswith(f"devices[{name}].")), None)
+    return device_place(device_id) if device_id else otherwise
 
 
 def _device_remote_advice(site: SiteReadinessInput) -> list[Finding]:

@@ -25,6 +25,7 @@ from app.domain.helpdesk import (
     Status,
     parse_link,
     parse_slots,
+    place_label,
     readiness,
     settings_of,
 )
@@ -328,6 +329,24 @@ def test_a_device_overriding_remote_access_against_the_advice() -> None:
     fixed = readiness(ready_site(remote_settings=remote_settings(auto_update_agent=False),
                                  remote_overrides=(("WS-01", "auto_update_agent", True),)))
     assert [f.field for f in fixed.item("remote-access").findings] == ["auto_update_agent"]
+
+
+def test_a_device_override_links_to_the_devices_own_settings() -> None:
+    """Only a device's override goes against the advice: the link leads where that override
+    is changed (the device's settings), not to the policy, which does not hold it. With the
+    policy flagged too, the policy comes first; an unknown device falls back to it."""
+    overriding = (("WS-01", "auto_update_agent", False),)
+    ids = {"WS-01": "dev-1", "WS-02": "dev-2"}
+    item = readiness(ready_site(remote_overrides=overriding, device_ids=ids)).item(
+        "remote-access")
+    assert item.link == "site:s1/device/dev-1"
+    assert parse_link(item.link) == ("s1", "device/dev-1")
+    assert place_label("device/dev-1").startswith("Effective settings")
+    both = readiness(ready_site(remote_settings=remote_settings(notification_balloon=True),
+                                remote_overrides=overriding, device_ids=ids))
+    assert both.item("remote-access").link == "site:s1/policy/pol-remote"
+    unknown = readiness(ready_site(remote_overrides=overriding, device_ids={"WS-09": "x"}))
+    assert unknown.item("remote-access").link == "site:s1/policy/pol-remote"
 
 
 def test_main_phone_or_domain_of_another_site_fails_basic_info() -> None:
