@@ -257,3 +257,26 @@ def test_an_override_row_opens_its_own_dialog(qtbot, page: EffectivePage,
     assert field.check.isChecked()
     assert "Now On, set on this device." in dialog.about.text()
     dialog.reject()
+
+
+def test_the_seeds_advice_shows_in_the_dialog_and_save_stays_put(
+        qtbot, page: EffectivePage, sample_workspace: Workspace) -> None:
+    """Turning Automatically Update Agent Version off on a device goes against seed 001's
+    advice: the dialog says so as the readiness checklist will, yet saves (advice, not a
+    rule); the warning takes a room kept for it, so Save does not move under the pointer."""
+    server = device_named(sample_workspace, "Main Office", "server")
+    show(qtbot, page, server, "Automatically Update Agent Version")
+    dialog = open_dialog(qtbot, page)
+    save = dialog.buttons.button(SAVE)
+    where = save.mapTo(dialog, save.rect().topLeft())
+    assert not dialog.advice.isVisible()
+    field = dialog.field
+    assert isinstance(field, BoolField)
+    qtbot.mouseClick(field.check, Qt.MouseButton.LeftButton)  # off
+    assert dialog.advice.isVisible()
+    assert dialog.advice.text().startswith("Keep Automatically Update Agent Version on")
+    assert save.isEnabled()
+    assert save.mapTo(dialog, save.rect().topLeft()) == where
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    reloaded(qtbot, page)
+    assert overrides(sample_workspace, server) == {("remote-access", "auto_update_agent"): False}

@@ -26,16 +26,18 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import RuleViolation
 from app.domain.overrides import override_value
-from app.domain.policy_types import policy_type
+from app.domain.policy_types import REMOTE_ACCESS, policy_type
 from app.domain.settings import SettingValue
 from app.services.hierarchy import DeviceService
+from app.services.policies import PolicyService
 from app.services.views import DeviceView, EffectiveRow
+from ui import theme
 from ui.formatting import format_value
 from ui.hierarchy_commands import Done, ErrorSink, QueuedCommand, Tell
 from ui.models.effective_models import EffectiveTableModel, source_phrase
 from ui.navigator import Navigator
 from ui.ops import PageOps, Writes
-from ui.widgets.cells import error_line
+from ui.widgets.cells import error_line, message_line
 from ui.widgets.edit_dialog import EditDialog
 from ui.widgets.page_header import muted_label
 from ui.widgets.policy_common import NoticeBar, as_sentence
@@ -73,6 +75,13 @@ class OverrideDialog(EditDialog):
         layout.addLayout(form)
         self.problem = error_line(self, "overrideProblem", lines=1)
         layout.addWidget(self.problem)
+        # the seeds' advice on this value (Remote Access, the one Devices type that has some):
+        # a warning that never blocks Save, in a room kept for it, so Save does not move
+        self.advice = message_line(self, "overrideAdvice",
+                                   lines=3 if row.type == REMOTE_ACCESS.id else 1)
+        theme.set_style(self.advice, "color: $warning_text")
+        self.advice.hide()
+        layout.addWidget(self.advice)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)
@@ -105,6 +114,11 @@ class OverrideDialog(EditDialog):
             return False
         self.problem.hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
+        advice = [a.message for a in PolicyService.advice(self.row.type,
+                                                          {self.row.key: self.value()})
+                  if a.key == self.row.key]
+        self.advice.setText(" ".join(advice))
+        self.advice.setVisible(bool(advice))
         return True
 
     def accept(self) -> None:
