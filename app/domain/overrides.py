@@ -32,12 +32,28 @@ def override_value(device_name: str, device_kind: str, type_id: str, key: str,
     if wrong_kind is not None:
         raise RuleViolation(wrong_kind)
     try:
-        spec = ptype.spec(key)
-        typed = parse_value(spec, str(value)) if from_text else check_value(spec, value)
-        for rule in ptype.rules:  # e.g. an overridden install window is still >= 4 h
-            problems = rule({key: typed})
-            if problems:
-                raise problems[0]
-        return typed
+        return _typed(type_id, key, value, from_text)
     except SettingError as exc:
         raise RuleViolation(f"device '{device_name}': {type_id}.{exc}") from None
+
+
+def value_problem(type_id: str, key: str, value: SettingValue) -> str | None:
+    """Why a device cannot hold `value` for `type_id`.`key` (its spec, its type's rules), as
+    a form words it under the field: the reason alone; None when it can. Which devices may
+    override the type at all is `can_override`."""
+    try:
+        _typed(type_id, key, value, from_text=False)
+    except SettingError as exc:
+        return exc.reason
+    return None
+
+
+def _typed(type_id: str, key: str, value: SettingValue | str, from_text: bool) -> SettingValue:
+    ptype = policy_type(type_id)
+    spec = ptype.spec(key)
+    typed = parse_value(spec, str(value)) if from_text else check_value(spec, value)
+    for rule in ptype.rules:  # e.g. an overridden install window is still >= 4 h
+        problems = rule({key: typed})
+        if problems:
+            raise problems[0]
+    return typed

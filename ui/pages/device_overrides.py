@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import RuleViolation
-from app.domain.overrides import override_value
+from app.domain.overrides import value_problem
 from app.domain.policy_types import REMOTE_ACCESS, policy_type
 from app.domain.settings import SettingValue
 from app.services.hierarchy import DeviceService
@@ -97,23 +96,14 @@ class OverrideDialog(EditDialog):
     def value(self) -> SettingValue:
         return self.field.value()
 
-    def checked_value(self) -> SettingValue:
-        """The value as the device will hold it; RuleViolation says what is wrong."""
-        return override_value(self.device.name, self.device.kind, self.row.type, self.row.key,
-                              self.value())
-
     def _check(self) -> bool:
-        try:
-            self.checked_value()
-        except RuleViolation as exc:
-            reason = str(exc).split(": ", 1)[-1]  # the device is the dialog's title
-            reason = reason.removeprefix(f"{self.row.type}.{self.row.key}: ")
+        reason = value_problem(self.row.type, self.row.key, self.value())
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(reason is None)
+        if reason is not None:
             self.problem.setText(as_sentence(describe_problem(self.spec, reason)))
             self.problem.show()
-            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
             return False
         self.problem.hide()
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
         advice = [a.message for a in PolicyService.advice(self.row.type,
                                                           {self.row.key: self.value()})
                   if a.key == self.row.key]
