@@ -182,9 +182,7 @@ class EffectivePage(QWidget):
                          m.COL_LEVEL: 130, m.COL_PACKAGE: 125, m.COL_POLICY: 110},
             lambda width: {m.COL_TYPE: 150, m.COL_SETTING: 225,
                            m.COL_VALUE: max(160, (width - 375) * 58 // 100)},
-            (m.COL_PACKAGE, m.COL_POLICY))
-        self.table_fit.narrow_changed.connect(self.model.set_compact)
-        self.model.set_compact(bool(self.table_fit.is_narrow))
+            (m.COL_PACKAGE, m.COL_POLICY), self.model.set_compact)
         self.setting_actions = SettingActions(
             self.table, self.model, devices=self.devices, navigator=self._context.navigator,
             ops=PageOps.of(self, self._context, self.notice), notice=self.notice,
@@ -238,9 +236,7 @@ class EffectivePage(QWidget):
                                  c.COL_RIGHT_SOURCE: 120},
             lambda width: {c.COL_TYPE: 150, c.COL_SETTING: 225,
                            c.COL_LEFT: max(120, (width - 375) // 2)},
-            (c.COL_LEFT_SOURCE, c.COL_RIGHT_SOURCE))
-        self.compare_fit.narrow_changed.connect(self.compare_model.set_compact)
-        self.compare_model.set_compact(bool(self.compare_fit.is_narrow))
+            (c.COL_LEFT_SOURCE, c.COL_RIGHT_SOURCE), self.compare_model.set_compact)
         layout.addWidget(self.compare_table, 1)
         return page
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QTableView
 
 Widths = Mapping[int, int]  # column → width in pixels; the last visible column stretches
@@ -18,14 +18,13 @@ class ColumnFit(QObject):
     its minimum) while the viewport holds them all, else `narrow(viewport width)` with the
     `hidden` columns hidden. The wide layout is set when the table crosses the line (a column
     the user widened keeps its width until then); the narrow one as the width changes, the
-    few columns sharing what there is. `narrow_changed` says which one is set."""
-
-    narrow_changed = Signal(bool)
+    few columns sharing what there is. `on_narrow(narrow)` hears which one is set (the first
+    time while this is made), so a model can word its cells for the columns shown."""
 
     def __init__(self, table: QTableView, wide: Widths, narrow: Callable[[int], Widths],
-                 hidden: Sequence[int]) -> None:
+                 hidden: Sequence[int], on_narrow: Callable[[bool], None]) -> None:
         super().__init__(table)
-        self.table = table
+        self.table, self.on_narrow = table, on_narrow
         self.wide, self.narrow, self.hidden = dict(wide), narrow, tuple(hidden)
         self.is_narrow: bool | None = None
         self._width = -1
@@ -58,7 +57,7 @@ class ColumnFit(QObject):
         self.is_narrow = narrow
         for column in self.hidden:
             self.table.setColumnHidden(column, narrow)
-        self.narrow_changed.emit(narrow)
+        self.on_narrow(narrow)
 
 
 __all__ = ["ColumnFit"]
